@@ -1,0 +1,99 @@
+/**
+ * A trial and its record: the data every later stage (store, diagnosis, report) reads.
+ * Field names here are stored in SQLite and written to summary.json: change them only with a schema version bump.
+ */
+
+export const SYMPTOMS = [
+  'ok',
+  'silent',
+  'wrong-mode',
+  'unexpected-reply',
+  'corrupt',
+  'flood',
+  'late',
+  'reset-mid',
+  'port-lost',
+  'port-open-failed',
+] as const;
+export type Symptom = (typeof SYMPTOMS)[number];
+
+export type TrialResult = 'pass' | 'fail' | 'error';
+
+export type ComponentKind = 'dut' | 'cable' | 'port' | 'hub' | 'supply' | 'relay' | 'host' | 'profile';
+
+/** The ids of every component a trial depended on (the rig's ids). */
+export interface TrialComponents {
+  dut: string;
+  cable: string;
+  port: string;
+  hub?: string;
+  supply: string;
+  /** Relay channel ids used by this DUT's pins, e.g. ["rb1.1", "rb1.2"]. */
+  relays: string[];
+  host: string;
+}
+
+/**
+ * One timed event of a trial. `t` is microseconds since the trial started (monotonic clock).
+ * - tx / rx: bytes on the wire, hex in `data`;
+ * - edge: a logical pin changed; `planned` is when the sequence scheduled it (for timing accuracy);
+ * - note: a step of the engine ("sync", "GET_HW_CODE") or of the harness ("port vanished").
+ */
+export type TranscriptEvent =
+  | { t: number; kind: 'tx' | 'rx'; data: string }
+  | { t: number; kind: 'edge'; pin: string; active: boolean; channel?: string; planned?: number }
+  | { t: number; kind: 'note'; text: string };
+
+export interface PhaseTimings {
+  enterMs: number;
+  handshakeMs: number;
+  identifyMs: number;
+  leaveMs: number;
+  totalMs: number;
+}
+
+/** What the board said about itself. */
+export interface Identity {
+  productId?: number;
+  bootloaderVersion?: number;
+  commands?: number[];
+  hwCode?: number;
+  hwSubcode?: number;
+  hwVersion?: number;
+  swVersion?: number;
+  targetConfig?: number;
+  mode?: 'brom' | 'preloader';
+  captures?: Record<string, number>;
+  /** Bytes read from memory, when the profile asks for a read. */
+  readBytes?: number;
+}
+
+export interface TrialRecord {
+  runId: string;
+  /** `<runId>/<dut>/<seq>` */
+  trialId: string;
+  rig: string;
+  dut: string;
+  /** 1-based trial number of this DUT in this run. */
+  seq: number;
+  /** Night the run belongs to, YYYY-MM-DD (local date at the run's start). */
+  night: string;
+  components: TrialComponents;
+  profile: string;
+  profileDigest: string;
+  /** ISO 8601 wall-clock time at the trial's start. */
+  startedAt: string;
+  phases: PhaseTimings;
+  /** From the release of reset (or power-on) to the first byte received; null when nothing came. */
+  resetToFirstByteMs: number | null;
+  /** Handshake restarts and resent commands. */
+  retries: number;
+  transcript: TranscriptEvent[];
+  result: TrialResult;
+  symptom: Symptom;
+  /** One line a person can act on, e.g. "expected 79, got 68 ('h', printable: the board prints text — boot pins?)". */
+  detail: string;
+  identity?: Identity;
+  /** The expected reply and what came, for highlighting in the report. */
+  mismatch?: { expected: string; got: string; at: number };
+}

@@ -1,0 +1,54 @@
+/**
+ * The diagnosis result: per-component verdicts with evidence. Written into summary.json and printed by
+ * `shakedown diagnose --json`; scripts outside the code rely on `components[].id/kind/verdict/evidence`.
+ */
+import type { ComponentKind, Symptom } from '../core/record.js';
+
+export type Verdict = 'ok' | 'watch' | 'suspect' | 'bad';
+
+export interface ComponentEvidence {
+  trials: number;
+  failures: number;
+  failureRate: number;
+  /** Failure rate of the comparable pool (trials not using this component). */
+  poolRate: number;
+  /** Multiple-comparison-corrected p-value of "this component fails more than the pool". */
+  pValue: number;
+  /** Ochiai suspiciousness in [0, 1]. */
+  ochiai: number;
+  symptoms: Partial<Record<Symptom, number>>;
+  /** How well the symptom mix fits this kind of component, in [0, 1]. */
+  symptomFit: number;
+  /** One sentence with the numbers. */
+  summary: string;
+}
+
+export interface ComponentDiagnosis {
+  id: string;
+  kind: ComponentKind;
+  verdict: Verdict;
+  evidence: ComponentEvidence;
+  /** One concrete thing to do next (empty for ok). */
+  action: string;
+  /** Other component ids that always appeared with this one in the window (cannot be told apart by rates). */
+  confoundedWith?: string[];
+  /** Swap that would separate a confounded group, e.g. "swap cable c3 with c4 tomorrow". */
+  separatingSwap?: string;
+  /** Nights of history: pass rate per night, oldest first. */
+  history?: Array<{ night: string; trials: number; passRate: number }>;
+  /** "failing since 2026-11-20, the first night with cable c7" */
+  changedSince?: string;
+}
+
+export interface DiagnosisResult {
+  rig: string;
+  /** The night diagnosed and the window of history used. */
+  night: string;
+  windowNights: string[];
+  trials: number;
+  failures: number;
+  /** Components flagged first, most suspicious first; then the rest. */
+  components: ComponentDiagnosis[];
+  /** Profile-level mistakes (every DUT of one profile failing the same way). */
+  profiles: Array<{ id: string; verdict: Verdict; summary: string; action: string }>;
+}
