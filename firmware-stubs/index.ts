@@ -1,0 +1,17 @@
+/** Picks the emulator for a board profile's family. */
+import type { BoardProfile } from '../harness/config/types.js';
+import type { Clock } from '../harness/core/clock.js';
+import type { DeviceFaults, EmulatedDevice } from './device.js';
+import { createStm32Device } from './stm32/index.js';
+import { createMtkDevice } from './mtk/index.js';
+
+export function createDevice(profile: BoardProfile, clock: Clock, faults: DeviceFaults = {}): EmulatedDevice {
+  const chip = profile.chip;
+  if (!chip) throw new Error(`board profile ${profile.id} has no chip facts to emulate`);
+  switch (chip.family) {
+    case 'stm32':
+      return createStm32Device(chip, profile, clock, faults);
+    case 'mediatek':
+      return createMtkDevice(chip, profile, clock, faults);
+  }
+}
