@@ -15,6 +15,8 @@ export interface EmulatedDevice {
   setPower(on: boolean): void;
   /** Subscribes to bytes the device transmits; `baud` is the rate the device sends at. */
   onTransmit(listener: (bytes: Uint8Array, baud: number) => void): void;
+  /** Board-level faults for the boots that follow (the simulation draws them per trial). */
+  setFaults(faults: DeviceFaults): void;
   /** What the device is doing now, for tests and the simulation ('off', 'reset', 'booting', 'bootloader', 'app', 'brom', 'preloader', …). */
   readonly state: string;
   /** Stops every timer the device holds. */
