@@ -1,0 +1,64 @@
+/**
+ * Run progress for people: one bar per DUT redrawn in place on a terminal, plain lines elsewhere (logs, CI).
+ */
+import type { TrialRecord } from '../core/record.js';
+
+interface DutProgress {
+  done: number;
+  failed: number;
+  last: string;
+}
+
+export class ProgressView {
+  private readonly state = new Map<string, DutProgress>();
+  private drawn = 0;
+  private lastDraw = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    duts: string[],
+    private readonly trialsPerDut: number,
+  ) {
+    for (const dut of duts) this.state.set(dut, { done: 0, failed: 0, last: '' });
+  }
+
+  private get interactive(): boolean {
+    return Boolean(this.out.isTTY) && !process.env.CI;
+  }
+
+  trial(record: TrialRecord): void {
+    const s = this.state.get(record.dut);
+    if (!s) return;
+    s.done++;
+    if (record.result !== 'pass') s.failed++;
+    s.last = record.result === 'pass' ? 'ok' : record.symptom;
+    if (this.interactive) {
+      const now = Date.now();
+      if (now - this.lastDraw > 80 || s.done === this.trialsPerDut) this.draw(now);
+    } else if (record.result !== 'pass' || record.seq === this.trialsPerDut || record.seq % 25 === 0) {
+      this.out.write(
+        `${record.dut} trial ${record.seq}/${this.trialsPerDut}: ${record.result}` +
+          (record.result === 'pass' ? '' : ` ${record.symptom} — ${record.detail}`) + '\n',
+      );
+    }
+  }
+
+  finish(): void {
+    if (this.interactive) this.draw(Date.now());
+  }
+
+  private draw(now: number): void {
+    this.lastDraw = now;
+    const width = 30;
+    const nameWidth = Math.max(...[...this.state.keys()].map((k) => k.length), 3);
+    const lines = [...this.state].map(([dut, s]) => {
+      const filled = Math.round((s.done / this.trialsPerDut) * width);
+      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+      const fails = s.failed ? ` ${s.failed} failed` : '';
+      return `${dut.padEnd(nameWidth)} ${bar} ${String(s.done).padStart(4)}/${this.trialsPerDut}${fails} ${s.last}`;
+    });
+    if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);
+    this.out.write(lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
+    this.drawn = lines.length;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Turns a DUT's logical pins (reset, boot0, power, …) into relay contact changes through the rig's wiring,
+ * groups simultaneous changes per relay board into one call, and records every edge in the transcript with the
+ * time it was planned for and the time it happened.
+ */
+import type { BoardProfile, Dut, RelayChannel } from '../config/types.js';
+import type { Transcript } from '../core/transcript.js';
+import type { ContactChange, RelayBackend } from '../pins/types.js';
+import type { RelayGate } from './relay-gate.js';
+
+interface WiredPin {
+  name: string;
+  channel: RelayChannel;
+  backend: RelayBackend;
+  /** Contact closed asserts the pin (wiring `closed: active`). */
+  closedAsserts: boolean;
+}
+
+export class PinController {
+  private readonly pins = new Map<string, WiredPin>();
+  /** Logical state last commanded, per pin. */
+  private readonly asserted = new Map<string, boolean>();
+
+  constructor(
+    dut: Dut,
+    profile: BoardProfile,
+    backends: Map<string, RelayBackend>,
+    channels: Map<string, RelayChannel>,
+    private readonly gate: RelayGate,
+  ) {
+    for (const [name, wiring] of Object.entries(dut.pins)) {
+      const channel = channels.get(wiring.channel);
+      const backend = channel && backends.get(channel.board);
+      if (!channel || !backend) throw new Error(`DUT ${dut.id}: pin ${name} is wired to unknown channel ${wiring.channel}`);
+      this.pins.set(name, { name, channel, backend, closedAsserts: wiring.closed === 'active' });
+    }
+    for (const [name, pin] of Object.entries(profile.pins)) this.asserted.set(name, pin.idle === 'active');
+  }
+
+  /** The relay channel ids this DUT depends on. */
+  channelIds(): string[] {
+    return [...this.pins.values()].map((p) => p.channel.id);
+  }
+
+  isAsserted(pin: string): boolean {
+    return this.asserted.get(pin) ?? false;
+  }
+
+  /**
+   * Applies several logical pin states at once. `plannedMs` is the clock time the sequence scheduled them for;
+   * the transcript records both.
+   */
+  async apply(states: Record<string, boolean>, transcript: Transcript, plannedMs: number): Promise<void> {
+    const byBackend = new Map<RelayBackend, ContactChange[]>();
+    for (const [name, active] of Object.entries(states)) {
+      const pin = this.pins.get(name);
+      if (!pin) throw new Error(`pin ${name} is not wired`);
+      const closed = pin.closedAsserts ? active : !active;
+      const list = byBackend.get(pin.backend) ?? [];
+      list.push({ channel: pin.channel, closed });
+      byBackend.set(pin.backend, list);
+    }
+    await Promise.all(
+      [...byBackend].map(([backend, changes]) => this.gate.run(backend.board.id, () => backend.set(changes))),
+    );
+    const at = transcript.clock.now();
+    for (const [name, active] of Object.entries(states)) {
+      this.asserted.set(name, active);
+      const pin = this.pins.get(name)!;
+      transcript.add({ kind: 'edge', pin: name, active, channel: pin.channel.id, planned: transcript.micros(plannedMs) }, at);
+    }
+  }
+}
