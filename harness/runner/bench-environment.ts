@@ -2,7 +2,7 @@
  * What a run needs from the bench, whether it is simulated or real: a serialport binding, one relay backend per
  * relay board, and a way to find each DUT's port. Everything above this module is the same for both.
  */
-import type { BindingInterface } from '@serialport/bindings-interface';
+import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { autoDetect } from '@serialport/bindings-cpp';
 import type { Dut, LoadedBench, RelayBoard, RelayChannel } from '../config/types.js';
 import type { Clock } from '../core/clock.js';

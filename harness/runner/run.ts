@@ -11,7 +11,7 @@ import { openSerialLink } from '../link/serial-link.js';
 import { createBenchEnvironment, type BenchEnvironment } from './bench-environment.js';
 import { PinController } from './pin-controller.js';
 import { RelayGate } from './relay-gate.js';
-import { runTrial, type TrialLink } from './trial.js';
+import { runTrial } from './trial.js';
 
 /** Where finished trials go (the SQLite store, or a test's array). */
 export interface TrialSink {
@@ -111,10 +111,10 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
           signal: stop.signal,
           openLink: async (transcript) => {
             const path = await env.portPathOf(dut);
-            return (await openSerialLink({ binding: env.binding, path, serial, clock, transcript })) as TrialLink;
+            return openSerialLink({ binding: env.binding, path, serial, clock, transcript });
           },
-          attachLink: (link) => {
-            for (const backend of lineBackends) backend.attach(link ? { set: (lines) => link.setLines(lines) } : null);
+          attachLink: async (link) => {
+            for (const backend of lineBackends) await backend.attach(link ? { set: (lines) => link.setLines(lines) } : null);
           },
         });
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial

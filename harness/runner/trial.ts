@@ -7,16 +7,14 @@ import type { BoardProfile, Dut, SerialSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import { Transcript } from '../core/transcript.js';
-import type { Link } from '../link/types.js';
+import type { SerialLink } from '../link/serial-link.js';
 import type { EngineOutcome } from '../protocols/types.js';
 import { runEngine } from '../protocols/index.js';
 import type { PinController } from './pin-controller.js';
 import { runSequence } from './sequence.js';
 
 /** A link the trial can close and whose modem lines the DTR/RTS backend can drive. */
-export interface TrialLink extends Link {
-  close(): Promise<void>;
-}
+export type TrialLink = SerialLink;
 
 export interface TrialContext {
   runId: string;
@@ -33,7 +31,7 @@ export interface TrialContext {
   /** Opens the DUT's port for this trial; rejects with an error carrying `code` (ENOENT, EACCES, EBUSY) when it cannot. */
   openLink(transcript: Transcript): Promise<TrialLink>;
   /** Called with the open link (and null after close), for backends that use the adapter's own lines. */
-  attachLink(link: TrialLink | null): void;
+  attachLink(link: TrialLink | null): Promise<void>;
   /** Aborts the trial early (SIGINT, a lost relay board). */
   signal?: AbortSignal;
 }
@@ -75,7 +73,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     };
   }
 
-  ctx.attachLink(link);
+  await ctx.attachLink(link);
   let enterMs = 0;
   let leaveMs = 0;
   let bootStartedAt: number | null = null;
@@ -97,7 +95,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       harnessError ??= error as Error;
     }
     leaveMs = clock.now() - leaveStart;
-    ctx.attachLink(null);
+    await ctx.attachLink(null).catch(() => undefined);
     await link.close().catch(() => undefined);
   }
   if (harnessError && isRelayFailure(harnessError)) throw harnessError;

@@ -1,0 +1,95 @@
+/**
+ * A Link with no serial port under it: bytes go to a function, bytes come in through deliver(). For emulators
+ * driven in-process (tests on a ManualClock, the pty-less paths of tools) and for scripted responders.
+ * Every chunk is recorded in the transcript at once, one event per chunk.
+ */
+import type { Clock } from '../core/clock.js';
+import type { TranscriptEvent } from '../core/record.js';
+import { Transcript } from '../core/transcript.js';
+import { ReceiveQueue } from './receive-queue.js';
+import { WireLog } from './wire-log.js';
+import { PortLostError, type Link } from './types.js';
+
+export interface MemoryLinkOptions {
+  clock: Clock;
+  /** Where written bytes go (an emulator's receive(), a scripted responder). */
+  send: (bytes: Uint8Array) => void;
+  transcript?: Transcript;
+  maxBufferBytes?: number;
+}
+
+export class MemoryLink implements Link {
+  readonly clock: Clock;
+  readonly log: Transcript;
+  private readonly queue: ReceiveQueue;
+  private readonly wire: WireLog;
+  private readonly send: (bytes: Uint8Array) => void;
+  private closed = false;
+
+  constructor(options: MemoryLinkOptions) {
+    this.clock = options.clock;
+    this.log = options.transcript ?? new Transcript(options.clock);
+    this.queue = new ReceiveQueue(options.clock, options.maxBufferBytes);
+    this.wire = new WireLog(this.log, options.maxBufferBytes);
+    this.send = options.send;
+  }
+
+  /** Bytes arriving from the device. */
+  deliver(bytes: Uint8Array): void {
+    if (this.closed || this.queue.lost || bytes.length === 0) return;
+    this.wire.rx(bytes);
+    this.queue.push(bytes);
+  }
+
+  /** The port disappears (unplugged adapter, dead hub). */
+  vanish(reason = 'port vanished'): void {
+    if (this.queue.lost) return;
+    this.log.note(reason);
+    this.queue.lose(reason);
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.queue.lost) throw new PortLostError('port lost: cannot write');
+    if (this.closed) throw new PortLostError('link closed');
+    this.wire.tx(bytes);
+    this.send(Uint8Array.from(bytes));
+  }
+
+  read(n: number, timeoutMs: number): Promise<Uint8Array> {
+    return this.queue.read(n, timeoutMs);
+  }
+
+  takePending(): Uint8Array {
+    return this.queue.takeAll();
+  }
+
+  readUntilQuiet(quietMs: number, maxMs: number): Promise<Uint8Array> {
+    return this.queue.readUntilQuiet(quietMs, maxMs);
+  }
+
+  note(text: string): void {
+    this.log.note(text);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wire.finish();
+  }
+
+  get receivedCount(): number {
+    return this.queue.receivedCount;
+  }
+  get droppedCount(): number {
+    return this.queue.droppedCount;
+  }
+  get firstByteAt(): number | null {
+    return this.queue.firstByteAt;
+  }
+  get lost(): boolean {
+    return this.queue.lost;
+  }
+  get transcript(): TranscriptEvent[] {
+    return this.log.events;
+  }
+}

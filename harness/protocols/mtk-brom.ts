@@ -1,0 +1,156 @@
+/**
+ * MediaTek BROM / Preloader over UART: the A0 0A 50 05 handshake one byte at a time (restart from A0 on any
+ * wrong echo), then GET_BL_VER (BROM echoes, Preloader answers a version byte), GET_HW_CODE, GET_HW_SW_VER,
+ * GET_TARGET_CONFIG, and the watchdog disabled with WRITE32 before it resets the SoC.
+ */
+import type { MtkProtocol } from '../config/types.js';
+import { concatBytes, readU16be, readU32be, u32be } from '../core/bytes.js';
+import {
+  explainFlood,
+  explainIdentity,
+  explainMode,
+  explainReply,
+  explainSilence,
+  explainStatus,
+  explainUnasked,
+  FLOOD_BYTES,
+  hexId,
+  type ExpectedByte,
+} from './explain.js';
+import { Stop, type Session } from './session.js';
+
+const HANDSHAKE = [0xa0, 0x0a, 0x50, 0x05];
+const CMD = {
+  GET_BL_VER: 0xfe,
+  GET_HW_CODE: 0xfd,
+  GET_HW_SW_VER: 0xfc,
+  GET_TARGET_CONFIG: 0xd8,
+  WRITE32: 0xd4,
+} as const;
+/** Status words at or below this mean success (BROM reports 0x0001 before WRITE32 data). */
+const STATUS_OK_MAX = 0xff;
+
+export async function runMtk(s: Session): Promise<string> {
+  const protocol = s.profile.protocol as MtkProtocol;
+  s.begin('handshake');
+  await handshake(s, protocol);
+
+  s.begin('identify');
+  const mode = await blVersion(s);
+  s.identity.mode = mode.mode;
+  const wanted = s.profile.expect.mode;
+  try {
+    await identify(s, protocol);
+  } catch (error) {
+    // In the wrong mode later steps may well fail; the mode is the finding that matters.
+    if (!(error instanceof Stop) || !wanted || wanted === mode.mode) throw error;
+  }
+  if (wanted && wanted !== mode.mode) s.fail(explainMode(mode.mode, wanted, mode.reply));
+  s.end();
+
+  const { hwCode, hwVersion, swVersion, targetConfig } = s.identity;
+  return `hw_code ${hexId(hwCode ?? 0, 4)} (${mode.mode === 'brom' ? 'BROM' : 'Preloader'}), hw ${hexId(hwVersion ?? 0, 4)} sw ${hexId(swVersion ?? 0, 4)}, target config ${hexId(targetConfig ?? 0, 8)}`;
+}
+
+async function identify(s: Session, protocol: MtkProtocol): Promise<void> {
+  const hw = await command(s, 'GET_HW_CODE', CMD.GET_HW_CODE, 4);
+  s.identity.hwCode = readU16be(hw);
+  status(s, 'GET_HW_CODE', readU16be(hw, 2));
+  const expected = s.profile.expect.hwCode;
+  if (expected !== undefined && s.identity.hwCode !== expected) s.fail(explainIdentity('GET_HW_CODE', s.identity.hwCode, expected, 4));
+
+  const ver = await command(s, 'GET_HW_SW_VER', CMD.GET_HW_SW_VER, 8);
+  s.identity.hwSubcode = readU16be(ver);
+  s.identity.hwVersion = readU16be(ver, 2);
+  s.identity.swVersion = readU16be(ver, 4);
+  status(s, 'GET_HW_SW_VER', readU16be(ver, 6));
+
+  const config = await command(s, 'GET_TARGET_CONFIG', CMD.GET_TARGET_CONFIG, 6);
+  s.identity.targetConfig = readU32be(config);
+  status(s, 'GET_TARGET_CONFIG', readU16be(config, 4));
+
+  await write32(s, protocol.watchdog.address, protocol.watchdog.value);
+}
+
+/**
+ * Sends each handshake byte and waits for its inverse; any other answer (or none) restarts from A0, within
+ * the whole-handshake deadline and the profile's retries. What came instead is kept for the diagnosis.
+ */
+async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
+  const { link } = s;
+  const totalMs = s.deadline('handshakeMs');
+  const byteMs = s.deadline('byteMs');
+  const start = link.clock.now();
+  const stray: Uint8Array[] = [link.takePending()];
+  let last: { sent: number; got: Uint8Array } | null = null;
+  let step = 0;
+  while (step < HANDSHAKE.length) {
+    if (link.clock.now() - start > totalMs || s.retries > protocol.retries) break;
+    stray.push(link.takePending());
+    const sent = HANDSHAKE[step]!;
+    await s.send(Uint8Array.of(sent));
+    const got = await link.read(1, byteMs);
+    if (got[0] === (~sent & 0xff)) {
+      s.accept(got);
+      step++;
+      continue;
+    }
+    // Wrong or no echo: hear the rest of what the device is saying (a READY, a log line), then start again.
+    const rest = got.length ? await link.readUntilQuiet(Math.max(1, byteMs / 2), byteMs * 4) : new Uint8Array(0);
+    last = { sent, got: concatBytes([got, rest]) };
+    stray.push(last.got);
+    s.retries++;
+    step = 0;
+  }
+  if (step === HANDSHAKE.length) return;
+
+  const heard = concatBytes(stray);
+  const elapsed = link.clock.now() - start;
+  link.note(`handshake gave up after ${s.retries} restarts, ${Math.round(elapsed)} ms`);
+  const unasked = explainUnasked(heard, 'mtk', s.profile.expect.mode);
+  if (unasked?.symptom === 'wrong-mode') s.fail(unasked);
+  if (heard.length > FLOOD_BYTES) s.fail(explainFlood('the handshake', heard));
+  if (last && last.got.length > 0) {
+    const expected = [~last.sent & 0xff];
+    const why = explainReply({ step: 'handshake', sent: Uint8Array.of(last.sent), expected, got: last.got, expectMode: s.profile.expect.mode, family: 'mtk' });
+    s.fail(why, s.mark('handshake', expected, last.got));
+  }
+  s.fail(explainSilence('handshake (A0)', elapsed, false));
+}
+
+/** GET_BL_VER: the BROM echoes FE, the Preloader answers one version byte instead. */
+async function blVersion(s: Session): Promise<{ mode: 'brom' | 'preloader'; reply: number }> {
+  const sent = Uint8Array.of(CMD.GET_BL_VER);
+  await s.send(sent);
+  const [reply] = await s.expect('GET_BL_VER', [null], s.deadline('replyMs'), { sent, afterSync: true });
+  if (reply === CMD.GET_BL_VER) return { mode: 'brom', reply };
+  if (reply! >= 1 && reply! <= 0x0f) return { mode: 'preloader', reply: reply! };
+  return s.mismatch('GET_BL_VER', [CMD.GET_BL_VER], Uint8Array.of(reply!), { sent, afterSync: true });
+}
+
+/** A command byte (echoed), then a fixed-size reply. */
+async function command(s: Session, step: string, code: number, replyBytes: number): Promise<Uint8Array> {
+  await echoed(s, step, Uint8Array.of(code));
+  return s.expect(step, new Array<ExpectedByte>(replyBytes).fill(null), s.deadline('replyMs'), { afterSync: true });
+}
+
+/** Sends bytes the target must echo back unchanged. */
+async function echoed(s: Session, step: string, bytes: Uint8Array): Promise<void> {
+  await s.send(bytes);
+  await s.expect(step, Array.from(bytes), s.deadline('replyMs'), { sent: bytes, afterSync: true });
+}
+
+async function write32(s: Session, address: number, value: number): Promise<void> {
+  const step = `WRITE32 watchdog @${hexId(address, 8)}`;
+  const replyMs = s.deadline('replyMs');
+  await echoed(s, step, Uint8Array.of(CMD.WRITE32));
+  await echoed(s, `${step} (address)`, u32be(address));
+  await echoed(s, `${step} (count)`, u32be(1));
+  status(s, step, readU16be(await s.expect(step, [null, null], replyMs, { afterSync: true })));
+  await echoed(s, `${step} (value)`, u32be(value));
+  status(s, step, readU16be(await s.expect(step, [null, null], replyMs, { afterSync: true })));
+}
+
+function status(s: Session, step: string, value: number): void {
+  if (value > STATUS_OK_MAX) s.fail(explainStatus(step, value));
+}

@@ -1,0 +1,190 @@
+/**
+ * What every engine shares: deadline-bound exchanges over the link, phase timing, retry counting, and the rule
+ * for how a trial ends — the first hard failure stops the engine; a soft one (an answer that came late) is
+ * remembered while the engine goes on identifying. Byte interpretation is left to explain.ts.
+ */
+import type { BoardProfile } from '../config/types.js';
+import { concatBytes, toHex } from '../core/bytes.js';
+import type { Identity } from '../core/record.js';
+import { PortLostError, type Link } from '../link/types.js';
+import {
+  explainLate,
+  explainReply,
+  explainSilence,
+  expectedHex,
+  FLOOD_BYTES,
+  explainFlood,
+  matches,
+  type Exchange,
+  type ExpectedByte,
+  type Explanation,
+} from './explain.js';
+import type { EngineOutcome } from './types.js';
+
+type Mismatch = NonNullable<EngineOutcome['mismatch']>;
+
+/** Ends an engine run with a diagnosis. */
+export class Stop extends Error {
+  constructor(
+    readonly why: Explanation,
+    readonly mismatch?: Mismatch,
+  ) {
+    super(why.detail);
+    this.name = 'Stop';
+  }
+}
+
+/**
+ * How long to keep listening after a wrong byte, to see what else the device is saying: long enough to span the
+ * gaps between the lines of a bootloop log, so a banner (one line, then quiet) and a flood tell apart.
+ */
+const LISTEN_QUIET_MS = 60;
+const LISTEN_MAX_MS = 300;
+/** A late answer is one that comes within this multiple of its deadline; later counts as silence. */
+export const GRACE_FACTOR = 3;
+
+export interface ExpectOptions {
+  /** Bytes the host sent to provoke this reply (for echo checks in the diagnosis). */
+  sent?: Uint8Array;
+  /** The session was established before (a restart now means reset-mid). */
+  afterSync?: boolean;
+  /** Wait up to GRACE_FACTOR × deadline to tell late from silent (default true). */
+  grace?: boolean;
+}
+
+export class Session {
+  retries = 0;
+  identity: Identity = {};
+  /** Bytes that were part of a well-formed answer; the rest of what came is unasked. */
+  private goodBytes = 0;
+  private soft: Stop | null = null;
+  private phase: 'handshake' | 'identify' | null = null;
+  private phaseStart = 0;
+  private readonly spent = { handshake: 0, identify: 0 };
+
+  constructor(
+    readonly link: Link,
+    readonly profile: BoardProfile,
+    readonly family: Exchange['family'],
+  ) {}
+
+  /** A deadline from the profile, falling back to replyMs. */
+  deadline(key: string): number {
+    const deadlines = this.profile.protocol.deadlines;
+    return deadlines[key] ?? deadlines.replyMs;
+  }
+
+  begin(phase: 'handshake' | 'identify'): void {
+    this.end();
+    this.phase = phase;
+    this.phaseStart = this.link.clock.now();
+    this.link.note(phase);
+  }
+
+  end(): void {
+    if (this.phase) this.spent[this.phase] += this.link.clock.now() - this.phaseStart;
+    this.phase = null;
+  }
+
+  async send(bytes: Uint8Array): Promise<void> {
+    await this.link.write(bytes);
+  }
+
+  /** Counts bytes as part of a proper answer (so they do not count toward a flood). */
+  accept(bytes: Uint8Array): Uint8Array {
+    this.goodBytes += bytes.length;
+    return bytes;
+  }
+
+  /**
+   * Reads a reply of expected.length bytes within deadlineMs. Returns it when it matches (noting it as late
+   * when it only came within the grace period); otherwise stops with the diagnosis of what came.
+   */
+  async expect(step: string, expected: readonly ExpectedByte[], deadlineMs: number, options: ExpectOptions = {}): Promise<Uint8Array> {
+    const start = this.link.clock.now();
+    let got = await this.link.read(expected.length, deadlineMs);
+    if (matches(expected, got)) return this.accept(got);
+    if (got.length < expected.length && options.grace !== false && matches(expected.slice(0, got.length), got)) {
+      const more = await this.link.read(expected.length - got.length, deadlineMs * (GRACE_FACTOR - 1));
+      got = concatBytes([got, more]);
+      if (matches(expected, got)) {
+        this.softFail(explainLate(step, this.link.clock.now() - start, deadlineMs));
+        return this.accept(got);
+      }
+    }
+    if (got.length === 0) {
+      this.fail(explainSilence(step, options.grace === false ? deadlineMs : deadlineMs * GRACE_FACTOR, options.afterSync ?? false));
+    }
+    return this.mismatch(step, expected, got, options);
+  }
+
+  /** Stops with the diagnosis of a reply that does not match, after listening to what else comes. */
+  async mismatch(step: string, expected: readonly ExpectedByte[], got: Uint8Array, options: ExpectOptions = {}): Promise<never> {
+    const rest = await this.link.readUntilQuiet(LISTEN_QUIET_MS, LISTEN_MAX_MS);
+    const all = concatBytes([got, rest]);
+    const why = explainReply({
+      step,
+      expected,
+      got: all,
+      sent: options.sent,
+      afterSync: options.afterSync,
+      expectMode: this.profile.expect.mode,
+      family: this.family,
+    });
+    this.fail(why, this.mark(step, expected, all));
+  }
+
+  /** A failure that lets the engine go on (the trial still fails): a late answer. The first one is kept. */
+  softFail(why: Explanation): void {
+    this.link.note(why.detail);
+    this.soft ??= new Stop(why);
+  }
+
+  fail(why: Explanation, mismatch?: Mismatch): never {
+    const { weak: _weak, ...final } = this.floodOr(why);
+    throw new Stop(final, mismatch);
+  }
+
+  /** Records a mismatch in the transcript and returns it with its time. */
+  mark(step: string, expected: readonly ExpectedByte[], got: Uint8Array): Mismatch {
+    const text = `${step}: expected ${expectedHex(expected)}, got ${got.length ? toHex(got.subarray(0, 64)) : 'nothing'}`;
+    this.link.note(text);
+    const events = this.link.transcript;
+    const last = events[events.length - 1];
+    const at = last && last.kind === 'note' && last.text === text ? last.t : (last?.t ?? 0);
+    return { expected: expectedHex(expected), got: toHex(got.subarray(0, 256)), at };
+  }
+
+  /** Turns whatever ended the engine into its outcome. */
+  outcome(ended: unknown, summary: string): EngineOutcome {
+    this.end();
+    const base = {
+      retries: this.retries,
+      handshakeMs: round3(this.spent.handshake),
+      identifyMs: round3(this.spent.identify),
+      ...(Object.keys(this.identity).length ? { identity: this.identity } : {}),
+    };
+    if (ended instanceof PortLostError || this.link.lost) {
+      const message = ended instanceof Error ? ended.message : 'port lost';
+      return { ...base, ok: false, symptom: 'port-lost', detail: `the serial port vanished (${message}) — USB port, hub or cable?` };
+    }
+    if (ended instanceof Stop) {
+      return { ...base, ok: false, symptom: ended.why.symptom, detail: ended.why.detail, ...(ended.mismatch ? { mismatch: ended.mismatch } : {}) };
+    }
+    if (this.soft) return { ...base, ok: false, symptom: this.soft.why.symptom, detail: this.soft.why.detail };
+    return { ...base, ok: true, symptom: 'ok', detail: summary };
+  }
+
+  /** Many unasked bytes outweigh a vaguer reading of the last few. */
+  private floodOr(why: Explanation): Explanation {
+    const unasked = this.link.receivedCount - this.goodBytes;
+    const vague = why.weak || why.symptom === 'unexpected-reply' || why.symptom === 'corrupt' || why.symptom === 'silent';
+    if (!vague || unasked <= FLOOD_BYTES) return why;
+    const flood = explainFlood(this.phase ?? 'the session', new Uint8Array(0), unasked);
+    return { symptom: 'flood', detail: `${flood.detail} (last step: ${why.detail})` };
+  }
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

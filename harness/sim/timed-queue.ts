@@ -1,0 +1,109 @@
+/**
+ * Bytes in flight on one direction of a serial line, each with the clock time it arrives. Delivery runs on at most
+ * one pending timer: the first byte of a burst is delivered at its exact arrival time, the rest of the burst in
+ * batches at most `batchMs` apart, so a fast line costs a timer per batch, never one per byte.
+ */
+import type { Clock } from '../core/clock.js';
+
+interface Chunk {
+  bytes: Uint8Array;
+  /** Arrival time of bytes[0]; byte i arrives at firstAt + i × stepMs. */
+  firstAt: number;
+  stepMs: number;
+  /** Bytes of this chunk already delivered. */
+  taken: number;
+}
+
+/** Floating-point slack when comparing an arrival time with the time a timer fired. */
+const EPSILON_MS = 1e-6;
+
+export class TimedQueue {
+  private chunks: Chunk[] = [];
+  private pending = 0;
+  private cancelTimer: (() => void) | null = null;
+  private lastDeliveryAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly deliver: (bytes: Uint8Array) => void,
+    private readonly batchMs = 1,
+  ) {}
+
+  /** Bytes queued and not yet delivered. */
+  get pendingBytes(): number {
+    return this.pending;
+  }
+
+  /** Queues bytes; byte i arrives at firstAt + i × stepMs. Arrival times must not go backwards between calls. */
+  push(bytes: Uint8Array, firstAt: number, stepMs: number): void {
+    if (bytes.length === 0) return;
+    this.chunks.push({ bytes, firstAt, stepMs, taken: 0 });
+    this.pending += bytes.length;
+    this.schedule();
+  }
+
+  /** Forgets every byte in flight (the line was cut). */
+  clear(): void {
+    this.chunks = [];
+    this.pending = 0;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+
+  /** Delivers what has already arrived, then forgets the rest (a flush of bytes not yet sent). */
+  discardUnsent(): void {
+    this.deliverDue(this.clock.now());
+    this.clear();
+  }
+
+  private nextArrival(): number {
+    const head = this.chunks[0]!;
+    return head.firstAt + head.taken * head.stepMs;
+  }
+
+  private schedule(): void {
+    if (this.cancelTimer || this.pending === 0) return;
+    const at = Math.max(this.nextArrival(), this.lastDeliveryAt + this.batchMs);
+    this.cancelTimer = this.clock.setTimer(at - this.clock.now(), () => {
+      this.cancelTimer = null;
+      const now = this.clock.now();
+      this.lastDeliveryAt = now;
+      this.deliverDue(now);
+      this.schedule();
+    });
+  }
+
+  private deliverDue(now: number): void {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (this.chunks.length > 0) {
+      const head = this.chunks[0]!;
+      const due =
+        head.stepMs > 0
+          ? Math.min(head.bytes.length, Math.floor((now + EPSILON_MS - head.firstAt) / head.stepMs) + 1)
+          : now + EPSILON_MS >= head.firstAt
+            ? head.bytes.length
+            : 0;
+      if (due <= head.taken) break;
+      parts.push(head.bytes.subarray(head.taken, due));
+      total += due - head.taken;
+      head.taken = due;
+      if (head.taken < head.bytes.length) break;
+      this.chunks.shift();
+    }
+    if (total === 0) return;
+    this.pending -= total;
+    const batch = parts.length === 1 ? parts[0]! : concat(parts, total);
+    this.deliver(batch);
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

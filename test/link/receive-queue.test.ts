@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../harness/core/clock.js';
+import { MemoryLink } from '../../harness/link/memory-link.js';
+import { ReceiveQueue } from '../../harness/link/receive-queue.js';
+import { PortLostError } from '../../harness/link/types.js';
+
+describe('receive queue (deadline-bound reads on a ManualClock)', () => {
+  it('resolves a read as soon as n bytes are there, not at the deadline', async () => {
+    const clock = new ManualClock();
+    const q = new ReceiveQueue(clock);
+    const read = q.read(2, 100);
+    clock.advance(10);
+    q.push(Uint8Array.of(1));
+    clock.advance(5);
+    q.push(Uint8Array.of(2, 3));
+    expect(Array.from(await read)).to.deep.equal([1, 2]);
+    expect(clock.now()).to.equal(15);
+    expect(Array.from(q.takeAll())).to.deep.equal([3]);
+    expect(q.firstByteAt).to.equal(10);
+  });
+
+  it('returns what came (maybe nothing) at the deadline', async () => {
+    const clock = new ManualClock();
+    const q = new ReceiveQueue(clock);
+    const read = q.read(4, 100);
+    q.push(Uint8Array.of(9));
+    clock.advance(100);
+    expect(Array.from(await read)).to.deep.equal([9]);
+    const empty = q.read(1, 50);
+    clock.advance(50);
+    expect((await empty).length).to.equal(0);
+  });
+
+  it('readUntilQuiet waits for a quiet gap, or gives up at maxMs under a steady stream', async () => {
+    const clock = new ManualClock();
+    const q = new ReceiveQueue(clock);
+    const quiet = q.readUntilQuiet(10, 1000);
+    q.push(Uint8Array.of(1));
+    clock.advance(5);
+    q.push(Uint8Array.of(2));
+    clock.advance(10);
+    expect(Array.from(await quiet)).to.deep.equal([1, 2]);
+    const steady = q.readUntilQuiet(10, 100);
+    for (let t = 0; t < 150; t += 5) {
+      q.push(Uint8Array.of(t & 0xff));
+      clock.advance(5);
+    }
+    expect((await steady).length).to.equal(20);
+  });
+
+  it('drops the oldest bytes beyond its bound and counts them', () => {
+    const q = new ReceiveQueue(new ManualClock(), 8);
+    q.push(Uint8Array.of(1, 2, 3, 4, 5));
+    q.push(Uint8Array.of(6, 7, 8, 9, 10, 11));
+    q.push(new Uint8Array(20).fill(0xee));
+    expect(q.receivedCount).to.equal(31);
+    expect(q.droppedCount).to.equal(23);
+    expect(Array.from(q.takeAll())).to.deep.equal(new Array(8).fill(0xee));
+  });
+
+  it('rejects pending and later reads once lost', async () => {
+    const q = new ReceiveQueue(new ManualClock());
+    const pending = q.read(1, 100);
+    const quiet = q.readUntilQuiet(10, 100);
+    q.lose('ENODEV');
+    for (const p of [pending, quiet, q.read(1, 1)]) {
+      const error = await p.then(() => null, (e) => e);
+      expect(error).to.be.instanceOf(PortLostError);
+    }
+  });
+});
+
+describe('memory link', () => {
+  it('records tx and rx in the transcript and reports loss', async () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    const link = new MemoryLink({ clock, send: (b) => sent.push(...b) });
+    await link.write(Uint8Array.of(0xa0));
+    clock.advance(1);
+    link.deliver(Uint8Array.of(0x5f));
+    expect(Array.from(await link.read(1, 10))).to.deep.equal([0x5f]);
+    expect(sent).to.deep.equal([0xa0]);
+    expect(link.transcript.map((e) => [e.kind, e.t])).to.deep.equal([
+      ['tx', 0],
+      ['rx', 1000],
+    ]);
+    link.vanish('unplugged');
+    expect(link.lost).to.equal(true);
+    const error = await link.write(Uint8Array.of(1)).then(() => null, (e) => e);
+    expect(error).to.be.instanceOf(PortLostError);
+  });
+});
