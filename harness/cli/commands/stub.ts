@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Command, InvalidArgumentError } from 'commander';
+import { numberIn } from '../options.js';
 import type { BoardProfile } from '../../config/types.js';
 import type { DeviceFaults } from '../../../firmware-stubs/device.js';
 import { createDevice } from '../../../firmware-stubs/index.js';
@@ -150,14 +151,6 @@ function level(value: string): boolean {
   throw new InvalidArgumentError('expected 0 or 1');
 }
 
-function number(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
-    return n;
-  };
-}
-
 function pinSetting(value: string, previous: Record<string, boolean> = {}): Record<string, boolean> {
   const match = /^([A-Za-z][\w-]*)=(\S+)$/.exec(value);
   if (!match) throw new InvalidArgumentError('expected <pin>=0|1, e.g. kcol0=1');
@@ -202,13 +195,13 @@ export function register(program: Command): void {
     .option('--boot0 <0|1>', 'BOOT0 at power-on (STM32; default 1 = bootloader)', level)
     .option('--boot1 <0|1>', 'BOOT1 at power-on (STM32; default 0)', level)
     .option('--pin <name=0|1>', 'any logical pin at power-on, repeatable (e.g. kcol0=1)', pinSetting)
-    .option('--baud <rate>', 'line rate (default: the profile serial baud)', number(50, 4_000_000))
+    .option('--baud <rate>', 'line rate (default: the profile serial baud)', numberIn(50, 4_000_000))
     .option('--banner <text>', 'what the application prints at start (STM32) / the log text (MediaTek); \\r \\n allowed')
-    .option('--startup-ms <ms>', 'time from reset release until the boot ROM listens', number(0, 60_000))
+    .option('--startup-ms <ms>', 'time from reset release until the boot ROM listens', numberIn(0, 60_000))
     .option('--mode <mode>', 'boot into this mode whatever the pins say: app|bootloader|sram|preloader|brom')
-    .option('--bit-error-rate <p>', 'cable: probability of a flipped bit, both ways', number(0, 1))
-    .option('--drop-rate <p>', 'cable: probability of a lost byte, both ways', number(0, 1))
-    .option('--seed <n>', 'seed for the cable faults', number(0, 2 ** 32 - 1))
+    .option('--bit-error-rate <p>', 'cable: probability of a flipped bit, both ways', numberIn(0, 1))
+    .option('--drop-rate <p>', 'cable: probability of a lost byte, both ways', numberIn(0, 1))
+    .option('--seed <n>', 'seed for the cable faults', numberIn(0, 2 ** 32 - 1))
     .addHelpText('after', `\nControl lines on stdin (SIGHUP also pulses reset):\n${CONTROL_HELP}`)
     .action(async (file: string, flags: StubFlags) => {
       const { loadProfile } = await import('../../config/load.js').catch((error: unknown) => {

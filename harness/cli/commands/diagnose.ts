@@ -1,0 +1,63 @@
+/**
+ * `shakedown diagnose --db FILE [--rig RIG] [--night DATE] [--window N] [--json]`: which component explains the
+ * failures in the store. Exit 1 when a component is suspect or bad, 0 otherwise, 2 on bad input.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { EXIT, InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { diagnose, hasFlags } from '../../diagnose/diagnose.js';
+import { formatDiagnosis } from '../../diagnose/format.js';
+import { Store } from '../../store/store.js';
+
+interface DiagnoseFlags {
+  db: string;
+  rig?: string;
+  night?: string;
+  window: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('diagnose')
+    .description('Work out from the stored trials which component is failing (board, cable, port, hub, supply, relay).')
+    .requiredOption('--db <file>', 'the SQLite store written by nightly runs')
+    .option('--rig <rig>', 'rig id (default: the only rig in the store)')
+    .option('--night <date>', 'night to diagnose, YYYY-MM-DD (default: the latest)')
+    .option('--window <nights>', 'nights of history to use', '14')
+    .option('--json', 'print the diagnosis as JSON')
+    .action((flags: DiagnoseFlags) => {
+      process.exitCode = runDiagnose(flags);
+    });
+}
+
+function runDiagnose(flags: DiagnoseFlags): number {
+  if (!existsSync(flags.db)) throw new InputError(`no store at ${flags.db} (run a nightly first, or pass --db with the right file)`);
+  const window = Number(flags.window);
+  if (!Number.isInteger(window) || window < 1) throw new InputError(`--window must be a whole number of nights ≥ 1, got "${flags.window}"`);
+  if (flags.night !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.night)) throw new InputError(`--night must be YYYY-MM-DD, got "${flags.night}"`);
+
+  let store: Store;
+  try {
+    store = Store.open(flags.db);
+  } catch (error) {
+    throw new InputError(`cannot read ${flags.db} as a shakedown store: ${(error as Error).message}`);
+  }
+  try {
+    let rig = flags.rig;
+    if (!rig) {
+      const rigs = store.rigs();
+      if (rigs.length === 0) throw new InputError(`the store ${flags.db} holds no trials yet`);
+      if (rigs.length > 1) throw new InputError(`the store holds several rigs (${rigs.join(', ')}): choose one with --rig`);
+      rig = rigs[0]!;
+    }
+    const result = diagnose({ store, rig, night: flags.night, windowNights: window });
+    process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
+    return hasFlags(result) ? EXIT.failures : EXIT.ok;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InfrastructureError(`reading the store ${flags.db} failed: ${(error as Error).message}`);
+  } finally {
+    store.close();
+  }
+}

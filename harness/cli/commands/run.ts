@@ -1,0 +1,85 @@
+/**
+ * `shakedown run --rig <rig> [--dut ID…] [--trials N] [--db FILE]`: trials now, on a rig, with progress and a
+ * closing table. The nightly job (`shakedown nightly`) adds the lock, diagnosis and reports around the same run.
+ */
+import type { Command } from 'commander';
+import { loadBench } from '../../config/load.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { newRunId, nightOf, runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
+import { installSafetyNet, SIGNAL_EXIT, type Interrupted } from '../../runner/safety.js';
+import { Store } from '../../store/index.js';
+import { closingTable } from '../closing-table.js';
+import { positiveInt } from '../options.js';
+import { ProgressView } from '../progress.js';
+
+interface RunFlags {
+  rig: string;
+  dut?: string[];
+  trials?: number;
+  db?: string;
+  concurrency?: number;
+  seed?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run trials on a rig now: enter boot ROM, handshake, identify, leave — per DUT in parallel')
+    .requiredOption('--rig <file>', 'rig description (rigs/*.yaml)')
+    .option('--dut <id...>', 'only these DUTs')
+    .option('--trials <n>', 'trials per DUT (default: the rig’s nightly.trials)', positiveInt)
+    .option('--db <file>', 'also store every trial in this SQLite file as it ends')
+    .option('--concurrency <n>', 'lanes at once (default: the rig’s nightly.concurrency)', positiveInt)
+    .option('--seed <n>', 'fault seed of a simulated rig (default: the rig’s sim.seed)', positiveInt)
+    .addHelpText('after', '\nExit codes: 0 every trial passed · 1 some failed · 2 bad input · 3 infrastructure · 130/143 stopped by SIGINT/SIGTERM (relays safe, finished trials stored)')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags);
+    });
+}
+
+async function runCommand(flags: RunFlags): Promise<number> {
+  const bench = loadBench(flags.rig);
+  const start = new Date();
+  const night = nightOf(start);
+  const runId = newRunId(bench.rig.id, start);
+  const store = flags.db ? Store.open(flags.db) : undefined;
+  store?.beginRun({ runId, rig: bench.rig, night, meta: { command: 'run' } });
+
+  const dutIds = flags.dut ?? bench.rig.duts.map((d) => d.id);
+  const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
+  const progress = new ProgressView(process.stdout, dutIds, trialsPerDut);
+  const safety = installSafetyNet();
+  const options: RunOptions = {
+    runId,
+    night,
+    duts: flags.dut,
+    trialsPerDut,
+    concurrency: flags.concurrency,
+    seed: flags.seed,
+    signal: safety.signal,
+    sink: store,
+    onTrial: (record) => progress.trial(record),
+    onEnvironment: (env) => safety.track(env.backends.values()),
+  };
+  let summary: RunSummary;
+  try {
+    summary = await runBench(bench, options);
+  } catch (error) {
+    store?.endRun(runId, 'failed');
+    throw error;
+  } finally {
+    safety.release();
+    progress.finish();
+  }
+  store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');
+  store?.close();
+
+  process.stdout.write('\n' + closingTable(summary.records, dutIds));
+  process.stdout.write(`run ${runId}: ${summary.trials} trials${store ? `, stored in ${flags.db}` : ''}\n`);
+  if (summary.interrupted) {
+    const signal = (safety.signal.reason as Interrupted | undefined)?.signal ?? 'SIGINT';
+    process.stderr.write(`shakedown: stopped by ${signal}; relays are in their safe state, finished trials kept\n`);
+    return SIGNAL_EXIT[signal] ?? EXIT.infrastructure;
+  }
+  return summary.records.some((r) => r.result !== 'pass') ? EXIT.failures : EXIT.ok;
+}

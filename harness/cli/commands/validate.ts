@@ -1,0 +1,81 @@
+/**
+ * `shakedown validate FILE…`: checks board profiles and rigs (a rig together with the profiles it names) and
+ * prints every problem of every file as `file:line:col: key.path: message`; exit 2 if there is any.
+ */
+import { Command, Option } from 'commander';
+import type { BoardProfile, LoadedBench } from '../../config/types.js';
+import { ConfigError, detectKind, formatIssue, loadBench, loadProfile, type ConfigKind } from '../../config/load.js';
+import { EXIT } from '../../core/exit-codes.js';
+
+export interface ValidateOptions {
+  kind?: ConfigKind;
+  boards?: string;
+}
+
+export interface ValidateResult {
+  /** One summary line per valid file. */
+  ok: string[];
+  /** Every problem, formatted, without duplicates (a rig repeats the problems of its profiles). */
+  problems: string[];
+  failedFiles: string[];
+}
+
+const hex = (n: number, digits: number) => '0x' + n.toString(16).toUpperCase().padStart(digits, '0');
+
+export function describeProfile(p: BoardProfile): string {
+  const expects =
+    p.expect.productId !== undefined
+      ? `expects ${hex(p.expect.productId, 3)}`
+      : p.expect.hwCode !== undefined
+        ? `expects ${hex(p.expect.hwCode, 4)}${p.expect.mode ? ` (${p.expect.mode})` : ''}`
+        : p.expect.captures
+          ? `expects ${Object.entries(p.expect.captures).map(([k, v]) => `${k}=${hex(v, 2)}`).join(' ')}`
+          : 'no identity check';
+  return `board ${p.id}, ${p.family}, engine ${p.protocol.engine}, ${expects}`;
+}
+
+export function describeBench(b: LoadedBench): string {
+  const { rig } = b;
+  const channels = rig.relays.reduce((n, r) => n + r.channels.length, 0);
+  return `rig ${rig.id} (${rig.kind}), ${rig.duts.length} DUT${rig.duts.length === 1 ? '' : 's'}, ${b.profiles.size} profile${b.profiles.size === 1 ? '' : 's'}, ${rig.relays.length} relay board${rig.relays.length === 1 ? '' : 's'} (${channels} channels)`;
+}
+
+export function validateFiles(files: string[], options: ValidateOptions = {}): ValidateResult {
+  const result: ValidateResult = { ok: [], problems: [], failedFiles: [] };
+  const seen = new Set<string>();
+  for (const file of files) {
+    try {
+      const kind = options.kind ?? detectKind(file);
+      const summary = kind === 'rig' ? describeBench(loadBench(file, options.boards)) : describeProfile(loadProfile(file));
+      result.ok.push(`${file}: ok — ${summary}`);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      result.failedFiles.push(file);
+      for (const issue of error.issues) {
+        const line = formatIssue(issue);
+        if (!seen.has(line)) result.problems.push(line);
+        seen.add(line);
+      }
+    }
+  }
+  return result;
+}
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check board profiles (boards/*.yaml) and rigs (rigs/*.yaml); a rig is checked with its profiles')
+    .argument('<files...>', 'profile or rig files')
+    .addOption(new Option('--kind <kind>', 'treat every file as this kind (default: rigs/ folder or a duts: key → rig)').choices(['board', 'rig']))
+    .option('--boards <dir>', "profiles for rigs (default: the rig's boards: key, else <rig dir>/../boards)")
+    .action((files: string[], flags: { kind?: ConfigKind; boards?: string }) => {
+      const result = validateFiles(files, flags);
+      for (const line of result.ok) process.stdout.write(`${line}\n`);
+      if (result.problems.length === 0) return;
+      for (const line of result.problems) process.stderr.write(`${line}\n`);
+      const n = result.problems.length;
+      const f = result.failedFiles.length;
+      process.stderr.write(`${n} problem${n === 1 ? '' : 's'} in ${f} of ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+      process.exitCode = EXIT.badInput;
+    });
+}
