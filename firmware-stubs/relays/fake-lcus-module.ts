@@ -29,6 +29,7 @@ export class FakeLcusModule implements EmulatedDevice {
 
   private readonly relays: boolean[];
   private readonly clock: Clock;
+  private readonly changeListeners: Array<(change: LcusRelayChange) => void> = [];
   private buffer: number[] = [];
   private powered = true;
 
@@ -65,6 +66,11 @@ export class FakeLcusModule implements EmulatedDevice {
     }
   }
 
+  /** Called for every accepted frame: lets a test wire the module's contacts to a board's pins. */
+  onChange(listener: (change: LcusRelayChange) => void): void {
+    this.changeListeners.push(listener);
+  }
+
   /** The module never transmits. */
   onTransmit(_listener: (bytes: Uint8Array, baud: number) => void): void {}
 
@@ -88,7 +94,9 @@ export class FakeLcusModule implements EmulatedDevice {
     if (valid) {
       this.buffer = [];
       this.relays[channel - 1] = state === 1;
-      this.log.push({ at: this.clock.now(), channel, closed: state === 1 });
+      const change = { at: this.clock.now(), channel, closed: state === 1 };
+      this.log.push(change);
+      for (const listener of this.changeListeners) listener(change);
       return;
     }
     this.badFrames += 1;

@@ -13,8 +13,11 @@ export interface Explanation {
   weak?: boolean;
 }
 
-/** Beyond this many bytes nobody asked for, the device is flooding (bootloop, log output). */
-export const FLOOD_BYTES = 256;
+/**
+ * Beyond this many bytes nobody asked for, the device is flooding (bootloop, log output). Well above the largest
+ * legitimate reply (a 256-byte read plus its ACKs), so a read answered after a garbled command is not a flood.
+ */
+export const FLOOD_BYTES = 600;
 
 /** An expected byte, or null where anything is accepted (a value the device reports). */
 export type ExpectedByte = number | null;

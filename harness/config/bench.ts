@@ -1,0 +1,86 @@
+/** A rig together with the board profiles its DUTs name, checked against each other. */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { BoardProfile, LoadedBench } from './types.js';
+import { loadProfile } from './board.js';
+import { ConfigError, didYouMean, type ConfigIssue } from './issues.js';
+import { asList, asMap, asString } from './raw.js';
+import { parseRig } from './rig.js';
+import { readConfigSource, type ConfigSource } from './source.js';
+
+/** Modes a simulated board can be stuck in, per chip family. */
+const SIM_MODES: Record<string, string[]> = { stm32: ['app', 'bootloader'], mediatek: ['brom', 'preloader'] };
+
+/**
+ * Loads a rig and the profiles of its DUTs (from `boardsDir`, else the rig's `boards:` key relative to the rig,
+ * else <rig dir>/../boards) and cross-checks them; throws ConfigError listing every problem of every file.
+ */
+export function loadBench(rigFile: string, boardsDir?: string): LoadedBench {
+  const source = readConfigSource(rigFile);
+  const { rig, issues } = parseRig(source);
+  const dir = boardsDir ?? resolve(dirname(rigFile), asString(asMap(source.data)?.boards) ?? '../boards');
+  const profiles = new Map<string, BoardProfile>();
+  issues.push(...checkProfiles(source, dir, profiles));
+  if (!rig || issues.length > 0) throw new ConfigError(issues);
+  return { rig, profiles };
+}
+
+/** Profile ids available in `dir` (file stems of *.yaml). */
+export function profileIdsIn(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.yaml'))
+      .map((name) => name.slice(0, -'.yaml'.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function checkProfiles(source: ConfigSource, dir: string, profiles: Map<string, BoardProfile>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const failed = new Set<string>();
+  const available = profileIdsIn(dir);
+  asList(asMap(source.data)?.duts).forEach((item, i) => {
+    const dut = asMap(item);
+    const board = asString(dut?.board);
+    if (!dut || !board || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(board)) return;
+    if (!profiles.has(board) && !failed.has(board)) {
+      const file = join(dir, `${board}.yaml`);
+      if (!existsSync(file)) {
+        failed.add(board);
+        issues.push(source.issue(['duts', i, 'board'], `unknown board profile '${board}'${didYouMean(board, available)}: there is no ${file} (profiles in ${dir}: ${available.join(', ') || 'none'})`, 'value'));
+        return;
+      }
+      try {
+        profiles.set(board, loadProfile(file));
+      } catch (error) {
+        failed.add(board);
+        if (!(error instanceof ConfigError)) throw error;
+        issues.push(source.issue(['duts', i, 'board'], `board profile '${board}' has errors (listed under ${file})`, 'value'), ...error.issues);
+        return;
+      }
+    }
+    const profile = profiles.get(board);
+    if (!profile) return;
+    const wired = asMap(dut.pins);
+    const declared = Object.keys(profile.pins);
+    for (const pin of declared) {
+      if (!wired || !(pin in wired)) {
+        issues.push(source.issue(wired ? ['duts', i, 'pins'] : ['duts', i, 'id'], `pin '${pin}' of board ${board} is not wired: add ${pin}: <relay channel> under pins (every pin of the profile needs a channel)`));
+      }
+    }
+    const unwired = declared.filter((pin) => !wired || !(pin in wired));
+    for (const pin of Object.keys(wired ?? {})) {
+      if (!declared.includes(pin)) {
+        issues.push(source.issue(['duts', i, 'pins', pin], `board ${board} has no pin '${pin}'${didYouMean(pin, unwired)} (its pins: ${declared.join(', ')})`));
+      }
+    }
+    const mode = asMap(dut.sim)?.mode;
+    const modes = profile.chip ? SIM_MODES[profile.chip.family] : undefined;
+    if (typeof mode === 'string' && modes && !modes.includes(mode)) {
+      issues.push(source.issue(['duts', i, 'sim', 'mode'], `a ${profile.chip!.family} board has no mode '${mode}' (use ${modes.join(' or ')})`, 'value'));
+    }
+  });
+  return issues;
+}

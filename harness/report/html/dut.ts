@@ -1,0 +1,105 @@
+/** One collapsible section per DUT: timings, symptoms in words, the pin timeline, and failing trials byte by byte. */
+import type { TrialRecord } from '../../core/record.js';
+import { esc } from '../escape.js';
+import { fmtMs, fmtPct } from '../format.js';
+import { mismatchTable, transcriptTable } from '../hexdump.js';
+import type { BenchIndex } from '../rig-index.js';
+import { histogramSvg } from '../svg/histogram.js';
+import { pinTimelineSvg } from '../svg/timeline.js';
+import { SYMPTOM_STYLE, sortedSymptoms } from '../symptoms.js';
+import type { DutSummary, ReportInput } from '../types.js';
+import { chip, letter, rateClass, symptomCounts } from './parts.js';
+
+/** DUTs opened by default: the ones with the most failures, so the first failing bytes are one scroll away. */
+const OPEN_DUTS = 3;
+
+export function dutSections(input: ReportInput, index: BenchIndex, anchor: Map<string, string>): string {
+  const failingByDut = new Map<string, TrialRecord[]>();
+  for (const t of input.failingTrials ?? []) {
+    let list = failingByDut.get(t.dut);
+    if (!list) failingByDut.set(t.dut, (list = []));
+    list.push(t);
+  }
+  const open = new Set(
+    [...input.perDut]
+      .filter((d) => d.passes < d.trials)
+      .sort((a, b) => b.trials - b.passes - (a.trials - a.passes))
+      .slice(0, OPEN_DUTS)
+      .map((d) => d.dut),
+  );
+  const sections = input.perDut.map((d) =>
+    dutSection(d, failingByDut.get(d.dut) ?? [], input.sampleTrial?.[d.dut], index, anchor.get(d.dut)!, open.has(d.dut)),
+  );
+  return `<section id="duts"><h2>DUTs</h2>${sections.join('')}</section>`;
+}
+
+function dutSection(
+  d: DutSummary,
+  failing: TrialRecord[],
+  sample: TrialRecord | undefined,
+  index: BenchIndex,
+  id: string,
+  open: boolean,
+): string {
+  const rate = d.trials ? d.passes / d.trials : null;
+  const p = index.places.get(d.dut);
+  const summary =
+    `<summary>${esc(d.dut)} <span class="${rateClass(rate)}">${esc(fmtPct(rate))}</span> ` +
+    `<span class="muted">(${d.passes}/${d.trials})</span> ${symptomCounts(d.symptoms)}</summary>`;
+  const parts: string[] = [];
+  parts.push(
+    `<p>${chip('dut', d.dut, index)}${chip('hub', p?.hub, index)}${chip('port', p?.port, index)}${chip('cable', p?.cable, index)}${chip(
+      'supply',
+      p?.supply,
+      index,
+    )}${(p?.relays ?? []).map((r) => chip('relay', r, index)).join('')} <span class="muted">profile ${esc(d.profile)} · ${d.retries} retries</span></p>`,
+  );
+  const note = index.notes.get(d.dut);
+  if (note) parts.push(`<p class="muted">Rig note: ${esc(note)}</p>`);
+  parts.push(symptomBreakdown(d));
+  parts.push(
+    `<div class="charts">${histogramSvg('reset → first byte', d.resetToFirstByteMs)}${histogramSvg('handshake (passing trials)', d.handshakeMs)}</div>`,
+  );
+  const timelineTrial = sample ?? failing[0];
+  if (timelineTrial) {
+    const what = sample ? 'a passing trial' : 'a failing trial';
+    parts.push(pinTimelineSvg(timelineTrial.transcript ?? [], `Pin timeline of ${what}: trial ${timelineTrial.seq} (${timelineTrial.trialId})`));
+  }
+  if (failing.length) {
+    const failCount = d.trials - d.passes;
+    parts.push(`<h3>Failing trials <span class="muted">(${failing.length} of ${failCount} shown)</span></h3>`);
+    failing.forEach((t, i) => parts.push(failingTrial(t, i === 0)));
+  }
+  return `<details class="dut" id="${id}"${open ? ' open' : ''}>${summary}<div class="body">${parts.join('')}</div></details>`;
+}
+
+function symptomBreakdown(d: DutSummary): string {
+  const list = sortedSymptoms(d.symptoms);
+  if (list.length === 0) return '<p>All trials passed.</p>';
+  const rows = list.map(([s, n]) => {
+    const details = (d.details?.[s] ?? [])
+      .slice(0, 4)
+      .map((x) => `<div>${x.count}× ${esc(x.text)}</div>`)
+      .join('');
+    return `<tr><td>${letter(s)}${esc(s)}</td><td class="num">${n}</td><td class="num">${esc(fmtPct(n / d.trials))}</td><td>${details}<span class="muted">${esc(
+      SYMPTOM_STYLE[s]?.label ?? '',
+    )}</span></td></tr>`;
+  });
+  return (
+    '<div class="scroll"><table class="symptoms"><thead><tr><th>symptom</th><th class="num">trials</th><th class="num">share</th><th>what was seen</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table></div>`
+  );
+}
+
+function failingTrial(t: TrialRecord, open: boolean): string {
+  const head = `${letter(t.symptom)}${esc(`trial ${t.seq} — ${t.symptom}`)}`;
+  const times = `started ${t.startedAt} · total ${fmtMs(t.phases?.totalMs)} · handshake ${fmtMs(t.phases?.handshakeMs)} · reset → first byte ${fmtMs(
+    t.resetToFirstByteMs,
+  )} · ${t.retries} retries`;
+  return (
+    `<details class="trial"${open ? ' open' : ''}><summary>${head}</summary>` +
+    `<p class="detail">${esc(t.detail)}</p><p class="muted">${esc(t.trialId)} · ${esc(times)}</p>` +
+    (t.mismatch ? `<h4>Expected vs received</h4>${mismatchTable(t.mismatch)}` : '') +
+    `<h4>Transcript</h4>${transcriptTable(t)}</details>`
+  );
+}

@@ -1,0 +1,26 @@
+/** Where and with what the night ran: host, versions, digests, counts and times. */
+import { esc } from '../escape.js';
+import { fmtDuration, fmtInt, spanMs } from '../format.js';
+import type { ReportInput } from '../types.js';
+import type { Overall } from '../verdict.js';
+
+export function environmentSection(input: ReportInput, o: Overall): string {
+  const { run } = input;
+  const entries: Array<[string, string]> = [
+    ['run', run.runId],
+    ['rig', `${run.rig}${input.rig?.title ? ` — ${input.rig.title}` : ''}${input.rig?.kind ? ` (${input.rig.kind})` : ''}`],
+    ['night', run.night],
+    ['status', run.status],
+    ['started', run.startedAt],
+    ['ended', run.endedAt],
+    ['duration', fmtDuration(spanMs(run.startedAt, run.endedAt))],
+    ['host', run.host],
+    ['trials', `${fmtInt(o.trials)} (${fmtInt(o.passes)} passed, ${fmtInt(o.failures - o.errors)} failed, ${fmtInt(o.errors)} harness errors)`],
+    ['diagnosis window', (input.diagnosis?.windowNights ?? []).length ? `${input.diagnosis.windowNights[0]} → ${input.diagnosis.windowNights.at(-1)} (${input.diagnosis.windowNights.length} nights)` : '–'],
+    ['rig digest', run.rigDigest],
+  ];
+  for (const [k, v] of Object.entries(run.versions ?? {})) entries.push([`version: ${k}`, v]);
+  for (const [k, v] of Object.entries(run.profileDigests ?? {})) entries.push([`profile digest: ${k}`, v]);
+  const items = entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd${/digest/.test(k) ? ' class="mono"' : ''}>${esc(v)}</dd>`).join('');
+  return `<section id="environment"><h2>Environment</h2><dl class="env">${items}</dl></section>`;
+}

@@ -1,0 +1,76 @@
+/** Small pieces the HTML sections share: badges, component chips, symptom lists, the strip. */
+import type { Symptom } from '../../core/record.js';
+import type { ComponentDiagnosis } from '../../diagnose/types.js';
+import { esc } from '../escape.js';
+import { fmtPct } from '../format.js';
+import type { BenchIndex } from '../rig-index.js';
+import { SYMPTOM_STYLE, sortedSymptoms, symptomClass, symptomLetter } from '../symptoms.js';
+import type { StripCell } from '../types.js';
+
+const VERDICTS = new Set(['ok', 'watch', 'suspect', 'bad']);
+
+export function verdictBadge(verdict: string): string {
+  const v = VERDICTS.has(verdict) ? verdict : 'watch';
+  return `<span class="badge ${v}">${esc(verdict)}</span>`;
+}
+
+/** A component id with its kind; highlighted (and marked "!") when the diagnosis flags it. */
+export function chip(kind: string, id: string | null | undefined, index: BenchIndex): string {
+  if (!id) return '';
+  const d = index.diagnosis.get(id);
+  const flag = d && d.verdict !== 'ok' && VERDICTS.has(d.verdict) ? ` f-${d.verdict}` : '';
+  const title = d ? `${kind} ${id}: ${d.verdict}` : `${kind} ${id}`;
+  return `<span class="chip${flag}" title="${esc(title)}"><span class="k">${esc(kind)}</span> ${esc(id)}</span>`;
+}
+
+export function letter(symptom: string): string {
+  return `<span class="letter ${symptomClass(symptom)}" aria-hidden="true">${esc(symptomLetter(symptom))}</span>`;
+}
+
+/** "C corrupt 12 · L late 2" with the letter that also appears in the strip. */
+export function symptomCounts(counts: Partial<Record<Symptom, number>>): string {
+  const list = sortedSymptoms(counts);
+  if (list.length === 0) return '<span class="muted">none</span>';
+  return list.map(([s, n]) => `<span class="sym">${letter(s)}${esc(s)} ${n}</span>`).join('');
+}
+
+export function rateClass(rate: number | null): string {
+  if (rate === null) return '';
+  return rate >= 0.999 ? 'rate-ok' : rate >= 0.95 ? 'rate-warn' : 'rate-bad';
+}
+
+export function rateCell(passes: number, trials: number): string {
+  const rate = trials ? passes / trials : null;
+  return `<td class="num ${rateClass(rate)}">${esc(fmtPct(rate))}<br><span class="muted">${passes}/${trials}</span></td>`;
+}
+
+/** The pass/fail strip: a thin green bar per passing cell, the symptom's letter on its colour per failing cell. */
+export function stripHtml(cells: readonly StripCell[], label: string): string {
+  const fails = cells.reduce((n, c) => n + c.failures, 0);
+  const trials = cells.reduce((n, c) => n + c.trials, 0);
+  const parts = cells.map((c) => {
+    const range = c.trials === 1 ? `trial ${c.firstSeq}` : `trials ${c.firstSeq}–${c.firstSeq + c.trials - 1}`;
+    if (c.failures === 0) return '<i class="p"></i>';
+    const partial = c.failures < c.trials ? ' part' : '';
+    const what = `${range}: ${c.failures === c.trials ? 'failed' : `${c.failures} of ${c.trials} failed`}, ${c.symptom}`;
+    return `<i class="f ${symptomClass(c.symptom)}${partial}" title="${esc(what)}">${esc(symptomLetter(c.symptom))}</i>`;
+  });
+  const aria = `${label}: ${trials} trials, ${fails} failed`;
+  return `<span class="strip" role="img" aria-label="${esc(aria)}">${parts.join('')}</span>`;
+}
+
+export function legend(): string {
+  const items = (Object.keys(SYMPTOM_STYLE) as Symptom[])
+    .filter((s) => s !== 'ok')
+    .map((s) => `<span class="sym">${letter(s)}${esc(SYMPTOM_STYLE[s].label)}</span>`);
+  return `<p class="legend">Strip: <span class="strip"><i class="p"></i></span> passed · a letter on colour = failed with that symptom (faded = some trials of a merged cell failed). ${items.join(' ')}</p>`;
+}
+
+/** Stable, safe anchor ids (device-given names never go into an id). */
+export function anchors(duts: readonly string[]): Map<string, string> {
+  return new Map(duts.map((d, i) => [d, `dut-${i + 1}`]));
+}
+
+export function componentTitle(c: ComponentDiagnosis): string {
+  return `${c.kind} ${c.id}`;
+}

@@ -1,0 +1,167 @@
+/**
+ * Turns trial records into the per-DUT aggregates the report draws, in one streaming pass: memory stays bounded
+ * whatever the number of trials (strip cells merge, detail lines are capped, timings go into fixed bins).
+ * Records are expected per DUT in trial order (the store yields them by seq); the strip follows arrival order.
+ */
+import type { Symptom, TrialRecord } from '../core/record.js';
+import { addSample, emptyHistogram } from './histogram.js';
+import type { DutSummary, StripCell } from './types.js';
+
+/** Cells in a DUT's strip; beyond this, neighbouring cells merge two by two. */
+export const STRIP_CELLS = 80;
+/** Distinct detail lines kept per symptom of one DUT. */
+export const DETAILS_PER_SYMPTOM = 8;
+const DETAIL_CHARS = 300;
+
+export interface CollectOptions {
+  /** Failing trials kept with their transcripts per DUT (the first ones of the night). */
+  failingPerDut?: number;
+}
+
+export interface CollectedReportData {
+  perDut: DutSummary[];
+  failingTrials: TrialRecord[];
+  sampleTrial: Record<string, TrialRecord>;
+}
+
+export function summarizeDuts(records: Iterable<TrialRecord>): DutSummary[] {
+  return collectReportData(records, { failingPerDut: 0 }).perDut;
+}
+
+/** summarizeDuts plus the capped samples the report shows in detail, in the same single pass. */
+export function collectReportData(records: Iterable<TrialRecord>, options: CollectOptions = {}): CollectedReportData {
+  const failingPerDut = options.failingPerDut ?? 5;
+  const byDut = new Map<string, DutAccumulator>();
+  const failing: TrialRecord[] = [];
+  const failingCount = new Map<string, number>();
+  const sampleTrial: Record<string, TrialRecord> = {};
+  for (const record of records) {
+    let acc = byDut.get(record.dut);
+    if (!acc) byDut.set(record.dut, (acc = new DutAccumulator(record)));
+    acc.add(record);
+    if (record.result === 'pass') {
+      if (!Object.prototype.hasOwnProperty.call(sampleTrial, record.dut)) sampleTrial[record.dut] = record;
+    } else if ((failingCount.get(record.dut) ?? 0) < failingPerDut) {
+      failingCount.set(record.dut, (failingCount.get(record.dut) ?? 0) + 1);
+      failing.push(record);
+    }
+  }
+  return { perDut: [...byDut.values()].map((a) => a.finish()), failingTrials: failing, sampleTrial };
+}
+
+class DutAccumulator {
+  readonly summary: DutSummary;
+  private cellSize = 1;
+  /** Per symptom: normalised detail → first wording seen and count. */
+  private readonly detailCounts = new Map<Symptom, Map<string, { text: string; count: number }>>();
+
+  constructor(first: TrialRecord) {
+    this.summary = {
+      dut: first.dut,
+      profile: first.profile,
+      components: first.components,
+      trials: 0,
+      passes: 0,
+      failures: 0,
+      errors: 0,
+      symptoms: {},
+      details: {},
+      strip: [],
+      resetToFirstByteMs: emptyHistogram(),
+      handshakeMs: emptyHistogram(),
+      totalMs: 0,
+      retries: 0,
+      firstStartedAt: null,
+      lastStartedAt: null,
+    };
+  }
+
+  add(r: TrialRecord): void {
+    const s = this.summary;
+    s.trials++;
+    s.components = r.components;
+    s.profile = r.profile;
+    s.firstStartedAt ??= r.startedAt;
+    s.lastStartedAt = r.startedAt;
+    s.totalMs += finite(r.phases?.totalMs);
+    s.retries += finite(r.retries);
+    const passed = r.result === 'pass';
+    if (passed) s.passes++;
+    else if (r.result === 'error') s.errors++;
+    else s.failures++;
+    if (!passed) {
+      const symptom: Symptom = r.symptom === 'ok' ? 'silent' : r.symptom;
+      s.symptoms[symptom] = (s.symptoms[symptom] ?? 0) + 1;
+      this.addDetail(symptom, r.detail);
+    }
+    if (r.resetToFirstByteMs !== null && r.resetToFirstByteMs !== undefined) addSample(s.resetToFirstByteMs, r.resetToFirstByteMs);
+    if (passed) addSample(s.handshakeMs, finite(r.phases?.handshakeMs));
+    this.addToStrip(r, passed);
+  }
+
+  private addToStrip(r: TrialRecord, passed: boolean): void {
+    const strip = this.summary.strip;
+    const last = strip[strip.length - 1];
+    const failed = passed ? 0 : 1;
+    const symptom: Symptom = passed ? 'ok' : r.symptom === 'ok' ? 'silent' : r.symptom;
+    if (last && last.trials < this.cellSize) {
+      last.trials++;
+      last.failures += failed;
+      if (r.result === 'error') last.errors++;
+      if (last.symptom === 'ok') last.symptom = symptom;
+    } else {
+      strip.push({ trials: 1, failures: failed, errors: r.result === 'error' ? 1 : 0, symptom, firstSeq: r.seq });
+    }
+    if (strip.length > STRIP_CELLS) {
+      this.summary.strip = mergePairs(strip);
+      this.cellSize *= 2;
+    }
+  }
+
+  private addDetail(symptom: Symptom, detail: string): void {
+    let map = this.detailCounts.get(symptom);
+    if (!map) this.detailCounts.set(symptom, (map = new Map()));
+    const text = String(detail ?? '').slice(0, DETAIL_CHARS);
+    // Numbers vary from trial to trial ("late by 12.3 ms"); group the wording, keep the first example.
+    const key = text.replace(/\d+(\.\d+)?/g, '#');
+    const entry = map.get(key);
+    if (entry) entry.count++;
+    else if (map.size < DETAILS_PER_SYMPTOM) map.set(key, { text, count: 1 });
+    else {
+      const other = map.get('\u0000other') ?? { text: '(other details)', count: 0 };
+      other.count++;
+      map.set('\u0000other', other);
+    }
+  }
+
+  finish(): DutSummary {
+    for (const [symptom, map] of this.detailCounts) {
+      this.summary.details[symptom] = [...map.values()].sort((a, b) => b.count - a.count);
+    }
+    return this.summary;
+  }
+}
+
+function mergePairs(cells: StripCell[]): StripCell[] {
+  const out: StripCell[] = [];
+  for (let i = 0; i < cells.length; i += 2) {
+    const a = cells[i]!;
+    const b = cells[i + 1];
+    if (!b) {
+      out.push(a);
+      continue;
+    }
+    out.push({
+      trials: a.trials + b.trials,
+      failures: a.failures + b.failures,
+      errors: a.errors + b.errors,
+      symptom: b.failures > a.failures ? b.symptom : a.symptom === 'ok' ? b.symptom : a.symptom,
+      firstSeq: a.firstSeq,
+    });
+  }
+  return out;
+}
+
+function finite(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+}

@@ -1,0 +1,118 @@
+/**
+ * summary.json: the night in numbers for scripts. Its shape is documented field by field in
+ * docs/report-format.md; every field is always present (null or empty when unknown), and any change to the
+ * shape bumps SUMMARY_SCHEMA_VERSION.
+ */
+import type { Symptom } from '../core/record.js';
+import type { ComponentDiagnosis } from '../diagnose/types.js';
+import { spanMs } from './format.js';
+import { quantile } from './histogram.js';
+import type { DutSummary, ReportInput, TimingHistogram } from './types.js';
+import { overall } from './verdict.js';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+export function buildSummary(input: ReportInput) {
+  const o = overall(input);
+  const { run } = input;
+  const duration = spanMs(run.startedAt, run.endedAt);
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    generator: 'shakedown',
+    runId: run.runId,
+    rig: run.rig,
+    night: run.night,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    durationMs: Number.isFinite(duration) ? duration : null,
+    status: run.status,
+    host: run.host,
+    verdict: o.level,
+    headline: o.headline,
+    totals: {
+      trials: o.trials,
+      passes: o.passes,
+      failures: input.perDut.reduce((n, d) => n + d.failures, 0),
+      errors: o.errors,
+      passRate: o.passRate,
+    },
+    duts: input.perDut.map(dutEntry),
+    components: (input.diagnosis?.components ?? []).map(componentEntry),
+    profiles: (input.diagnosis?.profiles ?? []).map((p) => ({ id: p.id, verdict: p.verdict, summary: p.summary, action: p.action })),
+    diagnosis: {
+      night: input.diagnosis?.night ?? null,
+      windowNights: [...(input.diagnosis?.windowNights ?? [])],
+      trials: input.diagnosis?.trials ?? 0,
+      failures: input.diagnosis?.failures ?? 0,
+    },
+    versions: { ...(run.versions ?? {}) },
+    rigDigest: run.rigDigest,
+    profileDigests: { ...(run.profileDigests ?? {}) },
+  };
+}
+
+export type Summary = ReturnType<typeof buildSummary>;
+
+export function renderSummaryJson(input: ReportInput): string {
+  // Non-finite numbers (a p-value of NaN) become null rather than invalid JSON.
+  return JSON.stringify(buildSummary(input), (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+function dutEntry(d: DutSummary) {
+  const c = d.components;
+  return {
+    id: d.dut,
+    profile: d.profile,
+    components: {
+      dut: c?.dut ?? d.dut,
+      cable: c?.cable ?? null,
+      port: c?.port ?? null,
+      hub: c?.hub ?? null,
+      supply: c?.supply ?? null,
+      relays: [...(c?.relays ?? [])],
+      host: c?.host ?? null,
+    },
+    trials: d.trials,
+    passes: d.passes,
+    failures: d.failures,
+    errors: d.errors,
+    passRate: d.trials ? d.passes / d.trials : null,
+    symptoms: symptomsOf(d.symptoms),
+    timing: { resetToFirstByteMs: timing(d.resetToFirstByteMs), handshakeMs: timing(d.handshakeMs) },
+  };
+}
+
+function componentEntry(c: ComponentDiagnosis) {
+  const e = c.evidence;
+  return {
+    id: c.id,
+    kind: c.kind,
+    verdict: c.verdict,
+    evidence: {
+      trials: e?.trials ?? 0,
+      failures: e?.failures ?? 0,
+      failureRate: e?.failureRate ?? null,
+      poolRate: e?.poolRate ?? null,
+      pValue: e?.pValue ?? null,
+      ochiai: e?.ochiai ?? null,
+      symptoms: symptomsOf(e?.symptoms ?? {}),
+      symptomFit: e?.symptomFit ?? null,
+      summary: e?.summary ?? '',
+    },
+    action: c.action ?? '',
+    confoundedWith: [...(c.confoundedWith ?? [])],
+    separatingSwap: c.separatingSwap ?? null,
+    changedSince: c.changedSince ?? null,
+    history: (c.history ?? []).map((h) => ({ night: h.night, trials: h.trials, passRate: h.passRate })),
+  };
+}
+
+function symptomsOf(counts: Partial<Record<Symptom, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [s, n] of Object.entries(counts)) if (typeof n === 'number' && n > 0) out[s] = n;
+  return out;
+}
+
+function timing(h: TimingHistogram) {
+  return { count: h.count, median: quantile(h, 0.5), p95: quantile(h, 0.95), min: h.min, max: h.max };
+}

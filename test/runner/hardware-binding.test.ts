@@ -1,0 +1,75 @@
+/**
+ * End to end through the real serialport hardware binding: the STM32 emulator on a pty opened by path like a USB
+ * adapter, its reset and boot pins switched by a (fake) LCUS relay module on another pty.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import Database from 'better-sqlite3';
+import { loadBench } from '../../harness/config/load.js';
+import { runBench } from '../../harness/runner/run.js';
+import { startPtyBench, type PtyBench } from './pty-bench.js';
+
+describe('runner: a hardware rig on pseudo-terminals', function () {
+  this.timeout(60_000);
+  let bench: PtyBench;
+
+  beforeEach(async () => {
+    bench = await startPtyBench();
+  });
+  afterEach(async () => {
+    await bench.close();
+  });
+
+  it('enters the bootloader through the relays, identifies the chip and leaves it in its application', async () => {
+    const summary = await runBench(loadBench(bench.rigFile), { trialsPerDut: 3 });
+    expect(summary.records.map((r) => `${r.result} ${r.symptom} ${r.detail}`)).to.deep.equal(
+      summary.records.map((r) => `pass ok ${r.detail}`),
+    );
+    for (const r of summary.records) expect(r.identity?.productId).to.equal(0x410);
+    await new Promise((r) => setTimeout(r, 300)); // the last relay frames at 9600 baud, then the board's start-up
+    // The leave sequence released BOOT0 and pulsed reset: the board runs its application again.
+    expect(bench.stub.device.state).to.equal('app');
+    // Every contact rests open at the end (the board's safe state).
+    expect(bench.relays.states()).to.deep.equal([false, false, false, false]);
+  });
+
+  it('on SIGINT mid-run: relays go safe, finished trials are stored, exit code 130', async () => {
+    const child = spawn(process.execPath, ['bin/shakedown.js', 'run', '--rig', bench.rigFile, '--trials', '200', '--db', bench.dbFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    // Wait for a few finished trials in the store, then interrupt.
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (storedTrials(bench.dbFile) >= 3) break;
+    }
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, stderr).to.equal(130);
+    expect(stderr).to.not.match(/\n\s+at /);
+    const stored = storedTrials(bench.dbFile);
+    expect(stored).to.be.at.least(3).and.below(200);
+    await new Promise((r) => setTimeout(r, 100)); // last relay frames still on the pty
+    expect(bench.relays.states(), 'every relay in its safe state').to.deep.equal([false, false, false, false]);
+    const db = new Database(bench.dbFile, { readonly: true });
+    const run = db.prepare('SELECT status FROM runs').get() as { status: string };
+    db.close();
+    expect(run.status).to.equal('interrupted');
+  });
+});
+
+function storedTrials(file: string): number {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM trials').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
