@@ -1,0 +1,80 @@
+/**
+ * `shakedown nightly --rig <rig> [--out reports/] [--db FILE]`: the whole night — run, diagnose, report.
+ * Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure · 130/143 stopped by a signal.
+ */
+import type { Command } from 'commander';
+import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
+import { loadBench } from '../../config/load.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { defaultDbPath, lockFileFor, runNightly } from '../../nightly/nightly.js';
+import { installSafetyNet, SIGNAL_EXIT, type Interrupted } from '../../runner/safety.js';
+import { Store } from '../../store/index.js';
+import { closingTable } from '../closing-table.js';
+import { positiveInt } from '../options.js';
+import { ProgressView } from '../progress.js';
+
+interface NightlyFlags {
+  rig: string;
+  out: string;
+  db?: string;
+  trials?: number;
+  keep?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('nightly')
+    .description('the night’s job: run every DUT of a rig, diagnose with history, write the HTML/JUnit/JSON report')
+    .requiredOption('--rig <file>', 'rig description (rigs/*.yaml)')
+    .option('--out <dir>', 'reports folder', 'reports')
+    .option('--db <file>', 'SQLite store of every trial (default: <out>/shakedown.db)')
+    .option('--trials <n>', 'trials per DUT (default: the rig’s nightly.trials)', positiveInt)
+    .option('--keep <nights>', 'keep the report folders of the newest N nights', positiveInt)
+    .addHelpText(
+      'after',
+      '\nWrites <out>/<rig>/<YYYY-MM-DD>/{index.html,summary.json,junit.xml} and <out>/<rig>/latest.\n' +
+        'Exit codes: 0 healthy · 1 failures or flagged components · 2 bad input · 3 infrastructure (relay board, store, lock) · 130/143 stopped by SIGINT/SIGTERM',
+    )
+    .action(async (flags: NightlyFlags) => {
+      process.exitCode = await nightlyCommand(flags);
+    });
+}
+
+async function nightlyCommand(flags: NightlyFlags): Promise<number> {
+  const bench = loadBench(flags.rig);
+  mkdirSync(flags.out, { recursive: true });
+  const dbFile = flags.db ?? defaultDbPath(flags.out);
+  const store = Store.open(dbFile);
+  const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
+  const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
+  const safety = installSafetyNet();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    const result = await runNightly({
+      bench,
+      store,
+      lockFile: lockFileFor(dbFile, bench.rig.id),
+      outDir: flags.out,
+      trialsPerDut,
+      keepNights: flags.keep,
+      signal: safety.signal,
+      onTrial: (record) => progress.trial(record),
+      onEnvironment: (env) => safety.track(env.backends.values()),
+      log,
+    });
+    progress.finish();
+    log('\n' + closingTable(result.summary.records, bench.rig.duts.map((d) => d.id)));
+    log(result.headline);
+    log(`report: ${relative(process.cwd(), result.report.html)}`);
+    if (result.summary.interrupted) {
+      const signal = (safety.signal.reason as Interrupted | undefined)?.signal ?? 'SIGINT';
+      process.stderr.write(`shakedown: stopped by ${signal}; relays are in their safe state, finished trials kept; run nightly again tonight to complete it\n`);
+      return SIGNAL_EXIT[signal] ?? EXIT.infrastructure;
+    }
+    return result.exitCode;
+  } finally {
+    safety.release();
+    store.close();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * `shakedown report [--db FILE] [--rig RIG] [--night DATE] [--out DIR]`: writes a night's report again from the
+ * store (after an upgrade, or for a night whose run was interrupted), without touching the bench.
+ */
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { loadBench } from '../../config/load.js';
+import { EXIT, InputError } from '../../core/exit-codes.js';
+import { diagnose } from '../../diagnose/index.js';
+import { buildReportInput } from '../../nightly/report-data.js';
+import { defaultDbPath } from '../../nightly/nightly.js';
+import { overall, writeReport } from '../../report/index.js';
+import { Store } from '../../store/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ReportFlags {
+  db?: string;
+  rig?: string;
+  night?: string;
+  out: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('write a night’s HTML/JUnit/JSON report again from the store')
+    .option('--db <file>', 'SQLite store (default: <out>/shakedown.db)')
+    .option('--rig <file|id>', 'the rig file (for grouping and titles), or its id; default: the only rig in the store')
+    .option('--night <date>', 'YYYY-MM-DD (default: the latest night of the rig)')
+    .option('--out <dir>', 'reports folder', 'reports')
+    .action(async (flags: ReportFlags) => {
+      process.exitCode = await reportCommand(flags);
+    });
+}
+
+async function reportCommand(flags: ReportFlags): Promise<number> {
+  const dbFile = flags.db ?? defaultDbPath(flags.out);
+  if (!existsSync(dbFile)) throw new InputError(`no store at ${dbFile} (give --db, or run \`shakedown nightly\` first)`);
+  const store = Store.open(dbFile, { readonly: true });
+  try {
+    const rigId = rigIdOf(flags.rig, store);
+    const bench = loadBench(flags.rig && flags.rig.endsWith('.yaml') ? flags.rig : join('rigs', `${rigId}.yaml`));
+    const nights = store.nights(rigId);
+    const night = flags.night ?? nights[nights.length - 1];
+    if (!night || !nights.includes(night)) {
+      throw new InputError(`no trials of rig ${rigId} on ${flags.night ?? 'any night'} (nights in the store: ${nights.join(', ') || 'none'})`);
+    }
+    const run = store.findRun({ rig: rigId, night })!;
+    const diagnosis = diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig });
+    const input = buildReportInput(store, bench, run, diagnosis);
+    const written = await writeReport(join(flags.out, rigId, night), input);
+    const verdict = overall(input);
+    process.stdout.write(`${verdict.headline}\nreport: ${relative(process.cwd(), written.html)}\n`);
+    return verdict.level === 'healthy' ? EXIT.ok : EXIT.failures;
+  } finally {
+    store.close();
+  }
+}
+
+function rigIdOf(flag: string | undefined, store: Store): string {
+  if (flag) return flag.endsWith('.yaml') ? flag.replace(/^.*\//, '').replace(/\.yaml$/, '') : flag;
+  const rigs = store.rigs();
+  if (rigs.length !== 1) throw new InputError(`the store holds ${rigs.length ? `rigs ${rigs.join(', ')}` : 'no rig'}: name one with --rig`);
+  return rigs[0]!;
+}

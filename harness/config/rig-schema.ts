@@ -1,0 +1,112 @@
+/**
+ * The shape of a rig file (rigs/<id>.yaml) as zod schemas: structure only. References between components and
+ * to board profiles are checked in rig.ts and bench.ts. schema/rig.schema.json is generated from here.
+ */
+import { z } from 'zod';
+import { componentId, dottedId, ms, pinName, portMatch, rate, serialSettings } from './schema-parts.js';
+
+const notes = z.string().optional();
+
+export const cableSim = z.strictObject({
+  bitErrorRate: rate.optional().describe('Probability that a bit flips on the wire'),
+  dropRate: rate.optional().describe('Probability that a byte is lost'),
+  openRate: rate.optional().describe('Probability per trial that the cable is open (nothing passes)'),
+});
+export const portSim = z.strictObject({
+  disconnectRate: rate.optional().describe('Probability per trial that the port drops off the bus'),
+  reenumerateMs: ms.optional().describe('Time the port takes to come back'),
+  latencyMs: ms.optional().describe('Extra latency added to every transfer'),
+});
+export const supplySim = z.strictObject({
+  brownoutRate: rate.optional().describe('Probability per trial of a brown-out that resets the board'),
+  slowStartMs: ms.optional().describe('Extra power ramp time before the board starts'),
+});
+export const channelSim = z.strictObject({ stuckRate: rate.optional().describe('Probability that a switch does not happen') });
+export const dutSim = z.strictObject({
+  mode: z.enum(['app', 'preloader', 'brom', 'bootloader']).optional().describe('Board stuck in this mode whatever its pins say'),
+  bootloopRate: rate.optional(),
+  deadRate: rate.optional(),
+  bootDelayMs: ms.optional(),
+});
+
+const contactState = z.enum(['open', 'closed']);
+
+const channelEntry = z.strictObject({
+  n: z.number().int().min(1).max(64).describe('Channel number, 1-based'),
+  pin: z.number().int().min(0).max(99).optional().describe('firmata: the Arduino digital pin driving this relay'),
+  safe: contactState.optional().describe("Contact state at rest and after an abort (default: the board's safe)"),
+  sim: channelSim.optional(),
+  notes,
+});
+
+export const relayBoardSchema = z.strictObject({
+  id: componentId,
+  driver: z.enum(['sim', 'firmata', 'lcus', 'dtr-rts']),
+  port: portMatch.optional().describe('firmata, lcus: the serial port of the relay board'),
+  dut: componentId.optional().describe("dtr-rts: the DUT whose adapter's DTR/RTS lines are used"),
+  polarity: z.enum(['active-high', 'active-low']).optional().describe('Input level that closes a relay (default active-high)'),
+  safe: contactState.optional().describe('Default contact state of every channel at rest (default open)'),
+  channels: z
+    .union([z.number().int().min(1).max(64), z.array(channelEntry).min(1)], {
+      error: 'expected a channel count (e.g. 8) or a list like [{ n: 1, pin: 7 }]',
+    })
+    .optional()
+    .describe('Number of channels, or a list of channels; not used by dtr-rts (its channels are dtr and rts)'),
+  notes,
+});
+
+const pinWiring = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      channel: z.string().describe('Relay channel id, e.g. rb1.3 or a1.dtr'),
+      closed: z.enum(['active', 'inactive']).optional().describe('What a closed contact does to the pin (default active)'),
+    }),
+  ],
+  { error: 'expected a relay channel like rb1.3, or { channel: rb1.3, closed: inactive }' },
+);
+
+export const dutSchema = z.strictObject({
+  id: componentId,
+  board: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: 'expected a board profile id (a file name in boards/ without .yaml)' })
+    .describe('Board profile id: boards/<board>.yaml'),
+  serial: portMatch.optional().describe('Required on hardware rigs'),
+  serialOverrides: serialSettings.optional().describe("Overrides of the profile's serial settings for this DUT"),
+  cable: componentId,
+  port: dottedId,
+  supply: componentId,
+  pins: z.record(pinName, pinWiring).describe('Each logical pin of the profile → relay channel'),
+  sim: dutSim.optional(),
+  notes,
+});
+
+export const rigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().optional().describe('Must equal the file name stem when given'),
+  title: z.string().min(1),
+  kind: z.enum(['simulated', 'hardware']),
+  host: componentId.optional().describe('Host component id (default "host")'),
+  boards: z.string().min(1).optional().describe('Directory of board profiles, relative to this file (default ../boards)'),
+  notes,
+  sim: z.strictObject({ seed: z.number().int().describe('Seed of every fault draw: same seed, same night') }).optional(),
+  nightly: z
+    .strictObject({
+      trials: z.number().int().min(1).max(100000).optional().describe('Trials per DUT (default 100)'),
+      concurrency: z.number().int().min(1).max(256).optional().describe('Lanes at once (default 8)'),
+      trialTimeoutMs: z.number().int().min(1).optional().describe('Hard limit of one trial (default 10000)'),
+      historyNights: z.number().int().min(1).max(3650).optional().describe('Nights of history for diagnosis (default 14)'),
+    })
+    .optional(),
+  relays: z.array(relayBoardSchema).optional(),
+  hubs: z.array(z.strictObject({ id: componentId, upstream: z.string().optional(), sim: portSim.optional(), notes })).optional(),
+  ports: z.array(z.strictObject({ id: dottedId, hub: componentId.optional(), sim: portSim.optional(), notes })).optional(),
+  cables: z.array(z.strictObject({ id: componentId, sim: cableSim.optional(), notes })).optional(),
+  supplies: z.array(z.strictObject({ id: componentId, sim: supplySim.optional(), notes })).optional(),
+  duts: z.array(dutSchema).min(1),
+});
+
+export type RigInput = z.infer<typeof rigSchema>;
+export type RelayBoardInput = z.infer<typeof relayBoardSchema>;
+export type DutInput = z.infer<typeof dutSchema>;

@@ -1,0 +1,72 @@
+/**
+ * `diagnose`: the window of nights from the store, aggregated by SQLite into cells, attributed (attribute.ts), with
+ * each component's night-by-night history. The store is only read.
+ */
+import type { Rig } from '../config/types.js';
+import { InputError } from '../core/exit-codes.js';
+import type { Store } from '../store/store.js';
+import { attribute, type AttributeOptions, type ComponentReport } from './attribute.js';
+import { cellsFromCounts, type Cell } from './cells.js';
+import { changedSince, nightsOf } from './history.js';
+import type { DiagnosisResult } from './types.js';
+
+export interface DiagnoseOptions {
+  store: Store;
+  rig: string;
+  /** The night diagnosed (default: the latest night in the store); the window ends with it. */
+  night?: string;
+  windowNights?: number;
+  rigConfig?: Rig;
+  thresholds?: AttributeOptions['thresholds'];
+}
+
+export interface Diagnosis extends DiagnosisResult {
+  components: ComponentReport[];
+}
+
+export function diagnose(options: DiagnoseOptions): Diagnosis {
+  const nights = options.store.nights(options.rig);
+  if (nights.length === 0) throw new InputError(`no trials of rig ${options.rig} in the store`);
+  const night = options.night ?? nights[nights.length - 1]!;
+  const upTo = nights.filter((n) => n <= night);
+  if (upTo.length === 0) throw new InputError(`no trials of rig ${options.rig} on or before ${night} (first night: ${nights[0]})`);
+  const windowNights = upTo.slice(-Math.max(1, options.windowNights ?? 14));
+  const cells = cellsFromCounts(options.store.symptomCounts({ rig: options.rig, nights: windowNights }));
+  return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, thresholds: options.thresholds });
+}
+
+/** The same over cells already in memory (tests, the evaluation, a run that has its records at hand). */
+export function diagnoseCells(
+  cells: Cell[],
+  options: { rig: string; night?: string; windowNights?: string[]; rigConfig?: Rig; thresholds?: AttributeOptions['thresholds'] },
+): Diagnosis {
+  const windowNights = options.windowNights ?? [...new Set(cells.map((c) => c.night))].sort();
+  const night = options.night ?? windowNights[windowNights.length - 1] ?? '';
+  const attribution = attribute(cells, { rig: options.rigConfig, thresholds: options.thresholds });
+  const windowStart = windowNights[0] ?? '';
+  const refs = new Map(cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
+  for (const report of attribution.components) {
+    if (report.kind === 'profile') continue;
+    const ref = refs.get(`${report.kind}:${report.id}`);
+    if (!ref) continue;
+    report.history = nightsOf(ref.key, cells).map((p) => ({ night: p.night, trials: p.trials, passRate: p.trials === 0 ? 0 : 1 - p.failures / p.trials }));
+    if (report.verdict !== 'ok' || report.kind === 'dut') {
+      const since = changedSince(ref, cells, windowStart);
+      if (since) report.changedSince = since;
+    }
+  }
+  return {
+    rig: options.rig,
+    night,
+    windowNights,
+    trials: attribution.trials,
+    failures: attribution.failures,
+    components: attribution.components,
+    profiles: attribution.profiles,
+  };
+}
+
+/** Whether any component (or profile) is flagged suspect or bad. */
+export function hasFlags(result: DiagnosisResult): boolean {
+  return result.components.some((c) => c.verdict === 'suspect' || c.verdict === 'bad') || result.profiles.some((p) => p.verdict === 'suspect' || p.verdict === 'bad');
+}

@@ -1,0 +1,149 @@
+/**
+ * The diagnosis evaluation: seeded fault scenarios and fault-free ones, executed (runner or synthetic), diagnosed,
+ * scored; and for every fault the number of trials per DUT until it is first flagged, against an SPRT that knows
+ * the true rates.
+ */
+import type { TrialRecord } from '../core/record.js';
+import { DEFAULT_THRESHOLDS } from '../diagnose/attribute.js';
+import { cellsFromRecords, componentKey, refsOf } from '../diagnose/cells.js';
+import { diagnoseCells } from '../diagnose/diagnose.js';
+import type { Executor } from './execute.js';
+import { generateScenario, type InjectedFault, type ProfileSketch, type Scenario } from './scenario.js';
+import { isFound, scoreDiagnosis, type ScenarioScore } from './score.js';
+import { sprtTrialsToDetect } from './sprt.js';
+
+export interface EvaluationOptions {
+  faultScenarios: number;
+  faultFreeScenarios: number;
+  trialsPerDut: number;
+  seed: number;
+  execute: Executor;
+  profiles?: ProfileSketch[];
+  /** Per-DUT trial counts at which the diagnosis is re-run to find the first correct flag (default: 5, 10, 20, …). */
+  checkpoints?: number[];
+  onScenario?: (result: ScenarioResult) => void;
+}
+
+export interface FaultTiming {
+  fault: InjectedFault;
+  /** Trials per DUT at the first checkpoint where the fault was flagged (undefined: never within the run). */
+  ours?: number;
+  /** Trials per DUT an SPRT with the true rates needed on the same outcomes. */
+  sprt?: number;
+}
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  trials: number;
+  score: ScenarioScore;
+  timings: FaultTiming[];
+}
+
+export interface EvaluationSummary {
+  faultScenarios: ScenarioResult[];
+  faultFree: ScenarioResult[];
+  faults: number;
+  found: number;
+  flags: number;
+  trueFlags: number;
+  falseFlags: number;
+  recall: number;
+  precision: number;
+  /** Fault-free scenarios with at least one flag. */
+  faultFreeFlagged: number;
+  foundThroughGroup: number;
+  medianOurs?: number;
+  medianSprt?: number;
+}
+
+const NIGHT = '2026-01-01';
+
+export async function evaluate(options: EvaluationOptions): Promise<EvaluationSummary> {
+  const faultScenarios: ScenarioResult[] = [];
+  const faultFree: ScenarioResult[] = [];
+  for (let i = 0; i < options.faultScenarios; i++) {
+    const seed = options.seed + i;
+    const faultCount = 1 + (seed % 3);
+    const scenario = generateScenario(seed, { faults: faultCount, profiles: options.profiles });
+    const result = await runScenario(scenario, options, true);
+    faultScenarios.push(result);
+    options.onScenario?.(result);
+  }
+  for (let i = 0; i < options.faultFreeScenarios; i++) {
+    const scenario = generateScenario(options.seed + 100_000 + i, { faults: 0, profiles: options.profiles });
+    const result = await runScenario(scenario, options, false);
+    faultFree.push(result);
+    options.onScenario?.(result);
+  }
+  const all = [...faultScenarios, ...faultFree];
+  const faults = faultScenarios.reduce((n, r) => n + r.score.faults, 0);
+  const found = faultScenarios.reduce((n, r) => n + r.score.found.length, 0);
+  const trueFlags = all.reduce((n, r) => n + r.score.trueFlags.length, 0);
+  const falseFlags = all.reduce((n, r) => n + r.score.falseFlags.length, 0);
+  const timings = faultScenarios.flatMap((r) => r.timings);
+  return {
+    faultScenarios,
+    faultFree,
+    faults,
+    found,
+    flags: trueFlags + falseFlags,
+    trueFlags,
+    falseFlags,
+    recall: faults === 0 ? 1 : found / faults,
+    precision: trueFlags + falseFlags === 0 ? 1 : trueFlags / (trueFlags + falseFlags),
+    faultFreeFlagged: faultFree.filter((r) => r.score.falseFlags.length > 0).length,
+    foundThroughGroup: faultScenarios.reduce((n, r) => n + r.score.foundThroughGroup, 0),
+    medianOurs: median(timings.flatMap((t) => (t.ours === undefined ? [] : [t.ours]))),
+    medianSprt: median(timings.flatMap((t) => (t.sprt === undefined ? [] : [t.sprt]))),
+  };
+}
+
+async function runScenario(scenario: Scenario, options: EvaluationOptions, timed: boolean): Promise<ScenarioResult> {
+  const records = await options.execute(scenario, { trialsPerDut: options.trialsPerDut, night: NIGHT });
+  const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig });
+  const score = scoreDiagnosis(diagnosis, scenario.faults);
+  const timings = timed ? timeFaults(scenario, records, options) : [];
+  return { scenario, trials: records.length, score, timings };
+}
+
+function timeFaults(scenario: Scenario, records: TrialRecord[], options: EvaluationOptions): FaultTiming[] {
+  const checkpoints = (options.checkpoints ?? [5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100]).filter((k) => k < options.trialsPerDut);
+  checkpoints.push(options.trialsPerDut);
+  const flaggedAt = new Map<InjectedFault, number>();
+  for (const k of checkpoints) {
+    if (flaggedAt.size === scenario.faults.length) break;
+    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id });
+    for (const fault of scenario.faults) if (!flaggedAt.has(fault) && isFound(diagnosis, fault)) flaggedAt.set(fault, k);
+  }
+  const components = new Set(records.flatMap((r) => refsOf(r.components).map((c) => c.key))).size;
+  return scenario.faults.map((fault) => {
+    const timing: FaultTiming = { fault };
+    const ours = flaggedAt.get(fault);
+    if (ours !== undefined) timing.ours = ours;
+    const sprt = sprtFor(fault, scenario, records, components);
+    if (sprt !== undefined) timing.sprt = sprt;
+    return timing;
+  });
+}
+
+/** The SPRT on the faulty component's trials in the order they ran (seq by seq), converted to trials per DUT. */
+function sprtFor(fault: InjectedFault, scenario: Scenario, records: TrialRecord[], components: number): number | undefined {
+  const key = componentKey(fault.kind, fault.id);
+  const mine = records.filter((r) => refsOf(r.components).some((c) => c.key === key)).sort((a, b) => a.seq - b.seq || a.dut.localeCompare(b.dut));
+  const duts = new Set(mine.map((r) => r.dut)).size;
+  if (duts === 0) return undefined;
+  const p0 = scenario.baselineRate;
+  const p1 = 1 - (1 - p0) * (1 - Math.min(fault.targetRate, 0.999));
+  const n = sprtTrialsToDetect(
+    mine.map((r) => r.symptom !== 'ok'),
+    { p0, p1, alpha: DEFAULT_THRESHOLDS.suspectP / components, beta: 0.05 },
+  );
+  return n === undefined ? undefined : Math.ceil(n / duts);
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

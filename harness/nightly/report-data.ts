@@ -1,0 +1,46 @@
+/**
+ * Gathers what the report shows from the store: tonight's run (with a capped sample of failing transcripts), the
+ * diagnosis over the history window, and pass rates per night per DUT. The report renderers only format this.
+ */
+import { hostname } from 'node:os';
+import type { LoadedBench } from '../config/types.js';
+import type { DiagnosisResult } from '../diagnose/types.js';
+import { collectReportData, type HistoryPoint, type ReportInput } from '../report/index.js';
+import type { RunRow, Store } from '../store/index.js';
+import { PRODUCT_VERSIONS } from './versions.js';
+
+export function buildReportInput(store: Store, bench: LoadedBench, run: RunRow, diagnosis: DiagnosisResult): ReportInput {
+  const records = store.trialsFor({ rig: run.rig, runId: run.id, transcripts: true });
+  const data = collectReportData(records);
+  return {
+    run: {
+      runId: run.id,
+      rig: run.rig,
+      night: run.night,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt ?? new Date().toISOString(),
+      status: run.status,
+      host: run.host || hostname(),
+      versions: { ...PRODUCT_VERSIONS, ...run.versions },
+      rigDigest: run.rigDigest ?? bench.rig.digest,
+      profileDigests: Object.fromEntries([...bench.profiles].map(([id, p]) => [id, p.digest])),
+    },
+    rig: bench.rig,
+    ...data,
+    diagnosis,
+    history: historyOf(store, run.rig, diagnosis.windowNights),
+  };
+}
+
+/** Trials and passes per night per DUT over the window, counted by SQLite. */
+function historyOf(store: Store, rig: string, nights: string[]): HistoryPoint[] {
+  const points = new Map<string, HistoryPoint>();
+  for (const count of store.symptomCounts({ rig, nights })) {
+    const key = `${count.night}\u0000${count.dut}`;
+    const point = points.get(key) ?? { night: count.night, dut: count.dut, trials: 0, passes: 0 };
+    point.trials += count.count;
+    if (count.symptom === 'ok') point.passes += count.count;
+    points.set(key, point);
+  }
+  return [...points.values()].sort((a, b) => a.night.localeCompare(b.night) || a.dut.localeCompare(b.dut));
+}

@@ -1,0 +1,19 @@
+/** Versions shown in the report's environment section. */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function versionOf(packageJson: string): string {
+  try {
+    return (require(packageJson) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const PRODUCT_VERSIONS: Record<string, string> = {
+  shakedown: versionOf('../../package.json'),
+  node: process.versions.node,
+  serialport: versionOf('serialport/package.json'),
+  'better-sqlite3': versionOf('better-sqlite3/package.json'),
+};

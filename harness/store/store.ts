@@ -1,0 +1,331 @@
+/**
+ * The history of runs and trials in one SQLite file (WAL mode). Each trial is committed on its own the moment it
+ * ends, so a killed process loses at most the trials in flight; a crashed night can be found and resumed.
+ * The diagnosis reads aggregated counts (`symptomCounts`), never the transcripts, so a million trials stay cheap.
+ */
+import { hostname } from 'node:os';
+import Database from 'better-sqlite3';
+import type { Rig } from '../config/types.js';
+import type { PhaseTimings, Symptom, TrialRecord, TrialResult } from '../core/record.js';
+import { migrate, SCHEMA_VERSION } from './schema.js';
+import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunRow {
+  id: string;
+  rig: string;
+  night: string;
+  startedAt: string;
+  endedAt: string | null;
+  host: string;
+  versions: Record<string, string>;
+  rigDigest: string | null;
+  status: RunStatus;
+  meta: Record<string, unknown>;
+}
+
+/** Trials of one configuration (the same component ids) on one night that ended with one symptom. */
+export interface SymptomCount {
+  night: string;
+  dut: string;
+  cable: string;
+  port: string;
+  hub?: string;
+  supply: string;
+  relays: string[];
+  host: string;
+  profile: string;
+  symptom: Symptom;
+  count: number;
+}
+
+export interface BeginRunOptions {
+  runId?: string;
+  /** The rig id, or the rig itself (then its digest is kept with the run). */
+  rig: string | Rig;
+  night: string;
+  meta?: Record<string, unknown>;
+  startedAt?: string;
+}
+
+export interface TrialQuery {
+  rig: string;
+  nights?: string[];
+  runId?: string;
+  /** Decode and return transcripts (default false: the heavy part stays on disk). */
+  transcripts?: boolean;
+}
+
+const STORE_VERSION = '1';
+
+export class Store {
+  private readonly insertTrial: Database.Statement;
+
+  private constructor(readonly db: Database.Database, readonly file: string) {
+    this.insertTrial = db.prepare(`
+      INSERT OR REPLACE INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, detail, profile,
+        profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch,
+        transcript)
+      VALUES (@runId, @trialId, @rig, @dut, @seq, @night, @startedAt, @result, @symptom, @detail, @profile,
+        @profileDigest, @cable, @port, @hub, @supply, @relays, @host, @phases, @retries, @resetToFirstByte, @identity,
+        @mismatch, @transcript)`);
+  }
+
+  /** Opens (creating if needed) a store file and brings its schema up to date. */
+  static open(file: string, options: { readonly?: boolean } = {}): Store {
+    const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    try {
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        migrate(db);
+      } else if ((db.pragma('user_version', { simple: true }) as number) !== SCHEMA_VERSION) {
+        throw new Error(`store ${file} has schema version ${String(db.pragma('user_version', { simple: true }))}, expected ${SCHEMA_VERSION}`);
+      }
+      db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new Store(db, file);
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  beginRun(options: BeginRunOptions): string {
+    const rigId = typeof options.rig === 'string' ? options.rig : options.rig.id;
+    const digest = typeof options.rig === 'string' ? null : options.rig.digest;
+    const startedAt = options.startedAt ?? new Date().toISOString();
+    const runId = options.runId ?? `${rigId}-${startedAt.replace(/[-:]/g, '').replace(/\..*$/, '')}-${Math.random().toString(36).slice(2, 6)}`;
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, rig, night, started_at, host, versions, rig_digest, status, meta)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)
+         ON CONFLICT(id) DO UPDATE SET status = 'running', ended_at = NULL`,
+      )
+      .run(
+        runId, rigId, options.night, startedAt, hostname(),
+        JSON.stringify({ node: process.versions.node, sqlite: this.sqliteVersion(), store: STORE_VERSION }),
+        digest, JSON.stringify(options.meta ?? {}),
+      );
+    return runId;
+  }
+
+  /** Writes one finished trial in its own transaction (durable in the WAL before this returns). */
+  addTrial(record: TrialRecord): void {
+    this.insertTrial.run(trialRow(record));
+  }
+
+  /** Many trials in one transaction (imports, benchmarks); a crash loses the whole batch. */
+  addTrials(records: Iterable<TrialRecord>): void {
+    this.db.transaction(() => {
+      for (const record of records) this.insertTrial.run(trialRow(record));
+    })();
+  }
+
+  endRun(runId: string, status: RunStatus = 'completed'): void {
+    this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId);
+  }
+
+  /** The latest run of a rig on a night (to resume a crashed night), if any. */
+  findRun(query: { rig: string; night: string }): RunRow | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE rig = ? AND night = ? ORDER BY started_at DESC, rowid DESC LIMIT 1`)
+      .get(query.rig, query.night) as RawRun | undefined;
+    return row ? runFromRow(row) : undefined;
+  }
+
+  run(runId: string): RunRow | undefined {
+    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId) as RawRun | undefined;
+    return row ? runFromRow(row) : undefined;
+  }
+
+  /** Trial records one by one (an iterator over the rows: memory stays flat however many there are). */
+  *trialsFor(query: TrialQuery): IterableIterator<TrialRecord> {
+    const where = ['rig = ?'];
+    const params: unknown[] = [query.rig];
+    if (query.runId) {
+      where.push('run_id = ?');
+      params.push(query.runId);
+    }
+    if (query.nights) {
+      where.push(`night IN (${query.nights.map(() => '?').join(', ') || "''"})`);
+      params.push(...query.nights);
+    }
+    const columns = query.transcripts ? '*' : TRIAL_COLUMNS_WITHOUT_TRANSCRIPT;
+    const statement = this.db.prepare(`SELECT ${columns} FROM trials WHERE ${where.join(' AND ')} ORDER BY night, run_id, dut, seq`);
+    for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
+  }
+
+  /** Counts per night, configuration and symptom: everything the diagnosis needs, aggregated by SQLite. */
+  symptomCounts(query: { rig: string; nights?: string[] }): SymptomCount[] {
+    const params: unknown[] = [query.rig];
+    let nightFilter = '';
+    if (query.nights) {
+      nightFilter = ` AND night IN (${query.nights.map(() => '?').join(', ') || "''"})`;
+      params.push(...query.nights);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count
+         FROM trials WHERE rig = ?${nightFilter}
+         GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
+      )
+      .all(...params) as Array<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>;
+    return rows.map((row) => {
+      const count: SymptomCount = { ...row, relays: JSON.parse(row.relays) as string[], hub: row.hub || undefined };
+      if (!count.hub) delete count.hub;
+      return count;
+    });
+  }
+
+  /** Nights with trials for a rig, oldest first. */
+  nights(rig: string): string[] {
+    return (this.db.prepare(`SELECT DISTINCT night FROM trials WHERE rig = ? ORDER BY night`).all(rig) as Array<{ night: string }>).map((r) => r.night);
+  }
+
+  /** Rigs with trials in the store. */
+  rigs(): string[] {
+    return (this.db.prepare(`SELECT DISTINCT rig FROM trials ORDER BY rig`).all() as Array<{ rig: string }>).map((r) => r.rig);
+  }
+
+  /** Trial numbers of a DUT already stored for a run (resume starts after them). */
+  completedSeqs(runId: string, dut: string): number[] {
+    return (this.db.prepare(`SELECT seq FROM trials WHERE run_id = ? AND dut = ? ORDER BY seq`).all(runId, dut) as Array<{ seq: number }>).map(
+      (r) => r.seq,
+    );
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private sqliteVersion(): string {
+    return (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  }
+}
+
+interface RawRun {
+  id: string;
+  rig: string;
+  night: string;
+  started_at: string;
+  ended_at: string | null;
+  host: string;
+  versions: string;
+  rig_digest: string | null;
+  status: RunStatus;
+  meta: string;
+}
+
+function runFromRow(row: RawRun): RunRow {
+  return {
+    id: row.id,
+    rig: row.rig,
+    night: row.night,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    host: row.host,
+    versions: JSON.parse(row.versions) as Record<string, string>,
+    rigDigest: row.rig_digest,
+    status: row.status,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+  };
+}
+
+const TRIAL_COLUMNS_WITHOUT_TRANSCRIPT =
+  'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, detail, profile, profile_digest, cable, port, hub, ' +
+  'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch';
+
+interface RawTrial {
+  run_id: string;
+  trial_id: string;
+  rig: string;
+  dut: string;
+  seq: number;
+  night: string;
+  started_at: string;
+  result: TrialResult;
+  symptom: Symptom;
+  detail: string;
+  profile: string;
+  profile_digest: string;
+  cable: string;
+  port: string;
+  hub: string;
+  supply: string;
+  relays: string;
+  host: string;
+  phases: string;
+  retries: number;
+  reset_to_first_byte: number | null;
+  identity: string | null;
+  mismatch: string | null;
+  transcript?: Buffer;
+}
+
+function trialRow(record: TrialRecord): Record<string, unknown> {
+  const c = record.components;
+  return {
+    runId: record.runId,
+    trialId: record.trialId,
+    rig: record.rig,
+    dut: record.dut,
+    seq: record.seq,
+    night: record.night,
+    startedAt: record.startedAt,
+    result: record.result,
+    symptom: record.symptom,
+    detail: record.detail,
+    profile: record.profile,
+    profileDigest: record.profileDigest,
+    cable: c.cable,
+    port: c.port,
+    hub: c.hub ?? '',
+    supply: c.supply,
+    relays: JSON.stringify(c.relays),
+    host: c.host,
+    phases: JSON.stringify(record.phases),
+    retries: record.retries,
+    resetToFirstByte: record.resetToFirstByteMs,
+    identity: record.identity ? JSON.stringify(record.identity) : null,
+    mismatch: record.mismatch ? JSON.stringify(record.mismatch) : null,
+    transcript: encodeTranscript(record.transcript),
+  };
+}
+
+function recordFromRow(row: RawTrial, withTranscript: boolean): TrialRecord {
+  const record: TrialRecord = {
+    runId: row.run_id,
+    trialId: row.trial_id,
+    rig: row.rig,
+    dut: row.dut,
+    seq: row.seq,
+    night: row.night,
+    components: {
+      dut: row.dut,
+      cable: row.cable,
+      port: row.port,
+      supply: row.supply,
+      relays: JSON.parse(row.relays) as string[],
+      host: row.host,
+    },
+    profile: row.profile,
+    profileDigest: row.profile_digest,
+    startedAt: row.started_at,
+    phases: JSON.parse(row.phases) as PhaseTimings,
+    resetToFirstByteMs: row.reset_to_first_byte,
+    retries: row.retries,
+    transcript: withTranscript && row.transcript ? decodeTranscript(row.transcript) : [],
+    result: row.result,
+    symptom: row.symptom,
+    detail: row.detail,
+  };
+  if (row.hub) record.components.hub = row.hub;
+  if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
+  if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];
+  return record;
+}

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { MAX_TRANSCRIPT_EVENTS } from '../../harness/store/transcript-codec.js';
+import { SCHEMA_VERSION, Store } from '../../harness/store/index.js';
+import { makeRecord } from './records.js';
+
+describe('store', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shakedown-store-'));
+    file = join(dir, 'history.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('round-trips a trial record, transcript included, and keeps the run', () => {
+    const store = Store.open(file);
+    const runId = store.beginRun({ rig: 'bench', night: '2026-11-20', meta: { trialsPerDut: 3 } });
+    const record = makeRecord({ runId, seq: 1, symptom: 'unexpected-reply' });
+    record.mismatch = { expected: '79', got: '68', at: 2100 };
+    store.addTrial(record);
+    store.endRun(runId, 'completed');
+
+    const [withTranscript] = [...store.trialsFor({ rig: 'bench', transcripts: true })];
+    expect(withTranscript).to.deep.equal(record);
+    const [without] = [...store.trialsFor({ rig: 'bench' })];
+    expect(without!.transcript).to.deep.equal([]);
+    expect(without!.identity).to.deep.equal({ productId: 0x410, bootloaderVersion: 0x22 });
+
+    const run = store.findRun({ rig: 'bench', night: '2026-11-20' })!;
+    expect(run.id).to.equal(runId);
+    expect(run.status).to.equal('completed');
+    expect(run.meta).to.deep.equal({ trialsPerDut: 3 });
+    expect(run.endedAt).to.be.a('string');
+    store.close();
+  });
+
+  it('keeps a record without hub, identity or first byte as it was', () => {
+    const store = Store.open(file);
+    const record = makeRecord({ seq: 1, symptom: 'silent' });
+    delete record.components.hub;
+    delete record.identity;
+    store.addTrial(record);
+    const [back] = [...store.trialsFor({ rig: 'bench', transcripts: true })];
+    expect(back).to.deep.equal(record);
+    expect(back!.resetToFirstByteMs).to.equal(null);
+    store.close();
+  });
+
+  it('runs in WAL mode with synchronous NORMAL and a versioned schema', () => {
+    const store = Store.open(file);
+    expect(store.db.pragma('journal_mode', { simple: true })).to.equal('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).to.equal(1);
+    expect(store.schemaVersion).to.equal(SCHEMA_VERSION);
+    store.close();
+    const raw = new Database(file);
+    expect(raw.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
+    raw.close();
+  });
+
+  it('refuses a file written by a newer schema', () => {
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => Store.open(file)).to.throw(/newer/);
+  });
+
+  it('filters by nights and run, lists nights, completed trials and symptom counts', () => {
+    const store = Store.open(file);
+    const a = store.beginRun({ runId: 'a', rig: 'bench', night: '2026-11-19' });
+    const b = store.beginRun({ runId: 'b', rig: 'bench', night: '2026-11-20' });
+    for (let seq = 1; seq <= 4; seq++) store.addTrial(makeRecord({ runId: a, seq, night: '2026-11-19', symptom: seq === 2 ? 'corrupt' : 'ok' }));
+    for (const seq of [1, 2, 5]) store.addTrial(makeRecord({ runId: b, seq, night: '2026-11-20', symptom: 'late' }));
+    store.addTrial(makeRecord({ runId: 'x', seq: 1, rig: 'other' }));
+
+    expect(store.nights('bench')).to.deep.equal(['2026-11-19', '2026-11-20']);
+    expect(store.rigs()).to.deep.equal(['bench', 'other']);
+    expect([...store.trialsFor({ rig: 'bench', nights: ['2026-11-20'] })].map((r) => r.seq)).to.deep.equal([1, 2, 5]);
+    expect([...store.trialsFor({ rig: 'bench', runId: 'a' })]).to.have.length(4);
+    expect(store.completedSeqs(b, 'd1')).to.deep.equal([1, 2, 5]);
+    const counts = store.symptomCounts({ rig: 'bench', nights: ['2026-11-19'] });
+    expect(counts.map((c) => [c.symptom, c.count]).sort()).to.deep.equal([['corrupt', 1], ['ok', 3]]);
+    expect(counts[0]!.relays).to.deep.equal(['rb1.d1']);
+    expect(counts[0]!.hub).to.equal('hub1');
+    store.close();
+  });
+
+  it('finds the latest run of a night to resume, and the same trial written twice stays one', () => {
+    const store = Store.open(file);
+    store.beginRun({ runId: 'first', rig: 'bench', night: '2026-11-20', startedAt: '2026-11-20T01:00:00.000Z' });
+    store.beginRun({ runId: 'second', rig: 'bench', night: '2026-11-20', startedAt: '2026-11-20T03:00:00.000Z' });
+    expect(store.findRun({ rig: 'bench', night: '2026-11-20' })!.id).to.equal('second');
+    expect(store.findRun({ rig: 'bench', night: '2026-11-21' })).to.equal(undefined);
+    store.addTrial(makeRecord({ runId: 'second', seq: 1 }));
+    store.addTrial(makeRecord({ runId: 'second', seq: 1, symptom: 'late' }));
+    expect([...store.trialsFor({ rig: 'bench' })].map((r) => r.symptom)).to.deep.equal(['late']);
+    store.close();
+  });
+
+  it('caps a flooding transcript instead of storing it whole', () => {
+    const store = Store.open(file);
+    const record = makeRecord({ seq: 1, symptom: 'flood' });
+    record.transcript = Array.from({ length: MAX_TRANSCRIPT_EVENTS + 500 }, (_, i) => ({ t: i, kind: 'rx' as const, data: '55' }));
+    store.addTrial(record);
+    const [back] = [...store.trialsFor({ rig: 'bench', transcripts: true })];
+    expect(back!.transcript).to.have.length(MAX_TRANSCRIPT_EVENTS);
+    expect(back!.transcript.at(-1)).to.deep.include({ kind: 'note' });
+    store.close();
+  });
+
+  it('keeps every committed trial when the writer is killed with SIGKILL', async () => {
+    const script = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let lastCommitted = 0;
+    let buffered = '';
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', () => resolve());
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) if (line) lastCommitted = Number(line);
+        if (lastCommitted >= 300 && !child.killed) child.kill('SIGKILL');
+      });
+    });
+    expect(child.signalCode).to.equal('SIGKILL');
+    expect(existsSync(`${file}-wal`)).to.equal(true);
+    const store = Store.open(file);
+    const seqs = store.completedSeqs('crash-run', 'd1');
+    // Everything reported committed is there; at most the trial in flight when the signal landed is extra.
+    expect(seqs.length).to.be.at.least(lastCommitted);
+    expect(seqs.slice(0, lastCommitted)).to.deep.equal(Array.from({ length: lastCommitted }, (_, i) => i + 1));
+    expect(store.findRun({ rig: 'bench', night: '2026-11-20' })!.status).to.equal('running');
+    store.close();
+  });
+});
