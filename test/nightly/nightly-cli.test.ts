@@ -1,0 +1,101 @@
+/**
+ * `shakedown nightly` on the shipped simulated bench, as a lab would run it: reports on disk, the latest link,
+ * summary.json for scripts; a crashed night completed by the next start; `shakedown report` from the store.
+ */
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+const CLI = ['bin/shakedown.js'];
+
+function shakedown(args: string[]) {
+  return spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+}
+
+function trialCounts(db: string): { runs: Array<{ id: string; status: string }>; perDut: Record<string, number>; duplicates: number } {
+  const d = new Database(db, { readonly: true });
+  try {
+    const runs = d.prepare('SELECT id, status FROM runs').all() as Array<{ id: string; status: string }>;
+    const rows = d.prepare('SELECT dut, COUNT(*) AS n, COUNT(DISTINCT seq) AS seqs FROM trials GROUP BY dut').all() as Array<{ dut: string; n: number; seqs: number }>;
+    return {
+      runs,
+      perDut: Object.fromEntries(rows.map((r) => [r.dut, r.n])),
+      duplicates: rows.reduce((sum, r) => sum + r.n - r.seqs, 0),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+/** Trials in the store so far; 0 while the file or its tables do not exist yet. */
+function storedSoFar(db: string): number {
+  try {
+    return Object.values(trialCounts(db).perDut).reduce((a, b) => a + b, 0);
+  } catch {
+    return 0;
+  }
+}
+
+describe('shakedown nightly on the simulated bench', function () {
+  this.timeout(180_000);
+  const out = mkdtempSync(join(tmpdir(), 'shakedown-nightly-'));
+
+  it('writes the night’s report, the latest link and summary.json, and exits 1 for the planted faults', () => {
+    const result = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--trials', '8']);
+    expect(result.status, result.stderr).to.equal(1);
+    expect(result.stderr).to.not.match(/\n\s+at /);
+    const latest = join(out, 'sim-bench', 'latest');
+    expect(readlinkSync(latest)).to.match(/^\d{4}-\d{2}-\d{2}$/);
+    for (const file of ['index.html', 'summary.json', 'junit.xml']) expect(existsSync(join(latest, file)), file).to.equal(true);
+    const summary = JSON.parse(readFileSync(join(latest, 'summary.json'), 'utf8'));
+    expect(summary.rig).to.equal('sim-bench');
+    expect(summary.components).to.be.an('array').that.is.not.empty;
+    for (const c of summary.components) expect(c).to.include.keys('id', 'kind', 'verdict', 'evidence');
+    const d7 = summary.components.find((c: { id: string; kind: string }) => c.id === 'd7' && c.kind === 'dut');
+    expect(d7?.verdict, 'the board stuck in Preloader').to.be.oneOf(['suspect', 'bad']);
+    expect(result.stdout).to.match(/report: .*index\.html/);
+  });
+
+  it('completes a night killed mid-run instead of starting again', async () => {
+    const db = join(out, 'resume.db');
+    const args = ['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', db, '--trials', '12'];
+    const child = spawn(process.execPath, [...CLI, ...args], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    for (let i = 0; i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (storedSoFar(db) >= 12) break;
+    }
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const before = trialCounts(db);
+    expect(before.runs).to.have.length(1);
+    expect(before.runs[0]!.status).to.equal('running');
+
+    const again = shakedown(args);
+    expect(again.stdout).to.match(/took over a stale lock/);
+    expect(again.stdout).to.match(/resuming tonight's unfinished run/);
+    const after = trialCounts(db);
+    expect(after.runs.map((r) => r.id)).to.deep.equal(before.runs.map((r) => r.id));
+    expect(after.runs[0]!.status).to.equal('completed');
+    expect(after.duplicates).to.equal(0);
+    for (const n of Object.values(after.perDut)) expect(n).to.equal(12);
+  });
+
+  it('regenerates a night’s report from the store with `shakedown report`', () => {
+    const again = join(out, 'again');
+    const result = shakedown(['report', '--db', join(out, 'resume.db'), '--rig', 'rigs/sim-bench.yaml', '--out', again]);
+    expect(result.status, result.stderr).to.equal(1);
+    const nights = spawnSync('ls', [join(again, 'sim-bench')], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(nights).to.have.length(1);
+    expect(readFileSync(join(again, 'sim-bench', nights[0]!, 'index.html'), 'utf8')).to.include('Content-Security-Policy');
+  });
+
+  it('says what is wrong, without a stack trace, for a store that does not exist', () => {
+    const result = shakedown(['report', '--db', join(out, 'nope.db'), '--out', out]);
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.match(/no store at .*nope\.db/);
+  });
+});
