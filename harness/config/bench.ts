@@ -1,6 +1,6 @@
 /** A rig together with the board profiles its DUTs name, checked against each other. */
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { BoardProfile, LoadedBench } from './types.js';
 import { loadProfile } from './board.js';
 import { ConfigError, didYouMean, type ConfigIssue } from './issues.js';
@@ -18,7 +18,8 @@ const SIM_MODES: Record<string, string[]> = { stm32: ['app', 'bootloader'], medi
 export function loadBench(rigFile: string, boardsDir?: string): LoadedBench {
   const source = readConfigSource(rigFile);
   const { rig, issues } = parseRig(source);
-  const dir = boardsDir ?? resolve(dirname(rigFile), asString(asMap(source.data)?.boards) ?? '../boards');
+  const boards = asString(asMap(source.data)?.boards) ?? '../boards';
+  const dir = boardsDir ?? (isAbsolute(boards) ? boards : join(dirname(rigFile), boards));
   const profiles = new Map<string, BoardProfile>();
   issues.push(...checkProfiles(source, dir, profiles));
   if (!rig || issues.length > 0) throw new ConfigError(issues);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Symptom } from '../../harness/core/record.js';
 import {
   describeByte,
+  FLOOD_BYTES,
   explainFlood,
   explainIdentity,
   explainLate,
@@ -81,10 +82,10 @@ describe('explain: bytes to symptom and detail', () => {
       detail: /^handshake: the board prints "\[PLFM\] init\\r\\n": a log, not the protocol/,
     },
     {
-      name: 'more than 256 bytes',
-      x: { step: 'sync', sent: b(0x7f), expected: [0x79], got: new Uint8Array(300).fill(0x80), family: 'stm32' },
+      name: 'more bytes than any reply holds',
+      x: { step: 'sync', sent: b(0x7f), expected: [0x79], got: new Uint8Array(FLOOD_BYTES + 50).fill(0x80), family: 'stm32' },
       symptom: 'flood',
-      detail: /^300 unasked bytes \(80 80 80 80 80 80 80 80 …\) during sync: the board floods the line/,
+      detail: /^650 unasked bytes \(80 80 80 80 80 80 80 80 …\) during sync: the board floods the line/,
     },
     {
       name: 'the host byte back unchanged',
