@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { loadBench } from '../../harness/config/load.js';
+import { InfrastructureError } from '../../harness/core/exit-codes.js';
 import { runBench } from '../../harness/runner/run.js';
 import { startPtyBench, type PtyBench } from './pty-bench.js';
 
@@ -32,6 +33,25 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
     expect(bench.stub.device.state).to.equal('app');
     // Every contact rests open at the end (the board's safe state).
     expect(bench.relays.states()).to.deep.equal([false, false, false, false]);
+  });
+
+  it('stops the run with an infrastructure error when the relay board is unplugged', async () => {
+    let trials = 0;
+    const run = runBench(loadBench(bench.rigFile), {
+      trialsPerDut: 500,
+      onTrial: () => {
+        if (++trials === 2) bench.relayServer.closeNow();
+      },
+    });
+    let failure: unknown;
+    try {
+      await run;
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).to.be.instanceOf(InfrastructureError);
+    expect(String(failure)).to.match(/relay board lcus1 lost/);
+    expect(trials).to.be.below(10);
   });
 
   it('on SIGINT mid-run: relays go safe, finished trials are stored, exit code 130', async () => {

@@ -18,6 +18,8 @@ export interface PtyBench {
   dbFile: string;
   stub: PtyServer;
   relays: FakeLcusModule;
+  /** The relay module's pty: close it to unplug the relay board. */
+  relayServer: PtyServer;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ duts:
     dbFile: join(dir, 'trials.db'),
     stub,
     relays,
+    relayServer,
     async close() {
       await stub.close();
       await relayServer.close();
