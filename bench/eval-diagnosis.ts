@@ -1,106 +1,190 @@
 /**
- * `npm run eval -- [--scenarios N] [--fault-free N] [--trials N] [--seed S] [--fast] [--synthetic]`
- * Evaluates the diagnosis on seeded simulated benches with injected faults: recall, precision, flags on fault-free
- * benches, and trials until the first correct flag against an SPRT that knows the true rates.
- * --fast: a few small scenarios on the synthetic generator (seconds). Exit 1 when a target is missed.
+ * `npm run eval -- [--scenarios N] [--fault-free N] [--trials N] [--seed S] [--fast] [--synthetic] [--profiles a,b]`
+ * Evaluates the diagnosis on seeded simulated benches with injected faults, run by the real runner in simulated
+ * time: recall, precision, flags on fault-free benches, and trials until the first correct flag against an SPRT
+ * that knows the true rates. Fault strengths are first calibrated on the same runner.
+ * --fast: a few scenarios on two profiles (about a minute). --synthetic: the synthetic generator instead of the
+ * runner (statistics alone, seconds). Exit 1 when a target is missed, 2 on bad arguments.
  */
+import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { formatTable } from '../harness/cli/table.js';
-import { chooseExecution } from '../harness/eval/execute.js';
-import { evaluate, type ScenarioResult } from '../harness/eval/evaluate.js';
+import { calibrate, strengthsFromCalibration, type Calibration } from '../harness/eval/calibrate.js';
+import { evaluate, type EvaluationSummary, type ScenarioResult } from '../harness/eval/evaluate.js';
+import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from '../harness/eval/execute.js';
+import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from '../harness/eval/scenario.js';
+import { syntheticStrengths, valueForRate, type FaultStrengths } from '../harness/eval/strengths.js';
+
+const FAST_PROFILES = ['stm32f103c8', 'mt6765'];
 
 const program = new Command('eval-diagnosis')
   .option('--scenarios <n>', 'fault scenarios (target: ≥ 50)', '50')
   .option('--fault-free <n>', 'fault-free scenarios (target: ≥ 20)', '20')
   .option('--trials <n>', 'trials per DUT', '100')
   .option('--seed <s>', 'first seed', '1')
-  .option('--fast', 'a few scenarios on the synthetic generator')
-  .option('--synthetic', 'use the synthetic generator even when the runner is there')
+  .option('--profiles <ids>', 'board profiles to use, comma-separated (default: every emulated one in boards/)')
+  .option('--calibration-trials <n>', 'trials per calibration point', '100')
+  .option('--fast', `a few scenarios on ${FAST_PROFILES.join(' and ')}`)
+  .option('--synthetic', 'the synthetic generator instead of the runner')
   .option('--verbose', 'one line per scenario')
   .parse(process.argv);
 
-const o = program.opts<{ scenarios: string; faultFree: string; trials: string; seed: string; fast?: boolean; synthetic?: boolean; verbose?: boolean }>();
+const o = program.opts<{
+  scenarios: string; faultFree: string; trials: string; seed: string; profiles?: string; calibrationTrials: string;
+  fast?: boolean; synthetic?: boolean; verbose?: boolean;
+}>();
 const fast = Boolean(o.fast);
-const faultScenarios = fast ? 8 : Number(o.scenarios);
-const faultFreeScenarios = fast ? 4 : Number(o.faultFree);
+const faultScenarios = fast ? 6 : Number(o.scenarios);
+const faultFreeScenarios = fast ? 3 : Number(o.faultFree);
 const trialsPerDut = Number(o.trials);
 const seed = Number(o.seed);
-for (const [name, value] of Object.entries({ scenarios: faultScenarios, 'fault-free': faultFreeScenarios, trials: trialsPerDut, seed })) {
-  if (!Number.isInteger(value) || value < 0) {
-    process.stderr.write(`eval-diagnosis: --${name} must be a whole number ≥ 0\n`);
+const calibrationTrials = fast ? 50 : Number(o.calibrationTrials);
+const numbers = { scenarios: faultScenarios, 'fault-free': faultFreeScenarios, trials: trialsPerDut, seed, 'calibration-trials': calibrationTrials };
+for (const [name, value] of Object.entries(numbers)) {
+  if (!Number.isInteger(value) || value < 0 || (name.includes('trials') && value < 1)) {
+    process.stderr.write(`eval-diagnosis: --${name} must be a whole number${name.includes('trials') ? ' ≥ 1' : ' ≥ 0'}\n`);
     process.exit(2);
   }
 }
+// Every lane of a run listens on one abort signal: a rig of 24 DUTs is not a leak.
+setMaxListeners(200);
 
-const mode = await chooseExecution(fast || o.synthetic ? 'synthetic' : 'runner');
-process.stdout.write(`execution: ${mode.name}${mode.note ? ` (${mode.note})` : ''}\n`);
 const started = Date.now();
+const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+let execute: Executor;
+let profiles: ProfileSketch[];
+let strengths: FaultStrengths;
+let calibration: Calibration | undefined;
+if (o.synthetic) {
+  process.stdout.write('execution: synthetic generator (no runner)\n');
+  execute = syntheticExecutor;
+  profiles = DEFAULT_PROFILES;
+  strengths = syntheticStrengths();
+} else {
+  const only = o.profiles ? o.profiles.split(',').map((s) => s.trim()).filter(Boolean) : fast ? FAST_PROFILES : undefined;
+  let runner;
+  try {
+    runner = await loadRealRunner(only);
+  } catch (error) {
+    process.stderr.write(`eval-diagnosis: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const missing = (only ?? []).filter((id) => !runner.profiles.has(id));
+  if (missing.length > 0) {
+    process.stderr.write(`eval-diagnosis: no emulated board profile ${missing.join(', ')} in boards/\n`);
+    process.exit(2);
+  }
+  execute = runnerExecutor(runner);
+  profiles = runner.sketches;
+  process.stdout.write(`execution: real runner, simulated time; profiles ${profiles.map((p) => p.id).join(', ')}\n`);
+  process.stdout.write(`calibrating fault strengths (${calibrationTrials} trials per point)…\n`);
+  calibration = await calibrate((rig, opts) => runner.run(rig, opts), profiles, {
+    trialsPerValue: calibrationTrials,
+    baselineTrials: fast ? 400 : 1000,
+    seed,
+  });
+  strengths = strengthsFromCalibration(calibration);
+  process.stdout.write(`\n${calibrationTable(calibration, strengths, profiles)}`);
+  process.stdout.write(`calibration: ${calibration.trials} trials in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
 const summary = await evaluate({
   faultScenarios,
   faultFreeScenarios,
   trialsPerDut,
   seed,
-  execute: mode.execute,
-  profiles: mode.profiles,
+  execute,
+  profiles,
+  strengths,
   onScenario: (r) => {
     if (o.verbose) process.stdout.write(line(r) + '\n');
   },
 });
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const faultFreeTarget = summary.faultFreeFlagged === 0;
-const recallTarget = summary.recall >= 0.95;
-const precisionTarget = summary.precision >= 0.95;
-process.stdout.write(
-  '\n' +
-    formatTable(
-      ['measure', 'value', 'target'],
-      [
-        ['fault scenarios', String(summary.faultScenarios.length), '≥ 50'],
-        ['faults injected', String(summary.faults), ''],
-        ['faults found', `${summary.found} (${summary.foundThroughGroup} through a named group)`, ''],
-        ['recall', pct(summary.recall), `≥ 95% ${recallTarget ? 'ok' : 'MISSED'}`],
-        ['flags (suspect/bad)', String(summary.flags), ''],
-        ['false flags', String(summary.falseFlags), ''],
-        ['precision', pct(summary.precision), `≥ 95% ${precisionTarget ? 'ok' : 'MISSED'}`],
-        ['fault-free scenarios', String(summary.faultFree.length), '≥ 20'],
-        ['  … with any flag', String(summary.faultFreeFlagged), `0 ${faultFreeTarget ? 'ok' : 'MISSED'}`],
-        ['median trials/DUT to first flag', summary.medianOurs === undefined ? '-' : String(summary.medianOurs), ''],
-        ['  SPRT with the true rates', summary.medianSprt === undefined ? '-' : String(summary.medianSprt), ''],
-        ['trials per DUT', String(trialsPerDut), '100'],
-        ['wall time', `${((Date.now() - started) / 1000).toFixed(1)} s`, ''],
-      ],
-    ),
-);
-
-const byKind = new Map<string, { faults: number; found: number; ours: number[]; sprt: number[] }>();
-for (const r of summary.faultScenarios) {
-  for (const t of r.timings) {
-    const key = `${t.fault.kind}.${t.fault.key}`;
-    const entry = byKind.get(key) ?? { faults: 0, found: 0, ours: [], sprt: [] };
-    byKind.set(key, entry);
-    entry.faults++;
-    if (r.score.found.includes(t.fault)) entry.found++;
-    if (t.ours !== undefined) entry.ours.push(t.ours);
-    if (t.sprt !== undefined) entry.sprt.push(t.sprt);
-  }
-}
-const mean = (xs: number[]) => (xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1));
-process.stdout.write(
-  '\n' +
-    formatTable(
-      ['fault', 'injected', 'found', 'mean trials/DUT to flag', 'mean SPRT'],
-      [...byKind.entries()].sort().map(([k, e]) => [k, String(e.faults), String(e.found), mean(e.ours), mean(e.sprt)]),
-    ),
-);
+process.stdout.write('\n' + summaryTable(summary) + '\n' + kindTable(summary));
 const misses = summary.faultScenarios.filter((r) => r.score.missed.length > 0 || r.score.falseFlags.length > 0);
 const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length > 0);
+if (misses.length + noisy.length > 0) process.stdout.write('\nmisses and false flags:\n');
 for (const r of [...misses, ...noisy]) process.stdout.write(line(r) + '\n');
-process.exitCode = recallTarget && precisionTarget && faultFreeTarget ? 0 : 1;
+process.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.exitCode = targetsMet(summary) ? 0 : 1;
+
+function targetsMet(s: EvaluationSummary): boolean {
+  return s.recall >= 0.95 && s.precision >= 0.95 && s.faultFreeFlagged === 0;
+}
+
+function summaryTable(s: EvaluationSummary): string {
+  const trials = [...s.faultScenarios, ...s.faultFree].reduce((n, r) => n + r.trials, 0);
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  return formatTable(
+    ['measure', 'value', 'target'],
+    [
+      ['fault scenarios', String(s.faultScenarios.length), '≥ 50'],
+      ['faults injected', String(s.faults), ''],
+      ['faults found', `${s.found} (${s.foundThroughGroup} through a named group)`, ''],
+      ['recall', pct(s.recall), `≥ 95% ${mark(s.recall >= 0.95)}`],
+      ['flags (suspect/bad)', String(s.flags), ''],
+      ['false flags', String(s.falseFlags), ''],
+      ['precision', pct(s.precision), `≥ 95% ${mark(s.precision >= 0.95)}`],
+      ['fault-free scenarios', String(s.faultFree.length), '≥ 20'],
+      ['  … with any flag', String(s.faultFreeFlagged), `0 ${mark(s.faultFreeFlagged === 0)}`],
+      ['baseline failure rate (fault-free)', pct(s.measuredBaselineRate, 2), ''],
+      ['median trials/DUT to first flag', s.medianOurs === undefined ? '-' : String(s.medianOurs), ''],
+      ['  SPRT with the true rates', s.medianSprt === undefined ? '-' : String(s.medianSprt), ''],
+      ['trials per DUT', String(trialsPerDut), '100'],
+      ['trials run', String(trials), ''],
+    ],
+  );
+}
+
+function kindTable(s: EvaluationSummary): string {
+  const byKind = new Map<string, { faults: number; found: number; ours: number[]; sprt: number[] }>();
+  for (const r of s.faultScenarios) {
+    for (const t of r.timings) {
+      const key = `${t.fault.kind}.${t.fault.key}`;
+      const entry = byKind.get(key) ?? { faults: 0, found: 0, ours: [], sprt: [] };
+      byKind.set(key, entry);
+      entry.faults++;
+      if (r.score.found.includes(t.fault)) entry.found++;
+      if (t.ours !== undefined) entry.ours.push(t.ours);
+      if (t.sprt !== undefined) entry.sprt.push(t.sprt);
+    }
+  }
+  const mean = (xs: number[]) => (xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1));
+  return formatTable(
+    ['fault', 'injected', 'found', 'mean trials/DUT to flag', 'mean SPRT'],
+    [...byKind.entries()].sort().map(([k, e]) => [k, String(e.faults), String(e.found), mean(e.ours), mean(e.sprt)]),
+  );
+}
+
+/** Per profile and key: the values that give the ends of the fault range, as measured on the runner. */
+function calibrationTable(cal: Calibration, st: FaultStrengths, sketches: ProfileSketch[]): string {
+  const [lo, hi] = DEFAULT_FAULT_RATE;
+  const fmt = (v: number | undefined) => (v === undefined ? 'unreachable' : v.toPrecision(2));
+  const rows: string[][] = [];
+  for (const sketch of sketches) {
+    const base = cal.baselines.find((b) => b.profile === sketch.id);
+    rows.push([sketch.id, 'baseline', `bitErrorRate ${cal.baselineBitErrorRate.toPrecision(2)}`, base ? `${base.failures}/${base.trials} = ${pct(base.failures / base.trials, 2)}` : '-', '']);
+    for (const curve of cal.curves.filter((c) => c.profile === sketch.id)) {
+      const name = `${curve.kind}.${curve.key}${curve.pin ? ` (${curve.pin})` : ''}`;
+      rows.push([
+        '',
+        name,
+        curve.points.map((p) => `${p.value}:${p.failures}/${p.trials}`).join(' '),
+        fmt(valueForRate(st, [sketch.id], curve, lo)),
+        fmt(valueForRate(st, [sketch.id], curve, hi)),
+      ]);
+    }
+  }
+  return formatTable(['profile', 'fault key', 'measured (value:failed/trials)', `value for ${pct(lo, 0)}`, `for ${pct(hi, 0)}`], rows);
+}
 
 function line(r: ScenarioResult): string {
-  const f = r.scenario.faults.map((x) => `${x.kind} ${x.id} ${x.key}=${typeof x.value === 'number' ? x.value.toPrecision(2) : x.value} (~${(x.targetRate * 100).toFixed(0)}%)`).join('; ');
-  return `seed ${r.scenario.seed} (${r.scenario.rig.duts.length} DUTs): ${f || 'no fault'} → found ${r.score.found.length}/${r.score.faults}` +
+  const f = r.scenario.faults
+    .map((x) => `${x.kind} ${x.id} ${x.key}=${typeof x.value === 'number' ? x.value.toPrecision(2) : x.value} (~${(x.targetRate * 100).toFixed(0)}%)`)
+    .join('; ');
+  return (
+    `seed ${r.scenario.seed} (${r.scenario.rig.duts.length} DUTs, ${pct(r.failures / Math.max(1, r.trials))} failed): ${f || 'no fault'} → found ${r.score.found.length}/${r.score.faults}` +
     (r.score.missed.length ? `, missed ${r.score.missed.map((m) => `${m.kind} ${m.id}`).join(', ')}` : '') +
-    (r.score.falseFlags.length ? `, false flags ${r.score.falseFlags.join(', ')}` : '');
+    (r.score.falseFlags.length ? `, false flags ${r.score.falseFlags.join(', ')}` : '')
+  );
 }

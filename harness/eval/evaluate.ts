@@ -9,6 +9,7 @@ import { cellsFromRecords, componentKey, refsOf } from '../diagnose/cells.js';
 import { diagnoseCells } from '../diagnose/diagnose.js';
 import type { Executor } from './execute.js';
 import { generateScenario, type InjectedFault, type ProfileSketch, type Scenario } from './scenario.js';
+import type { FaultStrengths } from './strengths.js';
 import { isFound, scoreDiagnosis, type ScenarioScore } from './score.js';
 import { sprtTrialsToDetect } from './sprt.js';
 
@@ -19,6 +20,10 @@ export interface EvaluationOptions {
   seed: number;
   execute: Executor;
   profiles?: ProfileSketch[];
+  /** How wanted failure rates become fault values (default: the synthetic model). */
+  strengths?: FaultStrengths;
+  /** Range of per-trial failure probabilities of an injected fault (default 0.1–0.6). */
+  faultRate?: [number, number];
   /** Per-DUT trial counts at which the diagnosis is re-run to find the first correct flag (default: 5, 10, 20, …). */
   checkpoints?: number[];
   onScenario?: (result: ScenarioResult) => void;
@@ -35,6 +40,8 @@ export interface FaultTiming {
 export interface ScenarioResult {
   scenario: Scenario;
   trials: number;
+  /** Failed trials (any symptom but ok). */
+  failures: number;
   score: ScenarioScore;
   timings: FaultTiming[];
 }
@@ -52,6 +59,8 @@ export interface EvaluationSummary {
   /** Fault-free scenarios with at least one flag. */
   faultFreeFlagged: number;
   foundThroughGroup: number;
+  /** Failure rate measured over the fault-free scenarios: the baseline the diagnosis really saw. */
+  measuredBaselineRate: number;
   medianOurs?: number;
   medianSprt?: number;
 }
@@ -64,13 +73,13 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
   for (let i = 0; i < options.faultScenarios; i++) {
     const seed = options.seed + i;
     const faultCount = 1 + (seed % 3);
-    const scenario = generateScenario(seed, { faults: faultCount, profiles: options.profiles });
+    const scenario = generateScenario(seed, { faults: faultCount, profiles: options.profiles, strengths: options.strengths, faultRate: options.faultRate });
     const result = await runScenario(scenario, options, true);
     faultScenarios.push(result);
     options.onScenario?.(result);
   }
   for (let i = 0; i < options.faultFreeScenarios; i++) {
-    const scenario = generateScenario(options.seed + 100_000 + i, { faults: 0, profiles: options.profiles });
+    const scenario = generateScenario(options.seed + 100_000 + i, { faults: 0, profiles: options.profiles, strengths: options.strengths });
     const result = await runScenario(scenario, options, false);
     faultFree.push(result);
     options.onScenario?.(result);
@@ -93,6 +102,7 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
     precision: trueFlags + falseFlags === 0 ? 1 : trueFlags / (trueFlags + falseFlags),
     faultFreeFlagged: faultFree.filter((r) => r.score.falseFlags.length > 0).length,
     foundThroughGroup: faultScenarios.reduce((n, r) => n + r.score.foundThroughGroup, 0),
+    measuredBaselineRate: rate(faultFree.reduce((n, r) => n + r.failures, 0), faultFree.reduce((n, r) => n + r.trials, 0)),
     medianOurs: median(timings.flatMap((t) => (t.ours === undefined ? [] : [t.ours]))),
     medianSprt: median(timings.flatMap((t) => (t.sprt === undefined ? [] : [t.sprt]))),
   };
@@ -103,7 +113,8 @@ async function runScenario(scenario: Scenario, options: EvaluationOptions, timed
   const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig });
   const score = scoreDiagnosis(diagnosis, scenario.faults);
   const timings = timed ? timeFaults(scenario, records, options) : [];
-  return { scenario, trials: records.length, score, timings };
+  const failures = records.filter((r) => r.symptom !== 'ok').length;
+  return { scenario, trials: records.length, failures, score, timings };
 }
 
 function timeFaults(scenario: Scenario, records: TrialRecord[], options: EvaluationOptions): FaultTiming[] {
@@ -112,7 +123,7 @@ function timeFaults(scenario: Scenario, records: TrialRecord[], options: Evaluat
   const flaggedAt = new Map<InjectedFault, number>();
   for (const k of checkpoints) {
     if (flaggedAt.size === scenario.faults.length) break;
-    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id });
+    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id, rigConfig: scenario.rig });
     for (const fault of scenario.faults) if (!flaggedAt.has(fault) && isFound(diagnosis, fault)) flaggedAt.set(fault, k);
   }
   const components = new Set(records.flatMap((r) => refsOf(r.components).map((c) => c.key))).size;
@@ -120,25 +131,30 @@ function timeFaults(scenario: Scenario, records: TrialRecord[], options: Evaluat
     const timing: FaultTiming = { fault };
     const ours = flaggedAt.get(fault);
     if (ours !== undefined) timing.ours = ours;
-    const sprt = sprtFor(fault, scenario, records, components);
+    const sprt = sprtFor(fault, records, components);
     if (sprt !== undefined) timing.sprt = sprt;
     return timing;
   });
 }
 
 /** The SPRT on the faulty component's trials in the order they ran (seq by seq), converted to trials per DUT. */
-function sprtFor(fault: InjectedFault, scenario: Scenario, records: TrialRecord[], components: number): number | undefined {
+function sprtFor(fault: InjectedFault, records: TrialRecord[], components: number): number | undefined {
   const key = componentKey(fault.kind, fault.id);
   const mine = records.filter((r) => refsOf(r.components).some((c) => c.key === key)).sort((a, b) => a.seq - b.seq || a.dut.localeCompare(b.dut));
   const duts = new Set(mine.map((r) => r.dut)).size;
   if (duts === 0) return undefined;
-  const p0 = scenario.baselineRate;
+  // The true rates: the component's baseline, and the baseline combined with the fault's calibrated rate.
+  const p0 = Math.max(fault.baselineRate, 1e-4);
   const p1 = 1 - (1 - p0) * (1 - Math.min(fault.targetRate, 0.999));
   const n = sprtTrialsToDetect(
     mine.map((r) => r.symptom !== 'ok'),
     { p0, p1, alpha: DEFAULT_THRESHOLDS.suspectP / components, beta: 0.05 },
   );
   return n === undefined ? undefined : Math.ceil(n / duts);
+}
+
+function rate(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
 }
 
 function median(values: number[]): number | undefined {

@@ -1,12 +1,15 @@
 /**
- * How a scenario becomes trial records: the real runner on the simulated bench (the default when the runner and the
- * board profiles are there), or the synthetic generator (fast, for the statistics alone).
+ * How a scenario becomes trial records: the real runner on the simulated bench, in simulated time (the default),
+ * or the synthetic generator (fast, for the statistics alone).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BoardProfile, LoadedBench } from '../config/types.js';
+import { loadProfile } from '../config/load.js';
+import type { BoardProfile, Rig } from '../config/types.js';
 import type { TrialRecord } from '../core/record.js';
+import { VirtualClock } from '../core/virtual-clock.js';
+import { runBench } from '../runner/run.js';
 import type { ProfileSketch, Scenario } from './scenario.js';
 import { syntheticRecords } from './synthetic.js';
 
@@ -17,77 +20,70 @@ export interface ExecuteOptions {
 
 export type Executor = (scenario: Scenario, options: ExecuteOptions) => Promise<TrialRecord[]>;
 
-export interface ExecutionMode {
-  name: 'runner' | 'synthetic';
-  execute: Executor;
-  /** The profiles generated rigs may use. */
-  profiles?: ProfileSketch[];
-  /** Why the runner is not used, when it is not. */
-  note?: string;
-}
-
 export const syntheticExecutor: Executor = async (scenario, options) =>
   syntheticRecords(scenario.rig, { trialsPerDut: options.trialsPerDut, night: options.night, seed: scenario.seed });
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BOARDS = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards');
+
+/** The real runner over the simulated bench, with the board profiles whose chips have an emulator. */
+export interface RealRunner {
+  profiles: Map<string, BoardProfile>;
+  sketches: ProfileSketch[];
+  /** Runs every DUT of a simulated rig for `trialsPerDut` trials in simulated time. */
+  run(rig: Rig, options: { trialsPerDut: number; night: string; seed: number }): Promise<TrialRecord[]>;
+}
 
 /** A mode the emulator can be stuck in that is not its boot ROM. */
-function wrongModeOf(profile: BoardProfile): string | undefined {
+function wrongModeOf(profile: BoardProfile): ProfileSketch['wrongMode'] | undefined {
   if (profile.chip?.family === 'stm32') return 'app';
   if (profile.chip?.family === 'mediatek') return 'preloader';
   return undefined;
 }
 
-/**
- * The real runner, when harness/runner/run.ts, harness/config/load.ts and boards/*.yaml with emulated chips are all
- * there; otherwise the synthetic generator, with a note saying what was missing.
- */
-export async function chooseExecution(prefer: 'runner' | 'synthetic' = 'runner'): Promise<ExecutionMode> {
-  if (prefer === 'synthetic') return { name: 'synthetic', execute: syntheticExecutor };
-  const fallback = (note: string): ExecutionMode => ({ name: 'synthetic', execute: syntheticExecutor, note });
-  const boardsDir = join(REPO, 'boards');
-  const files = existsSync(boardsDir) ? readdirSync(boardsDir).filter((f) => /\.ya?ml$/.test(f)) : [];
-  if (files.length === 0) return fallback('no boards/*.yaml profiles yet');
-  let runner: { runBench: (bench: LoadedBench, options: Record<string, unknown>) => Promise<{ records: TrialRecord[] }> };
-  let loader: { loadProfile: (file: string) => BoardProfile | Promise<BoardProfile> };
-  try {
-    // Specifiers in variables: these modules are optional at type-check time.
-    const runSpec = '../runner/run.js';
-    const loadSpec = '../config/load.js';
-    runner = (await import(runSpec)) as typeof runner;
-    loader = (await import(loadSpec)) as typeof loader;
-  } catch (error) {
-    return fallback(`runner or profile loader not loadable: ${(error as Error).message.split('\n')[0]}`);
-  }
+/** Loads boards/*.yaml (or the given ids among them) and returns the runner over them. */
+export async function loadRealRunner(only?: string[], boardsDir = BOARDS): Promise<RealRunner> {
+  const files = existsSync(boardsDir) ? readdirSync(boardsDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
   const profiles = new Map<string, BoardProfile>();
   const sketches: ProfileSketch[] = [];
   for (const file of files) {
+    let profile: BoardProfile;
     try {
-      const profile = await loader.loadProfile(join(boardsDir, file));
-      const wrongMode = wrongModeOf(profile);
-      if (!wrongMode) continue;
-      profiles.set(profile.id, profile);
-      // The pin that restarts the board first (reset or power), then the mode pins.
-      const pins = Object.keys(profile.pins).sort((a, b) => rank(a) - rank(b));
-      sketches.push({ id: profile.id, pins, wrongMode });
+      profile = await loadProfile(join(boardsDir, file));
     } catch {
-      // A profile that does not load is the config's business, not the evaluation's.
+      continue; // a profile that does not load is the config's business, not the evaluation's
     }
+    if (only && !only.includes(profile.id)) continue;
+    const wrongMode = wrongModeOf(profile);
+    if (!wrongMode) continue;
+    profiles.set(profile.id, profile);
+    // The pin that restarts the board first (reset or power), then the mode pins.
+    const pins = Object.keys(profile.pins).sort((a, b) => rank(a) - rank(b));
+    sketches.push({ id: profile.id, pins, wrongMode, family: profile.chip!.family });
   }
-  if (sketches.length === 0) return fallback('no loadable board profile with an emulated chip');
-  const execute: Executor = async (scenario, options) => {
-    const bench: LoadedBench = { rig: scenario.rig, profiles };
-    const summary = await runner.runBench(bench, {
-      trialsPerDut: options.trialsPerDut,
-      night: options.night,
-      runId: `${scenario.rig.id}-${options.night}`,
-      concurrency: scenario.rig.duts.length,
-      seed: scenario.seed,
-      portReturnMs: 3000,
-    });
-    return summary.records;
+  if (sketches.length === 0) throw new Error(`no loadable board profile with an emulated chip in ${boardsDir}`);
+  return {
+    profiles,
+    sketches,
+    async run(rig, options) {
+      const summary = await runBench(
+        { rig, profiles },
+        {
+          clock: new VirtualClock(),
+          trialsPerDut: options.trialsPerDut,
+          night: options.night,
+          runId: `${rig.id}-${options.night}`,
+          concurrency: rig.duts.length,
+          seed: options.seed,
+          portReturnMs: 3000,
+        },
+      );
+      return summary.records;
+    },
   };
-  return { name: 'runner', execute, profiles: sketches };
+}
+
+export function runnerExecutor(runner: RealRunner): Executor {
+  return (scenario, options) => runner.run(scenario.rig, { trialsPerDut: options.trialsPerDut, night: options.night, seed: scenario.seed });
 }
 
 function rank(pin: string): number {

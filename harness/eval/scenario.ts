@@ -1,12 +1,14 @@
 /**
- * Seeded scenarios for the diagnosis evaluation: a random simulated rig (8–24 DUTs, hubs of 2–7 ports, supplies
- * feeding 2–4 DUTs, relay boards), a small baseline of random failures everywhere (a tiny bit error rate on every
- * cable), and 0–3 injected faults of random kinds and strengths on random components, written with the
- * simulation's own fault keys so the same scenario runs on the real runner over the simulated bench.
+ * Seeded scenarios for the diagnosis evaluation: a random simulated rig (8–24 DUTs of the given profiles, hubs of
+ * 2–7 ports, supplies feeding 2–4 DUTs, relay boards), a small baseline of random failures everywhere (a tiny bit
+ * error rate on every cable), and injected faults of random kinds and strengths on random components, written with
+ * the simulation's own fault keys so the same scenario runs on the real runner over the simulated bench. The
+ * strengths come from `FaultStrengths`: measured on the real runner, or the synthetic model.
  */
 import type { Cable, Dut, Hub, RelayBoard, Rig, Supply, UsbPort } from '../config/types.js';
 import { Rng } from '../core/rng.js';
 import type { ComponentKind } from '../core/record.js';
+import { syntheticStrengths, valueForRate, type FaultProbe, type FaultStrengths } from './strengths.js';
 
 /** A fault as injected: the component, the simulation key and its value. */
 export interface InjectedFault {
@@ -14,8 +16,10 @@ export interface InjectedFault {
   id: string;
   key: string;
   value: number | string;
-  /** The per-trial failure probability the value was chosen for (1 for a board stuck in a mode). */
+  /** The per-trial failure probability the value was chosen for, over the component's trials (1 for a stuck mode). */
   targetRate: number;
+  /** Per-trial failure probability of the baseline alone on the component's trials. */
+  baselineRate: number;
 }
 
 /** What the evaluation needs to know of a profile: its id and the logical pins the rig wires to relays. */
@@ -24,14 +28,16 @@ export interface ProfileSketch {
   /** Pins wired to relay channels; the first is the one that restarts the board (reset or power). */
   pins: string[];
   /** A mode the board can be stuck in that is not the boot ROM (for the `mode` fault). */
-  wrongMode: string;
+  wrongMode: 'app' | 'preloader';
+  /** Chip family (stm32, mediatek), when known. */
+  family?: string;
 }
 
 export interface Scenario {
   seed: number;
   rig: Rig;
   faults: InjectedFault[];
-  /** Per-trial failure probability of the baseline (every trial, whatever its components). */
+  /** Per-trial failure probability of the baseline, averaged over the rig's DUTs. */
   baselineRate: number;
 }
 
@@ -39,8 +45,9 @@ export interface ScenarioOptions {
   /** Number of faults (default: 0–3 at random). */
   faults?: number;
   profiles?: ProfileSketch[];
-  baselineRate?: number;
-  /** Range of per-trial failure probabilities of a faulty component (default 0.1–0.6, ≥ 20× the baseline). */
+  /** How wanted failure rates become fault values (default: the synthetic model, 0.5 % baseline). */
+  strengths?: FaultStrengths;
+  /** Range of per-trial failure probabilities of a faulty component (default 0.1–0.6: 20–120× a 0.5 % baseline). */
   faultRate?: [number, number];
 }
 
@@ -49,35 +56,22 @@ export const DEFAULT_PROFILES: ProfileSketch[] = [
   { id: 'sim-mtk', pins: ['power', 'kcol0'], wrongMode: 'preloader' },
 ];
 
-/** Data bits a trial exchanges, roughly (handshake, identify and a short read, both directions). */
-export const BITS_PER_TRIAL = 800;
-export const BYTES_PER_TRIAL = 100;
-/** Relay switches per channel per trial (assert, release). */
-export const SWITCHES_PER_TRIAL = 2;
-export const DEFAULT_BASELINE_RATE = 0.005;
-
-/** The per-event value that gives a per-trial probability `rate` over `events` independent events. */
-export function perEvent(rate: number, events: number): number {
-  return 1 - Math.pow(1 - rate, 1 / events);
-}
-
-export function perTrial(value: number, events: number): number {
-  return 1 - Math.pow(1 - value, events);
-}
+export const DEFAULT_FAULT_RATE: [number, number] = [0.1, 0.6];
 
 const FAULT_KINDS = ['cable', 'port', 'hub', 'supply', 'relay', 'dut'] as const;
 
 export function generateScenario(seed: number, options: ScenarioOptions = {}): Scenario {
   const rng = new Rng(seed);
   const profiles = options.profiles ?? DEFAULT_PROFILES;
-  const baselineRate = options.baselineRate ?? DEFAULT_BASELINE_RATE;
-  const rig = generateRig(rng.fork('rig'), seed, profiles, baselineRate);
+  const strengths = options.strengths ?? syntheticStrengths();
+  const rig = generateRig(rng.fork('rig'), seed, profiles, strengths.baselineBitErrorRate);
   const count = options.faults ?? rng.int(0, 3);
-  const faults = injectFaults(rng.fork('faults'), rig, profiles, count, options.faultRate ?? [0.1, 0.6]);
+  const faults = injectFaults(rng.fork('faults'), rig, profiles, strengths, count, options.faultRate ?? DEFAULT_FAULT_RATE);
+  const baselineRate = mean(rig.duts.map((d) => strengths.baselineRate(d.board)));
   return { seed, rig, faults, baselineRate };
 }
 
-function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], baselineRate: number): Rig {
+function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], cableBer: number): Rig {
   const dutCount = rng.int(8, 24);
   const hubs: Hub[] = [];
   const ports: UsbPort[] = [];
@@ -117,7 +111,6 @@ function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], baseline
   // Supplies are wired in a different order than ports, so hubs and supplies cross.
   shuffle(rng, dutSupply);
 
-  const cableBer = perEvent(baselineRate, BITS_PER_TRIAL);
   const cables: Cable[] = [];
   const relays: RelayBoard[] = [];
   const duts: Dut[] = [];
@@ -163,15 +156,16 @@ function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], baseline
   };
 }
 
-function injectFaults(rng: Rng, rig: Rig, profiles: ProfileSketch[], count: number, [lo, hi]: [number, number]): InjectedFault[] {
+function injectFaults(rng: Rng, rig: Rig, profiles: ProfileSketch[], strengths: FaultStrengths, count: number, [lo, hi]: [number, number]): InjectedFault[] {
   const faults: InjectedFault[] = [];
   const used = new Set<string>();
-  for (let attempt = 0; faults.length < count && attempt < 100; attempt++) {
+  for (let attempt = 0; faults.length < count && attempt < 200; attempt++) {
     const kind = rng.pick(FAULT_KINDS.filter((k) => k !== 'hub' || rig.hubs.length > 0));
     // Log-uniform strength: as many weak faults as strong ones.
     const rate = Math.exp(Math.log(lo) + rng.next() * (Math.log(hi) - Math.log(lo)));
-    const fault = makeFault(rng, rig, profiles, kind, rate);
-    if (used.has(`${fault.kind}:${fault.id}`)) continue;
+    const fault = makeFault(rng, rig, profiles, strengths, kind, rate);
+    // A value no setting reaches (a relay on a pin no sequence switches), or a component already faulty: draw again.
+    if (!fault || used.has(`${fault.kind}:${fault.id}`)) continue;
     used.add(`${fault.kind}:${fault.id}`);
     applyFault(rig, fault);
     faults.push(fault);
@@ -179,34 +173,79 @@ function injectFaults(rng: Rng, rig: Rig, profiles: ProfileSketch[], count: numb
   return faults;
 }
 
-function makeFault(rng: Rng, rig: Rig, profiles: ProfileSketch[], kind: (typeof FAULT_KINDS)[number], rate: number): InjectedFault {
+/** The DUTs whose trials a component takes part in. */
+export function dutsOf(rig: Rig, kind: ComponentKind, id: string): Dut[] {
+  const hubOf = (dut: Dut) => rig.ports.find((p) => p.id === dut.port)?.hub;
   switch (kind) {
-    case 'cable': {
-      const id = rng.pick(rig.cables).id;
-      const key = rng.pick(['bitErrorRate', 'dropRate', 'openRate']);
-      const value = key === 'bitErrorRate' ? perEvent(rate, BITS_PER_TRIAL) : key === 'dropRate' ? perEvent(rate, BYTES_PER_TRIAL) : rate;
-      return { kind, id, key, value, targetRate: rate };
-    }
+    case 'cable':
+      return rig.duts.filter((d) => d.cable === id);
     case 'port':
-      return { kind, id: rng.pick(rig.ports).id, key: 'disconnectRate', value: rate, targetRate: rate };
+      return rig.duts.filter((d) => d.port === id);
     case 'hub':
-      return { kind, id: rng.pick(rig.hubs).id, key: 'disconnectRate', value: rate, targetRate: rate };
+      return rig.duts.filter((d) => hubOf(d) === id);
     case 'supply':
-      return { kind, id: rng.pick(rig.supplies).id, key: 'brownoutRate', value: rate, targetRate: rate };
+      return rig.duts.filter((d) => d.supply === id);
+    case 'relay':
+      return rig.duts.filter((d) => Object.values(d.pins).some((p) => p.channel === id));
+    case 'dut':
+      return rig.duts.filter((d) => d.id === id);
+    default:
+      return rig.duts;
+  }
+}
+
+function makeFault(
+  rng: Rng,
+  rig: Rig,
+  profiles: ProfileSketch[],
+  strengths: FaultStrengths,
+  kind: (typeof FAULT_KINDS)[number],
+  rate: number,
+): InjectedFault | undefined {
+  let id: string;
+  let probe: FaultProbe;
+  switch (kind) {
+    case 'cable':
+      id = rng.pick(rig.cables).id;
+      probe = { kind, key: rng.pick(['bitErrorRate', 'dropRate', 'openRate']) };
+      break;
+    case 'port':
+    case 'hub':
+      id = rng.pick(kind === 'port' ? rig.ports : rig.hubs).id;
+      // A hub's disconnects act on each of its ports as a port's own would.
+      probe = { kind: 'port', key: 'disconnectRate' };
+      break;
+    case 'supply':
+      id = rng.pick(rig.supplies).id;
+      probe = { kind, key: 'brownoutRate' };
+      break;
     case 'relay': {
-      const channels = rig.duts.flatMap((d) => Object.values(d.pins).map((p) => p.channel));
-      return { kind, id: rng.pick(channels), key: 'stuckRate', value: perEvent(rate, SWITCHES_PER_TRIAL), targetRate: rate };
+      const wired = rig.duts.flatMap((d) => Object.entries(d.pins).map(([pin, w]) => ({ pin, channel: w.channel })));
+      const pick = rng.pick(wired);
+      id = pick.channel;
+      probe = { kind, key: 'stuckRate', pin: pick.pin };
+      break;
     }
     case 'dut': {
       const dut = rng.pick(rig.duts);
+      id = dut.id;
       const key = rng.pick(['deadRate', 'bootloopRate', 'mode']);
       if (key === 'mode') {
         const profile = profiles.find((p) => p.id === dut.board);
-        return { kind, id: dut.id, key, value: profile?.wrongMode ?? 'app', targetRate: 1 };
+        return { kind, id, key, value: profile?.wrongMode ?? 'app', targetRate: 1, baselineRate: strengths.baselineRate(dut.board) };
       }
-      return { kind, id: dut.id, key, value: rate, targetRate: rate };
+      probe = { kind, key };
+      break;
     }
   }
+  const boards = dutsOf(rig, kind, id).map((d) => d.board);
+  const value = valueForRate(strengths, boards, probe, rate);
+  if (value === undefined) return undefined;
+  return { kind, id, key: probe.key, value, targetRate: rate, baselineRate: mean(boards.map((b) => strengths.baselineRate(b))) };
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 /** Writes the fault into the rig's sim blocks. */

@@ -8,7 +8,7 @@
 import type { Dut, Rig } from '../config/types.js';
 import { Rng } from '../core/rng.js';
 import type { Symptom, TrialComponents, TrialRecord } from '../core/record.js';
-import { BITS_PER_TRIAL, BYTES_PER_TRIAL, perTrial, SWITCHES_PER_TRIAL } from './scenario.js';
+import { perTrial, SYNTHETIC_BITS_PER_TRIAL as BITS_PER_TRIAL, SYNTHETIC_BYTES_PER_TRIAL as BYTES_PER_TRIAL, SYNTHETIC_SWITCHES_PER_TRIAL as SWITCHES_PER_TRIAL } from './strengths.js';
 
 export interface SyntheticOptions {
   trialsPerDut: number;

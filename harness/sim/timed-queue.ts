@@ -1,9 +1,11 @@
 /**
  * Bytes in flight on one direction of a serial line, each with the clock time it arrives. Delivery runs on at most
  * one pending timer: the first byte of a burst is delivered at its exact arrival time, the rest of the burst in
- * batches at most `batchMs` apart, so a fast line costs a timer per batch, never one per byte.
+ * batches at most `batchMs` apart (the last byte of a chunk at its own arrival time, not held for a whole batch),
+ * so a fast line costs a timer per batch, never one per byte.
  */
-import type { Clock } from '../core/clock.js';
+import { realClock, type Clock } from '../core/clock.js';
+import { concatBytes } from '../core/bytes.js';
 
 interface Chunk {
   bytes: Uint8Array;
@@ -16,6 +18,12 @@ interface Chunk {
 
 /** Floating-point slack when comparing an arrival time with the time a timer fired. */
 const EPSILON_MS = 1e-6;
+/**
+ * On the real clock a timer is set this long before the arrival and the rest is waited out with setImmediate:
+ * setTimeout rounds to whole milliseconds, which would make every exchange up to a millisecond or two slower than
+ * its bytes (a byte is 0.1 ms at 115200 baud).
+ */
+const TIMER_SLACK_MS = 2;
 
 export class TimedQueue {
   private chunks: Chunk[] = [];
@@ -61,16 +69,39 @@ export class TimedQueue {
     return head.firstAt + head.taken * head.stepMs;
   }
 
+  /** Arrival time of the last byte of the oldest chunk. */
+  private headEnd(): number {
+    const head = this.chunks[0]!;
+    return head.firstAt + (head.bytes.length - 1) * head.stepMs;
+  }
+
   private schedule(): void {
     if (this.cancelTimer || this.pending === 0) return;
-    const at = Math.max(this.nextArrival(), this.lastDeliveryAt + this.batchMs);
-    this.cancelTimer = this.clock.setTimer(at - this.clock.now(), () => {
+    const at = Math.max(this.nextArrival(), Math.min(this.lastDeliveryAt + this.batchMs, this.headEnd()));
+    this.cancelTimer = this.timerAt(at, () => {
       this.cancelTimer = null;
       const now = this.clock.now();
       this.lastDeliveryAt = now;
       this.deliverDue(now);
       this.schedule();
     });
+  }
+
+  /** Calls fn at clock time `at`; returns a cancel function. A test clock's timers are exact already. */
+  private timerAt(at: number, fn: () => void): () => void {
+    if (this.clock !== realClock) return this.clock.setTimer(at - this.clock.now(), fn);
+    let cancelled = false;
+    const fine = () => {
+      if (cancelled) return;
+      if (this.clock.now() + EPSILON_MS >= at) fn();
+      else setImmediate(fine);
+    };
+    const coarse = at - this.clock.now() - TIMER_SLACK_MS;
+    const cancelCoarse = coarse > 0 ? this.clock.setTimer(coarse, fine) : (setImmediate(fine), undefined);
+    return () => {
+      cancelled = true;
+      cancelCoarse?.();
+    };
   }
 
   private deliverDue(now: number): void {
@@ -93,17 +124,7 @@ export class TimedQueue {
     }
     if (total === 0) return;
     this.pending -= total;
-    const batch = parts.length === 1 ? parts[0]! : concat(parts, total);
+    const batch = parts.length === 1 ? parts[0]! : concatBytes(parts);
     this.deliver(batch);
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
