@@ -156,7 +156,10 @@ class StreamLink implements SerialLink {
     if (this.queue.lost) return Promise.reject(new PortLostError('port lost: cannot set lines'));
     Object.assign(this.lines, lines);
     return new Promise<void>((resolve, reject) => {
-      this.stream.set({ dtr: this.lines.dtr, rts: this.lines.rts }, (error) => (error ? reject(error) : resolve()));
+      this.stream.set({ dtr: this.lines.dtr, rts: this.lines.rts }, (error) => {
+        if (!error) return resolve();
+        reject(this.queue.lost ? new PortLostError(`port lost: cannot set lines (${error.message})`) : error);
+      });
     });
   }
 

@@ -14,6 +14,7 @@
 import type { SerialPortStream } from '@serialport/stream';
 import type { RelayBoard, RelayChannel } from '../config/types.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
+import { PortLostError } from '../link/types.js';
 import { boardChannel, inputLevel, safeClosed } from './relay-channels.js';
 import { LossSignal, messageOf } from './support.js';
 import type { ContactChange, RelayBackend } from './types.js';
@@ -124,6 +125,8 @@ export class DtrRtsBackend implements RelayBackend {
     try {
       await port.set(call);
     } catch (error) {
+      // The adapter vanished: that is the DUT link's loss (port-lost), not a broken relay board.
+      if (error instanceof PortLostError) throw error;
       throw this.lineError(error);
     }
     if (this.port === port) this.lines = next;

@@ -3,7 +3,7 @@
  * groups simultaneous changes per relay board into one call, and records every edge in the transcript with the
  * time it was planned for and the time it happened.
  */
-import type { BoardProfile, Dut, RelayChannel } from '../config/types.js';
+import type { Dut, RelayChannel } from '../config/types.js';
 import type { Transcript } from '../core/transcript.js';
 import type { ContactChange, RelayBackend } from '../pins/types.js';
 import type { RelayGate } from './relay-gate.js';
@@ -18,12 +18,9 @@ interface WiredPin {
 
 export class PinController {
   private readonly pins = new Map<string, WiredPin>();
-  /** Logical state last commanded, per pin. */
-  private readonly asserted = new Map<string, boolean>();
 
   constructor(
     dut: Dut,
-    profile: BoardProfile,
     backends: Map<string, RelayBackend>,
     channels: Map<string, RelayChannel>,
     private readonly gate: RelayGate,
@@ -34,16 +31,11 @@ export class PinController {
       if (!channel || !backend) throw new Error(`DUT ${dut.id}: pin ${name} is wired to unknown channel ${wiring.channel}`);
       this.pins.set(name, { name, channel, backend, closedAsserts: wiring.closed === 'active' });
     }
-    for (const [name, pin] of Object.entries(profile.pins)) this.asserted.set(name, pin.idle === 'active');
   }
 
   /** The relay channel ids this DUT depends on. */
   channelIds(): string[] {
     return [...this.pins.values()].map((p) => p.channel.id);
-  }
-
-  isAsserted(pin: string): boolean {
-    return this.asserted.get(pin) ?? false;
   }
 
   /**
@@ -65,7 +57,6 @@ export class PinController {
     );
     const at = transcript.clock.now();
     for (const [name, active] of Object.entries(states)) {
-      this.asserted.set(name, active);
       const pin = this.pins.get(name)!;
       transcript.add({ kind: 'edge', pin: name, active, channel: pin.channel.id, planned: transcript.micros(plannedMs) }, at);
     }

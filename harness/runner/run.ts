@@ -1,7 +1,8 @@
 /**
  * A run: every selected DUT in its own lane, in parallel, each doing its trials one after another. Records leave
  * through `sink` the moment a trial ends, so a killed process loses at most the trials in flight. Relay boards
- * are opened (safe state) before the first trial and put back in their safe state at the end, however it ends.
+ * are opened (safe state) before the first trial and put back in their safe state at the end, however it ends —
+ * and only after every lane has stopped, so no leave sequence races the safe state.
  */
 import type { Dut, LoadedBench, SerialSettings } from '../config/types.js';
 import { realClock, type Clock } from '../core/clock.js';
@@ -27,8 +28,6 @@ export interface RunOptions {
   runId?: string;
   night?: string;
   sink?: TrialSink;
-  /** Keep every record in the summary (default true; a huge run may turn it off and read the store). */
-  keepRecords?: boolean;
   /** Trials already done per DUT (resuming a crashed night): the lane starts after them. */
   doneTrials?: Map<string, number>;
   clock?: Clock;
@@ -36,7 +35,7 @@ export interface RunOptions {
   seed?: number;
   /** Stops the run: no new trials start, trials in flight are abandoned. */
   signal?: AbortSignal;
-  /** How long a lane waits for a vanished port to come back before going on. */
+  /** How long a lane waits for a vanished or unopenable port to come back before its next trial. */
   portReturnMs?: number;
   onTrial?: (record: TrialRecord) => void;
   /** Called once relay backends exist, so a signal handler can put them in their safe state. */
@@ -48,10 +47,14 @@ export interface RunSummary {
   night: string;
   startedAt: string;
   endedAt: string;
+  /** This process's finished trials, in the order they ended. */
   records: TrialRecord[];
   trials: number;
   interrupted: boolean;
 }
+
+/** A lane gives up after this many trials in a row whose port could not be opened. */
+const MAX_UNOPENED_IN_A_ROW = 3;
 
 export function nightOf(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -72,39 +75,47 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
   const trialsPerDut = options.trialsPerDut ?? rig.nightly.trialsPerDut;
   const concurrency = Math.max(1, options.concurrency ?? rig.nightly.concurrency);
   const timeoutMs = options.trialTimeoutMs ?? rig.nightly.trialTimeoutMs;
+  const portReturnMs = options.portReturnMs ?? 30_000;
   const duts = selectDuts(bench, options.duts);
-  const keep = options.keepRecords ?? true;
   const records: TrialRecord[] = [];
-  let trials = 0;
+
+  const stop = new AbortController();
+  const stopWith = (reason: unknown) => {
+    if (!stop.signal.aborted) stop.abort(reason);
+  };
+  if (options.signal?.aborted) stopWith(options.signal.reason);
+  options.signal?.addEventListener('abort', () => stopWith(options.signal?.reason), { once: true });
+  /** The first failure that ends the run (a relay board lost, the store failing); signals are not failures. */
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    stopWith(error);
+  };
 
   const env = await createBenchEnvironment(bench, clock, options.seed);
   options.onEnvironment?.(env);
-  const stop = new AbortController();
-  const relayLost = new Promise<never>((_, reject) => {
-    for (const backend of env.backends.values()) {
-      backend.onLost((error) => {
-        const failure = new InfrastructureError(`relay board ${backend.board.id} lost: ${error.message}`);
-        stop.abort(failure);
-        reject(failure);
-      });
-    }
-  });
-  relayLost.catch(() => undefined);
-  options.signal?.addEventListener('abort', () => stop.abort(options.signal?.reason), { once: true });
+  const backends = [...env.backends.values()];
+  for (const backend of backends) {
+    backend.onLost((error) => fail(new InfrastructureError(`relay board ${backend.board.id} lost: ${error.message}`)));
+  }
 
   const gate = new RelayGate();
   try {
-    await Promise.race([Promise.all([...env.backends.values()].map((b) => b.open())), relayLost]).catch((error) => {
-      throw error instanceof InfrastructureError ? error : new InfrastructureError(`cannot open relay boards: ${(error as Error).message}`);
-    });
+    const opened = await Promise.allSettled(backends.map((b) => b.open()));
+    const openFailure = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (openFailure) {
+      const error = openFailure.reason as Error;
+      throw error instanceof InfrastructureError ? error : new InfrastructureError(`cannot open relay boards: ${error.message}`);
+    }
 
     const lane = async (dut: Dut) => {
       const profile = bench.profiles.get(dut.board)!;
-      const pins = new PinController(dut, profile, env.backends, env.channels, gate);
+      const pins = new PinController(dut, env.backends, env.channels, gate);
       const components = componentsOf(bench, dut, pins.channelIds());
       const serial: SerialSettings = { ...profile.protocol.serial, ...dut.serialOverrides };
       const lineBackends = env.lineBackendsOf(dut);
       const first = (options.doneTrials?.get(dut.id) ?? 0) + 1;
+      let unopenedInARow = 0;
       for (let seq = first; seq <= trialsPerDut && !stop.signal.aborted; seq++) {
         const record = await runTrial({
           runId, rig: rig.id, night, seq, dut, profile, components, pins, clock, serial, timeoutMs,
@@ -120,25 +131,39 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial
         options.sink?.addTrial(record);
         options.onTrial?.(record);
-        if (keep) records.push(record);
-        trials++;
-        if (record.symptom === 'port-lost') await waitForPort(env, dut, clock, options.portReturnMs ?? 30_000, stop.signal);
+        records.push(record);
+        unopenedInARow = record.symptom === 'port-open-failed' ? unopenedInARow + 1 : 0;
+        // A port that cannot be opened again and again is not coming back tonight (wrong path, permissions):
+        // the records so far say so; more would only repeat them and skew the statistics.
+        if (unopenedInARow >= MAX_UNOPENED_IN_A_ROW) break;
+        if (record.symptom === 'port-lost' || record.symptom === 'port-open-failed') {
+          // A vanished port comes back when the OS re-enumerates it; trials meanwhile would only repeat the loss.
+          await waitForPort(env, dut, clock, portReturnMs, stop.signal);
+        }
       }
     };
 
-    await Promise.race([runLanes(duts, concurrency, lane), relayLost]);
+    await runLanes(duts, concurrency, async (dut) => {
+      try {
+        await lane(dut);
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   } finally {
-    await Promise.all([...env.backends.values()].map((b) => b.safe().catch(() => undefined)));
-    await Promise.all([...env.backends.values()].map((b) => b.close().catch(() => undefined)));
+    // Every lane has stopped: nothing else switches a relay now.
+    await Promise.all(backends.map((b) => gate.run(b.board.id, () => b.safe()).catch(() => undefined)));
+    await Promise.all(backends.map((b) => b.close().catch(() => undefined)));
     env.dispose();
   }
+  if (failure) throw failure;
   return {
     runId,
     night,
     startedAt: start.toISOString(),
     endedAt: new Date().toISOString(),
     records,
-    trials,
+    trials: records.length,
     interrupted: stop.signal.aborted,
   };
 }
@@ -166,7 +191,7 @@ export function componentsOf(bench: LoadedBench, dut: Dut, relays: string[]): Tr
   return components;
 }
 
-/** Runs lane(item) for every item, at most `concurrency` at a time. */
+/** Runs lane(item) for every item, at most `concurrency` at a time; resolves when every lane has ended. */
 async function runLanes<T>(items: readonly T[], concurrency: number, lane: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -175,14 +200,13 @@ async function runLanes<T>(items: readonly T[], concurrency: number, lane: (item
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-/** After the OS port vanished: wait (without holding up other lanes) until the DUT's port is listed again. */
+/** Waits (without holding up other lanes) until the DUT's port is listed again, or maxMs passes. */
 async function waitForPort(env: BenchEnvironment, dut: Dut, clock: Clock, maxMs: number, signal: AbortSignal): Promise<void> {
   const until = clock.now() + maxMs;
   while (clock.now() < until && !signal.aborted) {
     try {
       const path = await env.portPathOf(dut);
-      const listed = await env.binding.list();
-      if (listed.some((p) => p.path === path)) return;
+      if ((await env.binding.list()).some((p) => p.path === path)) return;
     } catch {
       // Not back yet.
     }

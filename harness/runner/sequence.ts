@@ -1,6 +1,7 @@
 /**
  * Runs a profile's enter or leave sequence on the monotonic clock. Each step's start time is planned from the
- * sequence start (not from when the previous step happened to finish), so scheduling errors do not add up.
+ * sequence start (not from when the previous step happened to finish), so scheduling errors do not add up — except
+ * that a pulse or power-off is held for its full time after its first edge really happened.
  */
 import type { Step } from '../config/types.js';
 import type { Transcript } from '../core/transcript.js';
@@ -21,10 +22,13 @@ export async function runSequence(steps: readonly Step[], pins: PinController, t
   const clock = transcript.clock;
   let planned = clock.now();
   let bootStartedAt: number | null = null;
+  /** When the last edge really happened: a hold (pulse, power-off) is never cut short by an edge that came late. */
+  let lastEdgeAt = planned;
   const apply = async (states: Record<string, boolean>) => {
     await waitUntil(clock, planned);
     await pins.apply(states, transcript, planned);
-    for (const [pin, active] of Object.entries(states)) if (startsBoot(pin, active)) bootStartedAt = clock.now();
+    lastEdgeAt = clock.now();
+    for (const [pin, active] of Object.entries(states)) if (startsBoot(pin, active)) bootStartedAt = lastEdgeAt;
   };
 
   for (const step of steps) {
@@ -34,7 +38,7 @@ export async function runSequence(steps: readonly Step[], pins: PinController, t
         break;
       case 'pulse':
         await apply({ [step.pin]: true });
-        planned += step.ms;
+        planned = Math.max(planned, lastEdgeAt) + step.ms;
         await apply({ [step.pin]: false });
         break;
       case 'wait':
@@ -43,7 +47,7 @@ export async function runSequence(steps: readonly Step[], pins: PinController, t
         break;
       case 'powerCycle':
         await apply({ [step.pin]: false });
-        planned += step.offMs;
+        planned = Math.max(planned, lastEdgeAt) + step.offMs;
         await apply({ [step.pin]: true });
         break;
     }

@@ -1,10 +1,11 @@
 /**
  * One trial of one DUT: open the port → enter sequence → handshake and identify → leave sequence → close, every
- * edge and byte on one timeline. Whatever the device or the port does, the trial ends in a record, not a throw
- * (only a relay board failure escapes: the whole bench depends on it).
+ * edge and byte on one timeline. Whatever the device or the port does, the trial ends in a record, not a throw;
+ * only an InfrastructureError (a relay board failing) escapes, because the whole bench depends on it.
  */
 import type { BoardProfile, Dut, SerialSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import { InfrastructureError } from '../core/exit-codes.js';
 import type { Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import { Transcript } from '../core/transcript.js';
 import type { SerialLink } from '../link/serial-link.js';
@@ -12,9 +13,6 @@ import type { EngineOutcome } from '../protocols/types.js';
 import { runEngine } from '../protocols/index.js';
 import type { PinController } from './pin-controller.js';
 import { runSequence } from './sequence.js';
-
-/** A link the trial can close and whose modem lines the DTR/RTS backend can drive. */
-export type TrialLink = SerialLink;
 
 export interface TrialContext {
   runId: string;
@@ -27,11 +25,12 @@ export interface TrialContext {
   pins: PinController;
   clock: Clock;
   serial: SerialSettings;
+  /** Deadline for enter + handshake + identify; the leave sequence always runs after it. */
   timeoutMs: number;
   /** Opens the DUT's port for this trial; rejects with an error carrying `code` (ENOENT, EACCES, EBUSY) when it cannot. */
-  openLink(transcript: Transcript): Promise<TrialLink>;
+  openLink(transcript: Transcript): Promise<SerialLink>;
   /** Called with the open link (and null after close), for backends that use the adapter's own lines. */
-  attachLink(link: TrialLink | null): Promise<void>;
+  attachLink(link: SerialLink | null): Promise<void>;
   /** Aborts the trial early (SIGINT, a lost relay board). */
   signal?: AbortSignal;
 }
@@ -54,16 +53,15 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     startedAt,
   };
 
-  let link: TrialLink;
+  let link: SerialLink;
   try {
     link = await ctx.openLink(transcript);
   } catch (error) {
     const detail = `cannot open the serial port: ${describeOpenError(error)}`;
     transcript.note(detail);
-    const total = clock.now() - t0;
     return {
       ...base,
-      phases: { enterMs: 0, handshakeMs: 0, identifyMs: 0, leaveMs: 0, totalMs: total },
+      phases: { enterMs: 0, handshakeMs: 0, identifyMs: 0, leaveMs: 0, totalMs: round3(clock.now() - t0) },
       resetToFirstByteMs: null,
       retries: 0,
       transcript: transcript.events,
@@ -73,17 +71,20 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     };
   }
 
-  await ctx.attachLink(link);
   let enterMs = 0;
   let leaveMs = 0;
   let bootStartedAt: number | null = null;
   let outcome: EngineOutcome | undefined;
   let harnessError: Error | undefined;
   try {
+    await ctx.attachLink(link);
     const enterStart = clock.now();
-    bootStartedAt = (await runSequence(profile.enter, ctx.pins, transcript)).bootStartedAt;
-    enterMs = clock.now() - enterStart;
-    outcome = await withTimeout(runEngine(profile, link), ctx.timeoutMs - enterMs, clock, ctx.signal);
+    const enterAndEngine = (async () => {
+      bootStartedAt = (await runSequence(profile.enter, ctx.pins, transcript)).bootStartedAt;
+      enterMs = clock.now() - enterStart;
+      return runEngine(profile, link);
+    })();
+    outcome = await withDeadline(enterAndEngine, ctx.timeoutMs, clock, ctx.signal);
   } catch (error) {
     harnessError = error as Error;
   } finally {
@@ -98,7 +99,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     await ctx.attachLink(null).catch(() => undefined);
     await link.close().catch(() => undefined);
   }
-  if (harnessError && isRelayFailure(harnessError)) throw harnessError;
+  if (harnessError instanceof InfrastructureError) throw harnessError;
 
   const firstByteAt = link.firstByteAt;
   const resetToFirstByteMs =
@@ -111,13 +112,17 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     result = outcome.ok ? 'pass' : 'fail';
     symptom = outcome.ok ? 'ok' : outcome.symptom;
     detail = outcome.detail;
+  } else if (link.lost) {
+    result = 'fail';
+    symptom = 'port-lost';
+    detail = `the serial port vanished mid-trial (${harnessError?.message ?? 'port lost'}) — USB port, hub or cable?`;
   } else if (harnessError instanceof TrialTimeout) {
     result = 'fail';
     symptom = link.receivedCount > 0 ? 'unexpected-reply' : 'silent';
-    detail = harnessError.message;
+    detail = `${harnessError.message} (${link.receivedCount} bytes received)`;
   } else {
     result = 'error';
-    symptom = link.lost ? 'port-lost' : 'silent';
+    symptom = 'silent';
     detail = `harness error: ${harnessError?.message ?? 'unknown'}`;
   }
   transcript.note(`${result}: ${symptom}${detail ? ' — ' + detail : ''}`);
@@ -145,27 +150,25 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
 
 export class TrialTimeout extends Error {
   constructor(ms: number) {
-    super(`trial timed out after ${Math.round(ms)} ms`);
+    super(`trial timed out: no outcome within the rig's trialTimeoutMs of ${Math.round(ms)} ms`);
     this.name = 'TrialTimeout';
   }
 }
 
-/** Errors of the relay layer end the run: the bench is not in a known state any more. */
-export class RelayFailure extends Error {
-  constructor(message: string, readonly board: string) {
-    super(message);
-    this.name = 'RelayFailure';
+export class TrialAborted extends Error {
+  constructor() {
+    super('run interrupted');
+    this.name = 'TrialAborted';
   }
 }
 
-function isRelayFailure(error: Error): boolean {
-  return error instanceof RelayFailure || error.name === 'InfrastructureError';
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, clock: Clock, signal?: AbortSignal): Promise<T> {
+/** Races work against the trial deadline and the run's abort signal. */
+function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock, signal?: AbortSignal): Promise<T> {
+  work.catch(() => undefined); // settles later if the deadline wins; nothing must be left unhandled
+  if (signal?.aborted) return Promise.reject(new TrialAborted());
   return new Promise<T>((resolve, reject) => {
     const cancel = clock.setTimer(Math.max(0, ms), () => reject(new TrialTimeout(ms)));
-    const onAbort = () => reject(new Error('run interrupted'));
+    const onAbort = () => reject(new TrialAborted());
     signal?.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => {
       cancel();
