@@ -52,4 +52,5 @@ function exitCodeFor(error: unknown): number {
 }
 
 const code = await main(process.argv.slice(2));
-process.exitCode = code;
+// Exit once output is flushed, even if a library left a handle open: a hung process would keep the rig's lock.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

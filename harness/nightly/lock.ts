@@ -1,56 +1,56 @@
 /**
- * One run per rig at a time. The lock file holds the owner's PID and start time; a lock whose process is gone (a
- * crash, a reboot) is stale and taken over — the caller is told, so the log says what happened.
+ * One run per rig at a time, on this host. The lock is an exclusive SQLite transaction on a small lock file: the
+ * kernel drops it when the process ends however it ends (crash, kill -9, reboot), so a stale lock cannot exist and
+ * a reused PID cannot keep it. Keyed on the rig id, in one folder per host, so two runs of the same bench with
+ * different stores or report folders still exclude each other. A side file names the holder for the message.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InfrastructureError } from '../core/exit-codes.js';
 
 export interface HeldLock {
-  /** The previous owner whose stale lock was taken over, if any. */
-  tookOverFrom?: { pid: number; startedAt: string };
   release(): void;
 }
 
-export function acquireLock(file: string): HeldLock {
-  let tookOverFrom: HeldLock['tookOverFrom'];
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(file, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }) + '\n', { flag: 'wx' });
-      return {
-        ...(tookOverFrom ? { tookOverFrom } : {}),
-        release: () => rmSync(file, { force: true }),
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new InfrastructureError(`cannot create the lock ${file}: ${(error as Error).message}`);
-      }
-    }
-    const owner = readOwner(file);
-    if (owner && isAlive(owner.pid)) {
-      throw new InfrastructureError(`another run of this rig is in progress (PID ${owner.pid}, since ${owner.startedAt}; lock ${file})`);
-    }
-    tookOverFrom = owner ?? { pid: 0, startedAt: 'unknown' };
-    rmSync(file, { force: true });
-  }
-  throw new InfrastructureError(`cannot take the lock ${file}: another process keeps creating it`);
+/** Where rig locks live unless SHAKEDOWN_LOCK_DIR says otherwise. */
+export function lockDir(): string {
+  return process.env.SHAKEDOWN_LOCK_DIR ?? join(tmpdir(), 'shakedown-locks');
 }
 
-function readOwner(file: string): { pid: number; startedAt: string } | undefined {
+export function acquireRigLock(rig: string, dir: string = lockDir()): HeldLock {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${rig}.lock`);
+  const holderFile = `${file}.holder`;
+  let db: Database.Database;
   try {
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; startedAt?: unknown };
-    if (typeof owner.pid === 'number') return { pid: owner.pid, startedAt: String(owner.startedAt ?? 'unknown') };
-  } catch {
-    // Unreadable or half-written: treat as stale.
-  }
-  return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
+    db = new Database(file, { timeout: 0 });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new InfrastructureError(`another run of rig ${rig} is in progress${describeHolder(holderFile)} (lock ${file})`);
+    }
+    throw new InfrastructureError(`cannot take the lock ${file}: ${(error as Error).message}`);
+  }
+  writeFileSync(holderFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), argv: process.argv.slice(2) }) + '\n');
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      rmSync(holderFile, { force: true });
+      db.close();
+    },
+  };
+}
+
+function describeHolder(file: string): string {
+  try {
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; startedAt?: string };
+    return ` (PID ${holder.pid}, since ${holder.startedAt})`;
+  } catch {
+    return '';
   }
 }

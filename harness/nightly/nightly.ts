@@ -1,26 +1,25 @@
 /**
  * The night's job for one rig: lock → run every DUT (resuming the night's unfinished run after a crash) →
  * diagnose against the history window → write reports/<rig>/<night>/{index.html,summary.json,junit.xml} and the
- * `latest` link. Relays are safe whatever happens (runBench), and every finished trial is in the store.
+ * `latest` link. Relays are safe whatever happens (runBench), every finished trial is in the store, and a run that
+ * the bench cut short (a relay board lost) still gets its report before the error is passed on.
  */
-import { mkdirSync, readdirSync, rmSync, symlinkSync, renameSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { LoadedBench } from '../config/types.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { TrialRecord } from '../core/record.js';
 import { diagnose } from '../diagnose/index.js';
 import { overall, writeReport, type WrittenReport } from '../report/index.js';
-import { newRunId, nightOf, runBench, type RunSummary } from '../runner/run.js';
 import type { BenchEnvironment } from '../runner/bench-environment.js';
+import { newRunId, nightOf, runBench, type RunSummary } from '../runner/run.js';
 import type { RunRow, Store } from '../store/index.js';
-import { acquireLock } from './lock.js';
+import { acquireRigLock } from './lock.js';
 import { buildReportInput } from './report-data.js';
 
 export interface NightlyOptions {
   bench: LoadedBench;
   store: Store;
-  /** One run per rig at a time: `<db>.<rig>.lock` by default (see lockFileFor). */
-  lockFile: string;
   outDir: string;
   trialsPerDut?: number;
   /** Keep report folders of the newest N nights of this rig. */
@@ -34,7 +33,8 @@ export interface NightlyOptions {
 export interface NightlyResult {
   run: RunRow;
   summary: RunSummary;
-  report: WrittenReport;
+  /** Absent when no trial finished tonight (stopped before the first one ended). */
+  report?: WrittenReport;
   exitCode: number;
   headline: string;
 }
@@ -43,25 +43,24 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   const { bench, store } = options;
   const rig = bench.rig;
   const log = options.log ?? (() => undefined);
-  mkdirSync(dirname(options.lockFile), { recursive: true });
-  const lock = acquireLock(options.lockFile);
-  if (lock.tookOverFrom) log(`took over a stale lock of PID ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt})`);
+  const lock = acquireRigLock(rig.id);
   try {
     const start = new Date();
     const night = nightOf(start);
     const trialsPerDut = options.trialsPerDut ?? rig.nightly.trialsPerDut;
-    const previous = store.findRun({ rig: rig.id, night });
+    const previous = store.findRun({ rig: rig.id, night, command: 'nightly' });
     const resuming = previous && previous.status !== 'completed' ? previous : undefined;
     const runId = resuming?.id ?? newRunId(rig.id, start);
     const doneTrials = new Map<string, number>();
     if (resuming) {
-      for (const dut of rig.duts) doneTrials.set(dut.id, Math.max(0, ...store.completedSeqs(runId, dut.id)));
+      for (const dut of rig.duts) doneTrials.set(dut.id, store.lastSeq(runId, dut.id));
       const done = [...doneTrials.values()].reduce((a, b) => a + b, 0);
       log(`resuming tonight's unfinished run ${runId} (${done} trials already stored)`);
     }
     store.beginRun({ runId, rig, night, meta: { command: 'nightly', trialsPerDut }, startedAt: resuming?.startedAt });
 
-    let summary: RunSummary;
+    let summary: RunSummary | undefined;
+    let benchFailure: unknown;
     try {
       summary = await runBench(bench, {
         runId,
@@ -74,22 +73,29 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         onEnvironment: options.onEnvironment,
       });
     } catch (error) {
-      store.endRun(runId, 'failed');
-      throw error;
+      benchFailure = error;
     }
-    store.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');
+    store.endRun(runId, benchFailure ? 'failed' : summary!.interrupted ? 'interrupted' : 'completed');
+    if (!store.nights(rig.id).includes(night)) {
+      // Not one trial finished tonight: there is nothing to diagnose or report.
+      if (benchFailure) throw benchFailure;
+      return { run: store.run(runId)!, summary: summary!, exitCode: EXIT.infrastructure, headline: 'no trial finished tonight' };
+    }
 
     const diagnosis = diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig });
     const run = store.run(runId)!;
     const input = buildReportInput(store, bench, run, diagnosis);
-    const nightDir = join(options.outDir, rig.id, night);
-    const report = await writeReport(nightDir, input);
+    const report = await writeReport(join(options.outDir, rig.id, night), input);
     pointLatest(join(options.outDir, rig.id), night);
     if (options.keepNights) pruneNights(join(options.outDir, rig.id), options.keepNights, log);
+    if (benchFailure) {
+      log(`report of the trials before the failure: ${report.html}`);
+      throw benchFailure;
+    }
 
     const verdict = overall(input);
     const exitCode = verdict.level === 'healthy' ? EXIT.ok : EXIT.failures;
-    return { run, summary, report, exitCode, headline: verdict.headline };
+    return { run, summary: summary!, report, exitCode, headline: verdict.headline };
   } finally {
     lock.release();
   }
@@ -111,11 +117,7 @@ function pruneNights(rigDir: string, keep: number, log: (line: string) => void):
   }
 }
 
-/** Where the store and lock files go by default: next to the reports. */
+/** Where the store goes by default: next to the reports. */
 export function defaultDbPath(outDir: string): string {
   return resolve(outDir, 'shakedown.db');
-}
-
-export function lockFileFor(dbFile: string, rig: string): string {
-  return `${resolve(dbFile)}.${rig}.lock`;
 }

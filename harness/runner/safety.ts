@@ -1,5 +1,5 @@
 /**
- * The bench's safety net for a command that switches relays: on SIGINT/SIGTERM the run is stopped and every relay
+ * The bench's safety net for a command that switches relays: on SIGINT/SIGTERM/SIGHUP the run is stopped and every relay
  * still reachable goes to its safe state before the process exits; an uncaught error does the same, exit 3.
  * A second signal exits at once (after one more attempt at the safe state).
  */
@@ -14,7 +14,9 @@ export class Interrupted extends Error {
 }
 
 /** Exit codes for a run stopped by a signal: 128 + the signal number, as shells report them. */
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface SafetyNet {
   readonly signal: AbortSignal;
@@ -41,8 +43,8 @@ export function installSafetyNet(): SafetyNet {
     process.stderr.write(`shakedown: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     void allSafe().finally(() => process.exit(EXIT.infrastructure));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal or SSH session that started the run went away.
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
@@ -52,8 +54,7 @@ export function installSafetyNet(): SafetyNet {
       tracked = [...backends];
     },
     release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       process.off('uncaughtException', onFatal);
       process.off('unhandledRejection', onFatal);
     },

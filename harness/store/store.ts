@@ -114,7 +114,7 @@ export class Store {
     return runId;
   }
 
-  /** Writes one finished trial in its own transaction (durable in the WAL before this returns). */
+  /** Writes one finished trial in its own transaction: it survives a killed process once this returns (WAL, synchronous=NORMAL; a power cut may lose the last commits). */
   addTrial(record: TrialRecord): void {
     this.insertTrial.run(trialRow(record));
   }
@@ -130,11 +130,13 @@ export class Store {
     this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId);
   }
 
-  /** The latest run of a rig on a night (to resume a crashed night), if any. */
-  findRun(query: { rig: string; night: string }): RunRow | undefined {
+  /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
+  findRun(query: { rig: string; night: string; command?: string }): RunRow | undefined {
+    const byCommand = query.command ? ` AND json_extract(meta, '$.command') = ?` : '';
+    const params = query.command ? [query.rig, query.night, query.command] : [query.rig, query.night];
     const row = this.db
-      .prepare(`SELECT * FROM runs WHERE rig = ? AND night = ? ORDER BY started_at DESC, rowid DESC LIMIT 1`)
-      .get(query.rig, query.night) as RawRun | undefined;
+      .prepare(`SELECT * FROM runs WHERE rig = ? AND night = ?${byCommand} ORDER BY started_at DESC, rowid DESC LIMIT 1`)
+      .get(...params) as RawRun | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
@@ -190,6 +192,12 @@ export class Store {
   /** Rigs with trials in the store. */
   rigs(): string[] {
     return (this.db.prepare(`SELECT DISTINCT rig FROM trials ORDER BY rig`).all() as Array<{ rig: string }>).map((r) => r.rig);
+  }
+
+  /** The highest trial number of a DUT stored for a run (0 if none): resuming starts after it. */
+  lastSeq(runId: string, dut: string): number {
+    const row = this.db.prepare(`SELECT MAX(seq) AS seq FROM trials WHERE run_id = ? AND dut = ?`).get(runId, dut) as { seq: number | null };
+    return row.seq ?? 0;
   }
 
   /** Trial numbers of a DUT already stored for a run (resume starts after them). */

@@ -1,35 +1,39 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
-import { acquireLock } from '../../harness/nightly/lock.js';
+import { acquireRigLock } from '../../harness/nightly/lock.js';
 
 describe('nightly: one run per rig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-lock-'));
 
-  it('refuses a second run while the first holds the lock, and frees it on release', () => {
-    const file = join(dir, 'a.lock');
-    const first = acquireLock(file);
-    expect(() => acquireLock(file)).to.throw(InfrastructureError, /another run of this rig is in progress \(PID \d+/);
+  it('refuses a second run of the same rig while the first holds the lock, and frees it on release', () => {
+    const first = acquireRigLock('bench-a', dir);
+    expect(() => acquireRigLock('bench-a', dir)).to.throw(InfrastructureError, /another run of rig bench-a is in progress \(PID \d+, since /);
+    const other = acquireRigLock('bench-b', dir);
+    other.release();
     first.release();
-    expect(existsSync(file)).to.equal(false);
-    acquireLock(file).release();
+    acquireRigLock('bench-a', dir).release();
   });
 
-  it('takes over the lock of a process that is gone, and says whose it was', () => {
-    const file = join(dir, 'b.lock');
-    writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-11-20T01:30:00.000Z' }));
-    const lock = acquireLock(file);
-    expect(lock.tookOverFrom).to.deep.equal({ pid: 2 ** 22 + 12345, startedAt: '2026-11-20T01:30:00.000Z' });
-    lock.release();
-  });
-
-  it('treats an unreadable lock file as stale', () => {
-    const file = join(dir, 'c.lock');
-    writeFileSync(file, '{half');
-    const lock = acquireLock(file);
-    expect(lock.tookOverFrom?.pid).to.equal(0);
-    lock.release();
+  it('is free again the moment a holder is killed, with no stale lock to clean up', async function () {
+    this.timeout(30_000);
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `
+        import { acquireRigLock } from ${JSON.stringify(join(process.cwd(), 'harness/nightly/lock.ts'))};
+        acquireRigLock('bench-c', ${JSON.stringify(dir)});
+        console.log('held');
+        setInterval(() => {}, 1000);`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await once(holder.stdout!, 'data');
+    expect(() => acquireRigLock('bench-c', dir)).to.throw(InfrastructureError);
+    holder.kill('SIGKILL');
+    await once(holder, 'exit');
+    acquireRigLock('bench-c', dir).release();
   });
 });

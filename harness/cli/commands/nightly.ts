@@ -1,13 +1,13 @@
 /**
  * `shakedown nightly --rig <rig> [--out reports/] [--db FILE]`: the whole night — run, diagnose, report.
- * Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure · 130/143 stopped by a signal.
+ * Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure · 129/130/143 stopped by a signal.
  */
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadBench } from '../../config/load.js';
 import { EXIT } from '../../core/exit-codes.js';
-import { defaultDbPath, lockFileFor, runNightly } from '../../nightly/nightly.js';
+import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet, SIGNAL_EXIT, type Interrupted } from '../../runner/safety.js';
 import { Store } from '../../store/index.js';
 import { closingTable } from '../closing-table.js';
@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nWrites <out>/<rig>/<YYYY-MM-DD>/{index.html,summary.json,junit.xml} and <out>/<rig>/latest.\n' +
-        'Exit codes: 0 healthy · 1 failures or flagged components · 2 bad input · 3 infrastructure (relay board, store, lock) · 130/143 stopped by SIGINT/SIGTERM',
+        'Exit codes: 0 healthy · 1 failures or flagged components · 2 bad input · 3 infrastructure (relay board, store, lock) · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM',
     )
     .action(async (flags: NightlyFlags) => {
       process.exitCode = await nightlyCommand(flags);
@@ -54,7 +54,6 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     const result = await runNightly({
       bench,
       store,
-      lockFile: lockFileFor(dbFile, bench.rig.id),
       outDir: flags.out,
       trialsPerDut,
       keepNights: flags.keep,
@@ -64,9 +63,11 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
       log,
     });
     progress.finish();
-    log('\n' + closingTable(result.summary.records, bench.rig.duts.map((d) => d.id)));
+    // The whole night's run, including trials stored before a crash and resume.
+    const tonight = [...store.trialsFor({ rig: bench.rig.id, runId: result.run.id })];
+    log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)));
     log(result.headline);
-    log(`report: ${relative(process.cwd(), result.report.html)}`);
+    if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
     if (result.summary.interrupted) {
       const signal = (safety.signal.reason as Interrupted | undefined)?.signal ?? 'SIGINT';
       process.stderr.write(`shakedown: stopped by ${signal}; relays are in their safe state, finished trials kept; run nightly again tonight to complete it\n`);

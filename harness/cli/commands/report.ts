@@ -46,7 +46,7 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
     if (!night || !nights.includes(night)) {
       throw new InputError(`no trials of rig ${rigId} on ${flags.night ?? 'any night'} (nights in the store: ${nights.join(', ') || 'none'})`);
     }
-    const run = store.findRun({ rig: rigId, night })!;
+    const run = store.findRun({ rig: rigId, night, command: 'nightly' }) ?? store.findRun({ rig: rigId, night })!;
     const diagnosis = diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig });
     const input = buildReportInput(store, bench, run, diagnosis);
     const written = await writeReport(join(flags.out, rigId, night), input);

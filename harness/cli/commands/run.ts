@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { loadBench } from '../../config/load.js';
+import type { LoadedBench } from '../../config/types.js';
+import { acquireRigLock } from '../../nightly/lock.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { newRunId, nightOf, runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
 import { installSafetyNet, SIGNAL_EXIT, type Interrupted } from '../../runner/safety.js';
@@ -31,7 +33,7 @@ export function register(program: Command): void {
     .option('--db <file>', 'also store every trial in this SQLite file as it ends')
     .option('--concurrency <n>', 'lanes at once (default: the rig’s nightly.concurrency)', positiveInt)
     .option('--seed <n>', 'fault seed of a simulated rig (default: the rig’s sim.seed)', positiveInt)
-    .addHelpText('after', '\nExit codes: 0 every trial passed · 1 some failed · 2 bad input · 3 infrastructure · 130/143 stopped by SIGINT/SIGTERM (relays safe, finished trials stored)')
+    .addHelpText('after', '\nExit codes: 0 every trial passed · 1 some failed · 2 bad input · 3 infrastructure · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (relays safe, finished trials stored)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });
@@ -39,6 +41,16 @@ export function register(program: Command): void {
 
 async function runCommand(flags: RunFlags): Promise<number> {
   const bench = loadBench(flags.rig);
+  // The same relays as a nightly of this rig: never both at once.
+  const lock = acquireRigLock(bench.rig.id);
+  try {
+    return await runLocked(bench, flags);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
   const start = new Date();
   const night = nightOf(start);
   const runId = newRunId(bench.rig.id, start);
