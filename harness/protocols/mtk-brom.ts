@@ -4,7 +4,7 @@
  * GET_TARGET_CONFIG, and the watchdog disabled with WRITE32 before it resets the SoC.
  */
 import type { MtkProtocol } from '../config/types.js';
-import { concatBytes, readU16be, readU32be, u32be } from '../core/bytes.js';
+import { concatBytes, readU16be, readU32be, toHex, u32be } from '../core/bytes.js';
 import {
   explainFlood,
   explainIdentity,
@@ -16,6 +16,7 @@ import {
   FLOOD_BYTES,
   hexId,
   type ExpectedByte,
+  type Explanation,
 } from './explain.js';
 import { Stop, type Session } from './session.js';
 
@@ -35,6 +36,7 @@ export async function runMtk(s: Session): Promise<string> {
   s.begin('handshake');
   await handshake(s, protocol);
 
+  s.restartProbe = (step) => probeRestart(s, step);
   s.begin('identify');
   const mode = await blVersion(s);
   s.identity.mode = mode.mode;
@@ -50,6 +52,24 @@ export async function runMtk(s: Session): Promise<string> {
 
   const { hwCode, hwVersion, swVersion, targetConfig } = s.identity;
   return `hw_code ${hexId(hwCode ?? 0, 4)} (${mode.mode === 'brom' ? 'BROM' : 'Preloader'}), hw ${hexId(hwVersion ?? 0, 4)} sw ${hexId(swVersion ?? 0, 4)}, target config ${hexId(targetConfig ?? 0, 8)}`;
+}
+
+/**
+ * After a good handshake the target went quiet. Offer the first handshake byte again: a boot ROM that answers it
+ * (inverted 5F, or A1 when not in sync) has restarted since the handshake — power dipped — and a Preloader says
+ * READY again.
+ */
+async function probeRestart(s: Session, step: string): Promise<Explanation | null> {
+  await s.send(Uint8Array.of(HANDSHAKE[0]!));
+  const got = await s.link.readUntilQuiet(20, s.deadline('replyMs'));
+  const text = new TextDecoder('latin1').decode(got);
+  if (got[0] === 0x5f || got[0] === 0xa1 || text.includes('READY')) {
+    return {
+      symptom: 'reset-mid',
+      detail: `no answer to ${step}, then a fresh A0 was answered ${toHex(got.subarray(0, 5))}: the target restarted mid-session — brown-out? check the supply`,
+    };
+  }
+  return null;
 }
 
 async function identify(s: Session, protocol: MtkProtocol): Promise<void> {

@@ -55,6 +55,11 @@ export interface ExpectOptions {
 export class Session {
   retries = 0;
   identity: Identity = {};
+  /**
+   * Asked when a reply after a good start never comes: a probe that can tell a board that restarted (reset-mid)
+   * from one that went quiet. Set by engines that have one; null = plain silence.
+   */
+  restartProbe: ((step: string) => Promise<Explanation | null>) | null = null;
   /** Bytes that were part of a well-formed answer; the rest of what came is unasked. */
   private goodBytes = 0;
   private soft: Stop | null = null;
@@ -113,7 +118,8 @@ export class Session {
       }
     }
     if (got.length === 0) {
-      this.fail(explainSilence(step, options.grace === false ? deadlineMs : deadlineMs * GRACE_FACTOR, options.afterSync ?? false));
+      const restarted = options.afterSync && this.restartProbe ? await this.restartProbe(step) : null;
+      this.fail(restarted ?? explainSilence(step, options.grace === false ? deadlineMs : deadlineMs * GRACE_FACTOR, options.afterSync ?? false));
     }
     return this.mismatch(step, expected, got, options);
   }

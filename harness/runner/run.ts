@@ -4,6 +4,7 @@
  * are opened (safe state) before the first trial and put back in their safe state at the end, however it ends —
  * and only after every lane has stopped, so no leave sequence races the safe state.
  */
+import { setMaxListeners } from 'node:events';
 import type { Dut, LoadedBench, SerialSettings } from '../config/types.js';
 import { realClock, type Clock } from '../core/clock.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
@@ -80,6 +81,8 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
   const records: TrialRecord[] = [];
 
   const stop = new AbortController();
+  // Every lane's trial listens for the stop: more lanes than Node's default listener warning expects.
+  setMaxListeners(duts.length + 10, stop.signal);
   const stopWith = (reason: unknown) => {
     if (!stop.signal.aborted) stop.abort(reason);
   };

@@ -26,6 +26,7 @@ const CASES: FaultCase[] = [
   { key: 'port disconnectRate', on: ['ports', 'hub1.p1', { disconnectRate: 0.6, reenumerateMs: 200 }], duts: ['d1', 'd2'], expected: 'port-lost', allowed: ['port-lost'], trials: 6 },
   { key: 'hub disconnectRate', on: ['hubs', 'hub1', { disconnectRate: 0.6, reenumerateMs: 200 }], duts: ['d1', 'd5'], expected: 'port-lost', allowed: ['port-lost'], trials: 6 },
   { key: 'supply brownoutRate', on: ['supplies', 'psu1', { brownoutRate: 0.8 }], duts: ['d1', 'd5'], expected: 'reset-mid', allowed: ['reset-mid'], trials: 5 },
+  { key: 'supply brownoutRate on a MediaTek board', on: ['supplies', 'psu3', { brownoutRate: 0.8 }], duts: ['d6', 'd8'], expected: 'reset-mid', allowed: ['reset-mid', 'silent'], trials: 4 },
   { key: 'supply slowStartMs', on: ['supplies', 'psu1', { slowStartMs: 400 }], duts: ['d1', 'd5'], expected: 'late', allowed: ['late', 'silent'], trials: 3 },
   { key: 'relay stuckRate', on: ['channels', 'rb1.2', { stuckRate: 1 }], duts: ['d1', 'd2'], expected: 'wrong-mode', allowed: ['wrong-mode', 'silent'], trials: 3 },
   { key: 'dut mode app', on: ['duts', 'd1', { mode: 'app' }], duts: ['d1', 'd2'], expected: 'wrong-mode', allowed: ['wrong-mode'], trials: 2 },
