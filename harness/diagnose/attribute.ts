@@ -436,14 +436,20 @@ function localCause(
   const hit: number[] = [];
   const rest: number[] = [];
   const hitDuts: number[][] = [];
+  const restDuts: number[][] = [];
   for (const cells of byDut.values()) {
     // A DUT whose failures another flag already explained is no evidence either way.
     if (cells.reduce((n, i) => n + [...state.explained[i]!.values()].reduce((a, b) => a + b, 0), 0) >= 3) continue;
     // Each DUT against the trials outside the shared component.
     const s = testCells(state, cells, new Set(shared.cells.filter((i) => !cells.includes(i))), baseline);
-    (significant(s) ? hit : rest).push(...cells);
-    if (significant(s)) hitDuts.push(cells);
+    (significant(s) ? hitDuts : restDuts).push(cells);
   }
+  const profileOf = (cells: number[]) => state.cells[cells[0]!]!.profile;
+  const hitProfiles = new Set(hitDuts.map(profileOf));
+  for (const cells of hitDuts) hit.push(...cells);
+  // With several DUTs hit, a clean DUT speaks against a shared cause only if it runs a profile that was hit: another
+  // boot ROM may simply not be exposed (a dip during a 3-byte exchange mostly misses it).
+  for (const cells of restDuts) if (hitDuts.length < 2 || hitProfiles.has(profileOf(cells))) rest.push(...cells);
   const hitSet = new Set(hit);
   const bestMember = () =>
     members
@@ -454,7 +460,10 @@ function localCause(
   if (hitDuts.length >= 2 && !sharesFittingSymptom(shared.ref.kind, hitDuts, state)) return bestMember();
   // All DUTs hit alike, or none stands out alone: one shared cause is the simpler story.
   if (rest.length === 0) return undefined;
-  const h = state.tally(hit);
+  // The clean DUTs are compared with the hit DUTs of their own profiles: a less exposed profile fails less.
+  const restProfiles = new Set(restDuts.filter((cells) => cells.some((i) => rest.includes(i))).map(profileOf));
+  const sameProfileHit = hitDuts.filter((cells) => restProfiles.has(profileOf(cells))).flat();
+  const h = state.tally(sameProfileHit.length > 0 ? sameProfileHit : hit);
   const r = state.tally(rest);
   const restAbovePool = logFisherGreater(r.failures, r.trials, pool.failures, pool.trials) <= Math.log(0.01);
   const restBelowHit = logBinomialLower(r.failures, r.trials, rate(h)) <= Math.log(0.01);
@@ -462,18 +471,31 @@ function localCause(
   return bestMember();
 }
 
-/** Whether at least two of the hit DUTs share an excess symptom that the shared component's kind can cause. */
+/**
+ * Whether at least two of the hit DUTs share an excess symptom that the shared component's kind can cause. DUTs of
+ * different profiles are compared by kind rather than by symptom: one cause looks different to different boot
+ * ROMs (a supply dip makes an STM32 bootloader lose its sync, while a MediaTek BROM just stops answering), so two
+ * hit DUTs of different profiles that each show a symptom this kind causes strongly (affinity ≥ 0.8 for one of them)
+ * count as alike.
+ */
 function sharesFittingSymptom(kind: ComponentKind, hitDuts: number[][], state: State): boolean {
   const active = state.tally(state.cells.keys());
   const counts = new Map<Symptom, number>();
+  const fitting: Array<{ profile: string; best: number }> = [];
   for (const cells of hitDuts) {
     const mine = state.tally(cells);
+    let best = 0;
     for (const [symptom, n] of Object.entries(mine.symptoms) as Array<[Symptom, number]>) {
       const expected = (((active.symptoms[symptom] ?? 0) - n) / Math.max(1, active.trials - mine.trials)) * mine.trials;
-      if (n >= 2 && n > 2 * expected + 1 && affinity(kind, symptom) >= 0.5) counts.set(symptom, (counts.get(symptom) ?? 0) + 1);
+      if (n >= 2 && n > 2 * expected + 1 && affinity(kind, symptom) >= 0.5) {
+        counts.set(symptom, (counts.get(symptom) ?? 0) + 1);
+        best = Math.max(best, affinity(kind, symptom));
+      }
     }
+    if (best > 0) fitting.push({ profile: state.cells[cells[0]!]!.profile, best });
   }
-  return [...counts.values()].some((n) => n >= 2);
+  if ([...counts.values()].some((n) => n >= 2)) return true;
+  return fitting.some((a, i) => fitting.some((b, j) => j > i && a.profile !== b.profile && Math.max(a.best, b.best) >= 0.8));
 }
 
 // ---------------------------------------------------------------- explaining away
@@ -498,21 +520,36 @@ function pick(symptoms: Partial<Record<Symptom, number>>, keep: Set<Symptom>): P
 /**
  * A shared cause strikes all its DUTs alike: of the excess symptoms of a component that spans several DUTs, keep
  * those in excess on at least half of them (a port-lost on one DUT of a supply is that DUT's port, not the supply).
+ * Alike means alike per profile: a symptom the kind can cause that every DUT of the profiles showing it shows is
+ * kept as well (a supply dip resets STM32 bootloaders mid-handshake and silences MediaTek BROMs), as long as the
+ * kept symptoms cover at least two DUTs.
  */
 function spreadOver(component: Component, excess: Set<Symptom>, state: State, active: Tally & { symptoms: Partial<Record<Symptom, number>> }): Set<Symptom> {
   const byDut = new Map<string, number[]>();
   for (const i of component.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);
   if (byDut.size < 2) return excess;
   const spread = new Set<Symptom>();
+  const byProfile = new Set<Symptom>();
+  const hitBy = new Map<Symptom, string[]>();
   for (const symptom of excess) {
-    let hit = 0;
-    for (const cells of byDut.values()) {
+    const hitDuts: string[] = [];
+    for (const [dut, cells] of byDut) {
       const mine = state.tally(cells);
       const n = mine.symptoms[symptom] ?? 0;
       const expected = (((active.symptoms[symptom] ?? 0) - n) / Math.max(1, active.trials - mine.trials)) * mine.trials;
-      if (n >= 1 && n > 2 * expected) hit++;
+      if (n >= 1 && n > 2 * expected) hitDuts.push(dut);
     }
-    if (hit >= Math.max(2, Math.ceil(byDut.size / 2))) spread.add(symptom);
+    hitBy.set(symptom, hitDuts);
+    if (hitDuts.length >= Math.max(2, Math.ceil(byDut.size / 2))) spread.add(symptom);
+    else if (hitDuts.length > 0 && affinity(component.ref.kind, symptom) >= 0.5) {
+      const profiles = new Set(hitDuts.map((d) => state.cells[byDut.get(d)![0]!]!.profile));
+      const sameProfile = [...byDut.values()].filter((cells) => profiles.has(state.cells[cells[0]!]!.profile)).length;
+      if (hitDuts.length === sameProfile) byProfile.add(symptom);
+    }
+  }
+  if (byProfile.size > 0) {
+    const covered = new Set([...spread, ...byProfile].flatMap((s) => hitBy.get(s)!));
+    if (covered.size >= 2 && spread.size + byProfile.size > 1) for (const s of byProfile) spread.add(s);
   }
   return spread.size > 0 ? spread : excess;
 }

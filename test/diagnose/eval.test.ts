@@ -1,11 +1,14 @@
+import { setMaxListeners } from 'node:events';
 import { expect } from 'chai';
 import { cellsFromRecords } from '../../harness/diagnose/cells.js';
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
+import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type Calibration, type KeyCurve } from '../../harness/eval/calibrate.js';
 import { evaluate } from '../../harness/eval/evaluate.js';
-import { syntheticExecutor } from '../../harness/eval/execute.js';
-import { generateScenario } from '../../harness/eval/scenario.js';
+import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../harness/eval/execute.js';
+import { dutsOf, generateScenario } from '../../harness/eval/scenario.js';
 import { scoreDiagnosis } from '../../harness/eval/score.js';
 import { sprtTrialsToDetect } from '../../harness/eval/sprt.js';
+import { perTrial, syntheticStrengths, valueForRate } from '../../harness/eval/strengths.js';
 import { syntheticRecords } from '../../harness/eval/synthetic.js';
 
 describe('diagnosis evaluation', () => {
@@ -19,7 +22,7 @@ describe('diagnosis evaluation', () => {
     for (const supply of a.rig.supplies) expect(a.rig.duts.filter((d) => d.supply === supply.id).length).to.be.within(2, 5);
     // Every cable carries the baseline; the faults are written into the rig's sim blocks.
     expect(a.rig.cables.every((c) => (c.sim?.bitErrorRate ?? 0) > 0)).to.equal(true);
-    for (const f of a.faults) expect(f.targetRate).to.be.at.least(5 * a.baselineRate);
+    for (const f of a.faults) expect(f.targetRate).to.be.at.least(5 * f.baselineRate);
   });
 
   it('scores a fault found through the group a flag names, and counts other flags as false', () => {
@@ -30,10 +33,11 @@ describe('diagnosis evaluation', () => {
     const result = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id });
     const cable = scenario.rig.duts.find((d) => d.id === 'd2')!.cable;
     const port = scenario.rig.duts.find((d) => d.id === 'd2')!.port;
-    expect(scoreDiagnosis(result, [{ kind: 'cable', id: cable, key: 'bitErrorRate', value: 0.001, targetRate: 0.3 }]).found).to.have.length(1);
-    const throughGroup = scoreDiagnosis(result, [{ kind: 'port', id: port, key: 'disconnectRate', value: 0.3, targetRate: 0.3 }]);
+    const fault = { value: 0.3, targetRate: 0.3, baselineRate: 0.005 };
+    expect(scoreDiagnosis(result, [{ ...fault, kind: 'cable', id: cable, key: 'bitErrorRate' }]).found).to.have.length(1);
+    const throughGroup = scoreDiagnosis(result, [{ ...fault, kind: 'port', id: port, key: 'disconnectRate' }]);
     expect(throughGroup.foundThroughGroup).to.equal(1);
-    const wrong = scoreDiagnosis(result, [{ kind: 'supply', id: 'psu1', key: 'brownoutRate', value: 0.3, targetRate: 0.3 }]);
+    const wrong = scoreDiagnosis(result, [{ ...fault, kind: 'supply', id: 'psu1', key: 'brownoutRate' }]);
     expect(wrong.missed).to.have.length(1);
     expect(wrong.falseFlags).to.deep.equal([`cable ${cable}`]);
   });
@@ -46,15 +50,109 @@ describe('diagnosis evaluation', () => {
     expect(sprtTrialsToDetect(Array.from({ length: 100 }, () => false), o)).to.equal(undefined);
   });
 
+  it('reads measured curves both ways, and says when a rate is out of reach', () => {
+    // A per-bit key over an exposure of 300 bits, measured exactly at each grid value.
+    const points = [1e-5, 1e-4, 1e-3, 3e-3].map((value) => ({ value, trials: 1000, failures: Math.round(1000 * perTrial(value, 300)) }));
+    const curve: KeyCurve = { profile: 'p', kind: 'cable', key: 'bitErrorRate', points };
+    const calibration: Calibration = { curves: [curve], baselines: [{ profile: 'p', bitErrorRate: 1e-5, trials: 1000, failures: 3 }], baselineBitErrorRate: 1e-5, trials: 4000 };
+    const strengths = strengthsFromCalibration(calibration);
+    const value = valueForRate(strengths, ['p'], curve, 0.3)!;
+    expect(value).to.be.closeTo(1 - Math.pow(0.7, 1 / 300), 2e-4);
+    expect(curveRateAt(curve, value)).to.be.closeTo(0.3, 0.01);
+    expect(strengths.baselineRate('p')).to.be.closeTo(0.0035, 1e-4);
+    // The highest measured point fails 59 %: 90 % is out of reach, as is anything for a key that never failed.
+    expect(valueForRate(strengths, ['p'], curve, 0.9)).to.equal(undefined);
+    const flat: KeyCurve = { profile: 'p', kind: 'relay', key: 'stuckRate', pin: 'boot1', points: [{ value: 0.9, trials: 100, failures: 0 }] };
+    expect(valueForRate(strengthsFromCalibration({ ...calibration, curves: [flat] }), ['p'], flat, 0.1)).to.equal(undefined);
+  });
+
+  it('gives every calibration slot components of its own, with only its own fault', () => {
+    const profile = { id: 'stm32f103c8', pins: ['reset', 'boot0'], wrongMode: 'app' as const };
+    const rig = calibrationRig('cal', profile, [
+      { probe: { kind: 'supply', key: 'brownoutRate' }, value: 0.4 },
+      { probe: { kind: 'relay', key: 'stuckRate', pin: 'boot0' }, value: 0.2 },
+      { value: 1e-5 },
+    ]);
+    expect(new Set(rig.duts.map((d) => d.supply)).size).to.equal(3);
+    expect(new Set(rig.duts.flatMap((d) => Object.values(d.pins).map((p) => p.channel))).size).to.equal(6);
+    expect(rig.supplies[0]!.sim).to.deep.equal({ brownoutRate: 0.4 });
+    expect(rig.supplies[1]!.sim).to.equal(undefined);
+    const boot0 = rig.duts[1]!.pins['boot0']!.channel;
+    expect(rig.relays.flatMap((b) => b.channels).filter((c) => c.sim).map((c) => c.id)).to.deep.equal([boot0]);
+    expect(rig.cables.map((c) => c.sim)).to.deep.equal([undefined, undefined, { bitErrorRate: 1e-5 }]);
+  });
+
   it('fast run on synthetic records: faults found, fault-free benches unflagged', async () => {
     const summary = await evaluate({ faultScenarios: 8, faultFreeScenarios: 4, trialsPerDut: 100, seed: 1, execute: syntheticExecutor });
     expect(summary.faults).to.be.at.least(8);
     expect(summary.recall).to.be.at.least(0.9);
     expect(summary.precision).to.be.at.least(0.9);
     expect(summary.faultFreeFlagged).to.equal(0);
-    // Trials to the first flag are measured, and no test with the same error rates beats the SPRT by much.
     const timed = summary.faultScenarios.flatMap((r) => r.timings).filter((t) => t.ours !== undefined);
     expect(timed.length).to.be.at.least(summary.found - 1);
     expect(summary.medianSprt).to.be.a('number');
+  });
+
+  describe('on the real runner (simulated time)', () => {
+    let runner: RealRunner;
+    let calibration: Calibration;
+
+    before(async () => {
+      setMaxListeners(200);
+      runner = await loadRealRunner(['stm32f030r8', 'mt6765']);
+      calibration = await calibrate((rig, o) => runner.run(rig, o), runner.sketches, { trialsPerValue: 30, baselineTrials: 200, seed: 3 });
+    });
+
+    it('calibrates every fault key of every profile from real trials', () => {
+      expect(calibration.curves.length).to.equal(2 * 7 + 2 + 2);
+      for (const curve of calibration.curves) {
+        const strongest = curve.points.reduce((a, b) => (b.value > a.value ? b : a));
+        // Every key can make its component fail: the strongest value tried fails a good share of the trials.
+        expect(strongest.failures / strongest.trials, `${curve.profile} ${curve.kind}.${curve.key} ${curve.pin ?? ''}`).to.be.above(0.2);
+      }
+      // A real, non-zero baseline from the cables' bit errors, far below the faults.
+      const base = calibration.baselines.reduce((n, b) => n + b.failures, 0) / calibration.baselines.reduce((n, b) => n + b.trials, 0);
+      expect(base).to.be.above(0).and.below(0.02);
+    });
+
+    it('finds the faults of a few scenarios and flags nothing on clean benches', async () => {
+      const strengths = strengthsFromCalibration(calibration);
+      const summary = await evaluate({
+        faultScenarios: 3,
+        faultFreeScenarios: 2,
+        trialsPerDut: 100,
+        seed: 1,
+        execute: runnerExecutor(runner),
+        profiles: runner.sketches,
+        strengths,
+      });
+      for (const r of summary.faultScenarios) {
+        // The faults were injected at a strength the calibration says gives ≥ 5× the baseline.
+        for (const f of r.scenario.faults) {
+          if (typeof f.value !== 'number') continue;
+          const duts = dutsOf(r.scenario.rig, f.kind, f.id);
+          const boards = duts.map((d) => d.board);
+          const pin = Object.entries(duts[0]!.pins).find(([, w]) => w.channel === f.id)?.[0];
+          const probe = { kind: f.kind === 'hub' ? ('port' as const) : (f.kind as 'cable'), key: f.key, ...(f.kind === 'relay' ? { pin } : {}) };
+          const rate = boards.reduce((s, b) => s + strengths.rateAt(b, probe, f.value as number), 0) / boards.length;
+          expect(rate).to.be.closeTo(f.targetRate, 0.01);
+          expect(rate).to.be.at.least(5 * f.baselineRate);
+        }
+        expect(r.trials).to.equal(r.scenario.rig.duts.length * 100);
+      }
+      expect(summary.faults).to.equal(6);
+      expect(summary.found).to.equal(summary.faults);
+      expect(summary.falseFlags).to.equal(0);
+      expect(summary.faultFreeFlagged).to.equal(0);
+      expect(summary.measuredBaselineRate).to.be.above(0);
+    });
+  });
+
+  it('the synthetic model inverts exactly', () => {
+    const strengths = syntheticStrengths();
+    for (const key of ['bitErrorRate', 'dropRate', 'openRate']) {
+      const v = valueForRate(strengths, ['x'], { kind: 'cable', key }, 0.25)!;
+      expect(strengths.rateAt('x', { kind: 'cable', key }, v)).to.be.closeTo(0.25, 1e-6);
+    }
   });
 });
