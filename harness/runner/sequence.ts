@@ -6,7 +6,7 @@
 import type { Step } from '../config/types.js';
 import type { Transcript } from '../core/transcript.js';
 import type { PinController } from './pin-controller.js';
-import { waitUntil } from './precise-wait.js';
+import { waitUntil } from '../core/precise-timer.js';
 
 export interface SequenceResult {
   /** Clock time (ms) the last release of reset or the last power-on happened: the board starts booting there. */

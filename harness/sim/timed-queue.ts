@@ -4,7 +4,8 @@
  * batches at most `batchMs` apart (the last byte of a chunk at its own arrival time, not held for a whole batch),
  * so a fast line costs a timer per batch, never one per byte.
  */
-import { realClock, type Clock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
+import { preciseTimer } from '../core/precise-timer.js';
 import { concatBytes } from '../core/bytes.js';
 
 interface Chunk {
@@ -18,12 +19,6 @@ interface Chunk {
 
 /** Floating-point slack when comparing an arrival time with the time a timer fired. */
 const EPSILON_MS = 1e-6;
-/**
- * On the real clock a timer is set this long before the arrival and the rest is waited out with setImmediate:
- * setTimeout rounds to whole milliseconds, which would make every exchange up to a millisecond or two slower than
- * its bytes (a byte is 0.1 ms at 115200 baud).
- */
-const TIMER_SLACK_MS = 2;
 
 export class TimedQueue {
   private chunks: Chunk[] = [];
@@ -78,30 +73,13 @@ export class TimedQueue {
   private schedule(): void {
     if (this.cancelTimer || this.pending === 0) return;
     const at = Math.max(this.nextArrival(), Math.min(this.lastDeliveryAt + this.batchMs, this.headEnd()));
-    this.cancelTimer = this.timerAt(at, () => {
+    this.cancelTimer = preciseTimer(this.clock, at, () => {
       this.cancelTimer = null;
       const now = this.clock.now();
       this.lastDeliveryAt = now;
       this.deliverDue(now);
       this.schedule();
     });
-  }
-
-  /** Calls fn at clock time `at`; returns a cancel function. A test clock's timers are exact already. */
-  private timerAt(at: number, fn: () => void): () => void {
-    if (this.clock !== realClock) return this.clock.setTimer(at - this.clock.now(), fn);
-    let cancelled = false;
-    const fine = () => {
-      if (cancelled) return;
-      if (this.clock.now() + EPSILON_MS >= at) fn();
-      else setImmediate(fine);
-    };
-    const coarse = at - this.clock.now() - TIMER_SLACK_MS;
-    const cancelCoarse = coarse > 0 ? this.clock.setTimer(coarse, fine) : (setImmediate(fine), undefined);
-    return () => {
-      cancelled = true;
-      cancelCoarse?.();
-    };
   }
 
   private deliverDue(now: number): void {
