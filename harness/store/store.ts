@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Rig } from '../config/types.js';
-import type { PhaseTimings, Symptom, TrialRecord, TrialResult } from '../core/record.js';
+import type { PhaseTimings, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
 
@@ -26,15 +26,8 @@ export interface RunRow {
 }
 
 /** Trials of one configuration (the same component ids) on one night that ended with one symptom. */
-export interface SymptomCount {
+export interface SymptomCount extends TrialComponents {
   night: string;
-  dut: string;
-  cable: string;
-  port: string;
-  hub?: string;
-  supply: string;
-  relays: string[];
-  host: string;
   profile: string;
   symptom: Symptom;
   count: number;
