@@ -92,6 +92,17 @@ describe('shakedown nightly on the simulated bench', function () {
     expect(readFileSync(join(again, 'sim-bench', nights[0]!, 'index.html'), 'utf8')).to.include('Content-Security-Policy');
   });
 
+  it('diagnoses the store given the rig file or the rig id, the same way', () => {
+    const db = join(out, 'resume.db');
+    const byFile = shakedown(['diagnose', '--db', db, '--rig', 'rigs/sim-bench.yaml', '--json']);
+    const byId = shakedown(['diagnose', '--db', db, '--rig', 'sim-bench', '--json']);
+    expect(byFile.status, byFile.stderr).to.equal(1);
+    const verdicts = (text: string) =>
+      (JSON.parse(text).components as Array<{ id: string; kind: string; verdict: string }>).map((c) => `${c.kind}:${c.id}:${c.verdict}`);
+    expect(verdicts(byFile.stdout)).to.deep.equal(verdicts(byId.stdout));
+    expect(verdicts(byFile.stdout)).to.include('dut:d7:bad');
+  });
+
   it('says what is wrong, without a stack trace, for a store that does not exist', () => {
     const result = shakedown(['report', '--db', join(out, 'nope.db'), '--out', out]);
     expect(result.status).to.equal(2);

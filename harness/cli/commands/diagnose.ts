@@ -8,6 +8,7 @@ import { EXIT, InfrastructureError, InputError } from '../../core/exit-codes.js'
 import { diagnose, hasFlags } from '../../diagnose/diagnose.js';
 import { formatDiagnosis } from '../../diagnose/format.js';
 import { Store } from '../../store/store.js';
+import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
 interface DiagnoseFlags {
   db: string;
@@ -22,7 +23,7 @@ export function register(program: Command): void {
     .command('diagnose')
     .description('Work out from the stored trials which component is failing (board, cable, port, hub, supply, relay).')
     .requiredOption('--db <file>', 'the SQLite store written by nightly runs')
-    .option('--rig <rig>', 'rig id (default: the only rig in the store)')
+    .option('--rig <file|id>', 'the rig file (rigs/*.yaml) or its id (default: the only rig in the store)')
     .option('--night <date>', 'night to diagnose, YYYY-MM-DD (default: the latest)')
     .option('--window <nights>', 'nights of history to use', '14')
     .option('--json', 'print the diagnosis as JSON')
@@ -44,14 +45,10 @@ function runDiagnose(flags: DiagnoseFlags): number {
     throw new InputError(`cannot read ${flags.db} as a shakedown store: ${(error as Error).message}`);
   }
   try {
-    let rig = flags.rig;
-    if (!rig) {
-      const rigs = store.rigs();
-      if (rigs.length === 0) throw new InputError(`the store ${flags.db} holds no trials yet`);
-      if (rigs.length > 1) throw new InputError(`the store holds several rigs (${rigs.join(', ')}): choose one with --rig`);
-      rig = rigs[0]!;
-    }
-    const result = diagnose({ store, rig, night: flags.night, windowNights: window });
+    const rig = rigIdFromArg(flags.rig, store);
+    // The rig description, when at hand, lets the diagnosis name spare ports and channels in its swaps.
+    const rigConfig = benchFromArg(flags.rig, rig)?.rig;
+    const result = diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig });
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;
   } catch (error) {

@@ -3,16 +3,15 @@
  * store (after an upgrade, or for a night whose run was interrupted), without touching the bench.
  */
 import type { Command } from 'commander';
-import { relative } from 'node:path';
-import { loadBench } from '../../config/load.js';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { EXIT, InputError } from '../../core/exit-codes.js';
 import { diagnose } from '../../diagnose/index.js';
 import { buildReportInput } from '../../nightly/report-data.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
 import { overall, writeReport } from '../../report/index.js';
 import { Store } from '../../store/index.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
 interface ReportFlags {
   db?: string;
@@ -26,7 +25,7 @@ export function register(program: Command): void {
     .command('report')
     .description('write a night’s HTML/JUnit/JSON report again from the store')
     .option('--db <file>', 'SQLite store (default: <out>/shakedown.db)')
-    .option('--rig <file|id>', 'the rig file (for grouping and titles), or its id; default: the only rig in the store')
+    .option('--rig <file|id>', 'the rig file (rigs/*.yaml), or its id when rigs/<id>.yaml is the file; default: the only rig in the store')
     .option('--night <date>', 'YYYY-MM-DD (default: the latest night of the rig)')
     .option('--out <dir>', 'reports folder', 'reports')
     .action(async (flags: ReportFlags) => {
@@ -39,8 +38,9 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
   if (!existsSync(dbFile)) throw new InputError(`no store at ${dbFile} (give --db, or run \`shakedown nightly\` first)`);
   const store = Store.open(dbFile, { readonly: true });
   try {
-    const rigId = rigIdOf(flags.rig, store);
-    const bench = loadBench(flags.rig && flags.rig.endsWith('.yaml') ? flags.rig : join('rigs', `${rigId}.yaml`));
+    const rigId = rigIdFromArg(flags.rig, store);
+    const bench = benchFromArg(flags.rig, rigId);
+    if (!bench) throw new InputError(`no rig file for ${rigId}: give it with --rig rigs/<file>.yaml`);
     const nights = store.nights(rigId);
     const night = flags.night ?? nights[nights.length - 1];
     if (!night || !nights.includes(night)) {
@@ -56,11 +56,4 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
   } finally {
     store.close();
   }
-}
-
-function rigIdOf(flag: string | undefined, store: Store): string {
-  if (flag) return flag.endsWith('.yaml') ? flag.replace(/^.*\//, '').replace(/\.yaml$/, '') : flag;
-  const rigs = store.rigs();
-  if (rigs.length !== 1) throw new InputError(`the store holds ${rigs.length ? `rigs ${rigs.join(', ')}` : 'no rig'}: name one with --rig`);
-  return rigs[0]!;
 }
