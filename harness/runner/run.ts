@@ -9,6 +9,7 @@ import type { Dut, LoadedBench, SerialSettings } from '../config/types.js';
 import { realClock, type Clock } from '../core/clock.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
 import type { TrialComponents, TrialRecord } from '../core/record.js';
+import { newRunId, nightOf } from '../core/run-id.js';
 import { openSerialLink } from '../link/serial-link.js';
 import { createBenchEnvironment, type BenchEnvironment } from './bench-environment.js';
 import { PinController } from './pin-controller.js';
@@ -56,16 +57,6 @@ export interface RunSummary {
 
 /** A lane gives up after this many trials in a row whose port could not be opened. */
 const MAX_UNOPENED_IN_A_ROW = 3;
-
-export function nightOf(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-export function newRunId(rig: string, date: Date): string {
-  const stamp = date.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return `${rig}-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
-}
 
 export async function runBench(bench: LoadedBench, options: RunOptions = {}): Promise<RunSummary> {
   const { rig } = bench;

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Rig } from '../config/types.js';
+import { newRunId } from '../core/run-id.js';
 import type { PhaseTimings, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
@@ -92,7 +93,7 @@ export class Store {
     const rigId = typeof options.rig === 'string' ? options.rig : options.rig.id;
     const digest = typeof options.rig === 'string' ? null : options.rig.digest;
     const startedAt = options.startedAt ?? new Date().toISOString();
-    const runId = options.runId ?? `${rigId}-${startedAt.replace(/[-:]/g, '').replace(/\..*$/, '')}-${Math.random().toString(36).slice(2, 6)}`;
+    const runId = options.runId ?? newRunId(rigId, new Date(startedAt));
     this.db
       .prepare(
         `INSERT INTO runs (id, rig, night, started_at, host, versions, rig_digest, status, meta)
