@@ -7,6 +7,12 @@ import type { TranscriptEvent } from './record.js';
 
 type WithoutTime<T> = T extends unknown ? Omit<T, 't'> : never;
 
+/**
+ * Events kept per trial: the start of a trial, where the diagnosis lives, is kept; a flood of events beyond this is
+ * summarised by one note, so memory, the store and the report stay bounded.
+ */
+export const MAX_TRANSCRIPT_EVENTS = 5000;
+
 export class Transcript {
   readonly events: TranscriptEvent[] = [];
   /** Clock time (ms) the trial started at. */
@@ -15,13 +21,10 @@ export class Transcript {
   constructor(
     readonly clock: Clock,
     t0?: number,
-    /** Beyond this many events only a note of how many were dropped is kept (a flooding device). */
-    private readonly maxEvents = 20_000,
+    private readonly maxEvents = MAX_TRANSCRIPT_EVENTS,
   ) {
     this.t0 = t0 ?? clock.now();
   }
-
-  private dropped = 0;
 
   /** Microseconds since the trial started, for a clock time in ms. */
   micros(atMs: number = this.clock.now()): number {
@@ -29,19 +32,17 @@ export class Transcript {
   }
 
   add(event: WithoutTime<TranscriptEvent>, atMs?: number): void {
-    if (this.events.length >= this.maxEvents) {
-      this.dropped++;
+    const room = this.maxEvents - this.events.length;
+    if (room <= 0) return;
+    const t = this.micros(atMs);
+    if (room === 1) {
+      this.events.push({ t, kind: 'note', text: `transcript full: events after ${this.maxEvents - 1} not kept` });
       return;
     }
-    this.events.push({ ...event, t: this.micros(atMs) } as TranscriptEvent);
+    this.events.push({ ...event, t } as TranscriptEvent);
   }
 
   note(text: string, atMs?: number): void {
     this.add({ kind: 'note', text }, atMs);
-  }
-
-  /** Events that did not fit; the record says so rather than growing without bound. */
-  get droppedEvents(): number {
-    return this.dropped;
   }
 }

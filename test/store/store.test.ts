@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { MAX_TRANSCRIPT_EVENTS } from '../../harness/store/transcript-codec.js';
+import { ManualClock } from '../../harness/core/clock.js';
+import { MAX_TRANSCRIPT_EVENTS, Transcript } from '../../harness/core/transcript.js';
 import { SCHEMA_VERSION, Store } from '../../harness/store/index.js';
 import { makeRecord } from './records.js';
 
@@ -102,10 +103,12 @@ describe('store', () => {
     store.close();
   });
 
-  it('caps a flooding transcript instead of storing it whole', () => {
+  it('keeps a flooding trial’s transcript bounded, with a note where it stopped', () => {
     const store = Store.open(file);
     const record = makeRecord({ seq: 1, symptom: 'flood' });
-    record.transcript = Array.from({ length: MAX_TRANSCRIPT_EVENTS + 500 }, (_, i) => ({ t: i, kind: 'rx' as const, data: '55' }));
+    const transcript = new Transcript(new ManualClock());
+    for (let i = 0; i < MAX_TRANSCRIPT_EVENTS + 500; i++) transcript.add({ kind: 'rx', data: '55' });
+    record.transcript = transcript.events;
     store.addTrial(record);
     const [back] = [...store.trialsFor({ rig: 'bench', transcripts: true })];
     expect(back!.transcript).to.have.length(MAX_TRANSCRIPT_EVENTS);
