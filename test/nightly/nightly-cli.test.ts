@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -44,8 +44,11 @@ describe('shakedown nightly on the simulated bench', function () {
   this.timeout(180_000);
   const out = mkdtempSync(join(tmpdir(), 'shakedown-nightly-'));
 
-  it('writes the night’s report, the latest link and summary.json, and exits 1 for the planted faults', () => {
-    const result = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--trials', '8']);
+  it('writes the night’s report, the latest link and summary.json, keeps N nights, and exits 1 for the planted faults', () => {
+    const oldNight = join(out, 'sim-bench', '2026-01-01');
+    mkdirSync(oldNight, { recursive: true });
+    const result = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--trials', '8', '--keep', '1']);
+    expect(existsSync(oldNight), 'the older night beyond --keep 1 is removed').to.equal(false);
     expect(result.status, result.stderr).to.equal(1);
     expect(result.stderr).to.not.match(/\n\s+at /);
     const latest = join(out, 'sim-bench', 'latest');
