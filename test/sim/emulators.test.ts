@@ -3,90 +3,18 @@
  * pins, the wire carries the boot ROM's answers to a real SerialPortStream.
  */
 import { expect } from 'chai';
+import { loadProfile } from '../../harness/config/load.js';
 import type { BoardProfile, MtkChipFacts, Rig, Stm32ChipFacts } from '../../harness/config/types.js';
 import { ManualClock } from '../../harness/core/clock.js';
 import { SimBench } from '../../harness/sim/bench.js';
 import { find, loaded, sampleRig } from './fixtures.js';
 import { openStream } from './streams.js';
 
-const F103: Stm32ChipFacts = {
-  family: 'stm32',
-  productId: 0x410,
-  bootloaderVersion: 0x22,
-  optionBytes: [0, 0],
-  commands: [0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x43, 0x63, 0x73, 0x82, 0x92],
-  flash: { start: 0x08000000, end: 0x08020000 },
-  pages: { size: 1024 },
-  ram: { start: 0x20000200, end: 0x20005000 },
-  systemMemory: { start: 0x1ffff000, end: 0x1ffff800 },
-  optionBytesAddress: 0x1ffff800,
-  startupMs: 60,
-  appBanner: 'blinky v1.0 ready\r\n',
-  appBaud: 115200,
-};
-
-const MT6765: MtkChipFacts = {
-  family: 'mediatek',
-  hwCode: 0x0766,
-  hwSubcode: 0x8a00,
-  hwVersion: 0xca00,
-  swVersion: 0,
-  targetConfig: 0xe5,
-  bromVersion: 0x05,
-  preloaderVersion: 0x02,
-  meId: new Uint8Array(16),
-  socId: new Uint8Array(32),
-  startupMs: 120,
-  watchdogTimeoutMs: 2000,
-  preloader: { readyIntervalMs: 20, windowMs: 300, logBaud: 921600, logText: '[PL] boot reason: power key\r\n' },
-};
-
-const STM32_BOARD: BoardProfile = {
-  id: 'f103',
-  title: 'F103',
-  family: 'stm32',
-  protocol: {
-    engine: 'stm32',
-    serial: { baudRate: 115200, dataBits: 8, parity: 'even', stopBits: 1 },
-    deadlines: { replyMs: 500 },
-    retries: 2,
-    readBytes: 0,
-    readAddress: 0x08000000,
-  },
-  pins: {
-    reset: { name: 'reset', active: 'low', idle: 'inactive' },
-    boot0: { name: 'boot0', active: 'high', idle: 'inactive' },
-  },
-  enter: [],
-  leave: [],
-  expect: { productId: 0x410 },
-  chip: F103,
-  digest: 'test',
-  file: 'boards/f103.yaml',
-};
-
-const MTK_BOARD: BoardProfile = {
-  id: 'mt6765',
-  title: 'MT6765',
-  family: 'mediatek',
-  protocol: {
-    engine: 'mtk-brom',
-    serial: { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 },
-    deadlines: { replyMs: 50 },
-    retries: 3,
-    watchdog: { address: 0x10007000, value: 0x22000064 },
-  },
-  pins: {
-    power: { name: 'power', active: 'high', idle: 'active' },
-    kcol0: { name: 'kcol0', active: 'low', idle: 'inactive' },
-  },
-  enter: [],
-  leave: [],
-  expect: { hwCode: 0x0766 },
-  chip: MT6765,
-  digest: 'test',
-  file: 'boards/mt6765.yaml',
-};
+/** The shipped profiles; the sample rig wires the pins the test needs, the rest rest at their idle level. */
+const STM32_BOARD: BoardProfile = loadProfile('boards/stm32f103c8.yaml');
+const MTK_BOARD: BoardProfile = loadProfile('boards/mt6765.yaml');
+const F103 = STM32_BOARD.chip as Stm32ChipFacts;
+const MT6765 = MTK_BOARD.chip as MtkChipFacts;
 
 function realBench(edit?: (rig: Rig) => void) {
   const rig = sampleRig();

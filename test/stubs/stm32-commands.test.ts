@@ -85,14 +85,14 @@ describe('STM32 emulator: Read Memory', () => {
     for (const address of [0x40000000, 0x20000000, 0x200001fc]) {
       expect(b.exchange([...cmd(0x11), ...addr(address)])).to.deep.equal([ACK, NACK]);
     }
-    expect(read(b, FLASH + 128 * 1024 - 16, 32)).to.deep.equal([ACK, ACK, NACK]);
+    expect(read(b, FLASH + 64 * 1024 - 16, 32)).to.deep.equal([ACK, ACK, NACK]); // F103C8: 64 KiB
     expect(read(b, 0x20005000 - 4, 4).slice(0, 3)).to.deep.equal([ACK, ACK, ACK]);
     expect(read(b, 0x20005000 - 4, 8)).to.deep.equal([ACK, ACK, NACK]);
   });
 
   it('reads the F1 flash-size register and the option bytes', () => {
     const b = new Stm32Bench().bootloader();
-    expect(readData(b, 0x1ffff7e0, 4).slice(0, 2)).to.deep.equal([0x80, 0x00]);
+    expect(readData(b, 0x1ffff7e0, 4).slice(0, 2)).to.deep.equal([0x40, 0x00]); // 64 KiB, little-endian
     expect(readData(b, 0x1ffff800, 4)).to.deep.equal([0xa5, 0x5a, 0xff, 0x00]);
     expect(read(b, 0x1ffff800 + 12, 8)).to.deep.equal([ACK, ACK, NACK]);
   });
@@ -176,11 +176,11 @@ describe('STM32 emulator: Erase (0x43)', () => {
 
   it('global erase with FF 00', () => {
     const b = new Stm32Bench().bootloader();
-    write(b, FLASH + 100 * 1024, [1, 2, 3, 4]);
+    write(b, FLASH + 50 * 1024, [1, 2, 3, 4]);
     b.send(cmd(0x43), [0xff, 0x00]);
     b.clock.advance(TIMING.massEraseMs);
     expect(b.take()).to.deep.equal([ACK, ACK]);
-    expect(readData(b, FLASH + 100 * 1024, 4)).to.deep.equal([0xff, 0xff, 0xff, 0xff]);
+    expect(readData(b, FLASH + 50 * 1024, 4)).to.deep.equal([0xff, 0xff, 0xff, 0xff]);
   });
 
   it('NACKs a wrong checksum, a wrong global-erase checksum and a page beyond the flash', () => {
