@@ -4,11 +4,9 @@
  * Every chunk is recorded in the transcript at once, one event per chunk.
  */
 import type { Clock } from '../core/clock.js';
-import type { TranscriptEvent } from '../core/record.js';
 import { Transcript } from '../core/transcript.js';
-import { ReceiveQueue } from './receive-queue.js';
-import { WireLog } from './wire-log.js';
-import { PortLostError, type Link } from './types.js';
+import { QueuedLink } from './queued-link.js';
+import { PortLostError } from './types.js';
 
 export interface MemoryLinkOptions {
   clock: Clock;
@@ -18,19 +16,12 @@ export interface MemoryLinkOptions {
   maxBufferBytes?: number;
 }
 
-export class MemoryLink implements Link {
-  readonly clock: Clock;
-  readonly log: Transcript;
-  private readonly queue: ReceiveQueue;
-  private readonly wire: WireLog;
+export class MemoryLink extends QueuedLink {
   private readonly send: (bytes: Uint8Array) => void;
   private closed = false;
 
   constructor(options: MemoryLinkOptions) {
-    this.clock = options.clock;
-    this.log = options.transcript ?? new Transcript(options.clock);
-    this.queue = new ReceiveQueue(options.clock, options.maxBufferBytes);
-    this.wire = new WireLog(this.log, options.maxBufferBytes);
+    super(options.clock, options.transcript ?? new Transcript(options.clock), options.maxBufferBytes);
     this.send = options.send;
   }
 
@@ -55,41 +46,9 @@ export class MemoryLink implements Link {
     this.send(Uint8Array.from(bytes));
   }
 
-  read(n: number, timeoutMs: number): Promise<Uint8Array> {
-    return this.queue.read(n, timeoutMs);
-  }
-
-  takePending(): Uint8Array {
-    return this.queue.takeAll();
-  }
-
-  readUntilQuiet(quietMs: number, maxMs: number): Promise<Uint8Array> {
-    return this.queue.readUntilQuiet(quietMs, maxMs);
-  }
-
-  note(text: string): void {
-    this.log.note(text);
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.wire.finish();
-  }
-
-  get receivedCount(): number {
-    return this.queue.receivedCount;
-  }
-  get droppedCount(): number {
-    return this.queue.droppedCount;
-  }
-  get firstByteAt(): number | null {
-    return this.queue.firstByteAt;
-  }
-  get lost(): boolean {
-    return this.queue.lost;
-  }
-  get transcript(): TranscriptEvent[] {
-    return this.log.events;
   }
 }

@@ -10,11 +10,9 @@ import { InterByteTimeoutParser } from '@serialport/parser-inter-byte-timeout';
 import { SerialPortStream } from '@serialport/stream';
 import type { SerialSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
-import type { TranscriptEvent } from '../core/record.js';
 import type { Transcript } from '../core/transcript.js';
-import { ReceiveQueue } from './receive-queue.js';
+import { QueuedLink } from './queued-link.js';
 import { PortLostError, type Link } from './types.js';
-import { WireLog } from './wire-log.js';
 
 /** The port could not be opened; `code` is ENOENT, EACCES, EBUSY (or what the OS said). */
 export class PortOpenError extends Error {
@@ -77,11 +75,8 @@ export async function openSerialLink(options: SerialLinkOptions): Promise<Serial
   return new StreamLink(stream, options);
 }
 
-class StreamLink implements SerialLink {
-  readonly clock: Clock;
+class StreamLink extends QueuedLink implements SerialLink {
   readonly path: string;
-  private readonly queue: ReceiveQueue;
-  private readonly wire: WireLog;
   private readonly parser: InterByteTimeoutParser;
   /** Arrival times of bytes the parser holds, oldest first, to stamp each burst with its first byte's time. */
   private readonly arrivals: Array<{ at: number; bytes: number }> = [];
@@ -93,11 +88,8 @@ class StreamLink implements SerialLink {
     private readonly stream: SerialPortStream,
     private readonly options: SerialLinkOptions,
   ) {
-    this.clock = options.clock;
+    super(options.clock, options.transcript, options.maxBufferBytes);
     this.path = options.path;
-    const max = options.maxBufferBytes ?? 64 * 1024;
-    this.queue = new ReceiveQueue(options.clock, max);
-    this.wire = new WireLog(options.transcript, max);
     this.parser = new InterByteTimeoutParser({
       interval: Math.max(1, Math.round(options.burstGapMs ?? 5)),
       maxBufferSize: MAX_BURST_BYTES,
@@ -136,22 +128,6 @@ class StreamLink implements SerialLink {
     });
   }
 
-  read(n: number, timeoutMs: number): Promise<Uint8Array> {
-    return this.queue.read(n, timeoutMs);
-  }
-
-  takePending(): Uint8Array {
-    return this.queue.takeAll();
-  }
-
-  readUntilQuiet(quietMs: number, maxMs: number): Promise<Uint8Array> {
-    return this.queue.readUntilQuiet(quietMs, maxMs);
-  }
-
-  note(text: string): void {
-    this.options.transcript.note(text);
-  }
-
   setLines(lines: ModemLines): Promise<void> {
     if (this.queue.lost) return Promise.reject(new PortLostError('port lost: cannot set lines'));
     Object.assign(this.lines, lines);
@@ -168,22 +144,6 @@ class StreamLink implements SerialLink {
     return this.closing;
   }
 
-  get receivedCount(): number {
-    return this.queue.receivedCount;
-  }
-  get droppedCount(): number {
-    return this.queue.droppedCount;
-  }
-  get firstByteAt(): number | null {
-    return this.queue.firstByteAt;
-  }
-  get lost(): boolean {
-    return this.queue.lost;
-  }
-  get transcript(): TranscriptEvent[] {
-    return this.options.transcript.events;
-  }
-
   private async shutDown(): Promise<void> {
     this.parser.emitPacket();
     if (this.stream.isOpen) {
@@ -197,7 +157,7 @@ class StreamLink implements SerialLink {
 
   private lose(reason: string): void {
     if (this.queue.lost) return;
-    this.options.transcript.note(reason);
+    this.log.note(reason);
     this.queue.lose(reason);
     const error = new PortLostError(reason);
     for (const waiter of this.lostWaiters) waiter(error);
