@@ -18,11 +18,7 @@ import { PortLostError } from '../link/types.js';
 import { boardChannel, inputLevel, safeClosed } from './relay-channels.js';
 import { LossSignal, messageOf } from './support.js';
 import type { ContactChange, RelayBackend } from './types.js';
-
-export interface ModemLines {
-  dtr?: boolean;
-  rts?: boolean;
-}
+import type { ModemLines } from '../link/serial-link.js';
 
 /** What the backend needs of the DUT's open port (the serial link's setLines fits). */
 export interface ModemLinePort {

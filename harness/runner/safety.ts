@@ -20,6 +20,8 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface SafetyNet {
   readonly signal: AbortSignal;
+  /** After a run the signal stopped: says so on stderr (with `advice`) and returns the exit code (128 + signal). */
+  stoppedExit(advice?: string): number;
   /** The backends to put in their safe state on the way out. */
   track(backends: Iterable<RelayBackend>): void;
   /** Removes the handlers (the run ended normally). */
@@ -50,6 +52,11 @@ export function installSafetyNet(): SafetyNet {
 
   return {
     signal: controller.signal,
+    stoppedExit(advice) {
+      const signal = (controller.signal.reason as Interrupted | undefined)?.signal ?? 'SIGINT';
+      process.stderr.write(`shakedown: stopped by ${signal}; relays are in their safe state, finished trials kept${advice ? `; ${advice}` : ''}\n`);
+      return SIGNAL_EXIT[signal] ?? EXIT.infrastructure;
+    },
     track(backends) {
       tracked = [...backends];
     },

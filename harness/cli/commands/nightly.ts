@@ -6,9 +6,8 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadBench } from '../../config/load.js';
-import { EXIT } from '../../core/exit-codes.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
-import { installSafetyNet, SIGNAL_EXIT, type Interrupted } from '../../runner/safety.js';
+import { installSafetyNet } from '../../runner/safety.js';
 import { Store } from '../../store/index.js';
 import { closingTable } from '../closing-table.js';
 import { positiveInt } from '../options.js';
@@ -68,11 +67,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)));
     log(result.headline);
     if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
-    if (result.summary.interrupted) {
-      const signal = (safety.signal.reason as Interrupted | undefined)?.signal ?? 'SIGINT';
-      process.stderr.write(`shakedown: stopped by ${signal}; relays are in their safe state, finished trials kept; run nightly again tonight to complete it\n`);
-      return SIGNAL_EXIT[signal] ?? EXIT.infrastructure;
-    }
+    if (result.summary.interrupted) return safety.stoppedExit('run nightly again tonight to complete it');
     return result.exitCode;
   } finally {
     safety.release();

@@ -9,7 +9,7 @@ import { acquireRigLock } from '../../nightly/lock.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { newRunId, nightOf } from '../../core/run-id.js';
 import { runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
-import { installSafetyNet, SIGNAL_EXIT, type Interrupted } from '../../runner/safety.js';
+import { installSafetyNet } from '../../runner/safety.js';
 import { Store } from '../../store/index.js';
 import { closingTable } from '../closing-table.js';
 import { positiveInt } from '../options.js';
@@ -89,10 +89,6 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
 
   process.stdout.write('\n' + closingTable(summary.records, dutIds));
   process.stdout.write(`run ${runId}: ${summary.trials} trials${store ? `, stored in ${flags.db}` : ''}\n`);
-  if (summary.interrupted) {
-    const signal = (safety.signal.reason as Interrupted | undefined)?.signal ?? 'SIGINT';
-    process.stderr.write(`shakedown: stopped by ${signal}; relays are in their safe state, finished trials kept\n`);
-    return SIGNAL_EXIT[signal] ?? EXIT.infrastructure;
-  }
+  if (summary.interrupted) return safety.stoppedExit();
   return summary.records.some((r) => r.result !== 'pass') ? EXIT.failures : EXIT.ok;
 }
