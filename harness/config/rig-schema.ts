@@ -105,6 +105,14 @@ export const rigSchema = z.strictObject({
   cables: z.array(z.strictObject({ id: componentId, sim: cableSim.optional(), notes })).optional(),
   supplies: z.array(z.strictObject({ id: componentId, sim: supplySim.optional(), notes })).optional(),
   duts: z.array(dutSchema).min(1),
+  spares: z
+    .strictObject({
+      cables: z.array(componentId).optional().describe('Cables declared under cables that no DUT uses'),
+      ports: z.array(dottedId).optional().describe('USB ports declared under ports that no DUT uses'),
+      relays: z.array(z.string()).optional().describe('Relay channels (e.g. rb1.15) that no DUT pin is wired to'),
+    })
+    .optional()
+    .describe('Parts on hand for a swap; the diagnosis proposes them before any other part'),
 });
 
 export type RigInput = z.infer<typeof rigSchema>;

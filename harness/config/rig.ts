@@ -116,6 +116,7 @@ function checkRig(source: ConfigSource): ConfigIssue[] {
   });
 
   issues.push(...checkDuts(source, raw, hardware, channelIds));
+  issues.push(...checkSpares(source, raw, { cable: listIds('cables'), port: listIds('ports') }, channelIds));
   return issues;
 }
 
@@ -242,6 +243,53 @@ function checkDuts(source: ConfigSource, raw: RawMap, hardware: boolean, channel
   return issues;
 }
 
+/** A spare is a declared part that no DUT uses: a cable or port listed under cables/ports, a relay board's channel. */
+function checkSpares(source: ConfigSource, raw: RawMap, declared: { cable: string[]; port: string[] }, channelIds: Map<string, string>): ConfigIssue[] {
+  const spares = asMap(raw.spares);
+  if (!spares) return [];
+  const users = new Map<string, string>(); // `cable:c1`, `port:hub1.p1`, `relay:rb1.3` → DUT id
+  asList(raw.duts).forEach((item, i) => {
+    const dut = asMap(item);
+    if (!dut) return;
+    const dutId = String(dut.id ?? `#${i + 1}`);
+    for (const key of ['cable', 'port'] as const) if (typeof dut[key] === 'string') users.set(`${key}:${dut[key]}`, dutId);
+    for (const wiring of Object.values(asMap(dut.pins) ?? {})) {
+      const channel = wiringChannel(wiring);
+      if (channel !== undefined) users.set(`relay:${channel}`, dutId);
+    }
+  });
+  const adapterOf = new Map<string, string>(); // dtr-rts board id → the DUT whose adapter it is
+  for (const item of asList(raw.relays)) {
+    const board = asMap(item);
+    if (board?.driver === 'dtr-rts' && typeof board.id === 'string') adapterOf.set(board.id, String(board.dut));
+  }
+
+  const problemOf = (kind: 'cable' | 'port' | 'relay', id: string): string | undefined => {
+    if (kind === 'relay') {
+      const board = channelIds.get(id);
+      if (board === undefined) return unknownChannel(id, channelIds);
+      if (adapterOf.has(board)) return `channel ${id} is a line of DUT ${adapterOf.get(board)}'s serial adapter: it cannot serve another DUT's pin`;
+    } else if (!declared[kind].includes(id)) {
+      return `unknown ${kind} '${id}'${didYouMean(id, declared[kind])}: declare a spare under ${kind}s first (${kind}s: ${declared[kind].join(', ') || 'none yet'})`;
+    }
+    const user = users.get(`${kind}:${id}`);
+    if (user === undefined) return undefined;
+    return `${kind === 'relay' ? `relay channel ${id} is wired to DUT ${user}` : `${kind} '${id}' is used by DUT ${user}`}: a spare is a part no DUT uses`;
+  };
+
+  const issues: ConfigIssue[] = [];
+  for (const [key, kind] of [['cables', 'cable'], ['ports', 'port'], ['relays', 'relay']] as const) {
+    const seen = new Set<string>();
+    asList(spares[key]).forEach((id, j) => {
+      if (typeof id !== 'string') return;
+      const problem = seen.has(id) ? `spare '${id}' is listed twice` : problemOf(kind, id);
+      if (problem) issues.push(source.issue(['spares', key, j], problem, 'value'));
+      seen.add(id);
+    });
+  }
+  return issues;
+}
+
 function unknownChannel(channel: string, channelIds: Map<string, string>): string {
   const dot = channel.lastIndexOf('.');
   const boardId = dot > 0 ? channel.slice(0, dot) : channel;
@@ -332,5 +380,6 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
     file: source.file,
   };
   if (r.sim) rig.sim = { seed: r.sim.seed };
+  if (r.spares) rig.spares = { cables: r.spares.cables ?? [], ports: r.spares.ports ?? [], relays: r.spares.relays ?? [] };
   return rig;
 }

@@ -295,6 +295,14 @@ export interface Dut {
   notes?: string;
 }
 
+/** Parts on hand that no DUT uses, by id: the diagnosis proposes them first for a separating swap. */
+export interface Spares {
+  cables: string[];
+  ports: string[];
+  /** Relay channel ids, e.g. `rb1.15`. */
+  relays: string[];
+}
+
 export interface NightlyDefaults {
   trialsPerDut: number;
   /** Lanes running at once. */
@@ -319,6 +327,8 @@ export interface Rig {
   cables: Cable[];
   supplies: Supply[];
   duts: Dut[];
+  /** Declared spares (absent: none). */
+  spares?: Spares;
   digest: string;
   file: string;
 }

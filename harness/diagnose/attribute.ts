@@ -17,11 +17,11 @@
 import type { Rig } from '../config/types.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis, DiagnosisResult, Verdict } from './types.js';
-import type { Cell, ComponentRef } from './cells.js';
+import { componentKey, type Cell, type ComponentRef } from './cells.js';
 import { findProfileMistakes, type ProfileMistake } from './profiles.js';
 import { formatP, holmLog, logBinomialLower, logFisherGreater } from './stats.js';
 import { affinity, dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
-import { actionFor, separatingSwap } from './actions.js';
+import { actionFor, separatingSwap, type ProfileFacts } from './actions.js';
 
 export interface Thresholds {
   /** Holm-adjusted p at or below which a component with a real effect is suspect. */
@@ -53,8 +53,10 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 
 export interface AttributeOptions {
   thresholds?: Partial<Thresholds>;
-  /** The rig, for swap suggestions that name spare ports and relay channels. */
+  /** The rig, for swaps: its spares, the DUTs' wired pins, the relay channels. */
   rig?: Rig;
+  /** Board profiles by id (family and pins), for swaps: which boards can trade places. */
+  profiles?: ReadonlyMap<string, ProfileFacts>;
   maxRounds?: number;
 }
 
@@ -253,16 +255,30 @@ export function attribute(cells: Cell[], options: AttributeOptions = {}): Attrib
     if (groupMembers.length > 0) report.confoundedWith = groupMembers;
     if (explainedBy.length > 0) report.explainedBy = explainedBy;
     report.evidence.summary = summarize(report, stats, components.size, flaggedGroupOf.get(key));
-    if (verdict !== 'ok') {
-      report.action = flaggedGroupOf.has(key)
-        ? `Cannot be told apart from ${idOf(flaggedGroupOf.get(key)!)} by rates; ${separatingSwap(components.get(flaggedGroupOf.get(key)!)!.ref, groupRefs(groups, components.get(flaggedGroupOf.get(key)!)!), cells, options.rig)}.`
-        : actionFor(component.ref, raw.symptoms, cells);
-      if (groupMembers.length > 0 && flag) {
-        report.separatingSwap = separatingSwap(component.ref, groupRefs(groups, component), cells, options.rig);
-        report.action += ` It always ran with ${groupMembers.join(', ')}: ${report.separatingSwap}.`;
-      }
-    }
     reports.push(report);
+  }
+
+  // Advice last: a swap partner must be healthy, and only the verdicts say which parts are.
+  const advice = { cells, verdicts: new Map(reports.map((r) => [componentKey(r.kind, r.id), r.verdict] as const)), rig: options.rig, profiles: options.profiles };
+  const swaps = new Map<string, string>();
+  for (const key of flagged.keys()) {
+    const group = groupRefs(groups, components.get(key)!);
+    if (group.length > 0) swaps.set(key, separatingSwap(components.get(key)!.ref, group, advice));
+  }
+  for (const report of reports) {
+    if (report.verdict === 'ok') continue;
+    const key = componentKey(report.kind, report.id);
+    const carrier = flaggedGroupOf.get(key);
+    const swap = swaps.get(carrier ?? key);
+    if (swap) report.separatingSwap = swap;
+    if (carrier) {
+      // The group's swap is stated once, with the flag that carries it; the other members point there.
+      const { kind, id } = components.get(carrier)!.ref;
+      report.action = `Cannot be told apart from ${kind} ${id} by rates: the swap proposed for ${id} tells them apart.`;
+    } else {
+      report.action = actionFor(components.get(key)!.ref, report.evidence.symptoms, cells);
+      if (swap) report.action += ` It always ran with ${report.confoundedWith!.join(', ')}: ${swap}.`;
+    }
   }
 
   const profileReports = profileMistakes.map((m) => profileReport(m, cells, total));

@@ -17,6 +17,8 @@ export interface DiagnoseOptions {
   night?: string;
   windowNights?: number;
   rigConfig?: Rig;
+  /** The board profiles of the rig's DUTs (family and pins), so that a proposed board swap fits. */
+  profiles?: AttributeOptions['profiles'];
   thresholds?: AttributeOptions['thresholds'];
 }
 
@@ -32,17 +34,17 @@ export function diagnose(options: DiagnoseOptions): Diagnosis {
   if (upTo.length === 0) throw new InputError(`no trials of rig ${options.rig} on or before ${night} (first night: ${nights[0]})`);
   const windowNights = upTo.slice(-Math.max(1, options.windowNights ?? 14));
   const cells = cellsFromCounts(options.store.symptomCounts({ rig: options.rig, nights: windowNights }));
-  return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, thresholds: options.thresholds });
+  return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
 }
 
 /** The same over cells already in memory (tests, the evaluation, a run that has its records at hand). */
 export function diagnoseCells(
   cells: Cell[],
-  options: { rig: string; night?: string; windowNights?: string[]; rigConfig?: Rig; thresholds?: AttributeOptions['thresholds'] },
+  options: { rig: string; night?: string; windowNights?: string[]; rigConfig?: Rig; profiles?: AttributeOptions['profiles']; thresholds?: AttributeOptions['thresholds'] },
 ): Diagnosis {
   const windowNights = options.windowNights ?? [...new Set(cells.map((c) => c.night))].sort();
   const night = options.night ?? windowNights[windowNights.length - 1] ?? '';
-  const attribution = attribute(cells, { rig: options.rigConfig, thresholds: options.thresholds });
+  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
   const windowStart = windowNights[0] ?? '';
   const refs = new Map(cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
   for (const report of attribution.components) {

@@ -32,7 +32,7 @@ export interface ComponentDiagnosis {
   action: string;
   /** Other component ids that always appeared with this one in the window (cannot be told apart by rates). */
   confoundedWith?: string[];
-  /** Swap that would separate a confounded group, e.g. "swap cable c3 with c4 tomorrow". */
+  /** Swap that would separate a confounded group, e.g. "swap cable c3 with cable c4 (on d4) tomorrow, …"; on every member. */
   separatingSwap?: string;
   /** Nights of history: pass rate per night, oldest first. */
   history?: Array<{ night: string; trials: number; passRate: number }>;

@@ -83,7 +83,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
       return { run: store.run(runId)!, summary: summary!, exitCode: EXIT.infrastructure, headline: 'no trial finished tonight' };
     }
 
-    const diagnosis = diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig });
+    const diagnosis = diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig, profiles: bench.profiles });
     const run = store.run(runId)!;
     const input = buildReportInput(store, bench, run, diagnosis);
     const report = await writeReport(join(options.outDir, rig.id, night), input);

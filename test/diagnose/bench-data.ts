@@ -1,5 +1,8 @@
 /** Small hand-built benches for diagnosis tests: trial records with chosen failure counts, no randomness. */
+import type { LoadedBench, Rig } from '../../harness/config/types.js';
 import type { Symptom, TrialComponents, TrialRecord } from '../../harness/core/record.js';
+import { cellsFromRecords } from '../../harness/diagnose/cells.js';
+import { diagnoseCells, type Diagnosis } from '../../harness/diagnose/diagnose.js';
 
 export interface DutSpec {
   id: string;
@@ -67,4 +70,31 @@ export function twelveDuts(profile = 'stm32f1'): DutSpec[] {
 /** A low, even baseline: one corrupt trial in `every` for each DUT (the same count everywhere). */
 export function baseline(count: number, every = 100): Partial<Record<Symptom, number>> {
   return { corrupt: Math.floor(count / every) };
+}
+
+/** A DUT of a loaded rig as trials record it: its cable, port (and the port's hub), supply and relay channels. */
+export function specOf(rig: Rig, id: string): DutSpec {
+  const dut = rig.duts.find((d) => d.id === id)!;
+  const hub = rig.ports.find((p) => p.id === dut.port)?.hub;
+  return {
+    id,
+    cable: dut.cable,
+    port: dut.port,
+    ...(hub ? { hub } : {}),
+    supply: dut.supply,
+    relays: Object.values(dut.pins).map((w) => w.channel),
+    profile: dut.board,
+  };
+}
+
+export type Faults = Record<string, Partial<Record<Symptom, number>>>;
+
+/** A night on a loaded rig: every DUT runs `count` trials, the named ones fail as given, the rest at a low baseline. */
+export function recordsOn(bench: LoadedBench, faults: Faults, night = '2026-11-20', count = 100): TrialRecord[] {
+  return bench.rig.duts.flatMap((d) => trials(specOf(bench.rig, d.id), night, count, faults[d.id] ?? baseline(count)));
+}
+
+/** The diagnosis of such a night, with the rig and its profiles at hand. */
+export function nightOn(bench: LoadedBench, faults: Faults): Diagnosis {
+  return diagnoseCells(cellsFromRecords(recordsOn(bench, faults)), { rig: bench.rig.id, rigConfig: bench.rig, profiles: bench.profiles });
 }

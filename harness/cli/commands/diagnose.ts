@@ -46,9 +46,9 @@ function runDiagnose(flags: DiagnoseFlags): number {
   }
   try {
     const rig = rigIdFromArg(flags.rig, store);
-    // The rig description, when at hand, lets the diagnosis name spare ports and channels in its swaps.
-    const rigConfig = benchFromArg(flags.rig, rig)?.rig;
-    const result = diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig });
+    // The rig and its profiles, when at hand, let the diagnosis propose swaps that fit: spares, boards of a kind.
+    const bench = benchFromArg(flags.rig, rig);
+    const result = diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles });
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;
   } catch (error) {

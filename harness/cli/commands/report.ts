@@ -47,7 +47,7 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
       throw new InputError(`no trials of rig ${rigId} on ${flags.night ?? 'any night'} (nights in the store: ${nights.join(', ') || 'none'})`);
     }
     const run = store.findRun({ rig: rigId, night, command: 'nightly' }) ?? store.findRun({ rig: rigId, night })!;
-    const diagnosis = diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig });
+    const diagnosis = diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles });
     const input = buildReportInput(store, bench, run, diagnosis);
     const written = await writeReport(join(flags.out, rigId, night), input);
     const verdict = overall(input);

@@ -56,12 +56,9 @@ export function checkFirst(input: ReportInput, o: Overall, index: BenchIndex): s
     for (const p of watchedProfiles) {
       out.push(`<li>${verdictBadge(p.verdict)} profile <code>${esc(p.id)}</code>: ${esc(p.summary)}${p.action ? ` — next: ${esc(p.action)}` : ''}</li>`);
     }
-    for (const c of o.watch.slice(0, 20)) {
-      out.push(
-        `<li>${verdictBadge(c.verdict)} ${esc(c.kind)} <code>${esc(c.id)}</code>: ${esc(c.evidence?.summary ?? '')}${c.action ? ` — next: ${esc(c.action)}` : ''}</li>`,
-      );
-    }
-    if (o.watch.length > 20) out.push(`<li class="muted">and ${o.watch.length - 20} more</li>`);
+    const items = watchItems(o.watch);
+    out.push(...items.slice(0, 20));
+    if (items.length > 20) out.push(`<li class="muted">and ${items.length - 20} more</li>`);
     out.push('</ul>');
   }
   out.push('</section>');
@@ -101,6 +98,44 @@ function componentItem(c: ComponentDiagnosis, index: BenchIndex): string {
     (note ? `<p class="muted">Rig note: ${esc(note)}</p>` : '') +
     (e ? `<p class="numbers">${numbers.map(esc).join(' · ')}<br>${symptomCounts(e.symptoms ?? {})}</p>` : '') +
     '</li>'
+  );
+}
+
+/**
+ * One item per watched component, except that the watched members of a group that cannot be told apart share one
+ * item: the group's swap is stated once, not once per member.
+ */
+function watchItems(watch: ComponentDiagnosis[]): string[] {
+  const items: ComponentDiagnosis[][] = [];
+  const byGroup = new Map<string, ComponentDiagnosis[]>();
+  for (const c of watch) {
+    const key = c.separatingSwap && c.confoundedWith?.length ? [c.id, ...c.confoundedWith].sort().join('\u0000') : undefined;
+    const shared = key === undefined ? undefined : byGroup.get(key);
+    if (shared) {
+      shared.push(c);
+      continue;
+    }
+    const item = [c];
+    items.push(item);
+    if (key !== undefined) byGroup.set(key, item);
+  }
+  return items.map((members) => (members[0]!.separatingSwap ? groupWatchItem(members) : watchItem(members[0]!)));
+}
+
+function watchItem(c: ComponentDiagnosis): string {
+  return `<li>${verdictBadge(c.verdict)} ${esc(c.kind)} <code>${esc(c.id)}</code>: ${esc(c.evidence?.summary ?? '')}${c.action ? ` — next: ${esc(c.action)}` : ''}</li>`;
+}
+
+/** Members of one group ran on the same trials: one count, the parts they cannot be told from, the swap once. */
+function groupWatchItem(members: ComponentDiagnosis[]): string {
+  const first = members[0]!;
+  const ids = new Set(members.map((m) => m.id));
+  const others = (first.confoundedWith ?? []).filter((id) => !ids.has(id));
+  const e = first.evidence;
+  return (
+    `<li>${verdictBadge(first.verdict)} ${members.map((m) => `${esc(m.kind)} <code>${esc(m.id)}</code>`).join(', ')}: ` +
+    `${e ? `${e.failures} of ${e.trials} trials failed, ` : ''}always used together${others.length ? ` with ${others.map((id) => `<code>${esc(id)}</code>`).join(', ')}` : ''}, so rates cannot tell them apart` +
+    ` — next: ${esc(first.separatingSwap ?? '')}</li>`
   );
 }
 

@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { loadBench } from '../../harness/config/load.js';
+import type { ComponentKind } from '../../harness/core/record.js';
+import { boardsInterchangeable, separatingSwap } from '../../harness/diagnose/actions.js';
+import { cellsFromRecords, type ComponentRef } from '../../harness/diagnose/cells.js';
+import { diagnoseCells, type Diagnosis } from '../../harness/diagnose/diagnose.js';
+import { formatDiagnosis } from '../../harness/diagnose/format.js';
+import type { Verdict } from '../../harness/diagnose/types.js';
+import { baseline, nightOn, recordsOn, trials, twelveDuts } from './bench-data.js';
+
+const NIGHT = '2026-11-20';
+
+function flagged(result: Diagnosis) {
+  return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad');
+}
+
+describe('advice: swaps a technician can carry out', () => {
+  const sim = loadBench('rigs/sim-bench.yaml');
+  const lab = loadBench('rigs/example-lab.yaml');
+
+  it('swaps a board only with a healthy board of the same family and pins, not the alphabetically first', () => {
+    const result = nightOn(sim, { d7: { 'wrong-mode': 100 } });
+    expect(flagged(result).map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['dut d7']);
+    const swap = flagged(result)[0]!.separatingSwap!;
+    // d7 is an MT6580 (power + KCOL0 relays): only d6 (MT6765) and d8 (MT6735) take its wiring, never an STM32.
+    const partner = /^swap boards d7 and (\S+) /.exec(swap)?.[1];
+    expect(partner, swap).to.be.oneOf(['d6', 'd8']);
+    expect(result.components.find((c) => c.id === partner)!.verdict).to.equal('ok');
+    expect(swap).to.include('leaving cables, ports and relay wiring in place');
+  });
+
+  it('judges boards by family and wired pins: one small rule', () => {
+    const slot = (profile: string) => ({ profile, family: sim.profiles.get(profile)!.family, pins: Object.keys(sim.profiles.get(profile)!.pins) });
+    expect(boardsInterchangeable(slot('mt6580'), slot('mt6765'))).to.equal(true);
+    expect(boardsInterchangeable(slot('mt6580'), slot('stm32f103c8'))).to.equal(false);
+    // Same family, but BOOT1 is wired on one and not on the other.
+    expect(boardsInterchangeable(slot('stm32f103c8'), slot('stm32f030r8'))).to.equal(false);
+    expect(boardsInterchangeable(slot('stm32f103c8'), slot('stm32f407vg'))).to.equal(true);
+    // Without the profiles' facts only the same profile is known to fit.
+    expect(boardsInterchangeable({ profile: 'a' }, { profile: 'a' })).to.equal(true);
+    expect(boardsInterchangeable({ profile: 'a' }, { profile: 'b' })).to.equal(false);
+  });
+
+  it('never proposes a swap partner that the same report flags or watches', () => {
+    // c-d1 sorts first among the cables; it is bad itself.
+    const records = twelveDuts().flatMap((d) => trials(d, NIGHT, 100, d.id === 'd1' || d.id === 'd3' ? { corrupt: 30 } : baseline(100)));
+    const result = diagnoseCells(cellsFromRecords(records), { rig: 'bench' });
+    const cables = flagged(result);
+    expect(cables.map((c) => c.id).sort()).to.deep.equal(['c-d1', 'c-d3']);
+    for (const cable of cables) {
+      const partner = /^swap cable \S+ with cable (\S+) /.exec(cable.separatingSwap ?? '')?.[1];
+      expect(partner, cable.separatingSwap).to.be.a('string');
+      expect(result.components.find((c) => c.kind === 'cable' && c.id === partner)!.verdict, cable.separatingSwap).to.equal('ok');
+    }
+  });
+
+  it('prefers the spares the rig declares: a cable, a port, a relay channel', () => {
+    expect(lab.rig.spares).to.deep.equal({ cables: ['ftdi-d'], ports: ['hub1.p4'], relays: ['lc1.5', 'lc1.6'] });
+    const cable = flagged(nightOn(lab, { d2: { corrupt: 30 } }));
+    expect(cable.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['cable ftdi-b']);
+    expect(cable[0]!.separatingSwap).to.match(/^replace cable ftdi-b on d2 with the spare cable ftdi-d tomorrow/);
+
+    const port = flagged(nightOn(lab, { d1: { 'port-lost': 30 } }));
+    expect(port.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['port hub1.p1']);
+    expect(port[0]!.separatingSwap).to.match(/^move d1's cable from port hub1.p1 to the spare port hub1.p4 tomorrow/);
+
+    const relay = flagged(nightOn(lab, { d1: { 'reset-mid': 30 } }));
+    expect(relay.map((c) => c.kind)).to.deep.equal(['relay']);
+    expect(relay[0]!.separatingSwap).to.match(/^rewire d1's \w+ pin from relay channel rs1\.\d to the spare channel lc1\.5 tomorrow/);
+  });
+
+  it('says which spare to bring when no healthy part fits and none is declared', () => {
+    // d3 is the lab's only MediaTek board: no other board takes its power + KCOL0 wiring.
+    const board = flagged(nightOn(lab, { d3: { 'wrong-mode': 100 } }));
+    expect(board.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['dut d3']);
+    expect(board[0]!.separatingSwap).to.match(/^bring a spare board like d3 \(another mt6765, or a mediatek board with pins power, kcol0\)/);
+
+    // The other parts' verdicts decide: here every other cable and channel is unhealthy, and the spares too.
+    const cells = cellsFromRecords(recordsOn(lab, {}));
+    const ref = (kind: ComponentKind, id: string): ComponentRef => ({ key: `${kind}:${id}`, id, kind });
+    const unhealthy = (refs: string[]) => new Map(refs.map((key) => [key, 'watch' as const]));
+    const context = (verdicts: Map<string, Verdict>) => ({ cells, verdicts, rig: lab.rig, profiles: lab.profiles });
+    const group = [ref('dut', 'd2'), ref('port', 'hub1.p2')];
+    const cables = unhealthy(['cable:ftdi-a', 'cable:cp-a', 'cable:ftdi-c', 'cable:ftdi-d']);
+    expect(separatingSwap(ref('cable', 'ftdi-b'), group, context(cables))).to.match(
+      /^bring a spare USB-serial cable and put it in place of cable ftdi-b on d2 tomorrow, on the bench and in the rig file \(no spare declared, and no healthy cable that fits to swap with\): if the failures stop, it was the cable; if they stay with d2, look at dut d2, port hub1.p2$/,
+    );
+    cables.delete('cable:ftdi-c');
+    expect(separatingSwap(ref('cable', 'ftdi-b'), group, context(cables))).to.match(/^swap cable ftdi-b with cable ftdi-c \(on d4\) tomorrow/);
+
+    const channels = unhealthy(['relay:rs1.1', 'relay:rs1.2', 'relay:rs1.3', 'relay:rs1.4', 'relay:lc1.1', 'relay:lc1.2', 'relay:lc1.5', 'relay:lc1.6']);
+    expect(separatingSwap(ref('relay', 'lc1.3'), [ref('dut', 'd3')], context(channels))).to.match(
+      /^free a relay channel on lc1 and rewire d3's power pin from lc1.3 to it tomorrow/,
+    );
+    // A line of the DUT's own adapter trades with nothing.
+    expect(separatingSwap(ref('relay', 'a4.dtr'), [ref('dut', 'd4')], context(new Map()))).to.match(
+      /^wire d4's reset pin to a free relay channel instead of the adapter line a4.dtr tomorrow/,
+    );
+  });
+
+  it('states a confounded group\'s swap once in the text output, not once per member', () => {
+    const result = nightOn(sim, { d7: { 'wrong-mode': 100 } });
+    const swap = flagged(result)[0]!.separatingSwap!;
+    const members = result.components.filter((c) => c.verdict === 'watch');
+    expect(members.map((c) => c.id)).to.have.members(['c7', 'hub2.p3', 'rb2.3', 'rb2.4']);
+    for (const m of members) {
+      expect(m.separatingSwap).to.equal(swap);
+      expect(m.action).to.equal('Cannot be told apart from dut d7 by rates: the swap proposed for d7 tells them apart.');
+    }
+    expect(formatDiagnosis(result).split(swap).length - 1).to.equal(1);
+  });
+});
