@@ -105,6 +105,7 @@ export class FakeStandardFirmata implements EmulatedDevice {
   private readonly firmwareName: string;
   private readonly reader = new FirmataMessageReader();
   private readonly listeners: Array<(bytes: Uint8Array, baud: number) => void> = [];
+  private readonly levelListeners: Array<(change: PinLevelChange) => void> = [];
   private readonly pins: PinState[];
   private powered = false;
   private running = false;
@@ -172,6 +173,11 @@ export class FakeStandardFirmata implements EmulatedDevice {
     this.listeners.push(listener);
   }
 
+  /** Called for every logged level change: lets a test wire the relays this pin drives to a board's pins. */
+  onLevel(listener: (change: PinLevelChange) => void): void {
+    this.levelListeners.push(listener);
+  }
+
   /** Board pins of a DUT profile mean nothing here. */
   setPin(_name: string, _asserted: boolean): void {}
 
@@ -203,6 +209,7 @@ export class FakeStandardFirmata implements EmulatedDevice {
   dispose(): void {
     this.stopBoot();
     this.listeners.length = 0;
+    this.levelListeners.length = 0;
   }
 
   private startBoot(): void {
@@ -348,7 +355,10 @@ export class FakeStandardFirmata implements EmulatedDevice {
     change();
     const at = this.clock.now();
     this.levels().forEach((level, pin) => {
-      if (level !== before[pin]) this.log.push({ at, rxBytes: this.rxBytes, pin, level, cause });
+      if (level === before[pin]) return;
+      const entry: PinLevelChange = { at, rxBytes: this.rxBytes, pin, level, cause };
+      this.log.push(entry);
+      for (const listener of this.levelListeners) listener(entry);
     });
   }
 

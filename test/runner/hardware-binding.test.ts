@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import { loadBench } from '../../harness/config/load.js';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
 import { runBench } from '../../harness/runner/run.js';
-import { startPtyBench, type PtyBench } from './pty-bench.js';
+import { startFirmataPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
+import type { FakeStandardFirmata } from '../../firmware-stubs/relays/index.js';
+import type { TrialRecord } from '../../harness/core/record.js';
 
 describe('runner: a hardware rig on pseudo-terminals', function () {
   this.timeout(60_000);
@@ -88,6 +90,48 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
     expect(trials.slice(0, -1).map((t) => t.result)).to.deep.equal(trials.slice(0, -1).map(() => 'pass'));
     expect(trials.at(-1)!.result).to.equal('error');
     expect(trials.at(-1)!.detail).to.match(/^relay board lcus1 .*stopped answering/);
+  });
+});
+
+describe('runner: a hardware rig with a Firmata relay board, on pseudo-terminals', function () {
+  this.timeout(60_000);
+  let bench: PtyBench<FakeStandardFirmata>;
+
+  beforeEach(async () => {
+    bench = await startFirmataPtyBench();
+  });
+  afterEach(async () => {
+    await bench.close();
+  });
+
+  it('runs through the relays, and the next run connects without moving any contact', async () => {
+    const first = await runBench(loadBench(bench.rigFile), { trialsPerDut: 2 });
+    expect(first.records.map((r) => `${r.result} ${r.detail}`)).to.deep.equal(first.records.map((r) => `pass ${r.detail}`));
+    await new Promise((r) => setTimeout(r, 100)); // the last relay messages, still on the pty
+    const before = bench.relays.log.length;
+    const second = await runBench(loadBench(bench.rigFile), { trialsPerDut: 0 });
+    expect(second.trials).to.equal(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bench.relays.log.slice(before)).to.deep.equal([]);
+  });
+
+  it('a board whose firmware hangs with its port open stops the run; the trial it spoiled is an error', async () => {
+    const stored: TrialRecord[] = [];
+    let failure: unknown;
+    try {
+      await runBench(loadBench(bench.rigFile), {
+        trialsPerDut: 50,
+        sink: { addTrial: (record) => stored.push(record) },
+        onTrial: () => {
+          if (stored.length === 2) bench.relays.hang();
+        },
+      });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).to.be.instanceOf(InfrastructureError);
+    expect(String(failure)).to.match(/relay board uno1 \(Firmata on .+\) stopped answering: no answer to a pin-state query/);
+    expect(stored.map((r) => r.result)).to.deep.equal(['pass', 'pass', 'error']);
   });
 });
 
