@@ -109,7 +109,10 @@ export class FirmataRelayBackend implements RelayBackend {
     try {
       await this.waitReady(session);
       this.checkPins(io);
-      const pins = portPins(this.board.channels.map((channel) => channel.pin!)).filter((pin) => io.pins[pin]?.supportedModes.length);
+      // Every pin a port message writes, as far as the board has it (pins 0/1, the serial port, report no modes).
+      const pins = portPins(this.board.channels.map((channel) => channel.pin!)).filter(
+        (pin) => (io.pins[pin]?.supportedModes.length ?? 0) > 0,
+      );
       try {
         session.image = new FirmataPinImage(await this.queryPins(session, pins));
       } catch (error) {
