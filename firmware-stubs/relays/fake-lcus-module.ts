@@ -1,8 +1,13 @@
 /**
  * An LCUS-n USB relay module (CH340 at 9600 8N1) as its host sees it: frames `A0 ch state sum` switch relay
  * `ch` (1-based) off (state 0) or on (state 1); sum = (A0 + ch + state) & FF. Frames with a bad sum, an unknown
- * channel or state are ignored, as the module's firmware does; it never answers (like the LCUS-1). The parser
- * hunts for the next A0 after any bad byte, so garbage cannot wedge it.
+ * channel or state are ignored, as the module's firmware does, and never answered. A multi-channel module answers
+ * the status query FF between frames with one text line per relay (`CH1:OFF\r\n`, one of the formats found on
+ * these modules); an LCUS-1 ignores it. The parser hunts for the next A0 after any bad byte, so garbage cannot
+ * wedge it.
+ *
+ * `hang()` plays firmware that stopped while the CH340 keeps the port open: nothing switches or answers until
+ * the module loses power.
  */
 import type { Clock } from '../../harness/core/clock.js';
 import { realClock } from '../../harness/core/clock.js';
@@ -10,6 +15,7 @@ import type { DeviceFaults, EmulatedDevice } from '../device.js';
 
 export const LCUS_BAUD = 9600;
 const START = 0xa0;
+const STATUS_QUERY = 0xff;
 const FRAME_LENGTH = 4;
 
 export interface LcusRelayChange {
@@ -30,19 +36,24 @@ export class FakeLcusModule implements EmulatedDevice {
   private readonly relays: boolean[];
   private readonly clock: Clock;
   private readonly changeListeners: Array<(change: LcusRelayChange) => void> = [];
+  private readonly transmitListeners: Array<(bytes: Uint8Array, baud: number) => void> = [];
+  private readonly answersStatus: boolean;
   private buffer: number[] = [];
   private powered = true;
+  private hung = false;
 
   constructor(
     readonly channels: number,
-    options: { clock?: Clock } = {},
+    options: { clock?: Clock; answersStatus?: boolean } = {},
   ) {
     this.clock = options.clock ?? realClock;
     this.relays = Array.from({ length: channels }, () => false);
+    this.answersStatus = options.answersStatus ?? channels > 1;
   }
 
   get state(): string {
-    return this.powered ? 'on' : 'off';
+    if (!this.powered) return 'off';
+    return this.hung ? 'hung' : 'on';
   }
 
   /** Whether relay ch (1-based) is energised (contact closed). */
@@ -55,8 +66,12 @@ export class FakeLcusModule implements EmulatedDevice {
   }
 
   receive(bytes: Uint8Array): void {
-    if (!this.powered) return;
+    if (!this.powered || this.hung) return;
     for (const byte of bytes) {
+      if (this.buffer.length === 0 && byte === STATUS_QUERY && this.answersStatus) {
+        this.sendStatus();
+        continue;
+      }
       if (this.buffer.length === 0 && byte !== START) {
         this.skippedBytes += 1;
         continue;
@@ -71,8 +86,15 @@ export class FakeLcusModule implements EmulatedDevice {
     this.changeListeners.push(listener);
   }
 
-  /** The module never transmits. */
-  onTransmit(_listener: (bytes: Uint8Array, baud: number) => void): void {}
+  /** Only status answers are ever transmitted. */
+  onTransmit(listener: (bytes: Uint8Array, baud: number) => void): void {
+    this.transmitListeners.push(listener);
+  }
+
+  /** The firmware stops while the port stays open: frames and queries go unheard until power is lost. */
+  hang(): void {
+    if (this.powered) this.hung = true;
+  }
 
   setPin(_name: string, _asserted: boolean): void {}
 
@@ -80,13 +102,22 @@ export class FakeLcusModule implements EmulatedDevice {
   setPower(on: boolean): void {
     if (on === this.powered) return;
     this.powered = on;
+    this.hung = false;
     this.buffer = [];
     if (!on) this.relays.fill(false);
   }
 
   setFaults(_faults: DeviceFaults): void {}
 
-  dispose(): void {}
+  dispose(): void {
+    this.transmitListeners.length = 0;
+  }
+
+  private sendStatus(): void {
+    const text = this.relays.map((closed, i) => `CH${i + 1}:${closed ? 'ON' : 'OFF'}\r\n`).join('');
+    const bytes = Uint8Array.from(Buffer.from(text, 'latin1'));
+    for (const listener of this.transmitListeners) listener(bytes, LCUS_BAUD);
+  }
 
   private takeFrame(): void {
     const [start, channel, state, sum] = this.buffer as [number, number, number, number];

@@ -4,6 +4,7 @@ export {
   FIRMATA_BAUD,
   UNO_PIN_COUNT,
   type FakeFirmataOptions,
+  type FirmataVersion,
   type PinLevel,
   type PinLevelChange,
 } from './fake-standard-firmata.js';

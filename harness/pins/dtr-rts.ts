@@ -80,6 +80,9 @@ export class DtrRtsBackend implements RelayBackend {
     return undefined;
   }
 
+  /** The lines are the DUT's own port: there is no controller to ask (a vanished adapter is the link's loss). */
+  async probe(): Promise<void> {}
+
   async safe(): Promise<void> {
     if (!this.port) {
       this.safePending = true;

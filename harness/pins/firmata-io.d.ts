@@ -23,6 +23,8 @@ declare module 'firmata-io' {
       mode?: number;
       /** Last value written (outputs) or read (inputs). */
       value: number;
+      /** From the last PIN_STATE_RESPONSE: an output's level, an input's pull-up. */
+      state?: number;
       analogChannel?: number;
     }
 
@@ -42,6 +44,8 @@ declare module 'firmata-io' {
       digitalWrite(pin: number, value: number, enqueue?: boolean): void;
       reportVersion(callback: () => void): void;
       queryFirmware(callback: () => void): void;
+      /** Sends PIN_STATE_QUERY; the answer updates pins[pin].mode and .state, then calls back. */
+      queryPinState(pin: number, callback: () => void): void;
     }
   }
 

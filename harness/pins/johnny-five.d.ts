@@ -1,6 +1,6 @@
 /**
- * The part of johnny-five 2.1 the Firmata relay backend uses. Written here because @types/johnny-five is not
- * installed and is wrong in places (it declares Relay.isOn and lacks the sigint option).
+ * The part of johnny-five 2.1 the Firmata relay backend uses (Board only). Written here because @types/johnny-five
+ * is not installed and is wrong in places (it lacks the sigint option).
  */
 declare module 'johnny-five' {
   import type { EventEmitter } from 'node:events';
@@ -26,24 +26,6 @@ declare module 'johnny-five' {
       timer: ReturnType<typeof setTimeout> | null;
       /** Every board constructed in this process (johnny-five never forgets them on its own). */
       static readonly cache: Board[];
-    }
-
-    interface RelayOptions {
-      pin: number | string;
-      /** 'NC' inverts the output: close() writes LOW (active-low relay inputs). */
-      type?: 'NO' | 'NC';
-      board?: Board;
-    }
-
-    class Relay {
-      constructor(options: RelayOptions);
-      readonly pin: number;
-      readonly type: 'NO' | 'NC';
-      /** Tracks only what this object wrote; starts false whatever the pin is. */
-      readonly isClosed: boolean;
-      open(): this;
-      close(): this;
-      toggle(): this;
     }
   }
 

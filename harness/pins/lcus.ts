@@ -1,8 +1,13 @@
 /**
  * LCUS-1/2/4/8 USB relay modules (CH340 serial, 9600 8N1). One 4-byte frame per contact change:
  * `A0 ch state sum`, state 1 = contact closed, sum = (A0 + ch + state) & FF. The module's own relays are
- * driven, so the board's polarity does not apply. LCUS-1 never acknowledges (multi-channel boards answer only a
- * status query, in formats that vary), so nothing is read back: write, wait for the bytes to leave, done.
+ * driven, so the board's polarity does not apply. No module acknowledges a frame: write, wait for the bytes to
+ * leave, done.
+ *
+ * Watched where the module can be: multi-channel modules answer a status query (FF), in formats that vary, and an
+ * LCUS-1 ignores it. open() asks once; a module that answered is asked again by every probe(), which then needs
+ * some answer within answerTimeoutMs. A module that did not answer at open cannot be watched: its probe()
+ * resolves at once.
  */
 import type { SerialPortStream } from '@serialport/stream';
 import type { RelayBoard, RelayChannel } from '../config/types.js';
@@ -15,10 +20,19 @@ import type { ContactChange, RelayBackend } from './types.js';
 export interface LcusBackendOptions {
   path: string;
   openPort?: OpenPort;
+  /** How long a module may take to start its status answer (default 500 ms). */
+  answerTimeoutMs?: number;
 }
 
 export const LCUS_BAUD = 9600;
 const FRAME_START = 0xa0;
+const STATUS_QUERY = 0xff;
+const DEFAULT_ANSWER_TIMEOUT_MS = 500;
+/**
+ * Silence on the line before a status query (about 50 byte times at 9600 baud): the rest of an earlier answer
+ * must not pass for this one.
+ */
+const QUIET_BEFORE_QUERY_MS = 50;
 /** safe() waits at most this long for its frames to leave. */
 const SAFE_DRAIN_MS = 1000;
 
@@ -34,6 +48,13 @@ export class LcusRelayBackend implements RelayBackend {
   private readonly loss = new LossSignal();
   private readonly path: string;
   private readonly openPort: OpenPort;
+  private readonly answerTimeoutMs: number;
+  /** Whether the module answered the status query at open (multi-channel modules do). */
+  private answersStatus = false;
+  /** Told of received bytes while a status query waits for its answer. */
+  private onAnswer: (() => void) | null = null;
+  /** performance.now() of the last received bytes. */
+  private lastReceivedAt = -Infinity;
 
   constructor(
     readonly board: RelayBoard,
@@ -41,6 +62,7 @@ export class LcusRelayBackend implements RelayBackend {
   ) {
     this.path = options.path;
     this.openPort = options.openPort ?? openHardwarePort;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
     for (const channel of board.channels) {
       const n = channel.channel;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 0xff) {
@@ -61,13 +83,24 @@ export class LcusRelayBackend implements RelayBackend {
       throw new InfrastructureError(`relay board ${this.board.id}: ${messageOf(error)}`);
     }
     this.port = port;
-    // Status answers of multi-channel boards are of no use here; reading only serves to notice a vanished module.
-    this.unwatch = watchPort(port, (error) => this.markLost(error));
+    // Reading notices a vanished module, and hears status answers; their content (formats vary) is not used.
+    this.unwatch = watchPort(
+      port,
+      (error) => this.markLost(error),
+      () => {
+        this.lastReceivedAt = performance.now();
+        this.onAnswer?.();
+      },
+    );
     try {
       await this.send(this.safeChanges());
     } catch (error) {
       throw new InfrastructureError(`relay board ${this.board.id}: could not apply the safe states: ${messageOf(error)}`);
     }
+    this.answersStatus = await this.askStatus().then(
+      () => true,
+      () => false,
+    );
   }
 
   async set(changes: ContactChange[]): Promise<void> {
@@ -87,6 +120,20 @@ export class LcusRelayBackend implements RelayBackend {
     return undefined;
   }
 
+  /** Asks a module that answered at open for its status again; resolves at once for one that did not (LCUS-1). */
+  async probe(): Promise<void> {
+    if (this.loss.error) throw this.loss.error;
+    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
+    if (!this.answersStatus) return;
+    try {
+      await this.askStatus();
+    } catch (error) {
+      throw new InfrastructureError(
+        `relay board ${this.board.id} (LCUS on ${this.path}) stopped answering: ${this.failure(error)}; its port is still open`,
+      );
+    }
+  }
+
   async safe(): Promise<void> {
     if (!this.port?.isOpen) return;
     try {
@@ -99,6 +146,7 @@ export class LcusRelayBackend implements RelayBackend {
   async close(): Promise<void> {
     const port = this.port;
     this.port = null;
+    this.answersStatus = false;
     if (!port) return;
     this.unwatch();
     await closePort(port);
@@ -127,6 +175,43 @@ export class LcusRelayBackend implements RelayBackend {
     if (!port.isOpen) throw new Error('port is not open');
     port.write(bytes);
     await drainPort(port);
+  }
+
+  /**
+   * Waits for a quiet line, sends the status query and resolves at the first byte of the answer; rejects when
+   * none has come within answerTimeoutMs.
+   */
+  private async askStatus(): Promise<void> {
+    await this.quietLine();
+    const port = this.port!;
+    await new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error): void => {
+        clearTimeout(deadline);
+        this.onAnswer = null;
+        if (error) reject(error);
+        else resolve();
+      };
+      const deadline = setTimeout(
+        () => finish(new Error(`no answer to the status query (FF) within ${this.answerTimeoutMs} ms`)),
+        this.answerTimeoutMs,
+      );
+      this.onAnswer = () => finish();
+      if (!port.isOpen) finish(new Error('port is not open'));
+      else port.write(Buffer.of(STATUS_QUERY));
+    });
+  }
+
+  /** Resolves once nothing has been received for QUIET_BEFORE_QUERY_MS (at most answerTimeoutMs from now). */
+  private async quietLine(): Promise<void> {
+    const until = performance.now() + this.answerTimeoutMs;
+    for (;;) {
+      const now = performance.now();
+      const left = QUIET_BEFORE_QUERY_MS - (now - this.lastReceivedAt);
+      if (left <= 0 || now >= until) return;
+      await new Promise((resolve) => setTimeout(resolve, left));
+      // Bytes that arrived while the timer waited are read in the I/O phase, which comes after the timers.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private markLost(error: Error): void {

@@ -66,19 +66,31 @@ export function watchPort(port: SerialPortStream, onLost: (error: Error) => void
 }
 
 /**
- * Resolves when everything written so far has left the host. Rejects instead of waiting forever when the port
- * is closed or closes meanwhile (a stream that is not open queues a drain until it opens again, i.e. never).
+ * Resolves when everything written so far has left the host: first every write still queued in the stream (the
+ * binding's drain knows only the write it was handed last), then the binding's drain. Rejects instead of waiting
+ * forever when the port is closed or closes meanwhile (a stream that is not open queues a drain until it opens
+ * again, i.e. never).
  */
 export function drainPort(port: SerialPortStream): Promise<void> {
   if (!port.isOpen) return Promise.reject(new Error('port is not open'));
   return new Promise((resolve, reject) => {
-    const onClose = (): void => reject(new Error('port closed'));
-    port.once('close', onClose);
-    port.drain((error) => {
+    let settled = false;
+    const finish = (error?: Error | null): void => {
+      if (settled) return;
+      settled = true;
       port.off('close', onClose);
       if (error) reject(error);
       else resolve();
-    });
+    };
+    const onClose = (): void => finish(new Error('port closed'));
+    port.once('close', onClose);
+    const drainBinding = (): void => {
+      if (!port.isOpen) finish(new Error('port closed'));
+      else port.drain((error) => finish(error));
+    };
+    if (port.writableLength === 0) drainBinding();
+    // A stream completes its writes in order: the callback of an empty one runs once every earlier write is done.
+    else port.write(Buffer.alloc(0), (error) => (error ? finish(error) : drainBinding()));
   });
 }
 

@@ -18,6 +18,12 @@ export interface RelayBackend {
   set(changes: ContactChange[]): Promise<void>;
   /** The contact state read back from the hardware, or undefined where it cannot be read. */
   read(channel: RelayChannel): Promise<boolean | undefined>;
+  /**
+   * Asks the controller something it must answer. Rejects with an InfrastructureError naming the board and what
+   * went unanswered when no answer comes within the backend's deadline (a controller whose firmware stopped while
+   * its port stays open); resolves at once for hardware that cannot be asked (an LCUS-1, DTR/RTS lines).
+   */
+  probe(): Promise<void>;
   /** Every channel to its safe state. Must not throw when the board is already gone. */
   safe(): Promise<void>;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import { openSerialLink } from '../link/serial-link.js';
 import { createBenchEnvironment, type BenchEnvironment } from './bench-environment.js';
 import { PinController } from './pin-controller.js';
 import { RelayGate } from './relay-gate.js';
+import { controllerSilentTrial, RelayWatch } from './relay-watch.js';
 import { runTrial } from './trial.js';
 
 /** Where finished trials go (the SQLite store, or a test's array). */
@@ -101,6 +102,9 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
       const error = openFailure.reason as Error;
       throw error instanceof InfrastructureError ? error : new InfrastructureError(`cannot open relay boards: ${error.message}`);
     }
+    const watch = new RelayWatch(gate, env.backends, env.channels);
+    const silentAtStart = await watch.silentBoard(backends);
+    if (silentAtStart) throw silentAtStart;
 
     const lane = async (dut: Dut) => {
       const profile = bench.profiles.get(dut.board)!;
@@ -108,10 +112,11 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
       const components = componentsOf(bench, dut, pins.channelIds());
       const serial: SerialSettings = { ...profile.protocol.serial, ...dut.serialOverrides };
       const lineBackends = env.lineBackendsOf(dut);
+      const boards = watch.boardsOf(dut);
       const first = (options.doneTrials?.get(dut.id) ?? 0) + 1;
       let unopenedInARow = 0;
       for (let seq = first; seq <= trialsPerDut && !stop.signal.aborted; seq++) {
-        const record = await runTrial({
+        let record = await runTrial({
           runId, rig: rig.id, night, seq, dut, profile, components, pins, clock, serial, timeoutMs,
           signal: stop.signal,
           openLink: async (transcript) => {
@@ -123,9 +128,13 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
           },
         });
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial
+        // Before the record counts: did this DUT's relay controllers follow the trial at all?
+        const silent = await watch.silentBoard(boards);
+        if (silent) record = controllerSilentTrial(record, silent);
         options.sink?.addTrial(record);
         options.onTrial?.(record);
         records.push(record);
+        if (silent) throw silent;
         unopenedInARow = record.symptom === 'port-open-failed' ? unopenedInARow + 1 : 0;
         // A port that cannot be opened again and again is not coming back tonight (wrong path, permissions):
         // the records so far say so; more would only repeat them and skew the statistics.

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../harness/core/clock.js';
-import { FakeStandardFirmata, FIRMATA, PIN_MODE } from '../../firmware-stubs/relays/index.js';
+import { FakeStandardFirmata, FIRMATA, PIN_MODE, type FirmataVersion } from '../../firmware-stubs/relays/index.js';
 
 const OUT = PIN_MODE.OUTPUT;
 
-function boot(bootMs = 100): { fake: FakeStandardFirmata; clock: ManualClock; sent: number[] } {
+function boot(bootMs = 100, version?: FirmataVersion): { fake: FakeStandardFirmata; clock: ManualClock; sent: number[] } {
   const clock = new ManualClock();
-  const fake = new FakeStandardFirmata({ clock, bootMs });
+  const fake = new FakeStandardFirmata({ clock, bootMs, version });
   const sent: number[] = [];
   fake.onTransmit((bytes, baud) => {
     expect(baud).to.equal(57600);
@@ -38,7 +38,7 @@ describe('pins: fake StandardFirmata', () => {
     expect(fake.state).to.equal('booting');
     fake.receive(Uint8Array.of(0xf9)); // lost: nothing listens while booting
     clock.advance(1);
-    expect(sent).to.deep.equal([0xf9, 2, 5, 0xf0, 0x79, 2, 5, ...nameBytes('StandardFirmata.ino'), 0xf7]);
+    expect(sent).to.deep.equal([0xf9, 2, 4, 0xf0, 0x79, 2, 4, ...nameBytes('StandardFirmata.ino'), 0xf7]);
     expect(fake.state).to.equal('running');
     expect(fake.levels()).to.deep.equal([null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null]);
     expect(fake.mode(13)).to.equal(OUT);
@@ -49,7 +49,7 @@ describe('pins: fake StandardFirmata', () => {
   });
 
   it('answers the version and firmware queries', () => {
-    const { fake, sent } = boot();
+    const { fake, sent } = boot(100, '2.5');
     expect(exchange(fake, sent, [0xf9])).to.deep.equal([0xf9, 2, 5]);
     const firmware = exchange(fake, sent, [0xf0, 0x79, 0xf7]);
     expect(firmware.slice(0, 4)).to.deep.equal([0xf0, 0x79, 2, 5]);
@@ -57,7 +57,7 @@ describe('pins: fake StandardFirmata', () => {
   });
 
   it('reports Uno capabilities and the analog mapping', () => {
-    const { fake, sent } = boot();
+    const { fake, sent } = boot(100, '2.5');
     const answer = exchange(fake, sent, [0xf0, FIRMATA.CAPABILITY_QUERY, 0xf7]);
     expect(answer.slice(0, 2)).to.deep.equal([0xf0, FIRMATA.CAPABILITY_RESPONSE]);
     expect(answer.at(-1)).to.equal(0xf7);
@@ -92,13 +92,13 @@ describe('pins: fake StandardFirmata', () => {
     expect(fake.levels().slice(14)).to.deep.equal([null, null, null, null, null, null]);
     const commands = fake.log.filter((entry) => entry.cause === 'command');
     expect(commands).to.deep.equal([
-      { at: 150, pin: 2, level: 1, cause: 'command' },
-      { at: 150, pin: 7, level: 1, cause: 'command' },
+      { at: 150, rxBytes: 3, pin: 2, level: 1, cause: 'command' },
+      { at: 150, rxBytes: 3, pin: 7, level: 1, cause: 'command' },
     ]);
   });
 
-  it('handles SET_PIN_MODE and SET_DIGITAL_PIN_VALUE as the firmware does', () => {
-    const { fake, sent } = boot();
+  it('handles SET_PIN_MODE and SET_DIGITAL_PIN_VALUE as firmware 2.5 does', () => {
+    const { fake, sent } = boot(100, '2.5');
     fake.receive(Uint8Array.of(0xf5, 8, 1));
     expect(fake.level(8)).to.equal(1);
     fake.receive(Uint8Array.of(0xf5, 15, 1)); // analog pin: ignored
@@ -121,13 +121,55 @@ describe('pins: fake StandardFirmata', () => {
     expect(fake.mode(4)).to.equal(OUT);
   });
 
-  it('SYSTEM_RESET restores the modes but keeps the output latches', () => {
-    const { fake } = boot();
+  it('SYSTEM_RESET restores the modes; 2.5 keeps the output latches', () => {
+    const { fake } = boot(100, '2.5');
     fake.receive(Uint8Array.of(0xf5, 9, 1, 0xf4, 16, OUT, 0xf4, 10, PIN_MODE.INPUT));
     expect([fake.level(9), fake.level(16), fake.level(10)]).to.deep.equal([1, 0, null]);
     fake.receive(Uint8Array.of(0xff));
     expect([fake.level(9), fake.level(16), fake.level(10)]).to.deep.equal([1, null, 0]);
     expect(fake.bootCount).to.equal(1);
+  });
+
+  it('firmware 2.4 drives a pin LOW when it becomes an OUTPUT, knows no SET_DIGITAL_PIN_VALUE, and logs where it happened', () => {
+    const { fake, sent } = boot();
+    expect(exchange(fake, sent, [0xf9])).to.deep.equal([0xf9, 2, 4]);
+    fake.receive(Uint8Array.of(0xf5, 8, 1)); // unknown to 2.4
+    expect(fake.level(8)).to.equal(0);
+    // Pin 8 HIGH, then OUTPUT again (it already is one): LOW until the next port message restores it.
+    const start = fake.rxBytes;
+    fake.receive(Uint8Array.of(0x91, 0x01, 0x00, 0xf4, 8, OUT, 0x91, 0x01, 0x00));
+    expect(fake.level(8)).to.equal(1);
+    const pin8 = fake.log.filter((entry) => entry.pin === 8 && entry.rxBytes > start);
+    expect(pin8.map((entry) => [entry.level, entry.rxBytes - start])).to.deep.equal([
+      [1, 3],
+      [0, 6],
+      [1, 9],
+    ]);
+    // An input written 1 gets its pull-up; 2.4 takes a 0 bit as "pull-up off" (2.5 leaves it on).
+    fake.receive(Uint8Array.of(0xf4, 9, PIN_MODE.INPUT, 0x91, 0x02, 0x00));
+    expect(exchange(fake, sent, [0xf0, FIRMATA.PIN_STATE_QUERY, 9, 0xf7])).to.deep.equal([0xf0, 0x6e, 9, PIN_MODE.INPUT, 1, 0xf7]);
+    fake.receive(Uint8Array.of(0x91, 0x00, 0x00));
+    expect(exchange(fake, sent, [0xf0, FIRMATA.PIN_STATE_QUERY, 9, 0xf7])).to.deep.equal([0xf0, 0x6e, 9, PIN_MODE.INPUT, 0, 0xf7]);
+    // SYSTEM_RESET sets every digital pin OUTPUT, hence LOW, again.
+    fake.receive(Uint8Array.of(0x91, 0x01, 0x00, 0xff));
+    expect(fake.level(8)).to.equal(0);
+    expect(fake.level(9)).to.equal(0);
+    const capabilities = exchange(fake, sent, [0xf0, FIRMATA.CAPABILITY_QUERY, 0xf7]);
+    expect(capabilities).to.not.include(PIN_MODE.PULLUP);
+  });
+
+  it('a hung firmware keeps its pins and answers nothing until it is reset', () => {
+    const { fake, clock, sent } = boot(100);
+    fake.receive(Uint8Array.of(0x90, 0x04, 0x00)); // pin 2 HIGH
+    fake.hang();
+    expect(fake.state).to.equal('hung');
+    expect(exchange(fake, sent, [0xf0, FIRMATA.PIN_STATE_QUERY, 2, 0xf7])).to.deep.equal([]);
+    fake.receive(Uint8Array.of(0x90, 0x00, 0x00));
+    expect(fake.level(2)).to.equal(1);
+    fake.reset();
+    clock.advance(100);
+    expect(fake.state).to.equal('running');
+    expect(exchange(fake, sent, [0xf0, FIRMATA.PIN_STATE_QUERY, 2, 0xf7])).to.deep.equal([0xf0, 0x6e, 2, OUT, 0, 0xf7]);
   });
 
   it('parses messages split across chunks and ignores garbage', () => {
@@ -155,7 +197,7 @@ describe('pins: fake StandardFirmata', () => {
     sent.length = 0;
     fake.setPower(true);
     clock.advance(100);
-    expect(sent.slice(0, 3)).to.deep.equal([0xf9, 2, 5]);
+    expect(sent.slice(0, 3)).to.deep.equal([0xf9, 2, 4]);
     expect(fake.level(7)).to.equal(0);
     fake.receive(Uint8Array.of(0xf5, 7, 1));
     fake.reset();

@@ -51,3 +51,13 @@ export async function eventually(check: () => boolean, limitMs = 5000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}

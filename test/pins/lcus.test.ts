@@ -6,7 +6,7 @@ import { InfrastructureError } from '../../harness/core/exit-codes.js';
 import { LcusRelayBackend, lcusFrame } from '../../harness/pins/lcus.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { FakeLcusModule } from '../../firmware-stubs/relays/index.js';
-import { eventually, lcusBoard, ptyLink } from './fixtures.js';
+import { eventually, lcusBoard, ptyLink, rejection } from './fixtures.js';
 
 /** The fake module, also keeping every raw byte that reached it. */
 class RecordingLcus extends FakeLcusModule {
@@ -49,6 +49,25 @@ describe('pins: LCUS relay module', () => {
       expect(module.states()).to.deep.equal([false, true]);
       expect(module.log).to.have.length(1);
     });
+
+    it('a multi-channel module answers the status query FF; an LCUS-1 ignores it; a hung module does neither', () => {
+      const four = new FakeLcusModule(4);
+      const said: string[] = [];
+      four.onTransmit((bytes, baud) => said.push(`${baud} ${Buffer.from(bytes).toString('latin1')}`));
+      four.receive(Uint8Array.of(0xa0, 0x02, 0x01, 0xa3, 0xff));
+      expect(said).to.deep.equal(['9600 CH1:OFF\r\nCH2:ON\r\nCH3:OFF\r\nCH4:OFF\r\n']);
+      four.hang();
+      four.receive(Uint8Array.of(0xff, 0xa0, 0x01, 0x01, 0xa2));
+      expect(said).to.have.length(1);
+      expect(four.states()).to.deep.equal([false, true, false, false]);
+      expect(four.state).to.equal('hung');
+
+      const one = new FakeLcusModule(1);
+      one.onTransmit(() => said.push('LCUS-1 spoke'));
+      one.receive(Uint8Array.of(0xff, 0xa0, 0x01, 0x01, 0xa2));
+      expect(said).to.have.length(1);
+      expect(one.closed(1)).to.equal(true);
+    });
   });
 
   describe('backend on a pty (real binding)', function () {
@@ -68,13 +87,13 @@ describe('pins: LCUS relay module', () => {
       await server.close();
     });
 
-    it('sends the exact frames: safe states at open, then one frame per change', async () => {
+    it('sends the exact frames: safe states and a status query at open, then one frame per change', async () => {
       const board = lcusBoard(['open', 'closed', 'open']);
       const [ch1, ch2, ch3] = board.channels as [Channel, Channel, Channel];
       backend = new LcusRelayBackend(board, { path: server.link });
       await backend.open();
-      await eventually(() => module.raw.length === 12);
-      expect(module.raw).to.deep.equal([0xa0, 1, 0, 0xa1, 0xa0, 2, 1, 0xa3, 0xa0, 3, 0, 0xa3]);
+      await eventually(() => module.raw.length === 13);
+      expect(module.raw).to.deep.equal([0xa0, 1, 0, 0xa1, 0xa0, 2, 1, 0xa3, 0xa0, 3, 0, 0xa3, 0xff]);
       expect(module.states()).to.deep.equal([false, true, false, false]);
 
       await backend.set([
@@ -82,8 +101,8 @@ describe('pins: LCUS relay module', () => {
         { channel: ch2, closed: false },
       ]);
       await backend.set([{ channel: ch3, closed: true }]);
-      await eventually(() => module.raw.length === 24);
-      expect(module.raw.slice(12)).to.deep.equal([0xa0, 1, 1, 0xa2, 0xa0, 2, 0, 0xa2, 0xa0, 3, 1, 0xa4]);
+      await eventually(() => module.raw.length === 25);
+      expect(module.raw.slice(13)).to.deep.equal([0xa0, 1, 1, 0xa2, 0xa0, 2, 0, 0xa2, 0xa0, 3, 1, 0xa4]);
       expect(module.states()).to.deep.equal([true, false, true, false]);
       expect(module.badFrames).to.equal(0);
       expect(await backend.read(ch1)).to.equal(undefined);
@@ -102,6 +121,37 @@ describe('pins: LCUS relay module', () => {
         expect(module.badFrames).to.equal(2);
       } finally {
         await new Promise<void>((resolve) => port.close(() => resolve()));
+      }
+    });
+
+    it('probe() asks a module that answered at open again, and reports one that hangs with its port open', async () => {
+      backend = new LcusRelayBackend(lcusBoard(['open', 'open']), { path: server.link, answerTimeoutMs: 300 });
+      await backend.open();
+      await backend.probe();
+      await backend.probe();
+      expect(module.raw.filter((byte) => byte === 0xff)).to.have.length(3);
+      module.hang();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the last answer, still on the line
+      const error = await rejection(backend.probe());
+      expect(error).to.be.instanceOf(InfrastructureError);
+      expect(error.message).to.match(
+        /^relay board lc1 \(LCUS on .+\) stopped answering: no answer to the status query \(FF\) within 300 ms; its port is still open$/,
+      );
+    });
+
+    it('an LCUS-1 never answers, so it cannot be watched: probe() resolves at once', async () => {
+      const single = new RecordingLcus(1);
+      const singleServer = await servePty(single, { link: ptyLink('lcus1'), baud: 9600 });
+      const lcus1 = new LcusRelayBackend(lcusBoard(['open']), { path: singleServer.link, answerTimeoutMs: 200 });
+      try {
+        await lcus1.open();
+        single.hang();
+        await lcus1.probe();
+        await new Promise((resolve) => setTimeout(resolve, 50)); // a query would have reached the module by now
+        expect(single.raw.filter((byte) => byte === 0xff), 'asked once, at open; not by probe()').to.have.length(1);
+      } finally {
+        await lcus1.close();
+        await singleServer.close();
       }
     });
 

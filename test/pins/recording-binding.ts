@@ -1,6 +1,8 @@
 /**
  * A serialport binding that records modem-line calls with their times (performance.now()): a pseudo-terminal
- * rejects the ioctl and the mock binding records nothing. Reads wait until the port closes; writes are kept.
+ * rejects the ioctl and the mock binding records nothing. Reads wait until the port closes; writes are kept, and
+ * may be made slow (each completes after writeMs, as on a busy USB adapter); drain() waits for the write in
+ * flight, as the hardware binding does.
  */
 import type {
   BindingInterface,
@@ -29,8 +31,12 @@ export class RecordingPort implements BindingPortInterface {
   /** When set, set() rejects with this error (a failing adapter). */
   failSet: Error | null = null;
   private pendingRead: ((error: Error) => void) | null = null;
+  private writing: Promise<void> = Promise.resolve();
 
-  constructor(options: OpenOptions) {
+  constructor(
+    options: OpenOptions,
+    private readonly writeMs = 0,
+  ) {
     this.openOptions = {
       dataBits: 8,
       lock: true,
@@ -58,8 +64,11 @@ export class RecordingPort implements BindingPortInterface {
     });
   }
 
-  async write(buffer: Buffer): Promise<void> {
-    this.written.push(...buffer);
+  write(buffer: Buffer): Promise<void> {
+    const bytes = [...buffer];
+    const done = (): void => void this.written.push(...bytes);
+    this.writing = this.writeMs > 0 ? new Promise((resolve) => setTimeout(() => resolve(done()), this.writeMs)) : Promise.resolve(done());
+    return this.writing;
   }
 
   async update(_options: UpdateOptions): Promise<void> {}
@@ -79,18 +88,22 @@ export class RecordingPort implements BindingPortInterface {
 
   async flush(): Promise<void> {}
 
-  async drain(): Promise<void> {}
+  async drain(): Promise<void> {
+    await this.writing;
+  }
 }
 
 export class RecordingBinding implements BindingInterface<RecordingPort> {
   readonly ports: RecordingPort[] = [];
+
+  constructor(private readonly options: { writeMs?: number } = {}) {}
 
   async list(): Promise<PortInfo[]> {
     return [];
   }
 
   async open(options: OpenOptions): Promise<RecordingPort> {
-    const port = new RecordingPort(options);
+    const port = new RecordingPort(options, this.options.writeMs);
     this.ports.push(port);
     return port;
   }

@@ -3,13 +3,15 @@
  * adapter, its reset and boot pins switched by a (fake) LCUS relay module on another pty.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { loadBench } from '../../harness/config/load.js';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
 import { runBench } from '../../harness/runner/run.js';
-import { startPtyBench, type PtyBench } from './pty-bench.js';
+import { startFirmataPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
+import type { FakeStandardFirmata } from '../../firmware-stubs/relays/index.js';
+import type { TrialRecord } from '../../harness/core/record.js';
 
 describe('runner: a hardware rig on pseudo-terminals', function () {
   this.timeout(60_000);
@@ -55,19 +57,10 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
   });
 
   it('on SIGINT mid-run: relays go safe, finished trials are stored, exit code 130', async () => {
-    const child = spawn(process.execPath, ['bin/shakedown.js', 'run', '--rig', bench.rigFile, '--trials', '200', '--db', bench.dbFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.resume();
-    // Wait for a few finished trials in the store, then interrupt.
-    for (let i = 0; i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      if (storedTrials(bench.dbFile) >= 3) break;
-    }
-    child.kill('SIGINT');
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const shakedown = startRun(bench);
+    await untilStored(bench.dbFile, 3);
+    shakedown.child.kill('SIGINT');
+    const { code, stderr } = await shakedown.exit;
     expect(code, stderr).to.equal(130);
     expect(stderr).to.not.match(/\n\s+at /);
     const stored = storedTrials(bench.dbFile);
@@ -79,7 +72,85 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
     db.close();
     expect(run.status).to.equal('interrupted');
   });
+
+  it('a relay module that hangs with its port open: exit 3, the run failed, its trial an error, earlier trials kept', async () => {
+    const shakedown = startRun(bench);
+    await untilStored(bench.dbFile, 2);
+    bench.relays.hang();
+    const { code, stderr } = await shakedown.exit;
+    expect(code, stderr).to.equal(3);
+    expect(stderr).to.match(/relay board lcus1 \(LCUS on .+\) stopped answering/);
+    expect(stderr).to.not.match(/\n\s+at /);
+    const db = new Database(bench.dbFile, { readonly: true });
+    const trials = db.prepare('SELECT result, detail FROM trials ORDER BY seq').all() as Array<{ result: string; detail: string }>;
+    const run = db.prepare('SELECT status FROM runs').get() as { status: string };
+    db.close();
+    expect(run.status).to.equal('failed');
+    expect(trials.length).to.be.at.least(3).and.below(200);
+    expect(trials.slice(0, -1).map((t) => t.result)).to.deep.equal(trials.slice(0, -1).map(() => 'pass'));
+    expect(trials.at(-1)!.result).to.equal('error');
+    expect(trials.at(-1)!.detail).to.match(/^relay board lcus1 .*stopped answering/);
+  });
 });
+
+describe('runner: a hardware rig with a Firmata relay board, on pseudo-terminals', function () {
+  this.timeout(60_000);
+  let bench: PtyBench<FakeStandardFirmata>;
+
+  beforeEach(async () => {
+    bench = await startFirmataPtyBench();
+  });
+  afterEach(async () => {
+    await bench.close();
+  });
+
+  it('runs through the relays, and the next run connects without moving any contact', async () => {
+    const first = await runBench(loadBench(bench.rigFile), { trialsPerDut: 2 });
+    expect(first.records.map((r) => `${r.result} ${r.detail}`)).to.deep.equal(first.records.map((r) => `pass ${r.detail}`));
+    await new Promise((r) => setTimeout(r, 100)); // the last relay messages, still on the pty
+    const before = bench.relays.log.length;
+    const second = await runBench(loadBench(bench.rigFile), { trialsPerDut: 0 });
+    expect(second.trials).to.equal(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bench.relays.log.slice(before)).to.deep.equal([]);
+  });
+
+  it('a board whose firmware hangs with its port open stops the run; the trial it spoiled is an error', async () => {
+    const stored: TrialRecord[] = [];
+    let failure: unknown;
+    try {
+      await runBench(loadBench(bench.rigFile), {
+        trialsPerDut: 50,
+        sink: { addTrial: (record) => stored.push(record) },
+        onTrial: () => {
+          if (stored.length === 2) bench.relays.hang();
+        },
+      });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).to.be.instanceOf(InfrastructureError);
+    expect(String(failure)).to.match(/relay board uno1 \(Firmata on .+\) stopped answering: no answer to a pin-state query/);
+    expect(stored.map((r) => r.result)).to.deep.equal(['pass', 'pass', 'error']);
+  });
+});
+
+/** `shakedown run` of 200 trials on the bench, in a child process. */
+function startRun(bench: PtyBench): { child: ChildProcess; exit: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, ['bin/shakedown.js', 'run', '--rig', bench.rigFile, '--trials', '200', '--db', bench.dbFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.resume();
+  const exit = once(child, 'exit').then(([code]) => ({ code: code as number | null, stderr }));
+  return { child, exit };
+}
+
+/** Waits until the store holds this many finished trials (at most 20 s). */
+async function untilStored(file: string, count: number): Promise<void> {
+  for (let i = 0; i < 200 && storedTrials(file) < count; i++) await new Promise((r) => setTimeout(r, 100));
+}
 
 function storedTrials(file: string): number {
   try {

@@ -1,0 +1,47 @@
+/**
+ * Watches the relay controllers: each is asked something it must answer (RelayBackend.probe) once the boards are
+ * open and after every trial, before the trial's record is accepted. A controller that stopped answering while
+ * its port stays open switched nothing the trial asked for, so the trial is the harness's error, not evidence
+ * against the board, cable, port or supply — and the run must not go on charging trials to them.
+ */
+import type { Dut, RelayChannel } from '../config/types.js';
+import { InfrastructureError } from '../core/exit-codes.js';
+import type { TrialRecord } from '../core/record.js';
+import { messageOf } from '../pins/support.js';
+import type { RelayBackend } from '../pins/types.js';
+import type { RelayGate } from './relay-gate.js';
+
+export class RelayWatch {
+  constructor(
+    private readonly gate: RelayGate,
+    private readonly backends: ReadonlyMap<string, RelayBackend>,
+    private readonly channels: ReadonlyMap<string, RelayChannel>,
+  ) {}
+
+  /** The relay boards a DUT's pins go through. */
+  boardsOf(dut: Dut): RelayBackend[] {
+    const ids = new Set(Object.values(dut.pins).map((wiring) => this.channels.get(wiring.channel)?.board));
+    return [...ids].flatMap((id) => (id === undefined ? [] : [this.backends.get(id)!]));
+  }
+
+  /**
+   * Probes the boards (each through the gate, so its frames do not interleave with a lane's); resolves with the
+   * error of the first that did not answer, or undefined when all did.
+   */
+  async silentBoard(boards: Iterable<RelayBackend>): Promise<InfrastructureError | undefined> {
+    const outcomes = await Promise.allSettled([...boards].map((b) => this.gate.run(b.board.id, () => b.probe())));
+    const silent = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (!silent) return undefined;
+    const error = silent.reason as unknown;
+    return error instanceof InfrastructureError ? error : new InfrastructureError(`relay board did not answer: ${messageOf(error)}`);
+  }
+}
+
+/** The trial that ran while a relay controller was silent: the harness's error, with what did not answer. */
+export function controllerSilentTrial(record: TrialRecord, silent: InfrastructureError): TrialRecord {
+  const detail =
+    `${silent.message} — the relay controller, not the hardware under test: its contacts may not have ` +
+    `followed this trial (${record.result}: ${record.symptom} as seen)`;
+  const note = { t: Math.round(record.phases.totalMs * 1000), kind: 'note' as const, text: `error: ${detail}` };
+  return { ...record, result: 'error', detail, transcript: [...record.transcript, note] };
+}

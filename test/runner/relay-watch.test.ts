@@ -1,0 +1,60 @@
+/** A relay controller that stops answering while its port stays open, on the simulated bench. */
+import { expect } from 'chai';
+import { InfrastructureError } from '../../harness/core/exit-codes.js';
+import type { TrialRecord } from '../../harness/core/record.js';
+import { runBench } from '../../harness/runner/run.js';
+import type { SimRelayBackend } from '../../harness/sim/relay-backend.js';
+import { cleanSimBench } from './sim-bench-fixture.js';
+
+async function failureOf(run: Promise<unknown>): Promise<Error> {
+  try {
+    await run;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the run to fail');
+}
+
+describe('runner: a relay controller that stops answering', function () {
+  this.timeout(60_000);
+
+  it('ends the run before another trial: the trial it spoiled is an error, the trials before it are kept', async () => {
+    const stored: TrialRecord[] = [];
+    let rb1: SimRelayBackend | undefined;
+    const failure = await failureOf(
+      runBench(cleanSimBench(), {
+        duts: ['d1'],
+        trialsPerDut: 10,
+        sink: { addTrial: (record) => stored.push(record) },
+        onEnvironment: (env) => {
+          rb1 = env.backends.get('rb1') as SimRelayBackend;
+        },
+        onTrial: () => {
+          if (stored.length === 2) rb1!.stopAnswering();
+        },
+      }),
+    );
+    expect(failure).to.be.instanceOf(InfrastructureError);
+    expect(failure.message).to.match(/^relay board rb1 \(simulated\) stopped answering/);
+    expect(stored.map((r) => r.result)).to.deep.equal(['pass', 'pass', 'error']);
+    const spoiled = stored[2]!;
+    // No contact moved: the board stayed in its application, and what its bytes say is not charged to it.
+    expect(['wrong-mode', 'unexpected-reply', 'silent']).to.include(spoiled.symptom);
+    expect(spoiled.detail).to.match(/^relay board rb1 \(simulated\) stopped answering.*not the hardware under test/);
+    expect(spoiled.transcript.at(-1)).to.deep.include({ kind: 'note', text: `error: ${spoiled.detail}` });
+  });
+
+  it('a controller silent from the start stops the run before the first trial', async () => {
+    const stored: TrialRecord[] = [];
+    const failure = await failureOf(
+      runBench(cleanSimBench(), {
+        trialsPerDut: 3,
+        sink: { addTrial: (record) => stored.push(record) },
+        onEnvironment: (env) => (env.backends.get('rb2') as SimRelayBackend).stopAnswering(),
+      }),
+    );
+    expect(failure).to.be.instanceOf(InfrastructureError);
+    expect(failure.message).to.match(/^relay board rb2 \(simulated\) stopped answering/);
+    expect(stored).to.deep.equal([]);
+  });
+});
