@@ -1,27 +1,14 @@
 /**
  * The engines behind slow USB links on the simulated bench (real emulators, relays, cables and ports): latency is
  * not a fault of the board, so the fault-free bench passes with an FTDI-like 16 ms latency timer on a hub plus 4 ms
- * on the port, and with 50 ms each way. The simulated adapter delays the device → host direction only, so a link
- * of 50 ms each way is set as 100 ms there: the same round trip.
+ * on the port, and with 50 ms each way (50 + 50 on the simulated adapter, which delays one direction only).
  */
 import { expect } from 'chai';
-import type { LoadedBench } from '../../harness/config/types.js';
 import { VirtualClock } from '../../harness/core/virtual-clock.js';
 import { runBench } from '../../harness/runner/run.js';
-import { cleanSimBench } from '../runner/sim-bench-fixture.js';
+import { slowLinkBench } from '../../bench/lib/rigs.js';
 
 const MEDIATEK = ['d6', 'd7', 'd8'];
-
-/** The clean sim bench with every hub and every port slow; d8 (on the PC's own socket) moved behind a hub too. */
-function slowBench(hubMs: number, portMs: number): LoadedBench {
-  const bench = cleanSimBench();
-  const { rig } = bench;
-  rig.ports.push({ id: 'hub2.p4', hub: 'hub2' });
-  rig.duts.find((d) => d.id === 'd8')!.port = 'hub2.p4';
-  for (const hub of rig.hubs) hub.sim = { latencyMs: hubMs };
-  for (const port of rig.ports) port.sim = { latencyMs: portMs };
-  return bench;
-}
 
 describe('engines behind slow USB links on the simulated bench', function () {
   this.timeout(120_000);
@@ -31,7 +18,7 @@ describe('engines behind slow USB links on the simulated bench', function () {
     [50, 50],
   ] as const) {
     it(`every MediaTek trial passes with ${hubMs} ms on the hub and ${portMs} ms on the port, its round trip recorded`, async () => {
-      const summary = await runBench(slowBench(hubMs, portMs), { trialsPerDut: 3, duts: MEDIATEK, clock: new VirtualClock() });
+      const summary = await runBench(slowLinkBench(hubMs, portMs), { trialsPerDut: 3, duts: MEDIATEK, clock: new VirtualClock() });
       expect(summary.records).to.have.length(MEDIATEK.length * 3);
       for (const r of summary.records) {
         expect(r.result, `${r.trialId} (${r.profile}): ${r.symptom} ${r.detail}`).to.equal('pass');
@@ -43,7 +30,7 @@ describe('engines behind slow USB links on the simulated bench', function () {
 
   it('every STM32 trial passes with 50 ms each way too', async () => {
     const duts = ['d1', 'd2', 'd3', 'd4', 'd5'];
-    const summary = await runBench(slowBench(50, 50), { trialsPerDut: 2, duts, clock: new VirtualClock() });
+    const summary = await runBench(slowLinkBench(50, 50), { trialsPerDut: 2, duts, clock: new VirtualClock() });
     for (const r of summary.records) {
       expect(r.result, `${r.trialId} (${r.profile}): ${r.symptom} ${r.detail}`).to.equal('pass');
       expect(r.latencyMs, r.trialId).to.be.within(100, 101);
