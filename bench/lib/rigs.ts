@@ -1,7 +1,7 @@
 /**
  * Simulated rigs for the benchmarks, built in memory from the shipped sim bench with its planted faults removed:
- * one DUT alone, or a fleet of N identical STM32 boards wired like DUT d1 (its own cable, hub port, shared
- * supplies and 16-channel relay boards, as a real bench would be laid out).
+ * one DUT alone, every DUT behind slow USB links, or a fleet of N identical STM32 boards wired like DUT d1 (its
+ * own cable, hub port, shared supplies and 16-channel relay boards, as a real bench would be laid out).
  */
 import type { Dut, Hub, LoadedBench, RelayBoard, Supply, UsbPort } from '../../harness/config/types.js';
 import { cleanSimBench } from '../../test/runner/sim-bench-fixture.js';
@@ -13,6 +13,21 @@ export function soloBench(dutId: string): LoadedBench {
   if (!dut) throw new Error(`no DUT ${dutId} on the sim bench`);
   bench.rig.duts = [dut];
   return { rig: bench.rig, profiles: new Map([[dut.board, bench.profiles.get(dut.board)!]]) };
+}
+
+/**
+ * The fault-free sim bench with every hub and every port slow (`latencyMs`), d8 moved from the PC's own socket
+ * behind a hub like the others. The simulated adapter delays the device → host direction only: a link of L ms each
+ * way is hubMs + portMs = 2L there, the same round trip.
+ */
+export function slowLinkBench(hubMs: number, portMs: number): LoadedBench {
+  const bench = cleanSimBench();
+  const { rig } = bench;
+  rig.ports.push({ id: 'hub2.p4', hub: 'hub2' });
+  rig.duts.find((d) => d.id === 'd8')!.port = 'hub2.p4';
+  for (const hub of rig.hubs) hub.sim = { latencyMs: hubMs };
+  for (const port of rig.ports) port.sim = { latencyMs: portMs };
+  return bench;
 }
 
 /** The STM32 DUTs of the sim bench (the MediaTek engine polls through the BROM's boot, which has no fixed floor). */

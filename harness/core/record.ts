@@ -88,6 +88,11 @@ export interface TrialRecord {
   resetToFirstByteMs: number | null;
   /** Handshake restarts and resent commands. */
   retries: number;
+  /**
+   * Round trip the link (adapter, hub, host) added to the answers the device gives at once, beyond their wire time:
+   * the median over the trial, ms. Absent when no such answer came.
+   */
+  latencyMs?: number;
   transcript: TranscriptEvent[];
   result: TrialResult;
   symptom: Symptom;

@@ -25,11 +25,11 @@ export class MemoryLink extends QueuedLink {
     this.send = options.send;
   }
 
-  /** Bytes arriving from the device. */
-  deliver(bytes: Uint8Array): void {
+  /** Bytes arriving from the device; `atMs` when they reached the port earlier than they are handed over. */
+  deliver(bytes: Uint8Array, atMs?: number): void {
     if (this.closed || this.queue.lost || bytes.length === 0) return;
-    this.wire.rx(bytes);
-    this.queue.push(bytes);
+    this.wire.rx(bytes, atMs);
+    this.queue.push(bytes, atMs);
   }
 
   /** The port disappears (unplugged adapter, dead hub). */

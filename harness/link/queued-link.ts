@@ -5,7 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import type { TranscriptEvent } from '../core/record.js';
 import type { Transcript } from '../core/transcript.js';
-import { ReceiveQueue } from './receive-queue.js';
+import { ReceiveQueue, type Arrival } from './receive-queue.js';
 import type { Link } from './types.js';
 import { WireLog } from './wire-log.js';
 
@@ -40,6 +40,9 @@ export abstract class QueuedLink implements Link {
     this.log.note(text);
   }
 
+  get lastRead(): Arrival | null {
+    return this.queue.lastRead;
+  }
   get receivedCount(): number {
     return this.queue.receivedCount;
   }

@@ -99,7 +99,7 @@ class StreamLink extends QueuedLink implements SerialLink {
 
     stream.on('data', (chunk: Buffer) => {
       const at = this.clock.now();
-      this.queue.push(chunk);
+      this.queue.push(chunk, at);
       this.arrivals.push({ at, bytes: chunk.length });
       this.parser.write(chunk);
     });

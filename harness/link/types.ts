@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { TranscriptEvent } from '../core/record.js';
+import type { Arrival } from './receive-queue.js';
 
 export class PortLostError extends Error {
   constructor(message: string) {
@@ -17,10 +18,13 @@ export interface Link {
   /** Sends bytes; resolves when they are handed to the OS (or the simulated wire). Throws PortLostError. */
   write(bytes: Uint8Array): Promise<void>;
   /**
-   * Resolves with exactly n bytes, or with fewer if the deadline passes first (possibly none).
+   * Resolves with exactly n bytes, or with fewer if the deadline passes first (possibly none). Bytes that had
+   * reached the port when the deadline passed count, even if a busy process delivers them after it.
    * Throws PortLostError if the port vanishes meanwhile.
    */
   read(n: number, timeoutMs: number): Promise<Uint8Array>;
+  /** When the first and last byte returned by the latest read (or take) arrived; null when it returned none. */
+  readonly lastRead: Arrival | null;
   /** Takes every byte received and not yet read. */
   takePending(): Uint8Array;
   /** Waits until the line has been quiet for quietMs (or maxMs passes), and returns what came meanwhile. */

@@ -150,11 +150,12 @@ export function explainSilence(step: string, deadlineMs: number | null, afterSyn
     : { symptom: 'silent', detail: `no answer to ${step}${within}: nothing at all — boot pins, power, TX/RX swapped, or wrong port?` };
 }
 
-/** The right answer, after its deadline. */
-export function explainLate(step: string, afterMs: number, deadlineMs: number): Explanation {
+/** The right answer, after its deadline (extended by `latencyMs`, the link's measured round trip). */
+export function explainLate(step: string, afterMs: number, deadlineMs: number, latencyMs = 0): Explanation {
+  const allowed = latencyMs >= 1 ? ` + ${fmtMs(latencyMs)} link round trip` : '';
   return {
     symptom: 'late',
-    detail: `${step} answered after ${fmtMs(afterMs)}, deadline ${fmtMs(deadlineMs)} — slow power-up, boot delay too short, or USB latency?`,
+    detail: `${step} answered after ${fmtMs(afterMs)}, deadline ${fmtMs(deadlineMs)}${allowed} — slow power-up, boot delay too short, or USB latency?`,
   };
 }
 

@@ -22,6 +22,7 @@ import { Stop, type Session } from './session.js';
 
 const HANDSHAKE = [0xa0, 0x0a, 0x50, 0x05];
 const CMD = {
+  GET_VERSION: 0xff,
   GET_BL_VER: 0xfe,
   GET_HW_CODE: 0xfd,
   GET_HW_SW_VER: 0xfc,
@@ -61,7 +62,8 @@ export async function runMtk(s: Session): Promise<string> {
  */
 async function probeRestart(s: Session, step: string): Promise<Explanation | null> {
   await s.send(Uint8Array.of(HANDSHAKE[0]!));
-  const got = await s.link.readUntilQuiet(20, s.deadline('replyMs'));
+  const first = await s.read(1, s.deadline('replyMs'));
+  const got = first.length ? concatBytes([first, await s.link.readUntilQuiet(20, s.deadline('replyMs'))]) : first;
   const text = new TextDecoder('latin1').decode(got);
   if (got[0] === 0x5f || got[0] === 0xa1 || text.includes('READY')) {
     return {
@@ -93,15 +95,18 @@ async function identify(s: Session, protocol: MtkProtocol): Promise<void> {
 }
 
 /**
- * Sends each handshake byte and waits for its inverse; any other answer (or none) restarts from A0, within
- * the whole-handshake deadline and the profile's retries. What came instead is kept for the diagnosis.
+ * Sends each handshake byte and waits for its inverse — as long as any link may delay an answer, so that none is
+ * still on its way when the engine moves on and the target and the engine never fall out of step. Any other
+ * answer (or none) restarts from A0, within the whole-handshake deadline and the profile's retries; input nobody
+ * asked for is taken off the line before every byte (and kept for the diagnosis). An A0 that comes back unchanged
+ * from a target that then answers GET_VERSION is a target already past the handshake: as good as in sync.
  */
 async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
   const { link } = s;
   const totalMs = s.deadline('handshakeMs');
   const byteMs = s.deadline('byteMs');
   const start = link.clock.now();
-  const stray: Uint8Array[] = [link.takePending()];
+  const stray: Uint8Array[] = [];
   let last: { sent: number; got: Uint8Array } | null = null;
   let step = 0;
   while (step < HANDSHAKE.length) {
@@ -109,15 +114,22 @@ async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
     stray.push(link.takePending());
     const sent = HANDSHAKE[step]!;
     await s.send(Uint8Array.of(sent));
-    const got = await link.read(1, byteMs);
+    const got = await s.readImmediate(byteMs);
     if (got[0] === (~sent & 0xff)) {
+      s.measureRoundTrip();
       s.accept(got);
       step++;
       continue;
     }
+    let heard = got;
+    if (step === 0 && got[0] === sent) {
+      const probe = await commandModeProbe(s);
+      if (probe.synced) return;
+      heard = concatBytes([got, probe.heard]);
+    }
     // Wrong or no echo: hear the rest of what the device is saying (a READY, a log line), then start again.
-    const rest = got.length ? await link.readUntilQuiet(Math.max(1, byteMs / 2), byteMs * 4) : new Uint8Array(0);
-    last = { sent, got: concatBytes([got, rest]) };
+    const rest = heard.length ? await link.readUntilQuiet(Math.max(1, byteMs / 2), byteMs * 4) : new Uint8Array(0);
+    last = { sent, got: concatBytes([heard, rest]) };
     stray.push(last.got);
     s.retries++;
     step = 0;
@@ -138,11 +150,26 @@ async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
   s.fail(explainSilence('handshake (A0)', elapsed, false));
 }
 
+/**
+ * A0 came back unchanged: a target in command mode echoes it as an unknown command — one that completed a
+ * handshake whose last answer never reached us, or one a previous session left synced. GET_VERSION tells such a
+ * target (it answers a version byte) from a line that echoes everything (FF back).
+ */
+async function commandModeProbe(s: Session): Promise<{ synced: boolean; heard: Uint8Array }> {
+  await s.send(Uint8Array.of(CMD.GET_VERSION));
+  const got = await s.readImmediate(s.deadline('replyMs'));
+  if (got.length === 0 || got[0] === CMD.GET_VERSION) return { synced: false, heard: got };
+  s.measureRoundTrip();
+  s.accept(got);
+  s.link.note(`A0 came back unchanged and GET_VERSION answered ${toHex(got)}: the target was already past the handshake`);
+  return { synced: true, heard: got };
+}
+
 /** GET_BL_VER: the BROM echoes FE, the Preloader answers one version byte instead. */
 async function blVersion(s: Session): Promise<{ mode: 'brom' | 'preloader'; reply: number }> {
   const sent = Uint8Array.of(CMD.GET_BL_VER);
   await s.send(sent);
-  const [reply] = await s.expect('GET_BL_VER', [null], s.deadline('replyMs'), { sent, afterSync: true });
+  const [reply] = await s.expect('GET_BL_VER', [null], s.deadline('replyMs'), { sent, afterSync: true, immediate: true });
   if (reply === CMD.GET_BL_VER) return { mode: 'brom', reply };
   if (reply! >= 1 && reply! <= 0x0f) return { mode: 'preloader', reply: reply! };
   return s.mismatch('GET_BL_VER', [CMD.GET_BL_VER], Uint8Array.of(reply!), { sent, afterSync: true });
@@ -154,10 +181,10 @@ async function command(s: Session, step: string, code: number, replyBytes: numbe
   return s.expect(step, new Array<ExpectedByte>(replyBytes).fill(null), s.deadline('replyMs'), { afterSync: true });
 }
 
-/** Sends bytes the target must echo back unchanged. */
+/** Sends bytes the target must echo back unchanged (at once: the echo measures the link). */
 async function echoed(s: Session, step: string, bytes: Uint8Array): Promise<void> {
   await s.send(bytes);
-  await s.expect(step, Array.from(bytes), s.deadline('replyMs'), { sent: bytes, afterSync: true });
+  await s.expect(step, Array.from(bytes), s.deadline('replyMs'), { sent: bytes, afterSync: true, immediate: true });
 }
 
 async function write32(s: Session, address: number, value: number): Promise<void> {

@@ -38,16 +38,21 @@ export async function runScript(s: Session): Promise<string> {
 /** `established` is set once the first expect is satisfied: later failures are not handshake failures. */
 async function runSteps(s: Session, steps: ScriptStep[], progress: { established: boolean }): Promise<void> {
   let lastSent: Uint8Array | undefined;
+  let justSent = false;
   const captures: Record<string, number> = {};
   for (const [index, step] of steps.entries()) {
     const label = step.label ?? `step ${index + 1}`;
     if (step.kind === 'send') {
       lastSent = step.bytes;
+      justSent = true;
       await s.send(step.bytes);
       continue;
     }
     const expected: ExpectedByte[] = step.pattern.map((p) => ('value' in p ? p.value : null));
-    const got = await s.expect(label, expected, step.withinMs, { sent: lastSent, afterSync: progress.established });
+    // A script cannot say which answers come at once: every answer to a send measures the link (at worst it
+    // counts the device's own time as latency, which the cap bounds).
+    const got = await s.expect(label, expected, step.withinMs, { sent: lastSent, afterSync: progress.established, immediate: justSent });
+    justSent = false;
     step.pattern.forEach((p, i) => {
       if ('capture' in p) captures[p.capture] = (((captures[p.capture] ?? 0) * 256) + got[i]!) >>> 0;
     });

@@ -1,12 +1,14 @@
 /**
- * What every engine shares: deadline-bound exchanges over the link, phase timing, retry counting, and the rule
- * for how a trial ends — the first hard failure stops the engine; a soft one (an answer that came late) is
- * remembered while the engine goes on identifying. Byte interpretation is left to explain.ts.
+ * What every engine shares: deadline-bound exchanges over the link, phase timing, retry counting, the link's
+ * measured round trip (latency.ts) that every reply deadline allows for, and the rule for how a trial ends — the
+ * first hard failure stops the engine; a soft one (an answer that came late) is remembered while the engine goes
+ * on identifying. Byte interpretation is left to explain.ts.
  */
 import type { BoardProfile } from '../config/types.js';
 import { concatBytes, toHex } from '../core/bytes.js';
 import type { Identity } from '../core/record.js';
 import { PortLostError, type Link } from '../link/types.js';
+import { byteTimeMs } from '../sim/frame.js';
 import {
   explainLate,
   explainReply,
@@ -19,6 +21,7 @@ import {
   type ExpectedByte,
   type Explanation,
 } from './explain.js';
+import { LinkLatency, MAX_LINK_LATENCY_MS } from './latency.js';
 import type { EngineOutcome } from './types.js';
 
 type Mismatch = NonNullable<EngineOutcome['mismatch']>;
@@ -50,6 +53,8 @@ export interface ExpectOptions {
   afterSync?: boolean;
   /** Wait up to GRACE_FACTOR × deadline to tell late from silent (default true). */
   grace?: boolean;
+  /** The device answers at once (an echo): an answer in time measures the link's round trip. */
+  immediate?: boolean;
 }
 
 export class Session {
@@ -60,18 +65,25 @@ export class Session {
    * from one that went quiet. Set by engines that have one; null = plain silence.
    */
   restartProbe: ((step: string) => Promise<Explanation | null>) | null = null;
+  readonly latency = new LinkLatency();
   /** Bytes that were part of a well-formed answer; the rest of what came is unasked. */
   private goodBytes = 0;
   private soft: Stop | null = null;
   private phase: 'handshake' | 'identify' | null = null;
   private phaseStart = 0;
   private readonly spent = { handshake: 0, identify: 0 };
+  /** The latest request: when it was handed to the port, and how many bytes. */
+  private lastSend = { at: 0, bytes: 0 };
+  private readonly byteMs: number;
 
   constructor(
     readonly link: Link,
     readonly profile: BoardProfile,
     readonly family: Exchange['family'],
-  ) {}
+  ) {
+    const serial = profile.protocol.serial;
+    this.byteMs = byteTimeMs(serial, serial.baudRate);
+  }
 
   /** A deadline from the profile, falling back to replyMs. */
   deadline(key: string): number {
@@ -92,7 +104,41 @@ export class Session {
   }
 
   async send(bytes: Uint8Array): Promise<void> {
+    this.lastSend = { at: this.link.clock.now(), bytes: bytes.length };
     await this.link.write(bytes);
+  }
+
+  /**
+   * How long to wait for a reply of replyBytes to the latest request: the deadline counts from when the reply can
+   * arrive — after the request's and the reply's bytes have crossed the wire and the link's round trip.
+   */
+  replyWindow(deadlineMs: number, replyBytes: number, latencyMs = this.latency.allowanceMs): number {
+    return deadlineMs + (this.lastSend.bytes + replyBytes) * this.byteMs + latencyMs;
+  }
+
+  /** Reads up to n bytes of a reply within its window (deadline + wire time + link round trip). */
+  read(n: number, deadlineMs: number): Promise<Uint8Array> {
+    return this.link.read(n, this.replyWindow(deadlineMs, n));
+  }
+
+  /**
+   * Reads a one-byte answer the device gives at once (an echo, an ACK), waiting as long as any link may delay it,
+   * so that no answer is still on its way when the engine gives up and sends something else.
+   */
+  readImmediate(deadlineMs: number): Promise<Uint8Array> {
+    return this.link.read(1, this.replyWindow(deadlineMs, 1, MAX_LINK_LATENCY_MS));
+  }
+
+  /** The byte just read was an immediate answer to the latest request: its round trip measures the link. */
+  measureRoundTrip(): void {
+    const arrived = this.link.lastRead;
+    if (arrived) this.latency.observe(arrived.first - this.lastSend.at - (this.lastSend.bytes + 1) * this.byteMs);
+  }
+
+  /** Whether the reply just read arrived after its window, counted from `start`; soft-fails it as late if so. */
+  judgeArrival(step: string, start: number, deadlineMs: number, replyBytes: number): void {
+    const after = (this.link.lastRead?.last ?? this.link.clock.now()) - start;
+    if (after > this.replyWindow(deadlineMs, replyBytes)) this.softFail(explainLate(step, after, deadlineMs, this.latency.allowanceMs));
   }
 
   /** Counts bytes as part of a proper answer (so they do not count toward a flood). */
@@ -107,13 +153,16 @@ export class Session {
    */
   async expect(step: string, expected: readonly ExpectedByte[], deadlineMs: number, options: ExpectOptions = {}): Promise<Uint8Array> {
     const start = this.link.clock.now();
-    let got = await this.link.read(expected.length, deadlineMs);
-    if (matches(expected, got)) return this.accept(got);
+    let got = await this.read(expected.length, deadlineMs);
+    if (matches(expected, got)) {
+      if (options.immediate) this.measureRoundTrip();
+      return this.accept(got);
+    }
     if (got.length < expected.length && options.grace !== false && matches(expected.slice(0, got.length), got)) {
       const more = await this.link.read(expected.length - got.length, deadlineMs * (GRACE_FACTOR - 1));
       got = concatBytes([got, more]);
       if (matches(expected, got)) {
-        this.softFail(explainLate(step, this.link.clock.now() - start, deadlineMs));
+        this.judgeArrival(step, start, deadlineMs, expected.length);
         return this.accept(got);
       }
     }
@@ -164,11 +213,15 @@ export class Session {
   /** Turns whatever ended the engine into its outcome. */
   outcome(ended: unknown, summary: string): EngineOutcome {
     this.end();
+    const latency = this.latency.medianMs;
+    const described = this.latency.describe();
+    if (described) this.link.note(described);
     const base = {
       retries: this.retries,
       handshakeMs: round3(this.spent.handshake),
       identifyMs: round3(this.spent.identify),
       ...(Object.keys(this.identity).length ? { identity: this.identity } : {}),
+      ...(latency !== undefined ? { latencyMs: round3(latency) } : {}),
     };
     if (ended instanceof PortLostError || this.link.lost) {
       const message = ended instanceof Error ? ended.message : 'port lost';

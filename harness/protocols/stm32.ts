@@ -7,7 +7,6 @@ import { concatBytes, readU16be, u32be, xorAll } from '../core/bytes.js';
 import {
   bootloaderVersionText,
   explainIdentity,
-  explainLate,
   explainLateBootloader,
   explainNack,
   explainSilence,
@@ -54,7 +53,8 @@ export async function runStm32(s: Session): Promise<string> {
 
 /**
  * 0x7F → ACK. On silence, 0x7F again: NACK means the bootloader was synced already (it took the first 0x7F as half
- * a command); ACK means it only started listening after the first one (late).
+ * a command); ACK means it only started listening after the first one (late). Input from before the first 0x7F is
+ * stale: it is taken off the line (and only kept as a hint of what the board was doing).
  */
 async function sync(s: Session, protocol: Stm32Protocol): Promise<void> {
   const { link } = s;
@@ -65,7 +65,8 @@ async function sync(s: Session, protocol: Stm32Protocol): Promise<void> {
   for (let attempt = 0; attempt <= tries; attempt++) {
     if (attempt > 0) s.retries++;
     await s.send(sent);
-    const got = await link.read(1, syncMs);
+    const got = await s.readImmediate(syncMs);
+    if (got[0] === ACK || got[0] === NACK) s.measureRoundTrip();
     if (got[0] === ACK) {
       s.accept(got);
       if (attempt > 0) {
@@ -101,26 +102,30 @@ async function settle(s: Session, syncMs: number): Promise<void> {
   for (let i = 0; i < 2; i++) {
     s.retries++;
     await s.send(Uint8Array.of(SYNC));
-    const got = await s.link.read(1, syncMs);
+    const got = await s.read(1, syncMs);
     if (got[0] === NACK) return void s.accept(got);
     if (got.length > 0) await s.mismatch('sync (settle)', [NACK], got, { sent: Uint8Array.of(SYNC), afterSync: true });
   }
 }
 
-/** Sends a command code and its complement and waits for ACK; on silence, probes what the bootloader is doing. */
+/**
+ * Sends a command code and its complement and waits for ACK; on silence, probes what the bootloader is doing.
+ * The bootloader checks the pair and ACKs at once, so the ACK measures the link's round trip.
+ */
 async function command(s: Session, step: string, code: number): Promise<void> {
   const sent = Uint8Array.of(code, code ^ 0xff);
   await s.send(sent);
-  await ack(s, step, sent);
+  await ack(s, step, sent, true);
 }
 
-async function ack(s: Session, step: string, sent: Uint8Array): Promise<void> {
+async function ack(s: Session, step: string, sent: Uint8Array, immediate = false): Promise<void> {
   const replyMs = s.deadline('replyMs');
   const start = s.link.clock.now();
-  let got = await s.link.read(1, replyMs);
+  let got = await s.read(1, replyMs);
+  if (got[0] === ACK && immediate) s.measureRoundTrip();
   if (got.length === 0) {
     got = await s.link.read(1, replyMs * (GRACE_FACTOR - 1));
-    if (got[0] === ACK) s.softFail(explainLate(step, s.link.clock.now() - start, replyMs));
+    if (got[0] === ACK) s.judgeArrival(step, start, replyMs, 1);
   }
   if (got[0] === ACK) return void s.accept(got);
   if (got[0] === NACK) s.fail(explainNack(step, true), s.mark(step, [ACK], got));
@@ -134,7 +139,7 @@ async function probe(s: Session): Promise<'ack' | 'nack' | 'none'> {
   for (let i = 0; i < 2; i++) {
     s.retries++;
     await s.send(Uint8Array.of(SYNC));
-    const got = await s.link.read(1, syncMs);
+    const got = await s.read(1, syncMs);
     if (got[0] === ACK) return 'ack';
     if (got[0] === NACK) return 'nack';
   }
@@ -189,7 +194,7 @@ async function readMemory(s: Session, address: number, total: number): Promise<n
 
 /** Read Memory's first ACK: a NACK here means readout protection, not a garbled command. */
 async function readAck(s: Session, step: string): Promise<void> {
-  const got = await s.link.read(1, s.deadline('replyMs'));
+  const got = await s.read(1, s.deadline('replyMs'));
   if (got[0] === NACK) {
     s.fail({ symptom: 'unexpected-reply', detail: `${step} was NACKed: readout protection is on?` }, s.mark(step, [ACK], got));
   }

@@ -15,6 +15,8 @@ export interface EngineOutcome {
   handshakeMs: number;
   /** Time spent identifying (and reading, when the profile asks). */
   identifyMs: number;
+  /** The link's round trip beyond wire time (median over the answers the device gives at once), when measured. */
+  latencyMs?: number;
   /** Expected and received bytes (hex) and the µs time of the deviating bytes. */
   mismatch?: { expected: string; got: string; at: number };
 }

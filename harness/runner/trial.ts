@@ -143,6 +143,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     symptom,
     detail,
   };
+  if (outcome?.latencyMs !== undefined) record.latencyMs = outcome.latencyMs;
   if (outcome?.identity) record.identity = outcome.identity;
   if (outcome?.mismatch) record.mismatch = outcome.mismatch;
   return record;

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../harness/core/clock.js';
+import { ManualClock, realClock } from '../../harness/core/clock.js';
 import { MemoryLink } from '../../harness/link/memory-link.js';
 import { ReceiveQueue } from '../../harness/link/receive-queue.js';
 import { PortLostError } from '../../harness/link/types.js';
+import { busyFor, inCheckPhase } from './busy-loop.js';
 
 describe('receive queue (deadline-bound reads on a ManualClock)', () => {
   it('resolves a read as soon as n bytes are there, not at the deadline', async () => {
@@ -67,6 +68,56 @@ describe('receive queue (deadline-bound reads on a ManualClock)', () => {
       const error = await p.then(() => null, (e) => e);
       expect(error).to.be.instanceOf(PortLostError);
     }
+  });
+});
+
+describe('receive queue on the real clock: deadlines judged on what reached the port', () => {
+  // The byte reaches the port while the process is busy; it is delivered on the loop's next turn, after the
+  // read's deadline timer (Node runs expired timers before it polls for I/O).
+  it('a deadline the busy event loop runs late still takes bytes that were waiting to be delivered', async () => {
+    await inCheckPhase();
+    const q = new ReceiveQueue(realClock);
+    const read = q.read(1, 5);
+    setImmediate(() => q.push(Uint8Array.of(0x79)));
+    busyFor(40);
+    expect(Array.from(await read)).to.deep.equal([0x79]);
+  });
+
+  it('a quiet wait the busy event loop ends late still takes bytes that were waiting to be delivered', async () => {
+    await inCheckPhase();
+    const q = new ReceiveQueue(realClock);
+    const quiet = q.readUntilQuiet(5, 200);
+    q.push(Uint8Array.of(0x41));
+    setImmediate(() => q.push(Uint8Array.of(0x42)));
+    busyFor(40);
+    expect(Array.from(await quiet)).to.deep.equal([0x41, 0x42]);
+  });
+
+  it('still returns what came, possibly nothing, when nothing was waiting', async () => {
+    const q = new ReceiveQueue(realClock);
+    const read = q.read(2, 5);
+    q.push(Uint8Array.of(1));
+    expect(Array.from(await read)).to.deep.equal([1]);
+    expect((await q.read(1, 5)).length).to.equal(0);
+  });
+});
+
+describe('receive queue arrival times', () => {
+  it('keeps when each chunk arrived and says when the bytes a read returned came', async () => {
+    const clock = new ManualClock();
+    const q = new ReceiveQueue(clock);
+    clock.advance(10);
+    q.push(Uint8Array.of(1, 2));
+    clock.advance(5);
+    q.push(Uint8Array.of(3), 12);
+    expect(Array.from(await q.read(1, 10))).to.deep.equal([1]);
+    expect(q.lastRead).to.deep.equal({ first: 10, last: 10 });
+    expect(Array.from(await q.read(2, 10))).to.deep.equal([2, 3]);
+    expect(q.lastRead).to.deep.equal({ first: 10, last: 12 });
+    const none = q.read(1, 10);
+    clock.advance(10);
+    expect((await none).length).to.equal(0);
+    expect(q.lastRead).to.equal(null);
   });
 });
 

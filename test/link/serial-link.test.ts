@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' };
 import { autoDetect } from '@serialport/bindings-cpp';
@@ -9,6 +10,7 @@ import type { TranscriptEvent } from '../../harness/core/record.js';
 import { Transcript } from '../../harness/core/transcript.js';
 import { openSerialLink, PortOpenError, toOpenError, type SerialLinkOptions } from '../../harness/link/serial-link.js';
 import { PortLostError } from '../../harness/link/types.js';
+import { busyFor, inCheckPhase } from './busy-loop.js';
 import { ptyPair, type PtyPair } from './pty.js';
 
 // The package's ESM entry has no typings; load its CommonJS build with the types that come with it.
@@ -225,6 +227,21 @@ describe('serial link over a real pty with the hardware binding', function () {
     expect(link.droppedCount).to.be.at.least(8 * chunk.length - 4096);
     await link.close();
     await new Promise<void>((r) => device.close(() => r()));
+  });
+
+  it('a read whose deadline a busy process runs late still gets the bytes that reached the port in time', async () => {
+    const link = await openSerialLink({ binding, path: pty.a, serial, clock: realClock, transcript: new Transcript(realClock) });
+    const device = openSync(pty.b, constants.O_RDWR | constants.O_NOCTTY);
+    try {
+      await inCheckPhase();
+      const reading = link.read(1, 5);
+      writeSync(device, Buffer.from([0x79]));
+      busyFor(200); // the answer reaches the port (socat copies it) while the process works; its deadline timer runs first
+      expect(Array.from(await reading)).to.deep.equal([0x79]);
+    } finally {
+      closeSync(device);
+      await link.close();
+    }
   });
 
   it('raises PortLostError when the port vanishes mid-read', async () => {

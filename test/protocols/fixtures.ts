@@ -192,6 +192,14 @@ export interface MtkOptions {
   dead?: boolean;
   /** Delay of every reply after the handshake. */
   latencyMs?: number;
+  /** Round trip a slow USB link adds to every reply, the handshake's echoes included. */
+  linkMs?: number;
+  /** Completes the handshake, but its last echo (FA) never reaches the host. */
+  loseFinalEcho?: boolean;
+  /** In command mode from the start (a previous session left it synced). */
+  alreadySynced?: boolean;
+  /** The line echoes every byte back (TX tied to RX), and nothing else answers. */
+  echoAll?: boolean;
 }
 
 export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
@@ -199,15 +207,19 @@ export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
   const seq = [0xa0, 0x0a, 0x50, 0x05];
   let index = 0;
   let swallowed = !o.preloader;
-  let inSync = false;
+  let inSync = o.alreadySynced ?? false;
   let commands = 0;
   let expectBytes: number[] = [];
   let onArgs: ((args: number[]) => void) | null = null;
-  const send = (bytes: number[]) => r.reply(bytes, inSync ? (o.latencyMs ?? 0.2) : 0.2);
+  const send = (bytes: number[]) => r.reply(bytes, (o.linkMs ?? 0) + (inSync ? (o.latencyMs ?? 0.2) : 0.2));
   const u16 = (v: number) => [(v >> 8) & 0xff, v & 0xff];
   const u32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 
   if (o.dead) return;
+  if (o.echoAll) {
+    r.onHost = (bytes) => send(Array.from(bytes));
+    return;
+  }
   if (o.flood) {
     const log = Buffer.from('[PLFM] boot reason: watchdog, rebooting...\r\n'.repeat(40));
     r.reply(Array.from(log), 1);
@@ -238,7 +250,7 @@ export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
           continue;
         }
         if (b === seq[index]) {
-          send([(~b & 0xff) ^ (o.flipEchoBit ? 1 : 0)]);
+          if (!(o.loseFinalEcho && index === 3)) send([(~b & 0xff) ^ (o.flipEchoBit ? 1 : 0)]);
           index = o.flipEchoBit ? 0 : index + 1;
           if (index === 4) inSync = true;
         } else {
@@ -259,6 +271,7 @@ export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
         continue;
       }
       if (b === 0xfe) send(o.preloader ? [0x01] : [0xfe]);
+      else if (b === 0xff) send([o.preloader ? 0x01 : 0x05]);
       else if (b === 0xfd) send([0xfd, ...u16(hw), 0, 0]);
       else if (b === 0xfc) send([0xfc, 0x8a, 0x00, 0xca, 0x00, 0x00, 0x00, 0, 0]);
       else if (b === 0xd8) send([0xd8, ...u32(o.preloader ? 0 : 0x000000e5), 0, 0]);
@@ -268,7 +281,7 @@ export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
           send(u16(o.preloader ? 0 : 1));
           args(4, () => send([0, 1]));
         });
-      }
+      } else send([b]); // an unknown command is echoed
     }
   };
 }

@@ -11,6 +11,7 @@ async function run(options: MtkOptions, profileOptions: Parameters<typeof mtkPro
 }
 
 const sent = (r: ReturnType<typeof rig>) => r.link.transcript.filter((e) => e.kind === 'tx').map((e) => (e as { data: string }).data);
+const notes = (r: ReturnType<typeof rig>) => r.link.transcript.flatMap((e) => (e.kind === 'note' ? [e.text] : []));
 
 describe('mtk-brom engine against a scripted BROM', () => {
   it('handshakes byte by byte and identifies an MT6765 in BROM', async () => {
@@ -86,6 +87,60 @@ describe('mtk-brom engine against a scripted BROM', () => {
     const { outcome } = await run({ latencyMs: 700 });
     expect(outcome.symptom).to.equal('silent');
     expect(outcome.detail).to.match(/^no answer to GET_BL_VER within 600 ms after a good start/);
+  });
+
+  describe('a slow USB link (adapter latency timer, hub)', () => {
+    it('passes with 50 ms each way: waits for every echo instead of restarting out of step, and measures the link', async () => {
+      const { outcome, r } = await run({ linkMs: 100 });
+      expect(outcome.ok, outcome.detail).to.equal(true);
+      expect(outcome.retries).to.equal(0);
+      expect(sent(r).slice(0, 4)).to.deep.equal(['A0', '0A', '50', '05']);
+      expect(outcome.latencyMs).to.be.within(100, 101);
+      expect(notes(r).some((t) => /^link round trip 100(\.\d)? ms \(median of \d+ immediate answers/.test(t))).to.equal(true);
+    });
+
+    it('passes with an echo later than byteMs (a 16 ms latency timer behind a hub)', async () => {
+      const { outcome } = await run({ linkMs: 24 });
+      expect(outcome.ok, outcome.detail).to.equal(true);
+      expect(outcome.retries).to.equal(0);
+      expect(outcome.latencyMs).to.be.within(24, 25);
+    });
+
+    it('late is still late: a reply beyond its deadline and the measured round trip', async () => {
+      const { outcome } = await run({ linkMs: 40, latencyMs: 300 });
+      expect(outcome.symptom).to.equal('late');
+      expect(outcome.detail).to.match(/^GET_BL_VER answered after 3\d\d ms, deadline 200 ms \+ 40(\.\d)? ms link round trip/);
+    });
+  });
+
+  describe('resynchronising', () => {
+    it('a target that completed the handshake but whose last echo was lost echoes A0 unchanged: in sync, not a failure', async () => {
+      const { outcome, r } = await run({ loseFinalEcho: true });
+      expect(outcome.ok, outcome.detail).to.equal(true);
+      expect(outcome.identity?.hwCode).to.equal(0x0766);
+      expect(notes(r)).to.include('A0 came back unchanged and GET_VERSION answered 05: the target was already past the handshake');
+    });
+
+    it('a target a previous session left synced is taken as it is', async () => {
+      const { outcome, r } = await run({ alreadySynced: true });
+      expect(outcome.ok, outcome.detail).to.equal(true);
+      expect(sent(r).slice(0, 3)).to.deep.equal(['A0', 'FF', 'FE']);
+    });
+
+    it('a line that echoes everything (TX tied to RX) is not mistaken for a synced target', async () => {
+      const { outcome } = await run({ echoAll: true });
+      expect(outcome.symptom).to.equal('unexpected-reply');
+      expect(outcome.detail).to.match(/^expected 5F, got A0 back unchanged: .*TX tied to RX\?/);
+    });
+
+    it('stale input from before the handshake is taken off the line, not read as an echo', async () => {
+      const r = rig();
+      mtkResponder(r, {});
+      r.link.deliver(Uint8Array.of(0x5f, 0x00));
+      const outcome = await drive(r.clock, runEngine(mtkProfile(), r.link));
+      expect(outcome.ok, outcome.detail).to.equal(true);
+      expect(outcome.retries).to.equal(0);
+    });
   });
 
   it('port-lost mid-handshake', async () => {

@@ -18,7 +18,7 @@ function scriptProfile(captures: Record<string, number>, retries = 1) {
 }
 
 /** A device that greets 5A ?? and answers its id; `greet` can be swapped per test. */
-function device(r: ReturnType<typeof rig>, o: { greet?: number[]; id?: number[]; greetDelay?: number; deafFirst?: boolean }) {
+function device(r: ReturnType<typeof rig>, o: { greet?: number[]; id?: number[]; greetDelay?: number; idDelay?: number; deafFirst?: boolean }) {
   let deaf = o.deafFirst ?? false;
   r.onHost = (bytes) => {
     if (bytes[0] === 0x55) {
@@ -28,7 +28,7 @@ function device(r: ReturnType<typeof rig>, o: { greet?: number[]; id?: number[];
       }
       r.reply(o.greet ?? [0x5a, 0x07], o.greetDelay ?? 1);
     }
-    if (bytes[0] === 0x01) r.reply(o.id ?? [0x01, 0x12, 0x34, 0x02], 1);
+    if (bytes[0] === 0x01) r.reply(o.id ?? [0x01, 0x12, 0x34, 0x02], o.idDelay ?? 1);
   };
 }
 
@@ -58,9 +58,22 @@ describe('script engine', () => {
     expect(outcome.detail).to.match(/^expected 5A \?\?, got 5B 07: one bit differs \(bit 0\)/);
   });
 
-  it('late: the greeting after withinMs but within the grace period', async () => {
-    const outcome = await run({ greetDelay: 150 });
+  it('late: the greeting after withinMs and the most a link may add, but within the grace period', async () => {
+    const outcome = await run({ greetDelay: 250 });
     expect(outcome.symptom).to.equal('late');
+    expect(outcome.detail).to.match(/^greeting answered after 2\d\d ms, deadline 100 ms \+ 100 ms link round trip/);
+  });
+
+  it('late: once a prompt answer has measured the link, a later step is judged on that round trip', async () => {
+    const outcome = await run({ idDelay: 150 });
+    expect(outcome.symptom).to.equal('late');
+    expect(outcome.detail).to.match(/^id answered after 1\d\d ms, deadline 100 ms —/);
+    expect(outcome.latencyMs).to.equal(0);
+  });
+
+  it('ok: the greeting delayed by a slow link, within the most a link may add', async () => {
+    const outcome = await run({ greetDelay: 150 });
+    expect(outcome.ok, outcome.detail).to.equal(true);
   });
 
   it('silent, after the retries', async () => {

@@ -49,6 +49,14 @@ describe('stm32 engine against a scripted bootloader', () => {
     expect(r.link.transcript.filter((e) => e.kind === 'tx')).to.have.length(3);
   });
 
+  it('a slow link (50 ms each way): sync and every command pass, and the round trip is measured', async () => {
+    const { outcome, r } = await run({ latencyMs: 100 });
+    expect(outcome.ok, outcome.detail).to.equal(true);
+    expect(outcome.retries).to.equal(0);
+    expect(outcome.latencyMs).to.be.within(99, 101);
+    expect(r.link.transcript.some((e) => e.kind === 'note' && /^link round trip 99\.\d ms \(median of 4 immediate answers/.test(e.text))).to.equal(true);
+  });
+
   it('already synced: NACK to the second 7F is accepted and noted', async () => {
     const { outcome, r } = await run({ alreadySynced: true });
     expect(outcome.ok, outcome.detail).to.equal(true);
