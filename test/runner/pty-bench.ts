@@ -20,6 +20,10 @@ export interface PtyBench {
   relays: FakeLcusModule;
   /** The relay module's pty: close it to unplug the relay board. */
   relayServer: PtyServer;
+  /** Unplugs the DUT's adapter: its pty and link are gone until replug(). */
+  unplug(): Promise<void>;
+  /** Plugs the adapter back in at the same path (a fresh pty behind the same link, like a by-id link). */
+  replug(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,11 +34,13 @@ export async function startPtyBench(): Promise<PtyBench> {
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-pty-bench-'));
   const profile = loadProfile('boards/stm32f103c8.yaml');
   const device = createDevice(profile, realClock);
-  const stub = await servePty(device, { link: join(dir, 'ttyUSB-dut'), baud: 115200, pins: { boot0: false, boot1: false } });
+  const serveDut = () => servePty(device, { link: join(dir, 'ttyUSB-dut'), baud: 115200, pins: { boot0: false, boot1: false } });
+  let stub = await serveDut();
+  let plugged = true;
   const relays = new FakeLcusModule(4);
   relays.onChange(({ channel, closed }) => {
     const pin = WIRING[channel];
-    if (pin) stub.setPin(pin, closed);
+    if (pin && plugged) stub.setPin(pin, closed);
   });
   const relayServer = await servePty(relays, { link: join(dir, 'ttyUSB-relay'), baud: 9600 });
   const rigFile = join(dir, 'pty-bench.yaml');
@@ -68,11 +74,21 @@ duts:
     dir,
     rigFile,
     dbFile: join(dir, 'trials.db'),
-    stub,
+    get stub() {
+      return stub;
+    },
     relays,
     relayServer,
-    async close() {
+    async unplug() {
+      plugged = false;
       await stub.close();
+    },
+    async replug() {
+      stub = await serveDut();
+      plugged = true;
+    },
+    async close() {
+      if (plugged) await stub.close();
       await relayServer.close();
       rmSync(dir, { recursive: true, force: true });
     },
