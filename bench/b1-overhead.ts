@@ -5,7 +5,7 @@
  */
 import type { BoardProfile, SerialSettings } from '../harness/config/types.js';
 import type { TrialRecord } from '../harness/core/record.js';
-import { sequenceFloorMs } from '../harness/runner/sequence.js';
+import { sequenceFloorMs } from '../harness/config/steps.js';
 import { runBench } from '../harness/runner/run.js';
 import type { Benchmark } from './lib/types.js';
 import { soloBench, stm32DutIds } from './lib/rigs.js';

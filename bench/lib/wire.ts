@@ -4,7 +4,7 @@
  */
 import type { BoardProfile, SerialSettings } from '../../harness/config/types.js';
 import type { TrialRecord } from '../../harness/core/record.js';
-import { sequenceFloorMs } from '../../harness/runner/sequence.js';
+import { sequenceFloorMs } from '../../harness/config/steps.js';
 import { bitsPerFrame } from '../../harness/sim/frame.js';
 
 /** Bytes sent and received in a transcript (tx and rx events). */

@@ -1,5 +1,8 @@
-/** The table printed at the end of `shakedown run`: per DUT pass/fail, symptoms and median handshake time. */
-import type { TrialRecord } from '../core/record.js';
+/**
+ * The table printed at the end of `shakedown run` and `nightly`: per DUT passes, failures with their symptoms,
+ * harness errors with their reasons (apart: they say nothing about the hardware), and median handshake time.
+ */
+import type { NotRun, TrialRecord } from '../core/record.js';
 import { formatTable } from './table.js';
 
 export function median(values: number[]): number | null {
@@ -13,16 +16,32 @@ export function closingTable(records: TrialRecord[], dutOrder: string[]): string
   const rows = dutOrder.map((dut) => {
     const mine = records.filter((r) => r.dut === dut);
     const passed = mine.filter((r) => r.result === 'pass').length;
-    const symptoms = new Map<string, number>();
-    for (const r of mine) if (r.result !== 'pass') symptoms.set(r.symptom, (symptoms.get(r.symptom) ?? 0) + 1);
+    const failed = mine.filter((r) => r.result === 'fail');
+    const errors = mine.filter((r) => r.result === 'error');
     const handshake = median(mine.filter((r) => r.result === 'pass').map((r) => r.phases.handshakeMs));
     return [
       dut,
       `${passed}/${mine.length}`,
-      String(mine.length - passed),
-      [...symptoms].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s}×${n}`).join(' ') || '-',
+      String(failed.length),
+      tally(failed.map((r) => r.symptom ?? 'unknown')),
+      tally(errors.map((r) => r.reason ?? 'exception')),
       handshake === null ? '-' : `${handshake.toFixed(1)} ms`,
     ];
   });
-  return formatTable(['DUT', 'pass', 'fail', 'symptoms', 'median handshake'], rows);
+  return formatTable(['DUT', 'pass', 'fail', 'symptoms', 'harness errors', 'median handshake'], rows);
+}
+
+/** One line per DUT whose trials were not run, saying how many and why ('' when every trial ran). */
+export function notRunLines(notRun: readonly NotRun[]): string {
+  return notRun
+    .filter((n) => n.trials > 0)
+    .map((n) => `${n.dut}: ${n.trials} trial${n.trials === 1 ? '' : 's'} not run (${n.reason}) — ${n.detail}\n`)
+    .join('');
+}
+
+/** "corrupt×3 late×1", most frequent first; "-" for none. */
+function tally(words: string[]): string {
+  const counts = new Map<string, number>();
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w}×${n}`).join(' ') || '-';
 }

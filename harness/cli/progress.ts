@@ -6,7 +6,13 @@ import type { TrialRecord } from '../core/record.js';
 interface DutProgress {
   done: number;
   failed: number;
+  errors: number;
   last: string;
+}
+
+/** The symptom of a trial, or "harness error (reason)" for a trial the harness could not run. */
+export function outcomeWord(record: TrialRecord): string {
+  return record.result === 'error' ? `harness error (${record.reason ?? 'exception'})` : (record.symptom ?? 'ok');
 }
 
 export class ProgressView {
@@ -19,7 +25,7 @@ export class ProgressView {
     duts: string[],
     private readonly trialsPerDut: number,
   ) {
-    for (const dut of duts) this.state.set(dut, { done: 0, failed: 0, last: '' });
+    for (const dut of duts) this.state.set(dut, { done: 0, failed: 0, errors: 0, last: '' });
   }
 
   private get interactive(): boolean {
@@ -30,15 +36,16 @@ export class ProgressView {
     const s = this.state.get(record.dut);
     if (!s) return;
     s.done++;
-    if (record.result !== 'pass') s.failed++;
-    s.last = record.result === 'pass' ? 'ok' : record.symptom;
+    if (record.result === 'fail') s.failed++;
+    if (record.result === 'error') s.errors++;
+    s.last = outcomeWord(record);
     if (this.interactive) {
       const now = Date.now();
       if (now - this.lastDraw > 80 || s.done === this.trialsPerDut) this.draw(now);
     } else if (record.result !== 'pass' || record.seq === this.trialsPerDut || record.seq % 25 === 0) {
       this.out.write(
         `${record.dut} trial ${record.seq}/${this.trialsPerDut}: ${record.result}` +
-          (record.result === 'pass' ? '' : ` ${record.symptom} — ${record.detail}`) + '\n',
+          (record.result === 'pass' ? '' : ` ${outcomeWord(record)} — ${record.detail}`) + '\n',
       );
     }
   }
@@ -54,7 +61,7 @@ export class ProgressView {
     const lines = [...this.state].map(([dut, s]) => {
       const filled = Math.round((s.done / this.trialsPerDut) * width);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      const fails = s.failed ? ` ${s.failed} failed` : '';
+      const fails = (s.failed ? ` ${s.failed} failed` : '') + (s.errors ? ` ${s.errors} harness error${s.errors === 1 ? '' : 's'}` : '');
       return `${dut.padEnd(nameWidth)} ${bar} ${String(s.done).padStart(4)}/${this.trialsPerDut}${fails} ${s.last}`;
     });
     if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { BoardProfile, LoadedBench } from './types.js';
 import { loadProfile } from './board.js';
+import { checkTrialTimeout } from './feasibility.js';
 import { ConfigError, didYouMean, type ConfigIssue } from './issues.js';
 import { asList, asMap, asString } from './raw.js';
 import { parseRig } from './rig.js';
@@ -13,7 +14,9 @@ const SIM_MODES: Record<string, string[]> = { stm32: ['app', 'bootloader'], medi
 
 /**
  * Loads a rig and the profiles of its DUTs (from `boardsDir`, else the rig's `boards:` key relative to the rig,
- * else <rig dir>/../boards) and cross-checks them; throws ConfigError listing every problem of every file.
+ * else <rig dir>/../boards) and cross-checks them (feasibility.ts: each profile fits the rig's trial timeout);
+ * throws ConfigError listing every problem of every file. validate, run and nightly all load a rig this way before
+ * any relay is touched.
  */
 export function loadBench(rigFile: string, boardsDir?: string): LoadedBench {
   const source = readConfigSource(rigFile);
@@ -23,6 +26,8 @@ export function loadBench(rigFile: string, boardsDir?: string): LoadedBench {
   const profiles = new Map<string, BoardProfile>();
   issues.push(...checkProfiles(source, dir, profiles));
   if (!rig || issues.length > 0) throw new ConfigError(issues);
+  const infeasible = checkTrialTimeout(source, rig, profiles);
+  if (infeasible.length > 0) throw new ConfigError(infeasible);
   return { rig, profiles };
 }
 

@@ -4,15 +4,15 @@
  * The JSON Schema in schema/board.schema.json is generated from here.
  */
 import { z } from 'zod';
-import { hexInt, ms, pinName, serialSettings } from './schema-parts.js';
+import { byteValue, hexInt, ms, pinName, positiveMs, serialSettings } from './schema-parts.js';
 
 const deadlines = z
   .strictObject({
-    replyMs: ms.optional().describe('Default wait for any reply byte (default 500)'),
-    syncMs: ms.optional().describe('stm32: wait for the ACK to 0x7F'),
-    readMs: ms.optional().describe('stm32: wait for a Read Memory block'),
-    handshakeMs: ms.optional().describe('mtk-brom: the whole A0 0A 50 05 handshake'),
-    byteMs: ms.optional().describe('mtk-brom: each echoed handshake byte'),
+    replyMs: positiveMs.optional().describe('Default wait for any reply byte (default 500)'),
+    syncMs: positiveMs.optional().describe('stm32: wait for the ACK to 0x7F'),
+    readMs: positiveMs.optional().describe('stm32: wait for a Read Memory block'),
+    handshakeMs: positiveMs.optional().describe('mtk-brom: the whole A0 0A 50 05 handshake'),
+    byteMs: positiveMs.optional().describe('mtk-brom: each echoed handshake byte'),
   })
   .describe('Deadlines in ms; an engine falls back to replyMs for keys not given');
 
@@ -28,7 +28,7 @@ const scriptStep = z
       .min(1)
       .optional()
       .describe('Pattern: hex bytes, ?? = any byte, {name} = capture one byte'),
-    within: ms.optional().describe('expect only: deadline in ms (default: deadlines.replyMs)'),
+    within: positiveMs.optional().describe('expect only: deadline in ms (default: deadlines.replyMs)'),
     label: z.string().optional().describe('Name of the step in transcripts'),
   })
   .describe('One of send or expect');
@@ -78,10 +78,10 @@ export const pinState = z.union([z.boolean(), z.enum(['on', 'off', 'active', 'in
 export const stepSchema = z
   .strictObject({
     set: z.record(pinName, pinState).optional().describe('Assert/release pins at once: { boot0: on, boot1: off }'),
-    pulse: z.strictObject({ pin: pinName, ms: ms }).optional().describe('Assert a pin for ms, then release it'),
+    pulse: z.strictObject({ pin: pinName, ms: positiveMs }).optional().describe('Assert a pin for ms, then release it'),
     wait: ms.optional().describe('Do nothing for ms'),
     powerCycle: z
-      .strictObject({ pin: pinName, offMs: ms })
+      .strictObject({ pin: pinName, offMs: positiveMs })
       .optional()
       .describe('Release the power pin for offMs, then assert it again'),
   })
@@ -90,10 +90,10 @@ export const stepSchema = z
 
 const expectSchema = z.strictObject({
   productId: hexInt.optional().describe('stm32: product id from Get ID, e.g. 0x410'),
-  minBootloaderVersion: hexInt.optional().describe('stm32: lowest acceptable bootloader version, e.g. 0x22'),
+  minBootloaderVersion: byteValue.optional().describe('stm32: lowest acceptable bootloader version, e.g. 0x22'),
   hwCode: hexInt.optional().describe('mtk-brom: hw_code from GET_HW_CODE, e.g. 0x0766'),
   mode: z.enum(['brom', 'preloader']).optional().describe('mtk-brom: mode the board must answer in (default brom)'),
-  captures: z.record(z.string(), hexInt).optional().describe('script: capture name → expected byte'),
+  captures: z.record(z.string(), byteValue).optional().describe('script: capture name → expected byte'),
 });
 
 const region = z
@@ -103,9 +103,9 @@ const region = z
 export const stm32ChipSchema = z
   .strictObject({
     productId: hexInt,
-    bootloaderVersion: hexInt,
-    optionBytes: z.tuple([hexInt, hexInt]).optional().describe('The two option bytes of Get Version (default [0, 0])'),
-    commands: z.array(hexInt).min(1).describe('Command codes answered by Get, in order'),
+    bootloaderVersion: byteValue,
+    optionBytes: z.tuple([byteValue, byteValue]).optional().describe('The two option bytes of Get Version (default [0, 0])'),
+    commands: z.array(byteValue).min(1).describe('Command codes answered by Get, in order'),
     flash: region,
     pageSize: hexInt.optional().describe('Uniform flash page size in bytes (or give sectors)'),
     sectors: z.array(hexInt).min(1).optional().describe('Flash sector sizes in bytes (F4)'),
@@ -130,8 +130,8 @@ export const mtkChipSchema = z
     hwVersion: hexInt.optional().describe('default 0xca00'),
     swVersion: hexInt.optional().describe('default 0x0000'),
     targetConfig: hexInt.optional().describe('GET_TARGET_CONFIG bits (default 0: no secure boot)'),
-    bromVersion: hexInt.optional().describe('GET_VERSION in BROM (default 0x05)'),
-    preloaderVersion: hexInt.optional().describe('GET_BL_VER in Preloader (default 0x01)'),
+    bromVersion: byteValue.optional().describe('GET_VERSION in BROM (default 0x05)'),
+    preloaderVersion: byteValue.optional().describe('GET_BL_VER in Preloader (default 0x01)'),
     meId: hexString(16).optional().describe('16 bytes, hex (default derived from hwCode)'),
     socId: hexString(32).optional().describe('32 bytes, hex (default derived from hwCode)'),
     startupMs: ms.optional().describe('Power-on to BROM listening (default 100)'),
@@ -147,6 +147,17 @@ export const mtkChipSchema = z
   })
   .describe('MediaTek chip facts for the emulator');
 
+/** How late a pin edge may leave the host, when the profile does not say. */
+export const DEFAULT_EDGE_TOLERANCE_MS = 250;
+
+const timingSchema = z
+  .strictObject({
+    edgeToleranceMs: positiveMs
+      .optional()
+      .describe(`How late a pin edge may leave the host after its planned time before the trial is a harness error (default ${DEFAULT_EDGE_TOLERANCE_MS})`),
+  })
+  .describe('Timing limits of the harness itself');
+
 /** The profile schema with `chip` as given: the family decides which chip schema applies. */
 export function boardSchemaWith(chip: z.ZodType) {
   return z.strictObject({
@@ -159,6 +170,7 @@ export function boardSchemaWith(chip: z.ZodType) {
       .describe('stm32 | mediatek | another family name (script engine only)'),
     notes: z.string().optional(),
     protocol: protocolSchema,
+    timing: timingSchema.optional(),
     pins: z.record(pinName, pinDef),
     enter: z.array(stepSchema).min(1),
     leave: z.array(stepSchema),

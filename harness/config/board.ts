@@ -1,8 +1,9 @@
 /** Board profiles: boards/<id>.yaml → BoardProfile, with every problem reported at once. */
 import { basename, extname } from 'node:path';
 import type { BoardProfile, ChipFacts, Deadlines, ExpectedIdentity, PinDef, ProtocolConfig, SerialSettings } from './types.js';
-import { boardShapeSchema, type BoardInput } from './board-schema.js';
+import { boardShapeSchema, DEFAULT_EDGE_TOLERANCE_MS, type BoardInput } from './board-schema.js';
 import { CHIP_SCHEMAS, checkStm32Chip, isChipFamily, toMtkChip, toStm32Chip } from './chip.js';
+import { checkStartup } from './feasibility.js';
 import { ConfigError, type ConfigIssue } from './issues.js';
 import { asMap, asString } from './raw.js';
 import { toInt, type SerialInput } from './schema-parts.js';
@@ -45,7 +46,10 @@ export function profileFromSource(source: ConfigSource): BoardProfile {
     }
   }
   if (issues.length > 0 || !shape.ok) throw new ConfigError(issues);
-  return toProfile(source, shape.value, chip);
+  const profile = toProfile(source, shape.value, chip);
+  const infeasible = checkStartup(source, profile);
+  if (infeasible.length > 0) throw new ConfigError(infeasible);
+  return profile;
 }
 
 /** Rules across keys, run on the raw data so they are reported even when the shape has other problems. */
@@ -151,6 +155,7 @@ function toProfile(source: ConfigSource, b: BoardInput, chip: ChipFacts | undefi
     title: b.title,
     family: b.family,
     protocol: toProtocol(b.protocol, chip),
+    timing: { edgeToleranceMs: b.timing?.edgeToleranceMs ?? DEFAULT_EDGE_TOLERANCE_MS },
     pins,
     enter: b.enter.map(toStep),
     leave: b.leave.map(toStep),

@@ -19,6 +19,19 @@ export function toInt(value: number | string): number {
 /** A duration in milliseconds. */
 export const ms = z.number().int().nonnegative();
 
+/** A duration that must be longer than nothing: a pulse, an off time, a deadline (0 would never let a board answer). */
+export const positiveMs = z.number().int().positive();
+
+/** One byte's value, written plainly (`127`, `0x7F`) or as a quoted string `"0x7F"`: 0–255. */
+const BYTE_HINT = 'expected a byte value 0–255, or a hex string like "0x7F"';
+export const byteValue = z.union(
+  [
+    z.number({ error: BYTE_HINT }).int({ error: BYTE_HINT }).min(0).max(0xff),
+    z.string({ error: BYTE_HINT }).regex(/^(0[xX]0*[0-9a-fA-F]{1,2}|0*(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[0-9]{1,2}))$/, { error: BYTE_HINT }),
+  ],
+  { error: BYTE_HINT },
+);
+
 /** A probability in [0, 1]. */
 export const rate = z.number().min(0).max(1);
 

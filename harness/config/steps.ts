@@ -36,6 +36,41 @@ export function checkSteps(source: ConfigSource, steps: unknown, where: KeyPath,
   return issues;
 }
 
+/** Pins whose release (reset) or assertion (power) starts the board booting. */
+export function startsBoot(pin: string, active: boolean): boolean {
+  return (pin === 'reset' && !active) || (pin === 'power' && active);
+}
+
+/** The sum of a sequence's waits, pulses and off times: its physical floor. */
+export function sequenceFloorMs(steps: readonly Step[]): number {
+  let total = 0;
+  for (const step of steps) {
+    if (step.kind === 'wait') total += step.ms;
+    else if (step.kind === 'pulse') total += step.ms;
+    else if (step.kind === 'powerCycle') total += step.offMs;
+  }
+  return total;
+}
+
+/**
+ * Where the board starts booting in a sequence and how long the sequence waits after it: the index of the last step
+ * that releases reset or powers the board on, and the sum of the waits that follow it (null when no step does).
+ */
+export function bootWait(steps: readonly Step[]): { step: number; waitMs: number } | null {
+  let found: { step: number; waitMs: number } | null = null;
+  for (const [index, step] of steps.entries()) {
+    const boots =
+      (step.kind === 'set' && Object.entries(step.pins).some(([pin, active]) => startsBoot(pin, active))) ||
+      (step.kind === 'pulse' && startsBoot(step.pin, false)) ||
+      (step.kind === 'powerCycle' && startsBoot(step.pin, true));
+    if (boots) found = { step: index, waitMs: 0 };
+    else if (found && step.kind === 'wait') found.waitMs += step.ms;
+    else if (found && step.kind === 'pulse') found.waitMs += step.ms;
+    else if (found && step.kind === 'powerCycle') found.waitMs += step.offMs;
+  }
+  return found;
+}
+
 export function toStep(step: StepInput): Step {
   if (step.set) {
     const pins: Record<string, boolean> = {};

@@ -169,6 +169,11 @@ export interface BoardProfile {
   family: string;
   notes?: string;
   protocol: ProtocolConfig;
+  /** Limits of the harness's own timing (the loader always sets it; absent in hand-built profiles: the defaults). */
+  timing?: {
+    /** How late (ms) a pin edge may leave the host after its planned time before the trial is a harness error. */
+    edgeToleranceMs: number;
+  };
   /** Logical pins by name. */
   pins: Record<string, PinDef>;
   enter: Step[];

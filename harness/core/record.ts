@@ -17,7 +17,15 @@ export const SYMPTOMS = [
 ] as const;
 export type Symptom = (typeof SYMPTOMS)[number];
 
+/**
+ * pass: the board did what the profile expects; fail: it did not (a hardware symptom, evidence against the parts it
+ * used); error: the harness could not run the trial as the profile says, which says nothing about the hardware.
+ */
 export type TrialResult = 'pass' | 'fail' | 'error';
+
+/** Why the harness could not run a trial as the profile says (a trial with result 'error'). */
+export const HARNESS_ERROR_REASONS = ['exception', 'edge-late', 'relay-not-answering', 'port-missing', 'port-unopenable', 'config'] as const;
+export type HarnessErrorReason = (typeof HARNESS_ERROR_REASONS)[number];
 
 export type ComponentKind = 'dut' | 'cable' | 'port' | 'hub' | 'supply' | 'relay' | 'host' | 'profile';
 
@@ -95,10 +103,42 @@ export interface TrialRecord {
   latencyMs?: number;
   transcript: TranscriptEvent[];
   result: TrialResult;
-  symptom: Symptom;
+  /** 'ok' for a pass, the hardware symptom of a fail; null for an error, whose cause is the harness, not the hardware. */
+  symptom: Symptom | null;
+  /** Present exactly when result is 'error'. */
+  reason?: HarnessErrorReason;
   /** One line a person can act on, e.g. "expected 79, got 68 ('h', printable: the board prints text — boot pins?)". */
   detail: string;
   identity?: Identity;
   /** The expected reply and what came, for highlighting in the report. */
   mismatch?: { expected: string; got: string; at: number };
+}
+
+/**
+ * The record of a trial the harness could not run as the profile says: result 'error', no hardware symptom, the
+ * reason and what happened. What the trial itself had seen stays in the detail and the transcript, so a trial found
+ * afterwards to be void (the relay controller stopped answering after it) keeps its evidence for a person to read.
+ */
+export function asHarnessError(record: TrialRecord, reason: HarnessErrorReason, detail: string): TrialRecord {
+  const before = record.result === 'error' ? '' : ` (the trial itself had ended ${record.result}${record.symptom && record.symptom !== 'ok' ? `: ${record.symptom}` : ''})`;
+  const at = record.transcript.length > 0 ? record.transcript[record.transcript.length - 1]!.t : 0;
+  const error: TrialRecord = {
+    ...record,
+    transcript: [...record.transcript, { t: at, kind: 'note', text: `harness error (${reason}): ${detail}` }],
+    result: 'error',
+    symptom: null,
+    reason,
+    detail: `${detail}${before}`,
+  };
+  delete error.identity;
+  delete error.mismatch;
+  return error;
+}
+
+/** Trials of a DUT a run did not attempt (its adapter missing and not back in time), and why. */
+export interface NotRun {
+  dut: string;
+  trials: number;
+  reason: HarnessErrorReason;
+  detail: string;
 }

@@ -1,6 +1,7 @@
 /**
  * The unit the diagnosis counts over: a *cell* is every trial of one night that used exactly the same components
- * (and profile), with its counts per symptom. A rig of 24 DUTs over 30 nights has a few hundred cells whatever the
+ * (and profile), with its counts per symptom. Only passes and fails are counted: a harness error says nothing about
+ * the hardware, so it is in no cell and in no rate. A rig of 24 DUTs over 30 nights has a few hundred cells whatever the
  * number of trials, so the diagnosis of a million trials is a small computation once SQLite has grouped them.
  */
 import type { ComponentKind, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
@@ -80,6 +81,6 @@ export function cellsFromCounts(counts: Iterable<SymptomCount>): Cell[] {
 
 export function cellsFromRecords(records: Iterable<TrialRecord>, keep: (record: TrialRecord) => boolean = () => true): Cell[] {
   const builder = new CellBuilder();
-  for (const r of records) if (keep(r)) builder.add(r.night, r.profile, r.components, r.symptom);
+  for (const r of records) if (r.result !== 'error' && r.symptom !== null && keep(r)) builder.add(r.night, r.profile, r.components, r.symptom);
   return builder.build();
 }

@@ -144,7 +144,7 @@ export async function calibrate(run: RigRunner, profiles: ProfileSketch[], optio
       const rig = calibrationRig(`base-${profile.id}`, profile, slots);
       const records = await run(rig, { trialsPerDut: 100, night: NIGHT, seed: (seed + 7 + round + hashString(profile.id)) >>> 0 });
       trials += records.length;
-      const failures = records.filter((r) => r.symptom !== 'ok').length;
+      const failures = records.filter((r) => r.result === 'fail').length;
       baselines.push({ profile: profile.id, bitErrorRate: baselineBitErrorRate, trials: records.length, failures });
     }
     const measured = baselines.reduce((n, b) => n + b.failures, 0) / Math.max(1, baselines.reduce((n, b) => n + b.trials, 0));
@@ -160,7 +160,7 @@ function tallyByDut(records: TrialRecord[]): Map<string, { trials: number; failu
     const t = tally.get(r.dut) ?? { trials: 0, failures: 0 };
     tally.set(r.dut, t);
     t.trials++;
-    if (r.symptom !== 'ok') t.failures++;
+    if (r.result === 'fail') t.failures++;
   }
   return tally;
 }

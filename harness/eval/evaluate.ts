@@ -113,7 +113,7 @@ async function runScenario(scenario: Scenario, options: EvaluationOptions, timed
   const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig });
   const score = scoreDiagnosis(diagnosis, scenario.faults);
   const timings = timed ? timeFaults(scenario, records, options) : [];
-  const failures = records.filter((r) => r.symptom !== 'ok').length;
+  const failures = records.filter((r) => r.result === 'fail').length;
   return { scenario, trials: records.length, failures, score, timings };
 }
 
@@ -147,7 +147,7 @@ function sprtFor(fault: InjectedFault, records: TrialRecord[], components: numbe
   const p0 = Math.max(fault.baselineRate, 1e-4);
   const p1 = 1 - (1 - p0) * (1 - Math.min(fault.targetRate, 0.999));
   const n = sprtTrialsToDetect(
-    mine.map((r) => r.symptom !== 'ok'),
+    mine.map((r) => r.result === 'fail'),
     { p0, p1, alpha: DEFAULT_THRESHOLDS.suspectP / components, beta: 0.05 },
   );
   return n === undefined ? undefined : Math.ceil(n / duts);

@@ -10,10 +10,10 @@ import type { LoadedBench } from '../config/types.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { TrialRecord } from '../core/record.js';
 import { diagnose } from '../diagnose/index.js';
-import { overall, writeReport, type WrittenReport } from '../report/index.js';
+import { exitCodeOf, overall, writeReport, type WrittenReport } from '../report/index.js';
 import type { BenchEnvironment } from '../runner/bench-environment.js';
 import { newRunId, nightOf } from '../core/run-id.js';
-import { runBench, type RunSummary } from '../runner/run.js';
+import { runBench, type RunOptions, type RunSummary } from '../runner/run.js';
 import type { RunRow, Store } from '../store/index.js';
 import { acquireRigLock } from './lock.js';
 import { buildReportInput } from './report-data.js';
@@ -28,6 +28,8 @@ export interface NightlyOptions {
   signal?: AbortSignal;
   onTrial?: (record: TrialRecord) => void;
   onEnvironment?: (env: BenchEnvironment) => void;
+  /** Builds the bench the run drives (default: the simulated bench or the real one, as the rig says). */
+  environment?: RunOptions['environment'];
   log?: (line: string) => void;
 }
 
@@ -72,10 +74,12 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         signal: options.signal,
         onTrial: options.onTrial,
         onEnvironment: options.onEnvironment,
+        environment: options.environment,
       });
     } catch (error) {
       benchFailure = error;
     }
+    if (summary) store.setNotRun(runId, summary.notRun);
     store.endRun(runId, benchFailure ? 'failed' : summary!.interrupted ? 'interrupted' : 'completed');
     if (!store.nights(rig.id).includes(night)) {
       // Not one trial finished tonight: there is nothing to diagnose or report.
@@ -95,7 +99,8 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     }
 
     const verdict = overall(input);
-    const exitCode = verdict.level === 'healthy' ? EXIT.ok : EXIT.failures;
+    // A night of too many harness errors exits 3 like any other fault of the bench, not 1 as if hardware failed.
+    const exitCode = exitCodeOf(verdict.level);
     return { run, summary: summary!, report, exitCode, headline: verdict.headline };
   } finally {
     lock.release();

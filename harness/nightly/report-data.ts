@@ -13,6 +13,7 @@ export function buildReportInput(store: Store, bench: LoadedBench, run: RunRow, 
   const records = store.trialsFor({ rig: run.rig, runId: run.id, transcripts: true });
   const data = collectReportData(records);
   return {
+    notRun: run.notRun,
     run: {
       runId: run.id,
       rig: run.rig,

@@ -4,6 +4,6 @@ export { summarizeDuts, collectReportData, STRIP_CELLS, type CollectOptions, typ
 export { renderHtml, CONTENT_SECURITY_POLICY } from './html/page.js';
 export { renderJunit } from './junit.js';
 export { renderSummaryJson, buildSummary, SUMMARY_SCHEMA_VERSION, type Summary } from './summary-json.js';
-export { overall, type Overall, type OverallLevel } from './verdict.js';
+export { exitCodeOf, overall, untrustworthy, UNTRUSTWORTHY_ERROR_SHARE, type Overall, type OverallLevel } from './verdict.js';
 export { writeReport, type WrittenReport } from './write.js';
 export { esc } from './escape.js';

@@ -1,8 +1,9 @@
 /**
  * junit.xml for CI servers (Jenkins/Surefire style): a <testsuite> per DUT with stable checks (the night's pass
- * rate and one testcase per symptom, so a CI server can track "corrupt on dut-3" night after night) plus the
- * sampled failing trials; a suite for the diagnosed components and one for profiles. Bounded whatever the number
- * of trials: per DUT 1 + 9 + the sample.
+ * rate, "the harness ran every trial", and one testcase per symptom, so a CI server can track "corrupt on dut-3"
+ * night after night) plus the sampled failing trials; a suite for the diagnosed components and one for profiles.
+ * A harness error is an <error>, never a <failure>; trials not run are a <skipped>. Bounded whatever the number of
+ * trials: per DUT 1 + 1 + 9 (+ 1 when trials were not run) + the sample.
  */
 import type { TrialRecord } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
@@ -10,8 +11,8 @@ import { esc } from './escape.js';
 import { fmtPct } from './format.js';
 import { mismatchText } from './text.js';
 import { FAILING_SYMPTOMS, sortedSymptoms } from './symptoms.js';
-import type { DutSummary, ReportInput } from './types.js';
-import { isFlagged, overall } from './verdict.js';
+import type { DutSummary, NotRun, ReportInput } from './types.js';
+import { isFlagged, overall, passRate } from './verdict.js';
 
 /** Sampled failing trials written as testcases per DUT. */
 export const JUNIT_TRIALS_PER_DUT = 20;
@@ -23,7 +24,7 @@ interface Case {
   name: string;
   classname: string;
   time: number;
-  failure?: { kind: 'failure' | 'error'; type: string; message: string; body: string };
+  failure?: { kind: 'failure' | 'error' | 'skipped'; type: string; message: string; body: string };
   out?: string;
 }
 
@@ -42,18 +43,22 @@ export function renderJunit(input: ReportInput): string {
   let tests = 0;
   let failures = 0;
   let errors = 0;
+  let skipped = 0;
   let time = 0;
   const push = (name: string, props: Array<[string, string]>, cases: Case[], id: number) => {
     const f = cases.filter((c) => c.failure?.kind === 'failure').length;
     const e = cases.filter((c) => c.failure?.kind === 'error').length;
+    const s = cases.filter((c) => c.failure?.kind === 'skipped').length;
     const t = cases.reduce((n, c) => n + c.time, 0);
     tests += cases.length;
     failures += f;
     errors += e;
+    skipped += s;
     time += t;
-    suites.push(suite(name, id, `shakedown.${rig}`, timestamp, host, props, cases, { tests: cases.length, failures: f, errors: e, time: t }));
+    suites.push(suite(name, id, `shakedown.${rig}`, timestamp, host, props, cases, { tests: cases.length, failures: f, errors: e, skipped: s, time: t }));
   };
-  input.perDut.forEach((d, i) => push(d.dut, dutProperties(input, d), dutCases(rig, d, failingByDut.get(d.dut) ?? []), i));
+  const notRun = new Map((input.notRun ?? []).map((n) => [n.dut, n]));
+  input.perDut.forEach((d, i) => push(d.dut, dutProperties(input, d), dutCases(rig, d, failingByDut.get(d.dut) ?? [], notRun.get(d.dut)), i));
   const components = (input.diagnosis?.components ?? []).slice(0, JUNIT_COMPONENTS);
   if (components.length) {
     push('components', [['diagnosis.night', input.diagnosis.night], ['diagnosis.window', (input.diagnosis.windowNights ?? []).join(' ')]], components.map((c) => componentCase(rig, c)), input.perDut.length);
@@ -74,7 +79,7 @@ export function renderJunit(input: ReportInput): string {
   }
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<testsuites name="${esc(`shakedown ${rig} ${input.run.night}`)}" tests="${tests}" failures="${failures}" errors="${errors}" time="${secs(time)}">\n` +
+    `<testsuites name="${esc(`shakedown ${rig} ${input.run.night}`)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}">\n` +
     `<!-- ${commentSafe(o.headline)} -->\n` +
     suites.join('') +
     '</testsuites>\n'
@@ -94,13 +99,15 @@ function dutProperties(input: ReportInput, d: DutSummary): Array<[string, string
     props.push(['component.cable', c.cable], ['component.port', c.port], ['component.hub', c.hub ?? ''], ['component.supply', c.supply]);
     props.push(['component.relays', (c.relays ?? []).join(' ')], ['component.host', c.host]);
   }
-  props.push(['trials', String(d.trials)], ['passes', String(d.passes)], ['passRate', d.trials ? (d.passes / d.trials).toFixed(4) : '']);
+  const rate = passRate(d.passes, d.failures);
+  props.push(['trials', String(d.trials)], ['passes', String(d.passes)], ['errors', String(d.errors)], ['passRate', rate === null ? '' : rate.toFixed(4)]);
   return props;
 }
 
-function dutCases(rig: string, d: DutSummary, failing: TrialRecord[]): Case[] {
+function dutCases(rig: string, d: DutSummary, failing: TrialRecord[], notRun: NotRun | undefined): Case[] {
   const classname = `shakedown.${rig}.${d.dut}`;
-  const failed = d.trials - d.passes;
+  const failed = d.failures;
+  const counted = d.passes + d.failures;
   const mix = sortedSymptoms(d.symptoms);
   const cases: Case[] = [];
   const overallCase: Case = { name: 'all trials pass', classname, time: d.totalMs / 1000 };
@@ -111,11 +118,33 @@ function dutCases(rig: string, d: DutSummary, failing: TrialRecord[]): Case[] {
       message:
         d.trials === 0
           ? 'no trial ran'
-          : `${failed} of ${d.trials} trials failed (${fmtPct(failed / d.trials)}): ${mix.map(([s, n]) => `${s} ${n}`).join(', ')}`,
+          : `${failed} of ${counted} trials failed (${fmtPct(failed / counted)}): ${mix.map(([s, n]) => `${s} ${n}`).join(', ')}`,
       body: mix.map(([s]) => `${s}: ${(d.details?.[s] ?? []).slice(0, 3).map((x) => `${x.count}× ${x.text}`).join(' | ')}`).join('\n'),
     };
   }
   cases.push(overallCase);
+  // The harness's own faults, apart from the board's: an <error>, so a CI server never reads them as a hardware failure.
+  const harnessCase: Case = { name: 'harness ran every trial', classname, time: 0 };
+  const reasons = (Object.entries(d.errorReasons ?? {}) as Array<[string, number]>).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  if (d.errors > 0) {
+    harnessCase.failure = {
+      kind: 'error',
+      type: reasons[0]?.[0] ?? 'exception',
+      message: `${d.errors} of ${d.trials} trials were harness errors: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}`,
+      body: reasons
+        .map(([r]) => `${r}: ${((d.errorDetails as Record<string, Array<{ text: string; count: number }>> | undefined)?.[r] ?? []).slice(0, 3).map((x) => `${x.count}× ${x.text}`).join(' | ')}`)
+        .join('\n'),
+    };
+  }
+  cases.push(harnessCase);
+  if (notRun && notRun.trials > 0) {
+    cases.push({
+      name: 'trials not run',
+      classname,
+      time: 0,
+      failure: { kind: 'skipped', type: notRun.reason, message: `${notRun.trials} trials not run: ${notRun.detail}`, body: '' },
+    });
+  }
   for (const s of FAILING_SYMPTOMS) {
     const n = d.symptoms[s] ?? 0;
     const c: Case = { name: `symptom ${s}`, classname, time: 0 };
@@ -132,7 +161,7 @@ function dutCases(rig: string, d: DutSummary, failing: TrialRecord[]): Case[] {
       time: (t.phases?.totalMs ?? 0) / 1000,
       failure: {
         kind: t.result === 'error' ? 'error' : 'failure',
-        type: t.symptom,
+        type: t.result === 'error' ? (t.reason ?? 'exception') : (t.symptom ?? 'silent'),
         message: t.detail,
         body: `${t.trialId}\n${t.mismatch ? mismatchText(t.mismatch) + '\n' : ''}${transcriptTail(t)}`,
       },
@@ -176,13 +205,13 @@ function suite(
   host: string,
   props: Array<[string, string]>,
   cases: Case[],
-  n: { tests: number; failures: number; errors: number; time: number },
+  n: { tests: number; failures: number; errors: number; skipped: number; time: number },
 ): string {
   const properties = props.length
     ? `  <properties>\n${props.map(([k, v]) => `    <property name="${esc(k)}" value="${esc(v)}"/>\n`).join('')}  </properties>\n`
     : '';
   return (
-    `<testsuite name="${esc(name)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="0" time="${secs(n.time)}" ` +
+    `<testsuite name="${esc(name)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${secs(n.time)}" ` +
     `timestamp="${esc(timestamp)}" hostname="${esc(host)}" id="${id}" package="${esc(pkg)}">\n${properties}` +
     cases.map(testcase).join('') +
     '</testsuite>\n'
@@ -195,7 +224,9 @@ function testcase(c: Case): string {
   let inner = '';
   if (c.failure) {
     const f = c.failure;
-    inner += `    <${f.kind} type="${esc(f.type)}" message="${esc(f.message.slice(0, 1000))}">${esc(f.body.slice(0, BODY_CHARS))}</${f.kind}>\n`;
+    // <skipped> carries no type in the JUnit schema: its reason is in the message.
+    const type = f.kind === 'skipped' ? '' : ` type="${esc(f.type)}"`;
+    inner += `    <${f.kind}${type} message="${esc(f.message.slice(0, 1000))}">${esc(f.body.slice(0, BODY_CHARS))}</${f.kind}>\n`;
   }
   if (c.out) inner += `    <system-out>${esc(c.out)}</system-out>\n`;
   return `${open}>\n${inner}  </testcase>\n`;

@@ -3,7 +3,7 @@
  * whatever the number of trials (strip cells merge, detail lines are capped, timings go into fixed bins).
  * Records are expected per DUT in trial order (the store yields them by seq); the strip follows arrival order.
  */
-import type { Symptom, TrialRecord } from '../core/record.js';
+import type { HarnessErrorReason, Symptom, TrialRecord } from '../core/record.js';
 import { addSample, emptyHistogram } from './histogram.js';
 import type { DutSummary, StripCell } from './types.js';
 
@@ -52,8 +52,9 @@ export function collectReportData(records: Iterable<TrialRecord>, options: Colle
 class DutAccumulator {
   readonly summary: DutSummary;
   private cellSize = 1;
-  /** Per symptom: normalised detail → first wording seen and count. */
+  /** Per symptom (or harness error reason): normalised detail → first wording seen and count. */
   private readonly detailCounts = new Map<Symptom, Map<string, { text: string; count: number }>>();
+  private readonly errorDetailCounts = new Map<HarnessErrorReason, Map<string, { text: string; count: number }>>();
 
   constructor(first: TrialRecord) {
     this.summary = {
@@ -66,6 +67,8 @@ class DutAccumulator {
       errors: 0,
       symptoms: {},
       details: {},
+      errorReasons: {},
+      errorDetails: {},
       strip: [],
       resetToFirstByteMs: emptyHistogram(),
       handshakeMs: emptyHistogram(),
@@ -87,12 +90,17 @@ class DutAccumulator {
     s.retries += finite(r.retries);
     const passed = r.result === 'pass';
     if (passed) s.passes++;
-    else if (r.result === 'error') s.errors++;
-    else s.failures++;
-    if (!passed) {
-      const symptom: Symptom = r.symptom === 'ok' ? 'silent' : r.symptom;
+    else if (r.result === 'error') {
+      // A harness error says nothing about the hardware: counted by its reason, never as a symptom.
+      s.errors++;
+      const reason = r.reason ?? 'exception';
+      s.errorReasons[reason] = (s.errorReasons[reason] ?? 0) + 1;
+      addDetail(this.errorDetailCounts, reason, r.detail);
+    } else {
+      s.failures++;
+      const symptom = failingSymptom(r);
       s.symptoms[symptom] = (s.symptoms[symptom] ?? 0) + 1;
-      this.addDetail(symptom, r.detail);
+      addDetail(this.detailCounts, symptom, r.detail);
     }
     if (r.resetToFirstByteMs !== null && r.resetToFirstByteMs !== undefined) addSample(s.resetToFirstByteMs, r.resetToFirstByteMs);
     if (passed) addSample(s.handshakeMs, finite(r.phases?.handshakeMs));
@@ -102,15 +110,16 @@ class DutAccumulator {
   private addToStrip(r: TrialRecord, passed: boolean): void {
     const strip = this.summary.strip;
     const last = strip[strip.length - 1];
-    const failed = passed ? 0 : 1;
-    const symptom: Symptom = passed ? 'ok' : r.symptom === 'ok' ? 'silent' : r.symptom;
+    const failed = r.result === 'fail' ? 1 : 0;
+    const errored = r.result === 'error' ? 1 : 0;
+    const symptom: Symptom = failed ? failingSymptom(r) : 'ok';
     if (last && last.trials < this.cellSize) {
       last.trials++;
       last.failures += failed;
-      if (r.result === 'error') last.errors++;
+      last.errors += errored;
       if (last.symptom === 'ok') last.symptom = symptom;
     } else {
-      strip.push({ trials: 1, failures: failed, errors: r.result === 'error' ? 1 : 0, symptom, firstSeq: r.seq });
+      strip.push({ trials: 1, failures: failed, errors: errored, symptom, firstSeq: r.seq });
     }
     if (strip.length > STRIP_CELLS) {
       this.summary.strip = mergePairs(strip);
@@ -118,28 +127,37 @@ class DutAccumulator {
     }
   }
 
-  private addDetail(symptom: Symptom, detail: string): void {
-    let map = this.detailCounts.get(symptom);
-    if (!map) this.detailCounts.set(symptom, (map = new Map()));
-    const text = String(detail ?? '').slice(0, DETAIL_CHARS);
-    // Numbers vary from trial to trial ("late by 12.3 ms"); group the wording, keep the first example.
-    const key = text.replace(/\d+(\.\d+)?/g, '#');
-    const entry = map.get(key);
-    if (entry) entry.count++;
-    else if (map.size < DETAILS_PER_SYMPTOM) map.set(key, { text, count: 1 });
-    else {
-      const other = map.get('\u0000other') ?? { text: '(other details)', count: 0 };
-      other.count++;
-      map.set('\u0000other', other);
-    }
-  }
-
   finish(): DutSummary {
-    for (const [symptom, map] of this.detailCounts) {
-      this.summary.details[symptom] = [...map.values()].sort((a, b) => b.count - a.count);
-    }
+    for (const [symptom, map] of this.detailCounts) this.summary.details[symptom] = byCount(map);
+    for (const [reason, map] of this.errorDetailCounts) this.summary.errorDetails[reason] = byCount(map);
     return this.summary;
   }
+}
+
+/** The symptom a failed trial is shown with (a fail recorded without one counts as silent). */
+function failingSymptom(r: TrialRecord): Exclude<Symptom, 'ok'> {
+  return r.symptom === null || r.symptom === 'ok' ? 'silent' : r.symptom;
+}
+
+/** Counts a detail line under `key`, grouping wordings that differ only in numbers; at most DETAILS_PER_SYMPTOM kept. */
+function addDetail<K>(counts: Map<K, Map<string, { text: string; count: number }>>, key: K, detail: string): void {
+  let map = counts.get(key);
+  if (!map) counts.set(key, (map = new Map()));
+  const text = String(detail ?? '').slice(0, DETAIL_CHARS);
+  // Numbers vary from trial to trial ("late by 12.3 ms"); group the wording, keep the first example.
+  const wording = text.replace(/\d+(\.\d+)?/g, '#');
+  const entry = map.get(wording);
+  if (entry) entry.count++;
+  else if (map.size < DETAILS_PER_SYMPTOM) map.set(wording, { text, count: 1 });
+  else {
+    const other = map.get('\u0000other') ?? { text: '(other details)', count: 0 };
+    other.count++;
+    map.set('\u0000other', other);
+  }
+}
+
+function byCount(map: Map<string, { text: string; count: number }>): Array<{ text: string; count: number }> {
+  return [...map.values()].sort((a, b) => b.count - a.count);
 }
 
 function mergePairs(cells: StripCell[]): StripCell[] {

@@ -3,14 +3,15 @@
  * docs/report-format.md; every field is always present (null or empty when unknown), and any change to the
  * shape bumps SUMMARY_SCHEMA_VERSION.
  */
-import type { Symptom } from '../core/record.js';
+import type { HarnessErrorReason, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
 import { spanMs } from './format.js';
 import { quantile } from './histogram.js';
 import type { DutSummary, ReportInput, TimingHistogram } from './types.js';
-import { overall } from './verdict.js';
+import { overall, passRate, UNTRUSTWORTHY_ERROR_SHARE } from './verdict.js';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+/** 2: verdict may be `untrustworthy`; pass rates leave harness errors out; trustworthy, harnessErrors, notRun added. */
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 export function buildSummary(input: ReportInput) {
   const o = overall(input);
@@ -29,13 +30,21 @@ export function buildSummary(input: ReportInput) {
     host: run.host,
     verdict: o.level,
     headline: o.headline,
+    trustworthy: o.level !== 'untrustworthy',
     totals: {
       trials: o.trials,
       passes: o.passes,
-      failures: input.perDut.reduce((n, d) => n + d.failures, 0),
+      failures: o.failures,
       errors: o.errors,
+      notRun: o.notRun,
       passRate: o.passRate,
     },
+    harnessErrors: {
+      share: o.trials ? o.errors / o.trials : null,
+      threshold: UNTRUSTWORTHY_ERROR_SHARE,
+      reasons: countsOf(o.errorReasons),
+    },
+    notRun: (input.notRun ?? []).map((n) => ({ dut: n.dut, trials: n.trials, reason: n.reason, detail: n.detail })),
     duts: input.perDut.map(dutEntry),
     components: (input.diagnosis?.components ?? []).map(componentEntry),
     profiles: (input.diagnosis?.profiles ?? []).map((p) => ({ id: p.id, verdict: p.verdict, summary: p.summary, action: p.action })),
@@ -76,8 +85,9 @@ function dutEntry(d: DutSummary) {
     passes: d.passes,
     failures: d.failures,
     errors: d.errors,
-    passRate: d.trials ? d.passes / d.trials : null,
-    symptoms: symptomsOf(d.symptoms),
+    passRate: passRate(d.passes, d.failures),
+    symptoms: countsOf(d.symptoms),
+    errorReasons: countsOf(d.errorReasons ?? {}),
     timing: { resetToFirstByteMs: timing(d.resetToFirstByteMs), handshakeMs: timing(d.handshakeMs) },
   };
 }
@@ -95,7 +105,7 @@ function componentEntry(c: ComponentDiagnosis) {
       poolRate: e?.poolRate ?? null,
       pValue: e?.pValue ?? null,
       ochiai: e?.ochiai ?? null,
-      symptoms: symptomsOf(e?.symptoms ?? {}),
+      symptoms: countsOf(e?.symptoms ?? {}),
       symptomFit: e?.symptomFit ?? null,
       summary: e?.summary ?? '',
     },
@@ -107,7 +117,8 @@ function componentEntry(c: ComponentDiagnosis) {
   };
 }
 
-function symptomsOf(counts: Partial<Record<Symptom, number>>): Record<string, number> {
+/** A map of counts with the zero entries left out. */
+function countsOf(counts: Partial<Record<Symptom | HarnessErrorReason, number>>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [s, n] of Object.entries(counts)) if (typeof n === 'number' && n > 0) out[s] = n;
   return out;

@@ -14,14 +14,19 @@ export const SYMPTOM_STYLE: Record<Symptom, { letter: string; label: string }> =
   'port-open-failed': { letter: 'O', label: 'port-open-failed: could not open the port' },
 };
 
+/** How a harness error is shown: not a symptom, and drawn unlike any (hatched) so it is never read as one. */
+export const HARNESS_ERROR_STYLE = { letter: 'E', label: 'harness error: not the hardware' };
+
 export const FAILING_SYMPTOMS: readonly Symptom[] = SYMPTOMS.filter((s) => s !== 'ok');
 
 /** CSS class carrying the symptom's colour. */
 export function symptomClass(s: string): string {
-  return (SYMPTOMS as readonly string[]).includes(s) ? `s-${s}` : 's-unknown';
+  return (SYMPTOMS as readonly string[]).includes(s) || s === 'error' ? `s-${s}` : 's-unknown';
 }
 
+/** The letter of a symptom, or of a harness error ('error'). */
 export function symptomLetter(s: string): string {
+  if (s === 'error') return HARNESS_ERROR_STYLE.letter;
   return (SYMPTOM_STYLE as Record<string, { letter: string }>)[s]?.letter ?? '?';
 }
 

@@ -3,7 +3,7 @@
  * night of a million trials renders as fast as a night of ten (only the capped samples carry transcripts).
  */
 import type { Rig } from '../config/types.js';
-import type { Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
+import type { HarnessErrorReason, NotRun, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
 
 export interface RunInfo {
@@ -40,8 +40,9 @@ export interface TimingHistogram {
 export interface StripCell {
   /** Trials this cell stands for. */
   trials: number;
+  /** Trials the device failed (result 'fail'). */
   failures: number;
-  /** Trials that ended in a harness error (a subset of failures). */
+  /** Trials that ended in a harness error (result 'error'; not failures). */
   errors: number;
   /** The failing symptom seen most in this cell ('ok' when none failed). */
   symptom: Symptom;
@@ -60,9 +61,14 @@ export interface DutSummary {
   failures: number;
   /** result 'error' (the harness could not finish the trial). */
   errors: number;
+  /** Failed trials per symptom (harness errors are never here). */
   symptoms: Partial<Record<Symptom, number>>;
   /** Most frequent detail lines per failing symptom (capped), to say in words what went wrong. */
   details: Partial<Record<Symptom, Array<{ text: string; count: number }>>>;
+  /** Harness errors per reason. */
+  errorReasons: Partial<Record<HarnessErrorReason, number>>;
+  /** Most frequent detail lines per harness error reason (capped). */
+  errorDetails: Partial<Record<HarnessErrorReason, Array<{ text: string; count: number }>>>;
   /** Trials in arrival order, capped at STRIP_CELLS cells (consecutive trials merge once it is full). */
   strip: StripCell[];
   /** From reset release (or power-on) to the first received byte, every trial where a byte came. */
@@ -85,6 +91,8 @@ export interface HistoryPoint {
 
 export interface ReportInput {
   run: RunInfo;
+  /** Trials not attempted, per DUT (absent or empty: every planned trial ran). */
+  notRun?: NotRun[];
   /** For grouping by hub and supply and for component titles. */
   rig: Rig;
   perDut: DutSummary[];
@@ -96,4 +104,4 @@ export interface ReportInput {
   history: HistoryPoint[];
 }
 
-export type { Symptom, TrialResult };
+export type { HarnessErrorReason, NotRun, Symptom, TrialResult };

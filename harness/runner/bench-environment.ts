@@ -4,7 +4,7 @@
  */
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { autoDetect } from '@serialport/bindings-cpp';
-import type { Dut, LoadedBench, RelayBoard, RelayChannel } from '../config/types.js';
+import type { Dut, LoadedBench, PortMatch, RelayBoard, RelayChannel } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { InputError } from '../core/exit-codes.js';
 import { resolvePort } from '../link/resolve.js';
@@ -21,6 +21,11 @@ export interface BenchEnvironment {
   channels: Map<string, RelayChannel>;
   /** Finds the DUT's port path now (USB identities are re-resolved each time: adapters renumber). */
   portPathOf(dut: Dut): Promise<string>;
+  /**
+   * Whether the DUT's adapter is there now: one matched by USB identity when list() shows it; one given by path when
+   * the path opens (a pty or a /dev/serial/by-id link is never listed under its own name).
+   */
+  portPresent(dut: Dut): Promise<boolean>;
   /** DTR/RTS backends by the DUT whose adapter lines they drive. */
   lineBackendsOf(dut: Dut): DtrRtsBackend[];
   /** The simulated bench, when there is one (tests look inside). */
@@ -56,9 +61,32 @@ export async function createBenchEnvironment(bench: LoadedBench, clock: Clock, s
       if (!dut.serial) throw new InputError(`DUT ${dut.id} has no serial port in the rig`);
       return resolvePort(dut.serial, () => binding.list());
     },
+    async portPresent(dut) {
+      // A simulated adapter is listed while plugged in; opening it would count as a trial of its station.
+      if (sim) return (await binding.list()).some((p) => p.path === sim.portPath(dut.id));
+      if (!dut.serial) return false;
+      if (hasUsbIdentity(dut.serial)) return resolvePort(dut.serial, () => binding.list()).then(() => true, () => false);
+      return opens(binding, dut.serial.path ?? '');
+    },
     lineBackendsOf: (dut) => lineBackends.get(dut.id) ?? [],
     dispose: () => sim?.dispose(),
   };
+}
+
+function hasUsbIdentity(match: PortMatch): boolean {
+  return Boolean(match.serialNumber || match.vendorId || match.productId || match.location);
+}
+
+/** Opens the path through the binding and closes it at once: whether the adapter is back. */
+async function opens(binding: BindingInterface, path: string): Promise<boolean> {
+  if (!path) return false;
+  try {
+    const port = await binding.open({ path, baudRate: 9600 });
+    await port.close().catch(() => undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function createBackend(board: RelayBoard, binding: BindingInterface, sim: SimBench | undefined): Promise<RelayBackend> {

@@ -18,6 +18,8 @@ interface WiredPin {
 
 export class PinController {
   private readonly pins = new Map<string, WiredPin>();
+  /** Clock time a relay write started that has not been confirmed yet, or null. */
+  private writingSince: number | null = null;
 
   constructor(
     dut: Dut,
@@ -38,11 +40,17 @@ export class PinController {
     return [...this.pins.values()].map((p) => p.channel.id);
   }
 
+  /** Since when a relay write has been waiting for its board to confirm it (null: none pending). */
+  get pendingWriteSince(): number | null {
+    return this.writingSince;
+  }
+
   /**
-   * Applies several logical pin states at once. `plannedMs` is the clock time the sequence scheduled them for;
-   * the transcript records both.
+   * Applies several logical pin states at once and resolves with the clock time the edge left the host (every
+   * backend's write resolved). `plannedMs` is the clock time the sequence scheduled it for; the transcript records
+   * both.
    */
-  async apply(states: Record<string, boolean>, transcript: Transcript, plannedMs: number): Promise<void> {
+  async apply(states: Record<string, boolean>, transcript: Transcript, plannedMs: number): Promise<number> {
     const byBackend = new Map<RelayBackend, ContactChange[]>();
     for (const [name, active] of Object.entries(states)) {
       const pin = this.pins.get(name);
@@ -52,13 +60,19 @@ export class PinController {
       list.push({ channel: pin.channel, closed });
       byBackend.set(pin.backend, list);
     }
-    await Promise.all(
-      [...byBackend].map(([backend, changes]) => this.gate.run(backend.board.id, () => backend.set(changes))),
-    );
+    this.writingSince = transcript.clock.now();
+    try {
+      await Promise.all(
+        [...byBackend].map(([backend, changes]) => this.gate.run(backend.board.id, () => backend.set(changes))),
+      );
+    } finally {
+      this.writingSince = null;
+    }
     const at = transcript.clock.now();
     for (const [name, active] of Object.entries(states)) {
       const pin = this.pins.get(name)!;
       transcript.add({ kind: 'edge', pin: name, active, channel: pin.channel.id, planned: transcript.micros(plannedMs) }, at);
     }
+    return at;
   }
 }

@@ -6,7 +6,6 @@
  */
 import type { Dut, RelayChannel } from '../config/types.js';
 import { InfrastructureError } from '../core/exit-codes.js';
-import type { TrialRecord } from '../core/record.js';
 import { messageOf } from '../pins/support.js';
 import type { RelayBackend } from '../pins/types.js';
 import type { RelayGate } from './relay-gate.js';
@@ -35,13 +34,4 @@ export class RelayWatch {
     const error = silent.reason as unknown;
     return error instanceof InfrastructureError ? error : new InfrastructureError(`relay board did not answer: ${messageOf(error)}`);
   }
-}
-
-/** The trial that ran while a relay controller was silent: the harness's error, with what did not answer. */
-export function controllerSilentTrial(record: TrialRecord, silent: InfrastructureError): TrialRecord {
-  const detail =
-    `${silent.message} — the relay controller, not the hardware under test: its contacts may not have ` +
-    `followed this trial (${record.result}: ${record.symptom} as seen)`;
-  const note = { t: Math.round(record.phases.totalMs * 1000), kind: 'note' as const, text: `error: ${detail}` };
-  return { ...record, result: 'error', detail, transcript: [...record.transcript, note] };
 }

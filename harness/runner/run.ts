@@ -3,18 +3,20 @@
  * through `sink` the moment a trial ends, so a killed process loses at most the trials in flight. Relay boards
  * are opened (safe state) before the first trial and put back in their safe state at the end, however it ends —
  * and only after every lane has stopped, so no leave sequence races the safe state.
+ * A DUT whose adapter cannot be opened costs one trial, then a wait for the adapter to come back; if it does not,
+ * the rest of its trials are not run (RunSummary.notRun says how many and why), never charged to its relays.
  */
 import { setMaxListeners } from 'node:events';
 import type { Dut, LoadedBench, SerialSettings } from '../config/types.js';
 import { realClock, type Clock } from '../core/clock.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
-import type { TrialComponents, TrialRecord } from '../core/record.js';
+import { asHarnessError, type NotRun, type TrialComponents, type TrialRecord } from '../core/record.js';
 import { newRunId, nightOf } from '../core/run-id.js';
 import { openSerialLink } from '../link/serial-link.js';
 import { createBenchEnvironment, type BenchEnvironment } from './bench-environment.js';
 import { PinController } from './pin-controller.js';
 import { RelayGate } from './relay-gate.js';
-import { controllerSilentTrial, RelayWatch } from './relay-watch.js';
+import { RelayWatch } from './relay-watch.js';
 import { runTrial } from './trial.js';
 
 /** Where finished trials go (the SQLite store, or a test's array). */
@@ -40,6 +42,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** How long a lane waits for a vanished or unopenable port to come back before its next trial. */
   portReturnMs?: number;
+  /** Builds the bench the run drives (default: createBenchEnvironment — the simulated bench or the real one). */
+  environment?: (bench: LoadedBench, clock: Clock, seed?: number) => Promise<BenchEnvironment>;
   onTrial?: (record: TrialRecord) => void;
   /** Called once relay backends exist, so a signal handler can put them in their safe state. */
   onEnvironment?: (env: BenchEnvironment) => void;
@@ -53,11 +57,10 @@ export interface RunSummary {
   /** This process's finished trials, in the order they ended. */
   records: TrialRecord[];
   trials: number;
+  /** Trials not attempted, per DUT whose adapter stayed missing (none: every planned trial ran or was stopped). */
+  notRun: NotRun[];
   interrupted: boolean;
 }
-
-/** A lane gives up after this many trials in a row whose port could not be opened. */
-const MAX_UNOPENED_IN_A_ROW = 3;
 
 export async function runBench(bench: LoadedBench, options: RunOptions = {}): Promise<RunSummary> {
   const { rig } = bench;
@@ -71,6 +74,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
   const portReturnMs = options.portReturnMs ?? 30_000;
   const duts = selectDuts(bench, options.duts);
   const records: TrialRecord[] = [];
+  const notRun: NotRun[] = [];
 
   const stop = new AbortController();
   // Every lane's trial listens for the stop: more lanes than Node's default listener warning expects.
@@ -87,7 +91,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
     stopWith(error);
   };
 
-  const env = await createBenchEnvironment(bench, clock, options.seed);
+  const env = await (options.environment ?? createBenchEnvironment)(bench, clock, options.seed);
   options.onEnvironment?.(env);
   const backends = [...env.backends.values()];
   for (const backend of backends) {
@@ -114,7 +118,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
       const lineBackends = env.lineBackendsOf(dut);
       const boards = watch.boardsOf(dut);
       const first = (options.doneTrials?.get(dut.id) ?? 0) + 1;
-      let unopenedInARow = 0;
+      let unopenedBefore = false;
       for (let seq = first; seq <= trialsPerDut && !stop.signal.aborted; seq++) {
         let record = await runTrial({
           runId, rig: rig.id, night, seq, dut, profile, components, pins, clock, serial, timeoutMs,
@@ -130,19 +134,28 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial
         // Before the record counts: did this DUT's relay controllers follow the trial at all?
         const silent = await watch.silentBoard(boards);
-        if (silent) record = controllerSilentTrial(record, silent);
+        if (silent) record = asHarnessError(record, 'relay-not-answering', `${silent.message} — the relay controller, not the hardware under test: its contacts may not have followed this trial`);
         options.sink?.addTrial(record);
         options.onTrial?.(record);
         records.push(record);
         if (silent) throw silent;
-        unopenedInARow = record.symptom === 'port-open-failed' ? unopenedInARow + 1 : 0;
-        // A port that cannot be opened again and again is not coming back tonight (wrong path, permissions):
-        // the records so far say so; more would only repeat them and skew the statistics.
-        if (unopenedInARow >= MAX_UNOPENED_IN_A_ROW) break;
-        if (record.symptom === 'port-lost' || record.symptom === 'port-open-failed') {
+        const lost = record.symptom === 'port-lost';
+        const unopened = record.symptom === 'port-open-failed';
+        let giveUp: string | undefined;
+        if (unopened && unopenedBefore) {
+          // Listed yet unopenable twice in a row (permissions, another program): more trials would only repeat it.
+          giveUp = 'it could not be opened twice in a row';
+        } else if (lost || unopened) {
           // A vanished port comes back when the OS re-enumerates it; trials meanwhile would only repeat the loss.
-          await waitForPort(env, dut, clock, portReturnMs, stop.signal);
+          const back = await waitForPort(env, dut, clock, portReturnMs, stop.signal);
+          if (!back && unopened && !stop.signal.aborted) giveUp = `it was not back within ${Math.round(portReturnMs / 1000)} s`;
         }
+        unopenedBefore = unopened;
+        if (!giveUp) continue;
+        if (seq < trialsPerDut) {
+          notRun.push({ dut: dut.id, trials: trialsPerDut - seq, reason: portReason(record.detail), detail: `${record.detail}; ${giveUp}` });
+        }
+        break;
       }
     };
 
@@ -167,6 +180,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
     endedAt: new Date().toISOString(),
     records,
     trials: records.length,
+    notRun,
     interrupted: stop.signal.aborted,
   };
 }
@@ -203,16 +217,20 @@ async function runLanes<T>(items: readonly T[], concurrency: number, lane: (item
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-/** Waits (without holding up other lanes) until the DUT's port is listed again, or maxMs passes. */
-async function waitForPort(env: BenchEnvironment, dut: Dut, clock: Clock, maxMs: number, signal: AbortSignal): Promise<void> {
+/** How often a lane looks for its missing adapter. */
+const PORT_POLL_MS = 100;
+
+/** Waits (without holding up other lanes) until the DUT's port is back, or maxMs passes; whether it came back. */
+async function waitForPort(env: BenchEnvironment, dut: Dut, clock: Clock, maxMs: number, signal: AbortSignal): Promise<boolean> {
   const until = clock.now() + maxMs;
   while (clock.now() < until && !signal.aborted) {
-    try {
-      const path = await env.portPathOf(dut);
-      if ((await env.binding.list()).some((p) => p.path === path)) return;
-    } catch {
-      // Not back yet.
-    }
-    await clock.sleep(100);
+    if (await env.portPresent(dut).catch(() => false)) return true;
+    await clock.sleep(PORT_POLL_MS);
   }
+  return false;
+}
+
+/** The reason trials were not run after an open failure: the adapter missing, or there but not openable. */
+function portReason(detail: string): NotRun['reason'] {
+  return /ENOENT|no serial port matches|no such/i.test(detail) ? 'port-missing' : 'port-unopenable';
 }

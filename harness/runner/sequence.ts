@@ -1,9 +1,12 @@
 /**
- * Runs a profile's enter or leave sequence on the monotonic clock. Each step's start time is planned from the
- * sequence start (not from when the previous step happened to finish), so scheduling errors do not add up — except
- * that a pulse or power-off is held for its full time after its first edge really happened.
+ * Runs a profile's enter or leave sequence on the monotonic clock. Every wait, pulse and off time counts from the
+ * moment the edge before it really left the host (the relay backend's write resolved), not from when it was
+ * planned: a late edge delays the rest of the sequence but never shortens a wait, so the board always gets its
+ * full boot time. An edge later than the tolerance makes the trial a harness error (HarnessFault 'edge-late').
  */
+import { startsBoot } from '../config/steps.js';
 import type { Step } from '../config/types.js';
+import { HarnessFault } from '../core/harness-fault.js';
 import type { Transcript } from '../core/transcript.js';
 import type { PinController } from './pin-controller.js';
 import { waitUntil } from '../core/precise-timer.js';
@@ -13,22 +16,38 @@ export interface SequenceResult {
   bootStartedAt: number | null;
 }
 
-/** Pins whose release (reset) or assertion (power) starts the board booting. */
-function startsBoot(pin: string, active: boolean): boolean {
-  return (pin === 'reset' && !active) || (pin === 'power' && active);
+export interface SequenceOptions {
+  /** An edge that leaves the host later than this after its planned time throws HarnessFault 'edge-late'. */
+  edgeToleranceMs?: number;
+  /** Once aborted (the trial's deadline passed), no further edge is applied: the leave sequence owns the pins. */
+  signal?: AbortSignal;
 }
 
-export async function runSequence(steps: readonly Step[], pins: PinController, transcript: Transcript): Promise<SequenceResult> {
+export async function runSequence(
+  steps: readonly Step[],
+  pins: PinController,
+  transcript: Transcript,
+  options: SequenceOptions = {},
+): Promise<SequenceResult> {
   const clock = transcript.clock;
-  let planned = clock.now();
+  const tolerance = options.edgeToleranceMs ?? Infinity;
+  /** When the next step may start: the last real edge plus the waits since. */
+  let next = clock.now();
   let bootStartedAt: number | null = null;
-  /** When the last edge really happened: a hold (pulse, power-off) is never cut short by an edge that came late. */
-  let lastEdgeAt = planned;
   const apply = async (states: Record<string, boolean>) => {
-    await waitUntil(clock, planned);
-    await pins.apply(states, transcript, planned);
-    lastEdgeAt = clock.now();
-    for (const [pin, active] of Object.entries(states)) if (startsBoot(pin, active)) bootStartedAt = lastEdgeAt;
+    await waitUntil(clock, next);
+    if (options.signal?.aborted) throw new Error('sequence stopped: the trial deadline passed');
+    const planned = next;
+    const at = await pins.apply(states, transcript, planned);
+    next = at;
+    for (const [pin, active] of Object.entries(states)) if (startsBoot(pin, active)) bootStartedAt = at;
+    const late = at - planned;
+    if (late > tolerance) {
+      const what = Object.entries(states).map(([pin, active]) => `${pin} ${active ? 'asserted' : 'released'}`).join(', ');
+      const message = `edge ${what} left the host ${late.toFixed(1)} ms after its planned time (the profile allows ${tolerance} ms: timing.edgeToleranceMs)`;
+      transcript.note(message);
+      throw new HarnessFault('edge-late', message);
+    }
   };
 
   for (const step of steps) {
@@ -38,30 +57,19 @@ export async function runSequence(steps: readonly Step[], pins: PinController, t
         break;
       case 'pulse':
         await apply({ [step.pin]: true });
-        planned = Math.max(planned, lastEdgeAt) + step.ms;
+        next += step.ms;
         await apply({ [step.pin]: false });
         break;
       case 'wait':
-        planned += step.ms;
-        await waitUntil(clock, planned);
+        next += step.ms;
+        await waitUntil(clock, next);
         break;
       case 'powerCycle':
         await apply({ [step.pin]: false });
-        planned = Math.max(planned, lastEdgeAt) + step.offMs;
+        next += step.offMs;
         await apply({ [step.pin]: true });
         break;
     }
   }
   return { bootStartedAt };
-}
-
-/** The sum of a sequence's waits, pulses and off times: its physical floor. */
-export function sequenceFloorMs(steps: readonly Step[]): number {
-  let total = 0;
-  for (const step of steps) {
-    if (step.kind === 'wait') total += step.ms;
-    else if (step.kind === 'pulse') total += step.ms;
-    else if (step.kind === 'powerCycle') total += step.offMs;
-  }
-  return total;
 }

@@ -2,13 +2,19 @@
  * One trial of one DUT: open the port → enter sequence → handshake and identify → leave sequence → close, every
  * edge and byte on one timeline. Whatever the device or the port does, the trial ends in a record, not a throw;
  * only an InfrastructureError (a relay board failing) escapes, because the whole bench depends on it.
+ * A trial ends `pass`, `fail` with a hardware symptom, or `error` with a reason when the harness could not run it as
+ * the profile says (an exception, a late edge, a relay controller that does not confirm, a configuration that
+ * cannot run): an error is never charged to the hardware.
  */
+import { DEFAULT_EDGE_TOLERANCE_MS } from '../config/board-schema.js';
+import { sequenceFloorMs } from '../config/steps.js';
 import type { BoardProfile, Dut, SerialSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
-import { InfrastructureError } from '../core/exit-codes.js';
-import type { Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
+import { InfrastructureError, InputError } from '../core/exit-codes.js';
+import { HarnessFault } from '../core/harness-fault.js';
+import type { HarnessErrorReason, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import { Transcript } from '../core/transcript.js';
-import type { SerialLink } from '../link/serial-link.js';
+import { PortOpenError, type SerialLink } from '../link/serial-link.js';
 import type { EngineOutcome } from '../protocols/types.js';
 import { runEngine } from '../protocols/index.js';
 import type { PinController } from './pin-controller.js';
@@ -57,13 +63,23 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   try {
     link = await ctx.openLink(transcript);
   } catch (error) {
-    const detail = `cannot open the serial port: ${describeOpenError(error)}`;
-    transcript.note(detail);
-    return {
+    const unopened = {
       ...base,
       phases: { enterMs: 0, handshakeMs: 0, identifyMs: 0, leaveMs: 0, totalMs: round3(clock.now() - t0) },
       resetToFirstByteMs: null,
       retries: 0,
+    };
+    if (isConfigurationError(error)) {
+      const detail = `the rig’s description of the serial port cannot be used: ${(error as Error).message}`;
+      transcript.note(detail);
+      return { ...unopened, transcript: transcript.events, result: 'error', symptom: null, reason: 'config', detail };
+    }
+    const detail = `cannot open the serial port: ${describeOpenError(error)}`;
+    transcript.note(detail);
+    // No relay was switched: the relay channels are not part of what this trial tells about the hardware.
+    return {
+      ...unopened,
+      components: { ...ctx.components, relays: [] },
       transcript: transcript.events,
       result: 'fail',
       symptom: 'port-open-failed',
@@ -76,19 +92,29 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   let bootStartedAt: number | null = null;
   let outcome: EngineOutcome | undefined;
   let harnessError: Error | undefined;
+  let entered = false;
+  /** How long a relay write had been waiting for its confirmation when the trial ended early (null: none was). */
+  let writePendingMs: number | null = null;
+  const enterStop = new AbortController();
   try {
     await ctx.attachLink(link);
     const enterStart = clock.now();
+    const edgeToleranceMs = profile.timing?.edgeToleranceMs ?? DEFAULT_EDGE_TOLERANCE_MS;
     const enterAndEngine = (async () => {
-      bootStartedAt = (await runSequence(profile.enter, ctx.pins, transcript)).bootStartedAt;
+      bootStartedAt = (await runSequence(profile.enter, ctx.pins, transcript, { edgeToleranceMs, signal: enterStop.signal })).bootStartedAt;
       enterMs = clock.now() - enterStart;
+      entered = true;
       return runEngine(profile, link);
     })();
     outcome = await withDeadline(enterAndEngine, ctx.timeoutMs, clock, ctx.signal);
   } catch (error) {
     harnessError = error as Error;
+    const since = ctx.pins.pendingWriteSince;
+    writePendingMs = since === null ? null : clock.now() - since;
   } finally {
-    // The leave sequence runs whatever happened, so the board is left as the profile wants it.
+    // The leave sequence runs whatever happened, so the board is left as the profile wants it; an enter sequence
+    // still under way (the deadline came first) applies no further edge.
+    enterStop.abort();
     const leaveStart = clock.now();
     try {
       await runSequence(profile.leave, ctx.pins, transcript);
@@ -106,7 +132,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     firstByteAt !== null && bootStartedAt !== null && firstByteAt >= bootStartedAt ? round3(firstByteAt - bootStartedAt) : null;
 
   let result: TrialResult;
-  let symptom: Symptom;
+  let symptom: Symptom | null = null;
+  let reason: HarnessErrorReason | undefined;
   let detail: string;
   if (outcome) {
     result = outcome.ok ? 'pass' : 'fail';
@@ -116,16 +143,15 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     result = 'fail';
     symptom = 'port-lost';
     detail = `the serial port vanished mid-trial (${harnessError?.message ?? 'port lost'}) — USB port, hub or cable?`;
-  } else if (harnessError instanceof TrialTimeout) {
+  } else if (harnessError instanceof TrialTimeout && entered) {
     result = 'fail';
     symptom = link.receivedCount > 0 ? 'unexpected-reply' : 'silent';
     detail = `${harnessError.message} (${link.receivedCount} bytes received)`;
   } else {
     result = 'error';
-    symptom = 'silent';
-    detail = `harness error: ${harnessError?.message ?? 'unknown'}`;
+    [reason, detail] = harnessFaultOf(harnessError, ctx, profile, writePendingMs);
   }
-  transcript.note(`${result}: ${symptom}${detail ? ' — ' + detail : ''}`);
+  transcript.note(result === 'error' ? `error (${reason}): ${detail}` : `${result}: ${symptom}${detail ? ' — ' + detail : ''}`);
 
   const record: TrialRecord = {
     ...base,
@@ -143,6 +169,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     symptom,
     detail,
   };
+  if (reason) record.reason = reason;
   if (outcome?.latencyMs !== undefined) record.latencyMs = outcome.latencyMs;
   if (outcome?.identity) record.identity = outcome.identity;
   if (outcome?.mismatch) record.mismatch = outcome.mismatch;
@@ -176,6 +203,37 @@ function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock, signal?: Ab
       signal?.removeEventListener('abort', onAbort);
     });
   });
+}
+
+/** Why the harness could not run the trial, for an ending that is not the board's doing. */
+function harnessFaultOf(
+  error: Error | undefined,
+  ctx: TrialContext,
+  profile: BoardProfile,
+  writePendingMs: number | null,
+): [HarnessErrorReason, string] {
+  if (error instanceof HarnessFault) return [error.reason, error.message];
+  if (error instanceof TrialTimeout) {
+    // The deadline came before the enter sequence had finished: the board never had its chance to answer.
+    if (writePendingMs !== null) {
+      return [
+        'relay-not-answering',
+        `the relay controller had not confirmed a write for ${Math.round(writePendingMs)} ms when the trial deadline (${Math.round(ctx.timeoutMs)} ms) came, before the enter sequence had finished`,
+      ];
+    }
+    const floor = sequenceFloorMs(profile.enter);
+    if (floor >= ctx.timeoutMs) {
+      return ['config', `the enter sequence alone takes ${floor} ms, longer than the trial deadline of ${Math.round(ctx.timeoutMs)} ms`];
+    }
+    return ['edge-late', `the trial deadline (${Math.round(ctx.timeoutMs)} ms) came before the enter sequence (${floor} ms of waits) had finished: its edges were late`];
+  }
+  return ['exception', `harness error: ${error?.message ?? 'unknown'}`];
+}
+
+/** An open failure that is the rig's description, not the port: no path or identity, or an identity several ports match. */
+function isConfigurationError(error: unknown): boolean {
+  if (error instanceof InputError) return true;
+  return error instanceof PortOpenError && (error.code === 'EINVAL' || error.code === 'EAMBIGUOUS');
 }
 
 function describeOpenError(error: unknown): string {

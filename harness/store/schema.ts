@@ -54,6 +54,15 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       CREATE INDEX trials_by_run ON trials (run_id, dut, seq);
     `);
   },
+  // 2: harness errors carry a reason and no hardware symptom (symptom '' in the table); runs keep the trials they
+  // did not attempt. Error trials of version 1 were exceptions recorded as 'silent': they become what they were.
+  (db) => {
+    db.exec(`
+      ALTER TABLE trials ADD COLUMN reason TEXT;
+      UPDATE trials SET symptom = '', reason = 'exception' WHERE result = 'error';
+      ALTER TABLE runs ADD COLUMN not_run TEXT NOT NULL DEFAULT '[]';
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

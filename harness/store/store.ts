@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Rig } from '../config/types.js';
 import { newRunId } from '../core/run-id.js';
-import type { PhaseTimings, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
+import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
 
@@ -24,9 +24,11 @@ export interface RunRow {
   rigDigest: string | null;
   status: RunStatus;
   meta: Record<string, unknown>;
+  /** Trials the run did not attempt, per DUT, and why. */
+  notRun: NotRun[];
 }
 
-/** Trials of one configuration (the same component ids) on one night that ended with one symptom. */
+/** Trials of one configuration (the same component ids) on one night that ended with one symptom (harness errors never). */
 export interface SymptomCount extends TrialComponents {
   night: string;
   profile: string;
@@ -58,16 +60,20 @@ export class Store {
 
   private constructor(readonly db: Database.Database, readonly file: string) {
     this.insertTrial = db.prepare(`
-      INSERT OR REPLACE INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, detail, profile,
-        profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch,
-        transcript)
-      VALUES (@runId, @trialId, @rig, @dut, @seq, @night, @startedAt, @result, @symptom, @detail, @profile,
+      INSERT OR REPLACE INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail,
+        profile, profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, identity,
+        mismatch, transcript)
+      VALUES (@runId, @trialId, @rig, @dut, @seq, @night, @startedAt, @result, @symptom, @reason, @detail, @profile,
         @profileDigest, @cable, @port, @hub, @supply, @relays, @host, @phases, @retries, @resetToFirstByte, @identity,
         @mismatch, @transcript)`);
   }
 
-  /** Opens (creating if needed) a store file and brings its schema up to date. */
+  /**
+   * Opens (creating if needed) a store file and brings its schema up to date. A store of an older schema opened
+   * read-only is brought up to date first (one transaction), so every older store can still be read.
+   */
   static open(file: string, options: { readonly?: boolean } = {}): Store {
+    if (options.readonly) upgradeIfOlder(file);
     const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     try {
       if (!options.readonly) {
@@ -124,6 +130,11 @@ export class Store {
     this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId);
   }
 
+  /** Keeps the trials a run did not attempt (replacing what an earlier part of a resumed run said). */
+  setNotRun(runId: string, notRun: readonly NotRun[]): void {
+    this.db.prepare(`UPDATE runs SET not_run = ? WHERE id = ?`).run(JSON.stringify(notRun), runId);
+  }
+
   /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
   findRun(query: { rig: string; night: string; command?: string }): RunRow | undefined {
     const byCommand = query.command ? ` AND json_extract(meta, '$.command') = ?` : '';
@@ -156,7 +167,10 @@ export class Store {
     for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
   }
 
-  /** Counts per night, configuration and symptom: everything the diagnosis needs, aggregated by SQLite. */
+  /**
+   * Counts per night, configuration and symptom: everything the diagnosis needs, aggregated by SQLite. Harness
+   * errors are left out: they are no evidence about the hardware.
+   */
   symptomCounts(query: { rig: string; nights?: string[] }): SymptomCount[] {
     const params: unknown[] = [query.rig];
     let nightFilter = '';
@@ -167,7 +181,7 @@ export class Store {
     const rows = this.db
       .prepare(
         `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count
-         FROM trials WHERE rig = ?${nightFilter}
+         FROM trials WHERE rig = ? AND result != 'error'${nightFilter}
          GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
       )
       .all(...params) as Array<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>;
@@ -210,6 +224,24 @@ export class Store {
   }
 }
 
+/** Runs the missing migrations of an existing store of an older schema (a read-only reader needs the new columns). */
+function upgradeIfOlder(file: string): void {
+  const probe = new Database(file, { readonly: true, fileMustExist: true });
+  let version: number;
+  try {
+    version = probe.pragma('user_version', { simple: true }) as number;
+  } finally {
+    probe.close();
+  }
+  if (version >= SCHEMA_VERSION || version === 0) return;
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    migrate(db);
+  } finally {
+    db.close();
+  }
+}
+
 interface RawRun {
   id: string;
   rig: string;
@@ -221,6 +253,7 @@ interface RawRun {
   rig_digest: string | null;
   status: RunStatus;
   meta: string;
+  not_run: string;
 }
 
 function runFromRow(row: RawRun): RunRow {
@@ -235,11 +268,12 @@ function runFromRow(row: RawRun): RunRow {
     rigDigest: row.rig_digest,
     status: row.status,
     meta: JSON.parse(row.meta) as Record<string, unknown>,
+    notRun: JSON.parse(row.not_run) as NotRun[],
   };
 }
 
 const TRIAL_COLUMNS_WITHOUT_TRANSCRIPT =
-  'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, detail, profile, profile_digest, cable, port, hub, ' +
+  'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail, profile, profile_digest, cable, port, hub, ' +
   'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch';
 
 interface RawTrial {
@@ -251,7 +285,9 @@ interface RawTrial {
   night: string;
   started_at: string;
   result: TrialResult;
-  symptom: Symptom;
+  /** '' for a harness error (no hardware symptom). */
+  symptom: Symptom | '';
+  reason: HarnessErrorReason | null;
   detail: string;
   profile: string;
   profile_digest: string;
@@ -280,7 +316,8 @@ function trialRow(record: TrialRecord): Record<string, unknown> {
     night: record.night,
     startedAt: record.startedAt,
     result: record.result,
-    symptom: record.symptom,
+    symptom: record.symptom ?? '',
+    reason: record.reason ?? null,
     detail: record.detail,
     profile: record.profile,
     profileDigest: record.profileDigest,
@@ -323,9 +360,10 @@ function recordFromRow(row: RawTrial, withTranscript: boolean): TrialRecord {
     retries: row.retries,
     transcript: withTranscript && row.transcript ? decodeTranscript(row.transcript) : [],
     result: row.result,
-    symptom: row.symptom,
+    symptom: row.symptom === '' ? null : row.symptom,
     detail: row.detail,
   };
+  if (row.reason) record.reason = row.reason;
   if (row.hub) record.components.hub = row.hub;
   if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
   if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];

@@ -29,6 +29,22 @@ describe('config: CLI', () => {
     }
   });
 
+  it('run and nightly refuse a rig whose profile cannot fit its trial timeout before any relay is touched: exit 2, file:line:col', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-cli-'));
+    try {
+      const rig = 'fixtures/config/rigs/timeout-shorter-than-profile.yaml';
+      for (const args of [['run', '--rig', rig, '--db', join(dir, 'run.db')], ['nightly', '--rig', rig, '--out', dir]]) {
+        const r = await runCli(args);
+        expect(r.code, `${args[0]}\n${r.stderr}`).to.equal(2);
+        expect(r.stderr).to.include(`${rig}:7:19: nightly.trialTimeoutMs: 300 ms is shorter than one trial can take`);
+        expect(r.stderr).to.not.match(STACK_LINE);
+        expect(r.stdout, 'no trial ran').to.not.match(/trial 1/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('validate: prints the problems of every file, and ok lines for the good ones', async () => {
     const r = await runCli(['validate', 'boards/mt6765.yaml', 'fixtures/config/boards/tabs.yaml', 'fixtures/config/rigs/duplicate-id.yaml', 'missing.yaml']);
     expect(r.code).to.equal(2);

@@ -28,6 +28,7 @@ pins:
 enter:
   - set: { boot0: on }
   - pulse: { pin: reset, ms: 5 }
+  - wait: 60
 leave:
   - set: { boot0: false }
 expect: { productId: "0x410" }
@@ -62,7 +63,8 @@ describe('config: loader', () => {
     expect(p.protocol.retries).to.equal(2);
     expect(p.protocol).to.include({ readBytes: 0, readAddress: 0x08000000 });
     expect(p.pins.reset).to.deep.equal({ name: 'reset', active: 'low', idle: 'inactive' });
-    expect(p.enter).to.deep.equal([{ kind: 'set', pins: { boot0: true } }, { kind: 'pulse', pin: 'reset', ms: 5 }]);
+    expect(p.enter).to.deep.equal([{ kind: 'set', pins: { boot0: true } }, { kind: 'pulse', pin: 'reset', ms: 5 }, { kind: 'wait', ms: 60 }]);
+    expect(p.timing).to.deep.equal({ edgeToleranceMs: 250 });
     expect(p.leave).to.deep.equal([{ kind: 'set', pins: { boot0: false } }]);
     expect(p.expect).to.deep.equal({ productId: 0x410 });
     if (p.chip?.family !== 'stm32') throw new Error('expected stm32 chip facts');

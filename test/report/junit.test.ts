@@ -63,10 +63,17 @@ describe('report: junit.xml', () => {
     const tf = elements(trial, 'failure')[0]!;
     expect(tf.attrs.get('message')).to.match(/expected 79, got F9 00/);
     expect(textOf(tf)).to.match(/deviant: #0 F9≠79, #1 00 extra/);
-    // a harness error is an <error>, not a <failure>
-    const f407 = elements(suiteNamed(root, 'f407'), 'testcase').filter((c) => c.attrs.get('name')!.startsWith('trial '));
-    expect(f407.length).to.be.greaterThan(0);
-    expect(elements(f407[0]!, 'error')[0]!.attrs.get('type')).to.equal('port-lost');
+    // a harness error is an <error> with its reason as type, not a <failure>, and not a symptom of the DUT
+    const f407 = elements(suiteNamed(root, 'f407'), 'testcase');
+    const errorTrial = f407.find((c) => c.attrs.get('name')!.startsWith('trial ') && elements(c, 'error').length > 0)!;
+    expect(elements(errorTrial, 'error')[0]!.attrs.get('type')).to.equal('edge-late');
+    const harness = f407.find((c) => c.attrs.get('name') === 'harness ran every trial')!;
+    expect(elements(harness, 'error')[0]!.attrs.get('message')).to.match(/^4 of 200 trials were harness errors: edge-late 4$/);
+    expect(elements(harness, 'failure')).to.have.length(0);
+    const f407All = f407.find((c) => c.attrs.get('name') === 'all trials pass')!;
+    for (const f of elements(f407All, 'failure')) expect(f.attrs.get('message')).to.match(/ of 196 trials failed/);
+    const notRun = f407.find((c) => c.attrs.get('name') === 'trials not run')!;
+    expect(elements(notRun, 'skipped')[0]!.attrs.get('message')).to.match(/^3 trials not run: /);
   });
 
   it('keeps a healthy DUT green and counts consistent', () => {
@@ -119,7 +126,7 @@ describe('report: junit.xml', () => {
     many.failingTrials = records;
     const out = renderJunit(many);
     const cases = elements(suiteNamed(parseXml(out), dut), 'testcase');
-    expect(cases.length).to.be.at.most(1 + 9 + 20);
+    expect(cases.length).to.be.at.most(1 + 1 + 9 + 20);
     expect(schema.validate(out)).to.deep.equal([]);
   });
 });

@@ -28,17 +28,20 @@ function record(dut: string, seq: number, over: Partial<TrialRecord> = {}): Tria
 }
 
 describe('report: summarizeDuts', () => {
-  it('counts passes, failures, errors and symptoms per DUT', () => {
+  it('counts passes, failures, errors and symptoms per DUT; a harness error is counted by its reason, never as a symptom', () => {
     const records = [
       record('a', 1),
       record('a', 2, { result: 'fail', symptom: 'corrupt', detail: 'expected 79, got F9' }),
-      record('a', 3, { result: 'error', symptom: 'port-lost', detail: 'EIO', resetToFirstByteMs: null }),
+      record('a', 3, { result: 'error', symptom: null, reason: 'edge-late', detail: 'edge late by 120 ms', resetToFirstByteMs: null }),
       record('b', 1),
     ];
     const [a, b] = summarizeDuts(records);
     expect(a!.dut).to.equal('a');
     expect([a!.trials, a!.passes, a!.failures, a!.errors]).to.deep.equal([3, 1, 1, 1]);
-    expect(a!.symptoms).to.deep.equal({ corrupt: 1, 'port-lost': 1 });
+    expect(a!.symptoms).to.deep.equal({ corrupt: 1 });
+    expect(a!.errorReasons).to.deep.equal({ 'edge-late': 1 });
+    expect(a!.errorDetails['edge-late']).to.deep.equal([{ text: 'edge late by 120 ms', count: 1 }]);
+    expect(a!.strip.map((c) => [c.failures, c.errors])).to.deep.equal([[0, 0], [1, 0], [0, 1]]);
     expect(a!.details.corrupt).to.deep.equal([{ text: 'expected 79, got F9', count: 1 }]);
     expect(a!.resetToFirstByteMs.count).to.equal(2);
     expect(a!.handshakeMs.count, 'handshake time only of passing trials').to.equal(1);

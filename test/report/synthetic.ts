@@ -4,7 +4,7 @@
  */
 import type { Rig } from '../../harness/config/types.js';
 import { toHex } from '../../harness/core/bytes.js';
-import type { Symptom, TranscriptEvent, TrialComponents, TrialRecord } from '../../harness/core/record.js';
+import { asHarnessError, type Symptom, type TranscriptEvent, type TrialComponents, type TrialRecord } from '../../harness/core/record.js';
 import { Rng } from '../../harness/core/rng.js';
 import type { ComponentDiagnosis, DiagnosisResult } from '../../harness/diagnose/types.js';
 import { collectReportData } from '../../harness/report/summarize.js';
@@ -127,7 +127,7 @@ export function* syntheticRecords(trialsPerDut = 200, seed = 1): Generator<Trial
       if (seq === 3 && p.fail.length) symptom = p.fail[0]!.symptom;
       const t = transcript(symptom, r, p.id);
       const handshakeMs = 0.8 + r.next() * 2 + (symptom === 'late' ? 600 : 0);
-      yield {
+      const record: TrialRecord = {
         runId: RUN_ID,
         trialId: `${RUN_ID}/${p.id}/${seq}`,
         rig: 'lab-3',
@@ -142,13 +142,20 @@ export function* syntheticRecords(trialsPerDut = 200, seed = 1): Generator<Trial
         resetToFirstByteMs: symptom === 'port-lost' ? null : 50 + r.next() * 5,
         retries: symptom === 'ok' ? 0 : 1,
         transcript: t.events,
-        result: symptom === 'ok' ? 'pass' : symptom === 'port-lost' ? 'error' : 'fail',
+        result: symptom === 'ok' ? 'pass' : 'fail',
         symptom,
         detail: t.detail,
         ...(t.mismatch ? { mismatch: t.mismatch } : {}),
       };
+      // f407's relay controller is slow now and then: a few harness errors, never charged to the hardware.
+      yield p.id === 'f407' && seq % 50 === 7 ? lateEdge(record) : record;
     }
   }
+}
+
+/** The trial as the harness records it when an edge of its enter sequence left the host far too late. */
+function lateEdge(record: TrialRecord): TrialRecord {
+  return asHarnessError(record, 'edge-late', 'edge reset released left the host 412.0 ms after its planned time (the profile allows 250 ms: timing.edgeToleranceMs)');
 }
 
 const NIGHTS = Array.from({ length: 14 }, (_, i) => new Date(Date.UTC(2026, 10, 8 + i)).toISOString().slice(0, 10));
@@ -228,6 +235,8 @@ export function syntheticInput(trialsPerDut = 200): ReportInput {
       rigDigest: 'sha256:1f3a9c',
       profileDigests: { stm32f103: 'sha256:stm32f103', stm32f407: 'sha256:stm32f407', mt6765: 'sha256:mt6765' },
     },
+    // f407's adapter went missing at the end of the night: its last trials were not run.
+    notRun: [{ dut: 'f407', trials: 3, reason: 'port-missing', detail: `cannot open the serial port: ENOENT (${EVIL}); it was not back within 30 s` }],
     rig: syntheticRig(),
     perDut: data.perDut,
     failingTrials: data.failingTrials,

@@ -1,13 +1,17 @@
 /**
  * End to end through the real serialport hardware binding: the STM32 emulator on a pty opened by path like a USB
- * adapter, its reset and boot pins switched by a (fake) LCUS relay module on another pty.
+ * adapter, its reset and boot pins switched by a (fake) LCUS relay module on another pty. The adapter can go away
+ * and come back: a port given by path is back when its path opens (a pty or a /dev/serial/by-id link is never
+ * listed by list() under that name), and the lane uses it at once.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { loadBench } from '../../harness/config/load.js';
+import { realClock } from '../../harness/core/clock.js';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
+import { createBenchEnvironment } from '../../harness/runner/bench-environment.js';
 import { runBench } from '../../harness/runner/run.js';
 import { startFirmataPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
 import type { FakeStandardFirmata } from '../../firmware-stubs/relays/index.js';
@@ -56,6 +60,35 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
     expect(trials).to.be.below(10);
   });
 
+  it('a port matched by path is there when its path opens, though list() never shows it', async () => {
+    const loaded = loadBench(bench.rigFile);
+    const env = await createBenchEnvironment(loaded, realClock);
+    const dut = loaded.rig.duts[0]!;
+    try {
+      expect((await env.binding.list()).map((p) => p.path), 'a pty link is not listed').to.not.include(dut.serial!.path);
+      expect(await env.portPresent(dut)).to.equal(true);
+      await bench.unplug();
+      expect(await env.portPresent(dut)).to.equal(false);
+      await bench.replug();
+      expect(await env.portPresent(dut)).to.equal(true);
+    } finally {
+      env.dispose();
+    }
+  });
+
+  it('the lane runs its next trial as soon as the adapter is back, not when the wait runs out', async () => {
+    const portReturnMs = 20_000;
+    await bench.unplug();
+    const replugged = new Promise<void>((resolve) => setTimeout(() => void bench.replug().then(resolve), 1000));
+    const summary = await runBench(loadBench(bench.rigFile), { trialsPerDut: 2, portReturnMs });
+    await replugged;
+    const [missing, back] = summary.records;
+    expect(missing!.symptom).to.equal('port-open-failed');
+    expect(back!.result, `${back!.symptom}: ${back!.detail}`).to.equal('pass');
+    expect(summary.notRun).to.deep.equal([]);
+    // The wait ended because the adapter came back (after about 1 s), not because its 20 s ran out.
+    expect(Date.parse(back!.startedAt) - Date.parse(missing!.startedAt)).to.be.below(portReturnMs);
+  });
   it('on SIGINT mid-run: relays go safe, finished trials are stored, exit code 130', async () => {
     const shakedown = startRun(bench);
     await untilStored(bench.dbFile, 3);

@@ -21,6 +21,10 @@ export interface PtyBench<Relays extends EmulatedDevice = FakeLcusModule> {
   relays: Relays;
   /** The relay board's pty: close it to unplug the relay board. */
   relayServer: PtyServer;
+  /** Unplugs the DUT's adapter: its pty and link are gone until replug(). */
+  unplug(): Promise<void>;
+  /** Plugs the adapter back in at the same path (a fresh pty behind the same link, like a by-id link). */
+  replug(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,8 +88,12 @@ async function startBench<Relays extends EmulatedDevice>(relay: RelaySide<Relays
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-pty-bench-'));
   const profile = loadProfile('boards/stm32f103c8.yaml');
   const device = createDevice(profile, realClock);
-  const stub = await servePty(device, { link: join(dir, 'ttyUSB-dut'), baud: 115200, pins: { boot0: false, boot1: false } });
-  relay.wire((name, asserted) => stub.setPin(name, asserted));
+  const serveDut = () => servePty(device, { link: join(dir, 'ttyUSB-dut'), baud: 115200, pins: { boot0: false, boot1: false } });
+  let stub = await serveDut();
+  let plugged = true;
+  relay.wire((name, asserted) => {
+    if (plugged) stub.setPin(name, asserted);
+  });
   const relayServer = await servePty(relay.device, { link: join(dir, 'ttyUSB-relay'), baud: relay.baud });
   const rigFile = join(dir, 'pty-bench.yaml');
   writeFileSync(
@@ -115,11 +123,21 @@ duts:
     dir,
     rigFile,
     dbFile: join(dir, 'trials.db'),
-    stub,
+    get stub() {
+      return stub;
+    },
     relays: relay.device,
     relayServer,
-    async close() {
+    async unplug() {
+      plugged = false;
       await stub.close();
+    },
+    async replug() {
+      stub = await serveDut();
+      plugged = true;
+    },
+    async close() {
+      if (plugged) await stub.close();
       await relayServer.close();
       rmSync(dir, { recursive: true, force: true });
     },

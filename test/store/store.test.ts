@@ -7,7 +7,9 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { ManualClock } from '../../harness/core/clock.js';
 import { MAX_TRANSCRIPT_EVENTS, Transcript } from '../../harness/core/transcript.js';
+import { asHarnessError } from '../../harness/core/record.js';
 import { SCHEMA_VERSION, Store } from '../../harness/store/index.js';
+import { MIGRATIONS } from '../../harness/store/schema.js';
 import { makeRecord } from './records.js';
 
 describe('store', () => {
@@ -51,6 +53,44 @@ describe('store', () => {
     expect(back).to.deep.equal(record);
     expect(back!.resetToFirstByteMs).to.equal(null);
     store.close();
+  });
+
+  it('keeps a harness error with its reason and no symptom, out of the symptom counts, and the trials a run did not attempt', () => {
+    const store = Store.open(file);
+    const runId = store.beginRun({ rig: 'bench', night: '2026-11-20' });
+    store.addTrial(makeRecord({ runId, seq: 1 }));
+    const error = asHarnessError(makeRecord({ runId, seq: 2, symptom: 'silent' }), 'edge-late', 'edge power asserted left the host 120.9 ms late');
+    store.addTrial(error);
+    store.setNotRun(runId, [{ dut: 'd2', trials: 7, reason: 'port-missing', detail: 'ENOENT' }]);
+    const [, back] = [...store.trialsFor({ rig: 'bench', transcripts: true })];
+    expect(back).to.deep.equal(error);
+    expect(back).to.include({ result: 'error', symptom: null, reason: 'edge-late' });
+    expect(back!.detail).to.match(/120\.9 ms late \(the trial itself had ended fail: silent\)$/);
+    const counts = store.symptomCounts({ rig: 'bench' });
+    expect(counts.map((c) => [c.symptom, c.count])).to.deep.equal([['ok', 1]]);
+    expect(store.run(runId)!.notRun).to.deep.equal([{ dut: 'd2', trials: 7, reason: 'port-missing', detail: 'ENOENT' }]);
+    store.close();
+  });
+
+  it('brings a store of schema 1 up to date: its old error trials become reasoned errors, and a read-only reader can open it', () => {
+    const old = new Database(file);
+    MIGRATIONS[0]!(old);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO runs (id, rig, night, started_at, host, versions, status, meta) VALUES ('r', 'bench', '2026-11-20', '2026-11-20T01:00:00Z', 'h', '{}', 'completed', '{}')`).run();
+    const insert = old.prepare(`INSERT INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, detail, profile, profile_digest,
+      cable, port, hub, supply, relays, host, phases, retries, transcript) VALUES ('r', ?, 'bench', 'd1', ?, '2026-11-20', '2026-11-20T01:00:00Z', ?, ?, ?,
+      'p', 'x', 'c1', 'p1', '', 'psu1', '["rb1.1"]', 'h', '{}', 0, x'')`);
+    insert.run('r/d1/1', 1, 'pass', 'ok', 'ok');
+    insert.run('r/d1/2', 2, 'error', 'silent', 'harness error: boom');
+    old.close();
+
+    const reader = Store.open(file, { readonly: true });
+    expect(reader.schemaVersion).to.equal(SCHEMA_VERSION);
+    const trials = [...reader.trialsFor({ rig: 'bench' })];
+    expect(trials[1]).to.include({ result: 'error', symptom: null, reason: 'exception', detail: 'harness error: boom' });
+    expect(reader.symptomCounts({ rig: 'bench' }).map((c) => [c.symptom, c.count])).to.deep.equal([['ok', 1]]);
+    expect(reader.run('r')!.notRun).to.deep.equal([]);
+    reader.close();
   });
 
   it('runs in WAL mode with synchronous NORMAL and a versioned schema', () => {

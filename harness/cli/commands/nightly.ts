@@ -9,7 +9,7 @@ import { loadBench } from '../../config/load.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet } from '../../runner/safety.js';
 import { Store } from '../../store/index.js';
-import { closingTable } from '../closing-table.js';
+import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
 
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nWrites <out>/<rig>/<YYYY-MM-DD>/{index.html,summary.json,junit.xml} and <out>/<rig>/latest.\n' +
-        'Exit codes: 0 healthy · 1 failures or flagged components · 2 bad input · 3 infrastructure (relay board, store, lock) · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM',
+        'Exit codes: 0 healthy · 1 failures or flagged components · 2 bad input · 3 infrastructure (relay board, store, lock) or bench not trustworthy (harness errors in more than 5% of trials) · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM',
     )
     .action(async (flags: NightlyFlags) => {
       process.exitCode = await nightlyCommand(flags);
@@ -64,7 +64,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     progress.finish();
     // The whole night's run, including trials stored before a crash and resume.
     const tonight = [...store.trialsFor({ rig: bench.rig.id, runId: result.run.id })];
-    log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)));
+    log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)) + notRunLines(result.summary.notRun).trimEnd());
     log(result.headline);
     if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
     if (result.summary.interrupted) return safety.stoppedExit('run nightly again tonight to complete it');

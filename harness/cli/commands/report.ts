@@ -5,11 +5,11 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EXIT, InputError } from '../../core/exit-codes.js';
+import { InputError } from '../../core/exit-codes.js';
 import { diagnose } from '../../diagnose/index.js';
 import { buildReportInput } from '../../nightly/report-data.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
-import { overall, writeReport } from '../../report/index.js';
+import { exitCodeOf, overall, writeReport } from '../../report/index.js';
 import { Store } from '../../store/index.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
@@ -52,7 +52,7 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
     const written = await writeReport(join(flags.out, rigId, night), input);
     const verdict = overall(input);
     process.stdout.write(`${verdict.headline}\nreport: ${relative(process.cwd(), written.html)}\n`);
-    return verdict.level === 'healthy' ? EXIT.ok : EXIT.failures;
+    return exitCodeOf(verdict.level);
   } finally {
     store.close();
   }

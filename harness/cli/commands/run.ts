@@ -11,7 +11,8 @@ import { newRunId, nightOf } from '../../core/run-id.js';
 import { runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
 import { installSafetyNet } from '../../runner/safety.js';
 import { Store } from '../../store/index.js';
-import { closingTable } from '../closing-table.js';
+import { untrustworthy } from '../../report/index.js';
+import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
 
@@ -34,7 +35,7 @@ export function register(program: Command): void {
     .option('--db <file>', 'also store every trial in this SQLite file as it ends')
     .option('--concurrency <n>', 'lanes at once (default: the rig’s nightly.concurrency)', positiveInt)
     .option('--seed <n>', 'fault seed of a simulated rig (default: the rig’s sim.seed)', positiveInt)
-    .addHelpText('after', '\nExit codes: 0 every trial passed · 1 some failed · 2 bad input · 3 infrastructure · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (relays safe, finished trials stored)')
+    .addHelpText('after', '\nExit codes: 0 every trial passed · 1 some failed · 2 bad input · 3 infrastructure, or more than 5% harness errors · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (relays safe, finished trials stored)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });
@@ -84,11 +85,17 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
     safety.release();
     progress.finish();
   }
+  store?.setNotRun(runId, summary.notRun);
   store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');
   store?.close();
 
-  process.stdout.write('\n' + closingTable(summary.records, dutIds));
-  process.stdout.write(`run ${runId}: ${summary.trials} trials${store ? `, stored in ${flags.db}` : ''}\n`);
+  const errors = summary.records.filter((r) => r.result === 'error').length;
+  process.stdout.write('\n' + closingTable(summary.records, dutIds) + notRunLines(summary.notRun));
+  process.stdout.write(`run ${runId}: ${summary.trials} trials${errors ? ` (${errors} harness errors)` : ''}${store ? `, stored in ${flags.db}` : ''}\n`);
   if (summary.interrupted) return safety.stoppedExit();
-  return summary.records.some((r) => r.result !== 'pass') ? EXIT.failures : EXIT.ok;
+  if (untrustworthy(summary.trials, errors)) {
+    process.stderr.write(`shakedown: bench not trustworthy: ${errors} of ${summary.trials} trials were harness errors (see the table)\n`);
+    return EXIT.infrastructure;
+  }
+  return summary.records.some((r) => r.result === 'fail') || summary.notRun.length > 0 ? EXIT.failures : EXIT.ok;
 }

@@ -1,5 +1,5 @@
 /** One collapsible section per DUT: timings, symptoms in words, the pin timeline, and failing trials byte by byte. */
-import type { TrialRecord } from '../../core/record.js';
+import type { HarnessErrorReason, TrialRecord } from '../../core/record.js';
 import { esc } from '../escape.js';
 import { fmtMs, fmtPct } from '../format.js';
 import { mismatchTable, transcriptTable } from '../hexdump.js';
@@ -8,7 +8,8 @@ import { histogramSvg } from '../svg/histogram.js';
 import { pinTimelineSvg } from '../svg/timeline.js';
 import { SYMPTOM_STYLE, sortedSymptoms } from '../symptoms.js';
 import type { DutSummary, ReportInput } from '../types.js';
-import { chip, letter, rateClass, symptomCounts } from './parts.js';
+import { passRate } from '../verdict.js';
+import { chip, errorCounts, letter, rateClass, symptomCounts } from './parts.js';
 
 /** DUTs opened by default: the ones with the most failures, so the first failing bytes are one scroll away. */
 const OPEN_DUTS = 3;
@@ -41,11 +42,11 @@ function dutSection(
   id: string,
   open: boolean,
 ): string {
-  const rate = d.trials ? d.passes / d.trials : null;
+  const rate = passRate(d.passes, d.failures);
   const p = index.places.get(d.dut);
   const summary =
     `<summary>${esc(d.dut)} <span class="${rateClass(rate)}">${esc(fmtPct(rate))}</span> ` +
-    `<span class="muted">(${d.passes}/${d.trials})</span> ${symptomCounts(d.symptoms)}</summary>`;
+    `<span class="muted">(${d.passes}/${d.passes + d.failures})</span> ${d.failures || !d.errors ? symptomCounts(d.symptoms) : ''}${errorCounts(d.errorReasons ?? {})}</summary>`;
   const parts: string[] = [];
   parts.push(
     `<p>${chip('dut', d.dut, index)}${chip('hub', p?.hub, index)}${chip('port', p?.port, index)}${chip('cable', p?.cable, index)}${chip(
@@ -67,7 +68,7 @@ function dutSection(
   }
   if (failing.length) {
     const failCount = d.trials - d.passes;
-    parts.push(`<h3>Failing trials <span class="muted">(${failing.length} of ${failCount} shown)</span></h3>`);
+    parts.push(`<h3>Failing trials and harness errors <span class="muted">(${failing.length} of ${failCount} shown)</span></h3>`);
     failing.forEach((t, i) => parts.push(failingTrial(t, i === 0)));
   }
   return `<details class="dut" id="${id}"${open ? ' open' : ''}>${summary}<div class="body">${parts.join('')}</div></details>`;
@@ -75,24 +76,41 @@ function dutSection(
 
 function symptomBreakdown(d: DutSummary): string {
   const list = sortedSymptoms(d.symptoms);
-  if (list.length === 0) return '<p>All trials passed.</p>';
+  const errors = errorBreakdown(d);
+  if (list.length === 0) return errors ? `<p>Every trial that ran as planned passed.</p>${errors}` : '<p>All trials passed.</p>';
+  const counted = d.passes + d.failures;
   const rows = list.map(([s, n]) => {
     const details = (d.details?.[s] ?? [])
       .slice(0, 4)
       .map((x) => `<div>${x.count}× ${esc(x.text)}</div>`)
       .join('');
-    return `<tr><td>${letter(s)}${esc(s)}</td><td class="num">${n}</td><td class="num">${esc(fmtPct(n / d.trials))}</td><td>${details}<span class="muted">${esc(
+    return `<tr><td>${letter(s)}${esc(s)}</td><td class="num">${n}</td><td class="num">${esc(fmtPct(counted ? n / counted : null))}</td><td>${details}<span class="muted">${esc(
       SYMPTOM_STYLE[s]?.label ?? '',
     )}</span></td></tr>`;
   });
   return (
     '<div class="scroll"><table class="symptoms"><thead><tr><th>symptom</th><th class="num">trials</th><th class="num">share</th><th>what was seen</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table></div>${errors}`
+  );
+}
+
+/** The DUT's harness errors by reason, apart from its symptoms ('' when none). */
+function errorBreakdown(d: DutSummary): string {
+  const reasons = (Object.entries(d.errorReasons ?? {}) as Array<[HarnessErrorReason, number]>).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  if (reasons.length === 0) return '';
+  const rows = reasons.map(([r, n]) => {
+    const details = (d.errorDetails?.[r] ?? []).slice(0, 4).map((x) => `<div>${x.count}× ${esc(x.text)}</div>`).join('');
+    return `<tr><td>${letter('error')}${esc(r)}</td><td class="num">${n}</td><td>${details}</td></tr>`;
+  });
+  return (
+    '<div class="scroll"><table class="symptoms errors"><thead><tr><th>harness error</th><th class="num">trials</th><th>what happened (no evidence about the hardware)</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table></div>`
   );
 }
 
 function failingTrial(t: TrialRecord, open: boolean): string {
-  const head = `${letter(t.symptom)}${esc(`trial ${t.seq} — ${t.symptom}`)}`;
+  const what = t.result === 'error' ? 'error' : (t.symptom ?? 'silent');
+  const head = `${letter(what)}${esc(`trial ${t.seq} — ${t.result === 'error' ? `harness error: ${t.reason ?? 'exception'}` : what}`)}`;
   const times = `started ${t.startedAt} · total ${fmtMs(t.phases?.totalMs)} · handshake ${fmtMs(t.phases?.handshakeMs)} · reset → first byte ${fmtMs(
     t.resetToFirstByteMs,
   )} · ${t.retries} retries`;

@@ -15,7 +15,7 @@ export function environmentSection(input: ReportInput, o: Overall): string {
     ['ended', run.endedAt],
     ['duration', fmtDuration(spanMs(run.startedAt, run.endedAt))],
     ['host', run.host],
-    ['trials', `${fmtInt(o.trials)} (${fmtInt(o.passes)} passed, ${fmtInt(o.failures - o.errors)} failed, ${fmtInt(o.errors)} harness errors)`],
+    ['trials', `${fmtInt(o.trials)} (${fmtInt(o.passes)} passed, ${fmtInt(o.failures)} failed, ${fmtInt(o.errors)} harness errors${o.notRun ? `, ${fmtInt(o.notRun)} not run` : ''})`],
     ['diagnosis window', (input.diagnosis?.windowNights ?? []).length ? `${input.diagnosis.windowNights[0]} → ${input.diagnosis.windowNights.at(-1)} (${input.diagnosis.windowNights.length} nights)` : '–'],
     ['rig digest', run.rigDigest],
   ];

@@ -5,7 +5,7 @@
 import { esc } from '../escape.js';
 import type { BenchIndex } from '../rig-index.js';
 import type { DutSummary, ReportInput } from '../types.js';
-import { chip, legend, rateCell, stripHtml, symptomCounts, verdictBadge } from './parts.js';
+import { chip, errorCounts, legend, rateCell, stripHtml, symptomCounts, verdictBadge } from './parts.js';
 
 const HOST_PORTS = '(ports on the host)';
 
@@ -22,13 +22,13 @@ export function benchMatrix(input: ReportInput, index: BenchIndex, anchor: Map<s
   for (const hub of hubs) {
     const duts = byHub.get(hub)!;
     duts.sort((a, b) => (index.places.get(a.dut)?.port ?? '').localeCompare(index.places.get(b.dut)?.port ?? '') || a.dut.localeCompare(b.dut));
-    const trials = duts.reduce((n, d) => n + d.trials, 0);
+    const counted = duts.reduce((n, d) => n + d.passes + d.failures, 0);
     const passes = duts.reduce((n, d) => n + d.passes, 0);
     const diag = index.diagnosis.get(hub);
     rows.push(
       `<tr class="group"><th colspan="4">${hub === HOST_PORTS ? esc(hub) : `hub <code>${esc(hub)}</code>`} ${
         diag ? verdictBadge(diag.verdict) : ''
-      } <span class="muted">— ${duts.length} DUT${duts.length === 1 ? '' : 's'}, ${passes}/${trials} passed</span></th></tr>`,
+      } <span class="muted">— ${duts.length} DUT${duts.length === 1 ? '' : 's'}, ${passes}/${counted} passed</span></th></tr>`,
     );
     for (const d of duts) {
       const p = index.places.get(d.dut);
@@ -36,8 +36,8 @@ export function benchMatrix(input: ReportInput, index: BenchIndex, anchor: Map<s
       rows.push(
         `<tr><td class="dutcell"><a href="#${anchor.get(d.dut)}">${esc(d.dut)}</a> ${dutDiag && dutDiag.verdict !== 'ok' ? verdictBadge(dutDiag.verdict) : ''} <span class="muted">${esc(d.profile)}</span>` +
           `<div class="wiring">${chip('port', p?.port, index)}${chip('cable', p?.cable, index)}${chip('supply', p?.supply, index)}</div></td>` +
-          rateCell(d.passes, d.trials) +
-          `<td class="stripcell">${stripHtml(d.strip, d.dut)}</td><td class="symcell">${symptomCounts(d.symptoms)}</td></tr>`,
+          rateCell(d.passes, d.failures) +
+          `<td class="stripcell">${stripHtml(d.strip, d.dut)}</td><td class="symcell">${d.failures || !d.errors ? symptomCounts(d.symptoms) : ''}${errorCounts(d.errorReasons ?? {})}</td></tr>`,
       );
     }
   }
@@ -72,14 +72,14 @@ function sharedParts(input: ReportInput, index: BenchIndex): string {
   collect('supply', (p) => p.supply);
   if (groups.length === 0) return '';
   const rows = groups.map((g) => {
-    const trials = g.duts.reduce((n, d) => n + (byId.get(d)?.trials ?? 0), 0);
+    const failures = g.duts.reduce((n, d) => n + (byId.get(d)?.failures ?? 0), 0);
     const passes = g.duts.reduce((n, d) => n + (byId.get(d)?.passes ?? 0), 0);
     const symptoms: Record<string, number> = {};
     for (const d of g.duts) for (const [s, n] of Object.entries(byId.get(d)?.symptoms ?? {})) symptoms[s] = (symptoms[s] ?? 0) + (n ?? 0);
     const diag = index.diagnosis.get(g.id);
     return (
       `<tr><td>${esc(g.kind)}</td><td><code>${esc(g.id)}</code> ${diag ? verdictBadge(diag.verdict) : ''}</td>` +
-      `<td>${g.duts.map(esc).join(', ')}</td>${rateCell(passes, trials)}<td>${symptomCounts(symptoms)}</td></tr>`
+      `<td>${g.duts.map(esc).join(', ')}</td>${rateCell(passes, failures)}<td>${symptomCounts(symptoms)}</td></tr>`
     );
   });
   return (

@@ -8,6 +8,7 @@ import type { ReportInput } from '../types.js';
 import { overall } from '../verdict.js';
 import { dutSections } from './dut.js';
 import { environmentSection } from './environment.js';
+import { harnessErrorsSection } from './harness-errors.js';
 import { historySection } from './history.js';
 import { benchMatrix } from './matrix.js';
 import { anchors } from './parts.js';
@@ -32,8 +33,9 @@ export function renderHtml(input: ReportInput): string {
     `<title>${esc(title)}</title>`,
     `<style>${STYLE}</style></head><body><main>`,
     verdictHeader(input, o),
-    '<nav class="toc"><a href="#check-first">Check first</a><a href="#matrix">Bench matrix</a><a href="#duts">DUTs</a><a href="#history">History</a><a href="#environment">Environment</a></nav>',
+    '<nav class="toc"><a href="#check-first">Check first</a><a href="#harness-errors">Harness errors</a><a href="#matrix">Bench matrix</a><a href="#duts">DUTs</a><a href="#history">History</a><a href="#environment">Environment</a></nav>',
     checkFirst(input, o, index),
+    harnessErrorsSection(input, o),
     benchMatrix(input, index, anchor),
     dutSections(input, index, anchor),
     historySection(input, index),

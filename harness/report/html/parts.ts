@@ -1,11 +1,12 @@
 /** Small pieces the HTML sections share: badges, component chips, symptom lists, the strip. */
-import type { Symptom } from '../../core/record.js';
+import type { HarnessErrorReason, Symptom } from '../../core/record.js';
 import type { ComponentDiagnosis } from '../../diagnose/types.js';
 import { esc } from '../escape.js';
 import { fmtPct } from '../format.js';
 import type { BenchIndex } from '../rig-index.js';
-import { SYMPTOM_STYLE, sortedSymptoms, symptomClass, symptomLetter } from '../symptoms.js';
+import { HARNESS_ERROR_STYLE, SYMPTOM_STYLE, sortedSymptoms, symptomClass, symptomLetter } from '../symptoms.js';
 import type { StripCell } from '../types.js';
+import { passRate } from '../verdict.js';
 
 const VERDICTS = new Set(['ok', 'watch', 'suspect', 'bad']);
 
@@ -39,23 +40,39 @@ export function rateClass(rate: number | null): string {
   return rate >= 0.999 ? 'rate-ok' : rate >= 0.95 ? 'rate-warn' : 'rate-bad';
 }
 
-export function rateCell(passes: number, trials: number): string {
-  const rate = trials ? passes / trials : null;
-  return `<td class="num ${rateClass(rate)}">${esc(fmtPct(rate))}<br><span class="muted">${passes}/${trials}</span></td>`;
+/** Pass rate over passes and failures (harness errors are no evidence either way). */
+export function rateCell(passes: number, failures: number): string {
+  const rate = passRate(passes, failures);
+  return `<td class="num ${rateClass(rate)}">${esc(fmtPct(rate))}<br><span class="muted">${passes}/${passes + failures}</span></td>`;
 }
 
-/** The pass/fail strip: a thin green bar per passing cell, the symptom's letter on its colour per failing cell. */
+/** "E edge-late 3 · E exception 1": harness errors by reason, marked by their own hatched letter, apart from symptoms. */
+export function errorCounts(reasons: Partial<Record<HarnessErrorReason, number>>): string {
+  const list = (Object.entries(reasons) as Array<[HarnessErrorReason, number]>).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return list.map(([r, n]) => `<span class="sym" title="harness error">${letter('error')}${esc(r)} ${n}</span>`).join('');
+}
+
+/**
+ * The pass/fail strip: a thin green bar per passing cell, the symptom's letter on its colour per failing cell, a
+ * hatched E where the harness could not run the trial (no evidence about the hardware).
+ */
 export function stripHtml(cells: readonly StripCell[], label: string): string {
   const fails = cells.reduce((n, c) => n + c.failures, 0);
+  const errors = cells.reduce((n, c) => n + (c.errors ?? 0), 0);
   const trials = cells.reduce((n, c) => n + c.trials, 0);
   const parts = cells.map((c) => {
     const range = c.trials === 1 ? `trial ${c.firstSeq}` : `trials ${c.firstSeq}–${c.firstSeq + c.trials - 1}`;
-    if (c.failures === 0) return '<i class="p"></i>';
+    const errored = c.errors ?? 0;
+    if (c.failures === 0 && errored === 0) return '<i class="p"></i>';
+    if (c.failures === 0) {
+      const what = `${range}: ${errored === c.trials ? 'harness error' : `${errored} of ${c.trials} harness errors`}`;
+      return `<i class="f ${symptomClass('error')}${errored < c.trials ? ' part' : ''}" title="${esc(what)}">${esc(symptomLetter('error'))}</i>`;
+    }
     const partial = c.failures < c.trials ? ' part' : '';
-    const what = `${range}: ${c.failures === c.trials ? 'failed' : `${c.failures} of ${c.trials} failed`}, ${c.symptom}`;
+    const what = `${range}: ${c.failures === c.trials ? 'failed' : `${c.failures} of ${c.trials} failed`}, ${c.symptom}${errored ? `; ${errored} harness error${errored === 1 ? '' : 's'}` : ''}`;
     return `<i class="f ${symptomClass(c.symptom)}${partial}" title="${esc(what)}">${esc(symptomLetter(c.symptom))}</i>`;
   });
-  const aria = `${label}: ${trials} trials, ${fails} failed`;
+  const aria = `${label}: ${trials} trials, ${fails} failed${errors ? `, ${errors} harness errors` : ''}`;
   return `<span class="strip" role="img" aria-label="${esc(aria)}">${parts.join('')}</span>`;
 }
 
@@ -63,7 +80,8 @@ export function legend(): string {
   const items = (Object.keys(SYMPTOM_STYLE) as Symptom[])
     .filter((s) => s !== 'ok')
     .map((s) => `<span class="sym">${letter(s)}${esc(SYMPTOM_STYLE[s].label)}</span>`);
-  return `<p class="legend">Strip: <span class="strip"><i class="p"></i></span> passed · a letter on colour = failed with that symptom (faded = some trials of a merged cell failed). ${items.join(' ')}</p>`;
+  const error = `<span class="sym">${letter('error')}${esc(HARNESS_ERROR_STYLE.label)}</span>`;
+  return `<p class="legend">Strip: <span class="strip"><i class="p"></i></span> passed · a letter on colour = failed with that symptom (faded = some trials of a merged cell failed). ${items.join(' ')} ${error}</p>`;
 }
 
 /** Stable, safe anchor ids (device-given names never go into an id). */

@@ -9,7 +9,7 @@ import type { Overall } from '../verdict.js';
 import { isFlagged } from '../verdict.js';
 import { symptomCounts, verdictBadge } from './parts.js';
 
-const LEVEL_LABEL = { healthy: 'Healthy', failures: 'Failures', flagged: 'Components flagged' } as const;
+const LEVEL_LABEL = { healthy: 'Healthy', failures: 'Failures', flagged: 'Components flagged', untrustworthy: 'Bench not trustworthy tonight' } as const;
 
 export function verdictHeader(input: ReportInput, o: Overall): string {
   const { run } = input;
@@ -27,6 +27,11 @@ export function verdictHeader(input: ReportInput, o: Overall): string {
 
 export function checkFirst(input: ReportInput, o: Overall, index: BenchIndex): string {
   const out: string[] = ['<section id="check-first"><h2>Check first</h2>'];
+  if (o.level === 'untrustworthy') {
+    out.push(
+      `<p class="untrusted">The harness could not run ${o.errors} of ${o.trials} trials as the profiles say: fix the bench host or the relay controller first (see <a href="#harness-errors">Harness errors</a>). The verdicts below count only the trials that ran as planned.</p>`,
+    );
+  }
   if (o.flagged.length === 0 && !o.profileFlags.some(isFlagged)) {
     out.push(
       o.failures === 0

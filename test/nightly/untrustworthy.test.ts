@@ -1,0 +1,47 @@
+/** A night whose trials the harness itself could not run is "bench not trustworthy tonight", exit 3 — no part is blamed. */
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadedBench } from '../../harness/config/types.js';
+import type { Clock } from '../../harness/core/clock.js';
+import { EXIT } from '../../harness/core/exit-codes.js';
+import { runNightly } from '../../harness/nightly/nightly.js';
+import { createBenchEnvironment } from '../../harness/runner/bench-environment.js';
+import { Store } from '../../harness/store/index.js';
+import { cleanSimBench } from '../runner/sim-bench-fixture.js';
+
+/** The simulated bench, but relay board rb2's driver throws on every write (a bug of ours, not of the relays). */
+async function brokenRb2Driver(bench: LoadedBench, clock: Clock, seed?: number) {
+  const env = await createBenchEnvironment(bench, clock, seed);
+  const rb2 = env.backends.get('rb2')!;
+  rb2.set = async () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'write')");
+  };
+  return env;
+}
+
+describe('nightly: a bench that cannot be trusted tonight', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'shakedown-untrusted-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 3 with the harness errors in the report, and flags no hardware for them', async () => {
+    const store = Store.open(join(dir, 'shakedown.db'));
+    try {
+      const result = await runNightly({ bench: cleanSimBench(), store, outDir: dir, trialsPerDut: 2, environment: brokenRb2Driver });
+      expect(result.exitCode).to.equal(EXIT.infrastructure);
+      expect(result.headline).to.match(/^Bench not trustworthy tonight — 6 of 16 trials were harness errors \(exception 6\)/);
+      const summary = JSON.parse(readFileSync(result.report!.summary, 'utf8'));
+      expect(summary).to.include({ verdict: 'untrustworthy', trustworthy: false });
+      expect(summary.totals).to.include({ trials: 16, passes: 10, failures: 0, errors: 6 });
+      for (const c of summary.components) expect(c.verdict, `${c.kind} ${c.id}`).to.equal('ok');
+      expect(summary.diagnosis.trials, 'the diagnosis counts only the trials that ran').to.equal(10);
+      const junit = readFileSync(result.report!.junit, 'utf8');
+      expect(junit).to.match(/<error type="exception" message="2 of 2 trials were harness errors: exception 2">/);
+    } finally {
+      store.close();
+    }
+  });
+});
