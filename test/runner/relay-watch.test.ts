@@ -39,9 +39,11 @@ describe('runner: a relay controller that stops answering', function () {
     expect(stored.map((r) => r.result)).to.deep.equal(['pass', 'pass', 'error']);
     const spoiled = stored[2]!;
     // No contact moved: the board stayed in its application, and what its bytes say is not charged to it.
-    expect(['wrong-mode', 'unexpected-reply', 'silent']).to.include(spoiled.symptom);
+    expect(spoiled.symptom).to.equal(null);
+    expect(spoiled.reason).to.equal('relay-not-answering');
     expect(spoiled.detail).to.match(/^relay board rb1 \(simulated\) stopped answering.*not the hardware under test/);
-    expect(spoiled.transcript.at(-1)).to.deep.include({ kind: 'note', text: `error: ${spoiled.detail}` });
+    expect(spoiled.transcript.at(-1)).to.deep.include({ kind: 'note' });
+    expect((spoiled.transcript.at(-1) as { text: string }).text).to.match(/^harness error \(relay-not-answering\): relay board rb1/);
   });
 
   it('a controller silent from the start stops the run before the first trial', async () => {
