@@ -243,6 +243,8 @@ export interface RelayBoard {
   dut?: string;
   /** Input level that closes a relay (most cheap relay shields are active-low). */
   polarity: 'active-high' | 'active-low';
+  /** dtr-rts: the lines reach the board through the two-transistor auto-reset circuit (ESP32 boards). */
+  circuit?: 'auto-reset';
   channels: RelayChannel[];
 }
 
