@@ -34,6 +34,7 @@ const BOOT_WAIT_LIMIT_MS = 10_000;
 const MODES: Record<string, string[]> = {
   stm32: ['bootloader', 'app', 'sram'],
   mediatek: ['brom', 'preloader'],
+  esp32: ['bootloader', 'app'],
 };
 
 /** The profile with the command line's overrides of its chip facts. */
@@ -44,6 +45,7 @@ export function applyOverrides(profile: BoardProfile, settings: StubSettings): B
   if (settings.startupMs !== undefined) copy.startupMs = settings.startupMs;
   if (settings.banner !== undefined) {
     if (copy.family === 'stm32') copy.appBanner = settings.banner;
+    else if (copy.family === 'esp32') copy.appLog = settings.banner;
     else copy.preloader = { ...copy.preloader, logText: settings.banner };
   }
   if (settings.mode !== undefined && !MODES[chip.family]!.includes(settings.mode)) {
@@ -198,7 +200,7 @@ export function register(program: Command): void {
     .option('--baud <rate>', 'line rate (default: the profile serial baud)', numberIn(50, 4_000_000))
     .option('--banner <text>', 'what the application prints at start (STM32) / the log text (MediaTek); \\r \\n allowed')
     .option('--startup-ms <ms>', 'time from reset release until the boot ROM listens', numberIn(0, 60_000))
-    .option('--mode <mode>', 'boot into this mode whatever the pins say: app|bootloader|sram|preloader|brom')
+    .option('--mode <mode>', 'boot into this mode whatever the pins say: bootloader|app|sram (STM32), brom|preloader (MediaTek), bootloader|app (ESP32)')
     .option('--bit-error-rate <p>', 'cable: probability of a flipped bit, both ways', numberIn(0, 1))
     .option('--drop-rate <p>', 'cable: probability of a lost byte, both ways', numberIn(0, 1))
     .option('--seed <n>', 'seed for the cable faults', numberIn(0, 2 ** 32 - 1))
