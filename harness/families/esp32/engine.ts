@@ -144,12 +144,15 @@ class RomConversation {
    */
   async sync(retries: number): Promise<void> {
     const s: Session = this.s;
+    const began = s.link.clock.now();
     this.reader.feed(s.link.takePending());
     const syncMs = s.deadline('syncMs');
     const waitingBefore = this.evidence.banners.some((b) => b.download);
     this.evidence.phase = 'syncing';
     let unanswered = 0;
+    let attempts = 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
+      attempts++;
       if (attempt > 0) s.retries++;
       // The first SYNC, and any SYNC to a ROM known to wait for download, get the grace period: an answer that
       // comes late (USB latency) then reads as late, not as a ROM that started late.
@@ -170,9 +173,14 @@ class RomConversation {
         continue;
       }
       const { value } = answer.response;
+      if (value === 0) {
+        s.fail({
+          symptom: 'wrong-mode',
+          detail: "SYNC answered with value 0: esptool's flasher stub runs, not the ROM — the chip was not reset since a flashing session (EN not pulsed?)",
+        });
+      }
       if (value !== SYNC_VALUE) {
         this.evidence.damaged(`a SYNC answer with value ${hexId(value, 8)}, not ${hexId(SYNC_VALUE, 8)}`);
-        if (bitFlips(value, SYNC_VALUE) > 2) s.link.note(`SYNC value ${hexId(value, 8)}: not the ROM's (a flasher stub answers 0)`);
         continue;
       }
       this.evidence.phase = 'synced';
@@ -180,9 +188,8 @@ class RomConversation {
       if (attempt > 0) this.judgeSlowSync(attempt, waitingBefore, unanswered);
       return;
     }
-    const elapsed = s.link.clock.now();
-    s.link.note(`no SYNC answer after ${retries + 1} attempts (t=${Math.round(elapsed)} ms)`);
-    s.fail(explainNoSync(this.evidence, { strapPin: this.strapPin(), attempts: retries + 1 }));
+    s.link.note(`no SYNC answer: ${attempts} attempts in ${Math.round(s.link.clock.now() - began)} ms`);
+    s.fail(explainNoSync(this.evidence, { strapPin: this.strapPin(), attempts }));
   }
 
   /** READ_REG: the word is the answer's value. */

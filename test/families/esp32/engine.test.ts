@@ -69,6 +69,13 @@ describe('esp32 engine: wrong chip, wrong mode, no answer', () => {
     expect(outcome.retries, 'a chip that booted from flash is not asked again').to.equal(0);
   });
 
+  it("wrong-mode: SYNC answered with value 0 — esptool's flasher stub still runs, the chip was not reset", async () => {
+    const asStub = (bytes: Uint8Array) => (bytes[2] === 0x08 ? Uint8Array.from(bytes, (b, i) => (i >= 5 && i <= 8 ? 0 : b)) : bytes);
+    const { outcome } = await run('esp32', { toHost: asStub });
+    expect(outcome.symptom).to.equal('wrong-mode');
+    expect(outcome.detail).to.match(/^SYNC answered with value 0: esptool's flasher stub runs, not the ROM/);
+  });
+
   it('silent: no banner and no answer at all', async () => {
     const { outcome } = await run('esp32', { faults: { dead: true } });
     expect(outcome.symptom).to.equal('silent');
