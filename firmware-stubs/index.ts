@@ -4,6 +4,7 @@ import type { Clock } from '../harness/core/clock.js';
 import type { DeviceFaults, EmulatedDevice } from './device.js';
 import { createStm32Device } from './stm32/index.js';
 import { createMtkDevice } from './mtk/index.js';
+import { createEsp32Device } from '../harness/families/esp32/emulator/index.js';
 
 export function createDevice(profile: BoardProfile, clock: Clock, faults: DeviceFaults = {}): EmulatedDevice {
   const chip = profile.chip;
@@ -13,5 +14,7 @@ export function createDevice(profile: BoardProfile, clock: Clock, faults: Device
       return createStm32Device(chip, profile, clock, faults);
     case 'mediatek':
       return createMtkDevice(chip, profile, clock, faults);
+    case 'esp32':
+      return createEsp32Device(chip, profile, clock, faults);
   }
 }

@@ -11,8 +11,8 @@
  */
 import type { BoardProfile, MtkChipFacts } from '../../harness/config/types.js';
 import type { Clock } from '../../harness/core/clock.js';
-import type { DeviceFaults, EmulatedDevice } from '../device.js';
-import { BoardPins } from './board-pins.js';
+import type { DeviceFaults } from '../device.js';
+import { PinDrivenChip } from '../common/pin-driven-chip.js';
 import { planBoot, type BootPlan } from './boot-plan.js';
 import { CommandSession } from './command-session.js';
 import type { CommandContext, MtkMode } from './commands.js';
@@ -21,21 +21,14 @@ import { Handshake } from './handshake.js';
 import { startLogFlood } from './log-flood.js';
 import { SparseMemory } from './memory.js';
 import { PreloaderWindow } from './preloader.js';
-import { TimerSet } from './timers.js';
-import { asciiBytes, Transmitter, type TransmitListener } from './transmitter.js';
+import { asciiBytes } from '../common/transmitter.js';
 
 export type MtkState = 'off' | 'reset' | 'booting' | MtkMode | 'booted' | 'bootloop' | 'dead' | 'da';
 
-export class MtkDevice implements EmulatedDevice {
-  private readonly pins: BoardPins;
-  private readonly timers: TimerSet;
-  private readonly tx = new Transmitter();
+export class MtkDevice extends PinDrivenChip {
   private readonly memory = new SparseMemory();
   private readonly handshake = new Handshake();
   private readonly watchdog: { address: number; value: number };
-  private faults: DeviceFaults;
-  private supplied = false;
-  private running = false;
   private current: MtkState = 'off';
   private baud = PROTOCOL_BAUD;
   private session: CommandSession | null = null;
@@ -46,7 +39,6 @@ export class MtkDevice implements EmulatedDevice {
   /** Bytes received while an earlier chunk is still being handled (a listener may answer synchronously). */
   private readonly inbox: Uint8Array[] = [];
   private draining = false;
-  private disposed = false;
 
   constructor(
     readonly chip: MtkChipFacts,
@@ -54,9 +46,7 @@ export class MtkDevice implements EmulatedDevice {
     clock: Clock,
     faults: DeviceFaults = {},
   ) {
-    this.pins = new BoardPins(profile);
-    this.timers = new TimerSet(clock);
-    this.faults = { ...faults };
+    super(profile, clock, faults);
     this.watchdog = profile.protocol.engine === 'mtk-brom' ? { ...profile.protocol.watchdog } : { ...DEFAULT_WATCHDOG };
   }
 
@@ -103,47 +93,14 @@ export class MtkDevice implements EmulatedDevice {
     }
   }
 
-  setPin(name: string, asserted: boolean): void {
-    this.pins.set(name, asserted);
-    this.applyPower();
-  }
-
-  setPower(on: boolean): void {
-    this.supplied = on;
-    this.applyPower();
-  }
-
-  onTransmit(listener: TransmitListener): void {
-    this.tx.subscribe(listener);
-  }
-
-  setFaults(faults: DeviceFaults): void {
-    this.faults = { ...faults };
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.halt('off');
-    this.running = false;
-    this.tx.clear();
-  }
-
   // ------------------------------------------------------------------ power and boot
 
-  private applyPower(): void {
-    if (this.disposed) return;
-    const run = this.pins.running(this.supplied);
-    if (run === this.running) {
-      if (!run) this.current = this.restingState();
-      return;
-    }
-    this.running = run;
-    if (run) this.boot();
-    else this.halt(this.restingState());
+  protected startChip(): void {
+    this.boot();
   }
 
-  private restingState(): MtkState {
-    return this.pins.powered(this.supplied) ? 'reset' : 'off';
+  protected stopChip(resting: 'off' | 'reset'): void {
+    this.halt(resting);
   }
 
   /** Everything volatile is lost: timers, sync, memory, the UART rate, a loaded DA. */

@@ -6,7 +6,7 @@
  */
 import type { MtkChipFacts } from '../../harness/config/types.js';
 import { HANDSHAKE_BYTES } from './constants.js';
-import type { TimerSet } from './timers.js';
+import type { TimerSet } from '../common/timers.js';
 
 export class PreloaderWindow {
   private stopReady: () => void = () => {};

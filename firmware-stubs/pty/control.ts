@@ -8,6 +8,7 @@ export type ControlCommand =
   | { kind: 'pin'; name: string; asserted: boolean }
   | { kind: 'power'; on: boolean }
   | { kind: 'powerCycle'; offMs: number }
+  | { kind: 'lines'; dtr?: boolean; rts?: boolean }
   | { kind: 'state' }
   | { kind: 'help' }
   | { kind: 'quit' }
@@ -19,6 +20,7 @@ export const CONTROL_HELP = [
   '<pin> 1|0         assert or release a logical pin of the profile (boot0 1, boot1 0, kcol0 1, reset 1)',
   'power on|off      switch the supply',
   'power cycle [ms]  supply off for ms (default 200), then on',
+  'lines dtr=1 rts=0 the adapter\'s DTR/RTS through the board\'s auto-reset circuit (with --auto-reset)',
   'state             print the device state',
   'help              this list',
   'quit              stop the stub',
@@ -42,6 +44,7 @@ export function parseControl(line: string): ControlCommand | { kind: 'error'; me
     if (arg === 'on' || arg === 'off') return { kind: 'power', on: arg === 'on' };
     return { kind: 'error', message: 'usage: power on|off|cycle [ms]' };
   }
+  if (head === 'lines') return parseLines(words.slice(1));
   if (head === 'reset' && arg === undefined) return { kind: 'pulse', name: 'reset' };
   if (head === 'pulse') {
     if (!arg || !PIN_NAME.test(arg)) return { kind: 'error', message: 'usage: pulse <pin> [ms]' };
@@ -52,6 +55,19 @@ export function parseControl(line: string): ControlCommand | { kind: 'error'; me
     return { kind: 'pin', name: head, asserted: LEVEL[arg]! };
   }
   return { kind: 'error', message: `unknown command ${JSON.stringify(line.trim())} (try "help")` };
+}
+
+/** `dtr=1 rts=0`: either line or both, set at once. */
+function parseLines(args: string[]): ControlCommand | { kind: 'error'; message: string } {
+  const command: { kind: 'lines'; dtr?: boolean; rts?: boolean } = { kind: 'lines' };
+  for (const arg of args) {
+    const match = /^(dtr|rts)=(\S+)$/.exec(arg);
+    const level = match ? LEVEL[match[2]!] : undefined;
+    if (!match || level === undefined) return { kind: 'error', message: 'usage: lines dtr=0|1 rts=0|1 (either or both)' };
+    command[match[1] as 'dtr' | 'rts'] = level;
+  }
+  if (command.dtr === undefined && command.rts === undefined) return { kind: 'error', message: 'usage: lines dtr=0|1 rts=0|1 (either or both)' };
+  return command;
 }
 
 function validMs(ms: number): boolean {

@@ -7,6 +7,7 @@ import type { Clock } from '../../harness/core/clock.js';
 import { realClock } from '../../harness/core/clock.js';
 import { Rng } from '../../harness/core/rng.js';
 import type { EmulatedDevice } from '../device.js';
+import { autoResetCircuit, type ModemLineLevels } from '../common/auto-reset.js';
 import { NoisyWire, type CableFaultRates } from './cable.js';
 import { LinePacer } from './pacer.js';
 import { openSocatPty } from './socat.js';
@@ -22,6 +23,11 @@ export interface PtyServerOptions {
   baud: number;
   /** Logical pins to set before power is applied (true = asserted). */
   pins?: Record<string, boolean>;
+  /**
+   * The board's DTR/RTS auto-reset circuit: RTS pulls the `en` pin, DTR the `strap` pin (a pty has no modem
+   * lines, so clients move them with setLines, e.g. through the stub's `lines` control line).
+   */
+  autoReset?: { en: string; strap: string };
   /** Cable faults applied to bytes in both directions. */
   cable?: CableFaultRates & { seed?: number };
   clock?: Clock;
@@ -39,6 +45,8 @@ export interface PtyServer {
   /** Asserts a pin for ms, then releases it; for reset, the device samples its boot pins at the release. */
   pulse(name: string, ms?: number): Promise<void>;
   pulseReset(ms?: number): Promise<void>;
+  /** The adapter's DTR/RTS lines through the board's auto-reset circuit; false when the board has none. */
+  setLines(lines: Partial<ModemLineLevels>): boolean;
   /** Resolves when the pty is gone: after close(), or if socat died. */
   readonly ended: Promise<void>;
   close(): Promise<void>;
@@ -91,6 +99,18 @@ export async function servePty(device: EmulatedDevice, options: PtyServerOptions
     if (name === 'reset' && asserted) hostPacer.clear();
     device.setPin(name, asserted);
   };
+  // Both lines rest released until a client moves them: nothing pulls EN or the strap.
+  const lines: ModemLineLevels = { dtr: false, rts: false };
+  const setLines = (change: Partial<ModemLineLevels>): boolean => {
+    const wiring = options.autoReset;
+    if (!wiring) return false;
+    Object.assign(lines, change);
+    const pulled = autoResetCircuit(lines);
+    // The strap settles before EN moves, so a chip leaving reset latches the new strap level.
+    setPin(wiring.strap, pulled.dtr);
+    setPin(wiring.en, pulled.rts);
+    return true;
+  };
   const pulse = async (name: string, ms = DEFAULT_RESET_PULSE_MS): Promise<void> => {
     if (closed) return;
     setPin(name, true);
@@ -111,6 +131,7 @@ export async function servePty(device: EmulatedDevice, options: PtyServerOptions
     },
     pulse,
     pulseReset: (ms) => pulse('reset', ms),
+    setLines,
     async close() {
       shutDown();
       await pty.close();

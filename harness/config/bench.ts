@@ -10,7 +10,7 @@ import { parseRig } from './rig.js';
 import { readConfigSource, type ConfigSource } from './source.js';
 
 /** Modes a simulated board can be stuck in, per chip family. */
-const SIM_MODES: Record<string, string[]> = { stm32: ['app', 'bootloader'], mediatek: ['brom', 'preloader'] };
+const SIM_MODES: Record<string, string[]> = { stm32: ['app', 'bootloader'], mediatek: ['brom', 'preloader'], esp32: ['app', 'bootloader'] };
 
 /**
  * Loads a rig and the profiles of its DUTs (from `boardsDir`, else the rig's `boards:` key relative to the rig,

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { byteValue, hexInt, ms, pinName, positiveMs, serialSettings } from './schema-parts.js';
+import { esp32ChipSchema, esp32ExpectShape, esp32ProtocolKeys } from '../families/esp32/schema.js';
 
 const deadlines = z
   .strictObject({
     replyMs: positiveMs.optional().describe('Default wait for any reply byte (default 500)'),
-    syncMs: positiveMs.optional().describe('stm32: wait for the ACK to 0x7F'),
+    syncMs: positiveMs.optional().describe('stm32: wait for the ACK to 0x7F; esp32: wait for each SYNC answer'),
     readMs: positiveMs.optional().describe('stm32: wait for a Read Memory block'),
     handshakeMs: positiveMs.optional().describe('mtk-brom: the whole A0 0A 50 05 handshake'),
     byteMs: positiveMs.optional().describe('mtk-brom: each echoed handshake byte'),
@@ -62,7 +63,9 @@ const scriptProtocol = z.strictObject({
   script: z.array(scriptStep).min(1),
 });
 
-export const protocolSchema = z.discriminatedUnion('engine', [stm32Protocol, mtkProtocol, scriptProtocol]);
+const esp32Protocol = z.strictObject({ engine: z.literal('esp32'), ...common, ...esp32ProtocolKeys });
+
+export const protocolSchema = z.discriminatedUnion('engine', [stm32Protocol, mtkProtocol, scriptProtocol, esp32Protocol]);
 
 const pinDef = z.strictObject({
   active: z.enum(['high', 'low']).describe('Electrical level that asserts the pin (NRST: low)'),
@@ -94,6 +97,7 @@ const expectSchema = z.strictObject({
   hwCode: hexInt.optional().describe('mtk-brom: hw_code from GET_HW_CODE, e.g. 0x0766'),
   mode: z.enum(['brom', 'preloader']).optional().describe('mtk-brom: mode the board must answer in (default brom)'),
   captures: z.record(z.string(), byteValue).optional().describe('script: capture name → expected byte'),
+  ...esp32ExpectShape,
 });
 
 const region = z
@@ -167,7 +171,7 @@ export function boardSchemaWith(chip: z.ZodType) {
     family: z
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, { error: 'expected a lower-case family name like stm32 or mediatek' })
-      .describe('stm32 | mediatek | another family name (script engine only)'),
+      .describe('stm32 | mediatek | esp32 | another family name (script engine only)'),
     notes: z.string().optional(),
     protocol: protocolSchema,
     timing: timingSchema.optional(),
@@ -180,7 +184,7 @@ export function boardSchemaWith(chip: z.ZodType) {
 }
 
 /** For editors: chip is either kind. */
-export const boardSchema = boardSchemaWith(z.union([stm32ChipSchema, mtkChipSchema]));
+export const boardSchema = boardSchemaWith(z.union([stm32ChipSchema, mtkChipSchema, esp32ChipSchema]));
 /** For the first pass of validation: chip is checked afterwards against the family's own schema. */
 export const boardShapeSchema = boardSchemaWith(z.unknown());
 export type BoardInput = z.infer<typeof boardShapeSchema>;

@@ -2,23 +2,24 @@
 import { basename, extname } from 'node:path';
 import type { BoardProfile, ChipFacts, Deadlines, ExpectedIdentity, PinDef, ProtocolConfig, SerialSettings } from './types.js';
 import { boardShapeSchema, DEFAULT_EDGE_TOLERANCE_MS, type BoardInput } from './board-schema.js';
-import { CHIP_SCHEMAS, checkStm32Chip, isChipFamily, toMtkChip, toStm32Chip } from './chip.js';
+import { CHIP_SCHEMAS, checkStm32Chip, isChipFamily, toChipFacts } from './chip.js';
 import { checkStartup } from './feasibility.js';
+import { checkEsp32Profile, toEsp32Expect, toEsp32Protocol } from '../families/esp32/schema.js';
 import { ConfigError, type ConfigIssue } from './issues.js';
 import { asMap, asString } from './raw.js';
 import { toInt, type SerialInput } from './schema-parts.js';
 import { readConfigSource, type ConfigSource } from './source.js';
 import { checkScript, checkSteps, toScriptStep, toStep } from './steps.js';
 import { validate } from './zod-issues.js';
-import type { MtkChipInput, Stm32ChipInput } from './board-schema.js';
 
 /** Family each built-in engine speaks to. */
-const ENGINE_FAMILY: Record<string, string> = { stm32: 'stm32', 'mtk-brom': 'mediatek' };
+const ENGINE_FAMILY: Record<string, string> = { stm32: 'stm32', 'mtk-brom': 'mediatek', esp32: 'esp32' };
 /** Expect keys each engine checks. */
 const EXPECT_KEYS: Record<string, string[]> = {
   stm32: ['productId', 'minBootloaderVersion'],
   'mtk-brom': ['hwCode', 'mode'],
   script: ['captures'],
+  esp32: ['chipId', 'magic'],
 };
 const REQUIRED_EXPECT: Record<string, string> = { stm32: 'productId', 'mtk-brom': 'hwCode' };
 
@@ -42,7 +43,7 @@ export function profileFromSource(source: ConfigSource): BoardProfile {
     if (family === 'stm32') issues.push(...checkStm32Chip(source, raw.chip));
     const regionsOk = !issues.some((i) => i.path.startsWith('chip'));
     if (checked.ok && regionsOk) {
-      chip = family === 'stm32' ? toStm32Chip(checked.value as Stm32ChipInput) : toMtkChip(checked.value as MtkChipInput);
+      chip = toChipFacts(family, checked.value);
     }
   }
   if (issues.length > 0 || !shape.ok) throw new ConfigError(issues);
@@ -77,7 +78,7 @@ function checkRules(source: ConfigSource): ConfigIssue[] {
     issues.push(source.issue(['family'], `family ${family} needs a chip block (the facts the emulator plays: see docs/profiles.md)`));
   }
   if (family && !isChipFamily(family) && raw.chip !== undefined) {
-    issues.push(source.issue(['chip'], `family ${family} has no emulator, so chip facts mean nothing here (families with one: stm32, mediatek)`));
+    issues.push(source.issue(['chip'], `family ${family} has no emulator, so chip facts mean nothing here (families with one: ${Object.keys(CHIP_SCHEMAS).join(', ')})`));
   }
 
   const pins = Object.keys(asMap(raw.pins) ?? {});
@@ -97,6 +98,7 @@ function checkRules(source: ConfigSource): ConfigIssue[] {
       issues.push(source.issue(raw.expect === undefined ? [] : ['expect'], `missing expect.${required}: the ${engine} engine checks the identity the board reports`));
     }
   }
+  issues.push(...checkEsp32Profile(source, raw));
   if (engine === 'script' && protocol) {
     const captures = Object.keys(asMap(expect.captures) ?? {});
     issues.push(...checkScript(source, protocol.script, ['protocol', 'script'], captures, ['expect', 'captures']));
@@ -131,6 +133,8 @@ function toProtocol(p: BoardInput['protocol'], chip: ChipFacts | undefined): Pro
       return { engine: 'mtk-brom', ...common, watchdog: { address: toInt(p.watchdog.address), value: toInt(p.watchdog.value) } };
     case 'script':
       return { engine: 'script', ...common, script: p.script.map((s) => toScriptStep(s, deadlines.replyMs)) };
+    case 'esp32':
+      return toEsp32Protocol(p, common);
   }
 }
 
@@ -142,7 +146,7 @@ function toExpect(e: BoardInput['expect'], engine: string): ExpectedIdentity {
   if (e?.mode !== undefined) out.mode = e.mode;
   else if (engine === 'mtk-brom') out.mode = 'brom';
   if (e?.captures) out.captures = Object.fromEntries(Object.entries(e.captures).map(([k, v]) => [k, toInt(v)]));
-  return out;
+  return { ...out, ...toEsp32Expect(e) };
 }
 
 function toProfile(source: ConfigSource, b: BoardInput, chip: ChipFacts | undefined): BoardProfile {

@@ -1,7 +1,8 @@
-/** Chip facts blocks: which schema a family uses, region rules, and conversion to Stm32ChipFacts / MtkChipFacts. */
+/** Chip facts blocks: which schema a family uses, region rules, and conversion to each family's chip facts. */
 import { createHash } from 'node:crypto';
 import { parseHex } from '../core/bytes.js';
-import type { MemoryRegion, MtkChipFacts, Stm32ChipFacts } from './types.js';
+import type { ChipFacts, MemoryRegion, MtkChipFacts, Stm32ChipFacts } from './types.js';
+import { esp32ChipSchema, toEsp32Chip, type Esp32ChipInput } from '../families/esp32/schema.js';
 import { mtkChipSchema, stm32ChipSchema, type MtkChipInput, type Stm32ChipInput } from './board-schema.js';
 import type { ConfigIssue } from './issues.js';
 import { asList, asMap } from './raw.js';
@@ -9,9 +10,21 @@ import { toInt } from './schema-parts.js';
 import type { ConfigSource, KeyPath } from './source.js';
 
 /** Families that have an emulator, and so a chip block. */
-export const CHIP_SCHEMAS = { stm32: stm32ChipSchema, mediatek: mtkChipSchema } as const;
+export const CHIP_SCHEMAS = { stm32: stm32ChipSchema, mediatek: mtkChipSchema, esp32: esp32ChipSchema } as const;
 export type ChipFamily = keyof typeof CHIP_SCHEMAS;
-export const isChipFamily = (family: unknown): family is ChipFamily => family === 'stm32' || family === 'mediatek';
+export const isChipFamily = (family: unknown): family is ChipFamily => typeof family === 'string' && Object.hasOwn(CHIP_SCHEMAS, family);
+
+/** A validated chip block of a family as the facts its emulator plays. */
+export function toChipFacts(family: ChipFamily, input: unknown): ChipFacts {
+  switch (family) {
+    case 'stm32':
+      return toStm32Chip(input as Stm32ChipInput);
+    case 'mediatek':
+      return toMtkChip(input as MtkChipInput);
+    case 'esp32':
+      return toEsp32Chip(input as Esp32ChipInput);
+  }
+}
 
 type RegionInput = { start: number | string; end?: number | string; size?: number | string };
 

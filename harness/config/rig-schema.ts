@@ -44,6 +44,10 @@ export const relayBoardSchema = z.strictObject({
   driver: z.enum(['sim', 'firmata', 'lcus', 'dtr-rts']),
   port: portMatch.optional().describe('firmata, lcus: the serial port of the relay board'),
   dut: componentId.optional().describe("dtr-rts: the DUT whose adapter's DTR/RTS lines are used"),
+  circuit: z
+    .enum(['auto-reset'])
+    .optional()
+    .describe('dtr-rts: the lines pass the two-transistor auto-reset circuit (RTS → EN, DTR → boot strap; both asserted = neither acts)'),
   polarity: z.enum(['active-high', 'active-low']).optional().describe('Input level that closes a relay (default active-high)'),
   safe: contactState.optional().describe('Default contact state of every channel at rest (default open)'),
   channels: z

@@ -135,6 +135,7 @@ function checkRelayBoard(source: ConfigSource, board: RawMap | undefined, i: num
     return issues;
   }
   if (board.dut !== undefined) issues.push(source.issue(at('dut'), 'dut belongs to dtr-rts boards only'));
+  if (board.circuit !== undefined) issues.push(source.issue(at('circuit'), 'circuit belongs to dtr-rts boards only (the auto-reset circuit sits behind an adapter\'s DTR/RTS lines)'));
   if (board.channels === undefined) issues.push(source.issue(at('id'), `missing channels: a channel count (e.g. 8) or a list of channels`));
   if (driver === 'sim' && hardware) issues.push(source.issue(at('driver'), 'a sim relay board cannot switch real boards: use firmata, lcus or dtr-rts on a hardware rig', 'value'));
   if ((driver === 'firmata' || driver === 'lcus') && hardware && board.port === undefined) {
@@ -327,6 +328,7 @@ function toRelayBoard(b: RelayBoardInput): RelayBoard {
   const board: RelayBoard = { id: b.id, driver: b.driver, polarity: b.polarity ?? 'active-high', channels };
   if (b.port) board.port = toPortMatch(b.port);
   if (b.dut) board.dut = b.dut;
+  if (b.circuit) board.circuit = b.circuit;
   return board;
 }
 

@@ -7,7 +7,9 @@
  * (`0x410` or `1040`); here they are plain numbers.
  */
 
-export type EngineKind = 'stm32' | 'mtk-brom' | 'script';
+import type { Esp32ChipFacts, Esp32Expected, Esp32Protocol } from '../families/esp32/schema.js';
+
+export type EngineKind = 'stm32' | 'mtk-brom' | 'script' | 'esp32';
 export type Parity = 'none' | 'even' | 'odd';
 
 export interface SerialSettings {
@@ -85,10 +87,10 @@ export interface ScriptProtocol {
   script: ScriptStep[];
 }
 
-export type ProtocolConfig = Stm32Protocol | MtkProtocol | ScriptProtocol;
+export type ProtocolConfig = Stm32Protocol | MtkProtocol | ScriptProtocol | Esp32Protocol;
 
 /** What the harness checks after the handshake. */
-export interface ExpectedIdentity {
+export interface ExpectedIdentity extends Esp32Expected {
   /** STM32 product id from Get ID, e.g. 0x410. */
   productId?: number;
   /** STM32 minimum bootloader version from Get/Get Version, e.g. 0x22 for v2.2. */
@@ -160,7 +162,7 @@ export interface MtkChipFacts {
   };
 }
 
-export type ChipFacts = Stm32ChipFacts | MtkChipFacts;
+export type ChipFacts = Stm32ChipFacts | MtkChipFacts | Esp32ChipFacts;
 
 export interface BoardProfile {
   /** File name stem. */
@@ -248,6 +250,8 @@ export interface RelayBoard {
   dut?: string;
   /** Input level that closes a relay (most cheap relay shields are active-low). */
   polarity: 'active-high' | 'active-low';
+  /** dtr-rts: the lines reach the board through the two-transistor auto-reset circuit (ESP32 boards). */
+  circuit?: 'auto-reset';
   channels: RelayChannel[];
 }
 

@@ -2,6 +2,7 @@
  * A trial and its record: the data every later stage (store, diagnosis, report) reads.
  * Field names here are stored in SQLite and written to summary.json: change them only with a schema version bump.
  */
+import type { Esp32Identity } from '../families/esp32/schema.js';
 
 export const SYMPTOMS = [
   'ok',
@@ -61,7 +62,7 @@ export interface PhaseTimings {
 }
 
 /** What the board said about itself. */
-export interface Identity {
+export interface Identity extends Esp32Identity {
   productId?: number;
   bootloaderVersion?: number;
   commands?: number[];

@@ -5,15 +5,18 @@ import { runMtk } from './mtk-brom.js';
 import { runScript } from './script.js';
 import { Session, Stop } from './session.js';
 import { runStm32 } from './stm32.js';
+import { runEsp32 } from '../families/esp32/engine.js';
 import type { EngineOutcome } from './types.js';
+import type { Exchange } from './explain.js';
 import { PortLostError } from '../link/types.js';
 
 export type { EngineOutcome } from './types.js';
 
-const ENGINES: Record<EngineKind, { family: 'stm32' | 'mtk' | 'script'; run: (s: Session) => Promise<string> }> = {
+const ENGINES: Record<EngineKind, { family: Exchange['family']; run: (s: Session) => Promise<string> }> = {
   stm32: { family: 'stm32', run: runStm32 },
   'mtk-brom': { family: 'mtk', run: runMtk },
   script: { family: 'script', run: runScript },
+  esp32: { family: 'esp32', run: runEsp32 },
 };
 
 /**

@@ -8,6 +8,7 @@ import type { OpenOptions, PortInfo } from '@serialport/bindings-interface' with
 import type { BoardProfile, RelayBoard, RelayChannel } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { EmulatedDevice } from '../../firmware-stubs/device.js';
+import { autoResetCircuit } from '../../firmware-stubs/common/auto-reset.js';
 import type { Contacts } from './contacts.js';
 import { noSuchPortError, portBusyError } from './errors.js';
 import {
@@ -332,11 +333,15 @@ export class DutStation implements PortWire {
     this.device.setPower(on);
   }
 
-  /** The adapter's DTR/RTS lines, through the DTR/RTS relay boards wired to them (asserted = closed contact). */
+  /**
+   * The adapter's DTR/RTS lines, through the DTR/RTS relay boards wired to them (asserted = closed contact), or
+   * through the board's auto-reset circuit where the rig says it has one. DTR (the strap) moves before RTS (EN).
+   */
   private driveLines(lines: { dtr: boolean; rts: boolean }): void {
     for (const board of this.options.lineBoards) {
+      const levels = board.circuit === 'auto-reset' ? autoResetCircuit(lines) : lines;
       for (const channel of board.channels) {
-        const asserted = channel.channel === 'dtr' ? lines.dtr : channel.channel === 'rts' ? lines.rts : undefined;
+        const asserted = channel.channel === 'dtr' ? levels.dtr : channel.channel === 'rts' ? levels.rts : undefined;
         if (asserted === undefined) continue;
         this.options.contacts.command(channel.id, asserted !== (board.polarity === 'active-low'));
       }

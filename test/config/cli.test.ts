@@ -16,7 +16,7 @@ describe('config: CLI', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).to.have.length(files.length);
     expect(lines).to.include('boards/stm32f103c8.yaml: ok — board stm32f103c8, stm32, engine stm32, expects 0x410');
-    expect(lines.find((l) => l.startsWith('rigs/sim-bench.yaml: ok — rig sim-bench (simulated), 8 DUTs'))).to.not.equal(undefined);
+    expect(lines.find((l) => l.startsWith('rigs/sim-bench.yaml: ok — rig sim-bench (simulated), 11 DUTs'))).to.not.equal(undefined);
   });
 
   it('validate: exit 2 for each broken fixture, its lines in stderr, no stack trace', async () => {

@@ -98,9 +98,9 @@ describe('config: shipped profiles and rigs', () => {
     const { rig, profiles } = loadBench(at('rigs/sim-bench.yaml'));
     expect(rig.kind).to.equal('simulated');
     expect([...profiles.keys()].sort()).to.deep.equal(boards.map((f) => f.replace(/^boards\/|\.yaml$/g, '')).sort());
-    expect(rig.duts.length).to.be.within(7, 10);
-    expect(rig.nightly).to.deep.include({ trialsPerDut: 20, concurrency: 8 });
-    expect(rig.hubs).to.have.length(2);
+    expect(rig.duts.length).to.be.within(7, 12);
+    expect(rig.nightly).to.deep.include({ trialsPerDut: 20, concurrency: rig.duts.length });
+    expect(rig.hubs).to.have.length(3);
     expect(rig.ports.some((p) => p.hub === undefined), 'a host port').to.equal(true);
 
     const noisy = rig.cables.filter((c) => (c.sim?.bitErrorRate ?? 0) > 0);
@@ -118,12 +118,19 @@ describe('config: shipped profiles and rigs', () => {
     expect(profiles.get(stuck[0]!.board)!.family).to.equal('mediatek');
     const channels = rig.relays.filter((r) => r.driver === 'sim').map((r) => r.channels.length);
     expect(Math.max(...channels)).to.be.within(16, 24);
+
+    // ESP32 boards strapped both ways: through their DTR/RTS auto-reset circuit, and by relays on EN and the strap.
+    const esp32 = rig.duts.filter((d) => profiles.get(d.board)!.family === 'esp32');
+    const lineBoard = (d: (typeof esp32)[number]) => rig.relays.find((r) => r.id === d.pins.reset!.channel.split('.')[0]);
+    expect(esp32.map((d) => lineBoard(d)!.driver).sort()).to.deep.equal(['dtr-rts', 'sim', 'sim']);
+    expect(esp32.map((d) => lineBoard(d)!.circuit).filter(Boolean)).to.deep.equal(['auto-reset']);
   });
 
   it('example-lab: a hardware bench with Firmata, LCUS and DTR/RTS relays and USB identities', () => {
     const { rig } = loadBench(at('rigs/example-lab.yaml'));
     expect(rig.kind).to.equal('hardware');
-    expect(rig.relays.map((r) => r.driver).sort()).to.deep.equal(['dtr-rts', 'firmata', 'lcus']);
+    expect([...new Set(rig.relays.map((r) => r.driver))].sort()).to.deep.equal(['dtr-rts', 'firmata', 'lcus']);
+    expect(rig.relays.filter((r) => r.circuit === 'auto-reset').map((r) => r.dut), 'an ESP32 on its auto-reset circuit').to.deep.equal(['d5']);
     const firmata = rig.relays.find((r) => r.driver === 'firmata')!;
     expect(firmata.channels.every((c) => typeof c.pin === 'number')).to.equal(true);
     expect(rig.relays.find((r) => r.driver === 'dtr-rts')!.channels.map((c) => c.id)).to.deep.equal(['a4.dtr', 'a4.rts']);

@@ -2,22 +2,7 @@
  * Each fault key of the simulation, injected on one component of the shipped sim bench: the trials it touches
  * show the symptom a lab engineer would expect, and every other DUT passes.
  */
-import { expect } from 'chai';
-import type { Symptom } from '../../harness/core/record.js';
-import { runBench } from '../../harness/runner/run.js';
-import { simBenchWithFault } from './sim-bench-fixture.js';
-
-interface FaultCase {
-  key: string;
-  on: Parameters<typeof simBenchWithFault>;
-  /** The touched DUT, and one neighbour that must not suffer. */
-  duts: [string, string];
-  /** At least one touched trial shows this symptom… */
-  expected: Symptom;
-  /** …and every failing touched trial shows one of these. */
-  allowed: Symptom[];
-  trials: number;
-}
+import { checkFaultCase, type FaultCase } from './sim-bench-fixture.js';
 
 const CASES: FaultCase[] = [
   { key: 'cable bitErrorRate', on: ['cables', 'c1', { bitErrorRate: 0.006 }], duts: ['d1', 'd2'], expected: 'corrupt', allowed: ['corrupt', 'unexpected-reply', 'late', 'silent'], trials: 6 },
@@ -40,19 +25,6 @@ describe('runner: each simulated fault gives its symptom, and only where it is',
   this.timeout(120_000);
 
   for (const c of CASES) {
-    it(`${c.key} → ${c.expected}`, async () => {
-      const [touched, neighbour] = c.duts;
-      const summary = await runBench(simBenchWithFault(...c.on), { trialsPerDut: c.trials, duts: c.duts, portReturnMs: 3000 });
-      const mine = summary.records.filter((r) => r.dut === touched);
-      const others = summary.records.filter((r) => r.dut === neighbour);
-      expect(mine).to.have.length(c.trials);
-      expect(others).to.have.length(c.trials);
-      expect(mine.map((r) => r.symptom), 'symptoms of the touched DUT').to.include(c.expected);
-      for (const r of mine.filter((r) => r.result !== 'pass')) {
-        expect(c.allowed, `${r.trialId}: ${r.detail}`).to.include(r.symptom);
-        expect(r.detail, 'a failing trial says why').to.not.equal('');
-      }
-      for (const r of others) expect(r.result, `${r.trialId}: ${r.symptom} ${r.detail}`).to.equal('pass');
-    });
+    it(`${c.key} → ${c.expected}`, () => checkFaultCase(c));
   }
 });

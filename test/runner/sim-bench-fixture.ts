@@ -2,8 +2,11 @@
  * The shipped simulated bench, loaded from rigs/sim-bench.yaml and then changed in memory: with every planted
  * fault removed, and with one fault injected where a test wants it.
  */
+import { expect } from 'chai';
 import { loadBench } from '../../harness/config/load.js';
 import type { LoadedBench, Rig } from '../../harness/config/types.js';
+import type { Symptom } from '../../harness/core/record.js';
+import { runBench } from '../../harness/runner/run.js';
 
 export const SIM_BENCH = 'rigs/sim-bench.yaml';
 
@@ -33,4 +36,33 @@ export function simBenchWithFault(list: Faultable | 'channels', id: string, sim:
     item.sim = sim;
   }
   return bench;
+}
+
+/** One fault injected on one component, and what the trials must show. */
+export interface FaultCase {
+  key: string;
+  on: Parameters<typeof simBenchWithFault>;
+  /** The touched DUT, and one neighbour that must not suffer. */
+  duts: [string, string];
+  /** At least one touched trial shows this symptom… */
+  expected: Symptom;
+  /** …and every failing touched trial shows one of these. */
+  allowed: Symptom[];
+  trials: number;
+}
+
+/** Runs the case on the real runner: the touched DUT shows the symptom, its neighbour passes every trial. */
+export async function checkFaultCase(c: FaultCase): Promise<void> {
+  const [touched, neighbour] = c.duts;
+  const summary = await runBench(simBenchWithFault(...c.on), { trialsPerDut: c.trials, duts: c.duts, portReturnMs: 3000 });
+  const mine = summary.records.filter((r) => r.dut === touched);
+  const others = summary.records.filter((r) => r.dut === neighbour);
+  expect(mine).to.have.length(c.trials);
+  expect(others).to.have.length(c.trials);
+  expect(mine.map((r) => r.symptom), 'symptoms of the touched DUT').to.include(c.expected);
+  for (const r of mine.filter((r) => r.result !== 'pass')) {
+    expect(c.allowed, `${r.trialId}: ${r.detail}`).to.include(r.symptom);
+    expect(r.detail, 'a failing trial says why').to.not.equal('');
+  }
+  for (const r of others) expect(r.result, `${r.trialId}: ${r.symptom} ${r.detail}`).to.equal('pass');
 }

@@ -120,6 +120,33 @@ describe('sim pins and power', () => {
     sim.dispose();
   });
 
+  it('through the auto-reset circuit a line acts only while the other is released; both asserted do nothing', async () => {
+    const { sim, dev } = testBench((rig) => {
+      Object.assign(find(rig.relays, 'a1'), { circuit: 'auto-reset', polarity: 'active-high' });
+      find(rig.duts, 'd2').pins = { reset: { channel: 'a1.rts', closed: 'active' }, boot0: { channel: 'a1.dtr', closed: 'active' } };
+    });
+    const d2 = dev('d2');
+    const pins = () => [d2.pins.get('reset') ?? false, d2.pins.get('boot0') ?? false];
+    const set = (s: Awaited<ReturnType<typeof openStream>>, lines: { dtr: boolean; rts: boolean }) =>
+      new Promise<void>((resolve, reject) => s.port.set(lines, (e) => (e ? reject(e) : resolve())));
+    expect(pins(), 'port closed, lines released').to.deep.equal([false, false]);
+    // Opening a tty raises DTR and RTS: neither transistor conducts, so opening the port does not reset the board.
+    const s = await openStream(sim.binding, sim.portPath('d2'));
+    expect(pins()).to.deep.equal([false, false]);
+    await set(s, { dtr: false, rts: true });
+    expect(pins(), 'RTS alone pulls EN low').to.deep.equal([true, false]);
+    await set(s, { dtr: true, rts: false });
+    expect(pins(), 'DTR alone pulls the strap low, EN rises').to.deep.equal([false, true]);
+    // The strap moved before EN: a chip leaving reset sees it already held.
+    const events = d2.pinEvents.slice(-2).map((e) => `${e.pin}=${e.asserted}`);
+    expect(events).to.deep.equal(['boot0=true', 'reset=false']);
+    await set(s, { dtr: true, rts: true });
+    expect(pins()).to.deep.equal([false, false]);
+    await s.close();
+    expect(pins()).to.deep.equal([false, false]);
+    sim.dispose();
+  });
+
   it('disposes every emulator', () => {
     const { sim, dev } = testBench();
     sim.dispose();

@@ -73,10 +73,12 @@ describe('pty stub parts: control lines', () => {
     expect(parseControl('state')).to.deep.equal({ kind: 'state' });
     expect(parseControl('quit')).to.deep.equal({ kind: 'quit' });
     expect(parseControl('')).to.deep.equal({ kind: 'none' });
+    expect(parseControl('lines dtr=1 rts=0')).to.deep.equal({ kind: 'lines', dtr: true, rts: false });
+    expect(parseControl('lines rts=1')).to.deep.equal({ kind: 'lines', rts: true });
   });
 
   it('reports nonsense instead of acting on it', () => {
-    for (const line of ['boot0 2', 'power sideways', 'pulse', 'pulse reset -5', 'fly away now', '1 1']) {
+    for (const line of ['boot0 2', 'power sideways', 'pulse', 'pulse reset -5', 'fly away now', '1 1', 'lines', 'lines dtr=2', 'lines cts=1']) {
       expect(parseControl(line).kind, line).to.equal('error');
     }
   });

@@ -10,6 +10,7 @@ import { realClock } from '../../harness/core/clock.js';
 import { InputError } from '../../harness/core/exit-codes.js';
 import type { Stm32ChipFacts } from '../../harness/config/types.js';
 import { applyOverrides, runStub, settingsFrom, startStub, unescapeText } from '../../harness/cli/commands/stub.js';
+import { loadProfile } from '../../harness/config/load.js';
 import { f103Profile } from './fixtures.js';
 import { MT6765, mtkProfile } from './mtk-fixtures.js';
 
@@ -183,6 +184,58 @@ describe('stub command: runStub with control lines', function () {
       input.write('quit\n');
       await running;
       expect(existsSync(link)).to.equal(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--auto-reset: `lines` move EN and the strap through the board circuit; both asserted do nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-stub-esp32-'));
+    const link = join(dir, 'ttyUSB3');
+    try {
+      const profile = loadProfile('boards/esp32-devkitc.yaml');
+      const settings = settingsFrom({ link, autoReset: true });
+      expect(settings.autoReset).to.deep.equal({ en: 'reset', strap: 'boot' });
+      const server = await startStub(applyOverrides(profile, settings), settings);
+      const input = new PassThrough();
+      const output = new PassThrough();
+      const errors = new PassThrough();
+      let err = '';
+      errors.on('data', (c: Buffer) => (err += c.toString()));
+      const running = runStub(server, profile, { input, output, errors, signals: false });
+      await waitFor(() => (server.device.state === 'app' ? true : undefined), 'app at power-on');
+      input.write('lines dtr=1 rts=1\n');
+      await sleep(100);
+      expect(server.device.state, 'both lines asserted: no reset').to.equal('app');
+      input.write('lines dtr=0 rts=1\n');
+      await waitFor(() => (server.device.state === 'reset' ? true : undefined), 'EN held low by RTS');
+      input.write('lines dtr=1 rts=0\n');
+      await waitFor(() => (server.device.state === 'download' ? true : undefined), 'download: the strap held as EN rose');
+      input.write('quit\n');
+      await running;
+      expect(err).to.equal('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without --auto-reset, `lines` is refused with a hint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-stub-esp32-'));
+    const link = join(dir, 'ttyUSB4');
+    try {
+      const profile = loadProfile('boards/esp32-c3-devkitm.yaml');
+      const settings = settingsFrom({ link });
+      const server = await startStub(applyOverrides(profile, settings), settings);
+      const input = new PassThrough();
+      const errors = new PassThrough();
+      let err = '';
+      errors.on('data', (c: Buffer) => (err += c.toString()));
+      const running = runStub(server, profile, { input, output: new PassThrough(), errors, signals: false });
+      input.write('lines dtr=0 rts=1\n');
+      await waitFor(() => (err.includes('--auto-reset') ? true : undefined), 'the hint');
+      expect(server.device.state).to.equal('app');
+      input.write('quit\n');
+      await running;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,9 +6,11 @@ import { ConfigError, formatIssue, loadProfile, profileIdsIn } from '../../confi
 import { EXIT, InputError } from '../../core/exit-codes.js';
 import { formatTable } from '../table.js';
 
-/** The identity a profile checks: STM32 product id or MediaTek hw_code. */
+/** The identity a profile checks: STM32 product id, MediaTek hw_code, ESP32 chip id or magic word. */
 export function chipIdOf(profile: BoardProfile): string {
-  const id = profile.expect.productId ?? profile.expect.hwCode ?? (profile.chip?.family === 'stm32' ? profile.chip.productId : profile.chip?.hwCode);
+  if (profile.expect.chipId !== undefined) return String(profile.expect.chipId);
+  if (profile.expect.magic !== undefined) return '0x' + profile.expect.magic.toString(16).toUpperCase().padStart(8, '0');
+  const id = profile.expect.productId ?? profile.expect.hwCode ?? (profile.chip?.family === 'stm32' ? profile.chip.productId : profile.chip?.family === 'mediatek' ? profile.chip.hwCode : undefined);
   if (id === undefined) return '-';
   const digits = profile.expect.hwCode !== undefined || profile.chip?.family === 'mediatek' ? 4 : 3;
   return '0x' + id.toString(16).toUpperCase().padStart(digits, '0');

@@ -26,6 +26,8 @@ export interface StubSettings {
   bitErrorRate?: number;
   dropRate?: number;
   seed?: number;
+  /** The board's DTR/RTS auto-reset circuit: RTS → `en`, DTR → `strap`, moved with `lines` control lines. */
+  autoReset?: { en: string; strap: string };
 }
 
 /** Longest start-up the stub waits for before it says ready anyway. */
@@ -34,6 +36,7 @@ const BOOT_WAIT_LIMIT_MS = 10_000;
 const MODES: Record<string, string[]> = {
   stm32: ['bootloader', 'app', 'sram'],
   mediatek: ['brom', 'preloader'],
+  esp32: ['bootloader', 'app'],
 };
 
 /** The profile with the command line's overrides of its chip facts. */
@@ -44,6 +47,7 @@ export function applyOverrides(profile: BoardProfile, settings: StubSettings): B
   if (settings.startupMs !== undefined) copy.startupMs = settings.startupMs;
   if (settings.banner !== undefined) {
     if (copy.family === 'stm32') copy.appBanner = settings.banner;
+    else if (copy.family === 'esp32') copy.appLog = settings.banner;
     else copy.preloader = { ...copy.preloader, logText: settings.banner };
   }
   if (settings.mode !== undefined && !MODES[chip.family]!.includes(settings.mode)) {
@@ -67,6 +71,7 @@ export async function startStub(profile: BoardProfile, settings: StubSettings): 
     link: settings.link,
     baud: settings.baud ?? board.protocol.serial.baudRate,
     pins: startingPins(board, settings.pins),
+    autoReset: settings.autoReset,
     cable: { bitErrorRate: settings.bitErrorRate, dropRate: settings.dropRate, seed: settings.seed },
   });
   // "ready" should mean a client can start talking: let the board finish its start-up first.
@@ -123,6 +128,9 @@ export async function runStub(server: PtyServer, profile: BoardProfile, io: Stub
         server.setPower(false);
         setTimeout(() => server.setPower(true), command.offMs);
         return;
+      case 'lines':
+        if (!server.setLines(command)) warn('this board has no DTR/RTS circuit: start the stub with --auto-reset');
+        return;
       case 'pulse':
       case 'pin':
         if (!known.has(command.name)) warn(`note: profile ${profile.id} declares no pin "${command.name}"`);
@@ -159,6 +167,7 @@ function pinSetting(value: string, previous: Record<string, boolean> = {}): Reco
 
 interface StubFlags {
   link: string;
+  autoReset?: true | string;
   boot0?: boolean;
   boot1?: boolean;
   pin?: Record<string, boolean>;
@@ -177,7 +186,17 @@ export function settingsFrom(flags: StubFlags): StubSettings {
   if (flags.boot1 !== undefined) pins.boot1 = flags.boot1;
   const { link, baud, startupMs, mode, bitErrorRate, dropRate, seed } = flags;
   const banner = flags.banner === undefined ? undefined : unescapeText(flags.banner);
-  return { link, baud, pins, banner, startupMs, mode, bitErrorRate, dropRate, seed };
+  const autoReset = flags.autoReset === undefined ? undefined : autoResetPins(flags.autoReset === true ? DEFAULT_AUTO_RESET : flags.autoReset);
+  return { link, baud, pins, banner, startupMs, mode, bitErrorRate, dropRate, seed, autoReset };
+}
+
+/** RTS drives EN, DTR the boot strap: the pins' names in the profile. */
+const DEFAULT_AUTO_RESET = 'reset,boot';
+
+function autoResetPins(value: string): { en: string; strap: string } {
+  const match = /^([A-Za-z]\w*),([A-Za-z]\w*)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected <en pin>,<strap pin>, e.g. reset,boot');
+  return { en: match[1]!, strap: match[2]! };
 }
 
 /** `\r`, `\n`, `\t` and `\\` typed on a command line become the characters they name. */
@@ -198,10 +217,11 @@ export function register(program: Command): void {
     .option('--baud <rate>', 'line rate (default: the profile serial baud)', numberIn(50, 4_000_000))
     .option('--banner <text>', 'what the application prints at start (STM32) / the log text (MediaTek); \\r \\n allowed')
     .option('--startup-ms <ms>', 'time from reset release until the boot ROM listens', numberIn(0, 60_000))
-    .option('--mode <mode>', 'boot into this mode whatever the pins say: app|bootloader|sram|preloader|brom')
+    .option('--mode <mode>', 'boot into this mode whatever the pins say: bootloader|app|sram (STM32), brom|preloader (MediaTek), bootloader|app (ESP32)')
     .option('--bit-error-rate <p>', 'cable: probability of a flipped bit, both ways', numberIn(0, 1))
     .option('--drop-rate <p>', 'cable: probability of a lost byte, both ways', numberIn(0, 1))
     .option('--seed <n>', 'seed for the cable faults', numberIn(0, 2 ** 32 - 1))
+    .option('--auto-reset [en,strap]', "the board's DTR/RTS auto-reset circuit (RTS → EN, DTR → strap), moved by `lines` control lines (default reset,boot)")
     .addHelpText('after', `\nControl lines on stdin (SIGHUP also pulses reset):\n${CONTROL_HELP}`)
     .action(async (file: string, flags: StubFlags) => {
       const { loadProfile } = await import('../../config/load.js').catch((error: unknown) => {
@@ -209,6 +229,9 @@ export function register(program: Command): void {
       });
       const profile: BoardProfile = await loadProfile(file);
       const settings = settingsFrom(flags);
+      for (const pin of Object.values(settings.autoReset ?? {})) {
+        if (!(pin in profile.pins)) throw new InputError(`--auto-reset: profile ${profile.id} has no pin ${pin} (its pins: ${Object.keys(profile.pins).join(', ')})`);
+      }
       const board = applyOverrides(profile, settings);
       const server = await startStub(board, settings);
       try {

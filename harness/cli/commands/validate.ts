@@ -28,7 +28,9 @@ export function describeProfile(p: BoardProfile): string {
       ? `expects ${hex(p.expect.productId, 3)}`
       : p.expect.hwCode !== undefined
         ? `expects ${hex(p.expect.hwCode, 4)}${p.expect.mode ? ` (${p.expect.mode})` : ''}`
-        : p.expect.captures
+        : p.expect.chipId !== undefined || p.expect.magic !== undefined
+          ? `expects ${p.expect.chipId !== undefined ? `chip id ${p.expect.chipId}` : `magic ${hex(p.expect.magic!, 8)}`}`
+          : p.expect.captures
           ? `expects ${Object.entries(p.expect.captures).map(([k, v]) => `${k}=${hex(v, 2)}`).join(' ')}`
           : 'no identity check';
   return `board ${p.id}, ${p.family}, engine ${p.protocol.engine}, ${expects}`;

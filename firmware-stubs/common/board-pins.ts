@@ -1,7 +1,7 @@
 /**
- * Logical pins of a MediaTek board as the emulator sees them: `power` (only if the profile declares it),
- * `kcol0` (the BROM test point) and `reset` (only if declared). Every pin starts in its profile `idle` state,
- * which is where the relays leave it between trials; pins the profile does not declare start released.
+ * Logical pins of a board as an emulator sees them: `power` and `reset` (each only if the profile declares it)
+ * and the boot straps (MediaTek KCOL0, ESP32 GPIO0, …). Every pin starts in its profile `idle` state, which is
+ * where the relays leave it between trials; pins the profile does not declare start released.
  */
 import type { BoardProfile } from '../../harness/config/types.js';
 
