@@ -81,14 +81,14 @@ describe('advice: swaps a technician can carry out', () => {
     const unhealthy = (refs: string[]) => new Map(refs.map((key) => [key, 'watch' as const]));
     const context = (verdicts: Map<string, Verdict>) => ({ cells, verdicts, rig: lab.rig, profiles: lab.profiles });
     const group = [ref('dut', 'd2'), ref('port', 'hub1.p2')];
-    const cables = unhealthy(['cable:ftdi-a', 'cable:cp-a', 'cable:ftdi-c', 'cable:ftdi-d']);
+    const cables = unhealthy(['cable:ftdi-a', 'cable:cp-a', 'cable:ftdi-c', 'cable:ftdi-d', 'cable:usb-c1', 'cable:cp-b']);
     expect(separatingSwap(ref('cable', 'ftdi-b'), group, context(cables))).to.match(
       /^bring a spare USB-serial cable and put it in place of cable ftdi-b on d2 tomorrow, on the bench and in the rig file \(no spare declared, and no healthy cable that fits to swap with\): if the failures stop, it was the cable; if they stay with d2, look at dut d2, port hub1.p2$/,
     );
     cables.delete('cable:ftdi-c');
     expect(separatingSwap(ref('cable', 'ftdi-b'), group, context(cables))).to.match(/^swap cable ftdi-b with cable ftdi-c \(on d4\) tomorrow/);
 
-    const channels = unhealthy(['relay:rs1.1', 'relay:rs1.2', 'relay:rs1.3', 'relay:rs1.4', 'relay:lc1.1', 'relay:lc1.2', 'relay:lc1.5', 'relay:lc1.6']);
+    const channels = unhealthy(['relay:rs1.1', 'relay:rs1.2', 'relay:rs1.3', 'relay:rs1.4', 'relay:lc1.1', 'relay:lc1.2', 'relay:lc1.5', 'relay:lc1.6', 'relay:lc2.1', 'relay:lc2.2']);
     expect(separatingSwap(ref('relay', 'lc1.3'), [ref('dut', 'd3')], context(channels))).to.match(
       /^free a relay channel on lc1 and rewire d3's power pin from lc1.3 to it tomorrow/,
     );

@@ -32,12 +32,12 @@ describe('nightly: a bench that cannot be trusted tonight', function () {
     try {
       const result = await runNightly({ bench: cleanSimBench(), store, outDir: dir, trialsPerDut: 2, environment: brokenRb2Driver });
       expect(result.exitCode).to.equal(EXIT.infrastructure);
-      expect(result.headline).to.match(/^Bench not trustworthy tonight — 6 of 16 trials were harness errors \(exception 6\)/);
+      expect(result.headline).to.match(/^Bench not trustworthy tonight — 6 of 22 trials were harness errors \(exception 6\)/);
       const summary = JSON.parse(readFileSync(result.report!.summary, 'utf8'));
       expect(summary).to.include({ verdict: 'untrustworthy', trustworthy: false });
-      expect(summary.totals).to.include({ trials: 16, passes: 10, failures: 0, errors: 6 });
+      expect(summary.totals).to.include({ trials: 22, passes: 16, failures: 0, errors: 6 });
       for (const c of summary.components) expect(c.verdict, `${c.kind} ${c.id}`).to.equal('ok');
-      expect(summary.diagnosis.trials, 'the diagnosis counts only the trials that ran').to.equal(10);
+      expect(summary.diagnosis.trials, 'the diagnosis counts only the trials that ran').to.equal(16);
       const junit = readFileSync(result.report!.junit, 'utf8');
       expect(junit).to.match(/<error type="exception" message="2 of 2 trials were harness errors: exception 2">/);
     } finally {
