@@ -16,6 +16,7 @@
  */
 import type { Rig } from '../config/types.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
+import { FAILING_SYMPTOMS } from '../core/symptoms.js';
 import type { ComponentDiagnosis, DiagnosisResult, Verdict } from './types.js';
 import { componentKey, type Cell, type ComponentRef } from './cells.js';
 import { findProfileMistakes, type ProfileMistake } from './profiles.js';
@@ -358,7 +359,7 @@ function testCells(state: State, inside: number[], exclude: Set<number> | undefi
 }
 
 /** Failure symptoms each component is tested on (Bonferroni factor of the per-symptom tests). */
-const SYMPTOM_TESTS = 9;
+const SYMPTOM_TESTS = FAILING_SYMPTOMS.length;
 
 function testOne(state: State, component: Component, exclude?: Set<number>, baseline?: number): RoundStats {
   return testCells(state, component.cells, exclude, baseline ?? state.baseline());
