@@ -8,7 +8,7 @@
 import type { Rig } from '../harness/config/types.js';
 import type { TrialComponents } from '../harness/core/record.js';
 import { Rng } from '../harness/core/rng.js';
-import { DEFAULT_THRESHOLDS } from '../harness/diagnose/attribute.js';
+import { DEFAULT_THRESHOLDS } from '../harness/diagnose/thresholds.js';
 import { CellBuilder, refsOf } from '../harness/diagnose/cells.js';
 import { diagnoseCells, type Diagnosis } from '../harness/diagnose/diagnose.js';
 import { sprtTrialsToDetect } from '../harness/eval/sprt.js';

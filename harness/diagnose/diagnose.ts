@@ -7,7 +7,9 @@ import { InputError } from '../core/exit-codes.js';
 import type { TrialStore } from '../store/index.js';
 import { attribute, type AttributeOptions, type ComponentReport } from './attribute.js';
 import { cellsFromCounts, type Cell } from './cells.js';
-import { changedSince, nightsOf } from './history.js';
+import { changeOf, nightsOf } from './history.js';
+import { changedSinceSentence } from './sentences.js';
+import { thresholdsWith } from './thresholds.js';
 import type { DiagnosisResult } from './types.js';
 
 export interface DiagnoseOptions {
@@ -44,7 +46,8 @@ export function diagnoseCells(
 ): Diagnosis {
   const windowNights = options.windowNights ?? [...new Set(cells.map((c) => c.night))].sort();
   const night = options.night ?? windowNights[windowNights.length - 1] ?? '';
-  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
+  const thresholds = thresholdsWith(options.thresholds);
+  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds });
   const windowStart = windowNights[0] ?? '';
   const refs = new Map(cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
   for (const report of attribution.components) {
@@ -53,8 +56,8 @@ export function diagnoseCells(
     if (!ref) continue;
     report.history = nightsOf(ref.key, cells).map((p) => ({ night: p.night, trials: p.trials, passRate: p.trials === 0 ? 0 : 1 - p.failures / p.trials }));
     if (report.verdict !== 'ok' || report.kind === 'dut') {
-      const since = changedSince(ref, cells, windowStart);
-      if (since) report.changedSince = since;
+      const change = changeOf(ref, cells, windowStart, thresholds);
+      if (change) report.changedSince = changedSinceSentence(change);
     }
   }
   return {

@@ -4,7 +4,7 @@
  * the true rates.
  */
 import type { TrialRecord } from '../core/record.js';
-import { DEFAULT_THRESHOLDS } from '../diagnose/attribute.js';
+import { DEFAULT_THRESHOLDS } from '../diagnose/thresholds.js';
 import { cellsFromRecords, componentKey, refsOf } from '../diagnose/cells.js';
 import { diagnoseCells } from '../diagnose/diagnose.js';
 import type { Executor } from './execute.js';
