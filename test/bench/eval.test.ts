@@ -2,14 +2,14 @@ import { setMaxListeners } from 'node:events';
 import { expect } from 'chai';
 import { cellsFromRecords } from '../../harness/diagnose/cells.js';
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
-import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type Calibration, type KeyCurve } from '../../harness/eval/calibrate.js';
-import { evaluate } from '../../harness/eval/evaluate.js';
-import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../harness/eval/execute.js';
-import { dutsOf, generateScenario } from '../../harness/eval/scenario.js';
-import { scoreDiagnosis } from '../../harness/eval/score.js';
-import { sprtTrialsToDetect } from '../../harness/eval/sprt.js';
-import { perTrial, syntheticStrengths, valueForRate } from '../../harness/eval/strengths.js';
-import { syntheticRecords } from '../../harness/eval/synthetic.js';
+import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type Calibration, type KeyCurve } from '../../bench/eval/calibrate.js';
+import { evaluate } from '../../bench/eval/evaluate.js';
+import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../bench/eval/execute.js';
+import { dutsOf, generateScenario } from '../../bench/eval/scenario.js';
+import { scoreDiagnosis } from '../../bench/eval/score.js';
+import { sprtTrialsToDetect } from '../../bench/eval/sprt.js';
+import { perTrial, syntheticStrengths, valueForRate } from '../../bench/eval/strengths.js';
+import { syntheticRecords } from '../../bench/eval/synthetic.js';
 
 describe('diagnosis evaluation', () => {
   it('generates the same scenario from the same seed, within the stated shape', () => {
