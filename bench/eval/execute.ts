@@ -33,10 +33,11 @@ export interface RealRunner {
   run(rig: Rig, options: { trialsPerDut: number; night: string; seed: number }): Promise<TrialRecord[]>;
 }
 
-/** A mode the emulator can be stuck in that is not its boot ROM. */
+/** A mode the emulator can be stuck in that is not its boot ROM: the application in flash, or MediaTek's Preloader. */
 function wrongModeOf(profile: BoardProfile): ProfileSketch['wrongMode'] | undefined {
   switch (profile.chip?.family) {
     case 'stm32':
+    case 'esp32':
       return 'app';
     case 'mediatek':
       return 'preloader';

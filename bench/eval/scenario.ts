@@ -29,7 +29,7 @@ export interface ProfileSketch {
   pins: string[];
   /** A mode the board can be stuck in that is not the boot ROM (for the `mode` fault). */
   wrongMode: 'app' | 'preloader';
-  /** Chip family (stm32, mediatek), when known. */
+  /** Chip family (stm32, mediatek, esp32), when known. */
   family?: string;
 }
 

@@ -82,6 +82,17 @@ describe('diagnosis evaluation', () => {
     expect(rig.cables.map((c) => c.sim)).to.deep.equal([undefined, undefined, { bitErrorRate: 1e-5 }]);
   });
 
+  it('takes every emulated family into the runner, each with the mode its boards can be stuck in', async () => {
+    const runner = await loadRealRunner(['stm32f103c8', 'mt6765', 'esp32-devkitc']);
+    expect(Object.fromEntries(runner.sketches.map((s) => [s.id, s.wrongMode]))).to.deep.equal({ 'esp32-devkitc': 'app', mt6765: 'preloader', 'stm32f103c8': 'app' });
+    // An ESP32 stuck in its application is a wrong-mode trial, as the `dut.mode` fault of a scenario means it.
+    const esp32 = runner.sketches.find((s) => s.id === 'esp32-devkitc')!;
+    const rig = calibrationRig('esp32-mode', esp32, [{ value: 0 }]);
+    rig.duts[0]!.sim = { mode: esp32.wrongMode };
+    const records = await runner.run(rig, { trialsPerDut: 3, night: '2026-01-01', seed: 1 });
+    expect(records.map((r) => r.symptom)).to.deep.equal(['wrong-mode', 'wrong-mode', 'wrong-mode']);
+  });
+
   it('fast run on synthetic records: faults found, fault-free benches unflagged', async () => {
     const summary = await evaluate({ faultScenarios: 8, faultFreeScenarios: 4, trialsPerDut: 100, seed: 1, execute: syntheticExecutor });
     expect(summary.faults).to.be.at.least(8);
