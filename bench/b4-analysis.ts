@@ -54,7 +54,7 @@ export const b4: Benchmark = {
     try {
       const file = join(dir, 'trials.db');
       const started = performance.now();
-      const synth = synthesiseStore({
+      const synth = await synthesiseStore({
         file,
         bench: stm32Fleet(DUTS),
         nights: NIGHTS,
@@ -73,7 +73,7 @@ export const b4: Benchmark = {
         figure: `${(f.totalMs / 1000).toFixed(2)} s, RSS ${mib(f.maxRssBytes)}, HTML ${(f.htmlBytes / 1e6).toFixed(2)} MB`,
         verdict: met ? 'met' : 'missed',
         details: [
-          `store: ${synth.records} records, ${NIGHTS} nights, ${DUTS} DUTs, ${mib(dbBytes)} on disk, written in ${(synthMs / 1000).toFixed(1)} s (Store.addTrials, 20 000 per transaction)`,
+          `store: ${synth.records} records, ${NIGHTS} nights, ${DUTS} DUTs, ${mib(dbBytes)} on disk, written in ${(synthMs / 1000).toFixed(1)} s (addTrials, 20 000 per transaction)`,
           `diagnose ${(f.diagnoseMs / 1000).toFixed(2)} s over ${f.windowNights} nights (${f.windowTrials} trials); report data ${(f.reportDataMs / 1000).toFixed(2)} s; writing 3 files ${(f.writeMs / 1000).toFixed(2)} s`,
           `peak RSS ${mib(f.maxRssBytes)} (${mib(f.startRssBytes)} before the analysis: Node and modules)`,
           `flagged: ${f.flagged.join(', ') || 'nothing'}`,

@@ -8,10 +8,10 @@
 import type { Rig } from '../harness/config/types.js';
 import type { TrialComponents } from '../harness/core/record.js';
 import { Rng } from '../harness/core/rng.js';
-import { DEFAULT_THRESHOLDS } from '../harness/diagnose/attribute.js';
+import { DEFAULT_THRESHOLDS } from '../harness/diagnose/thresholds.js';
 import { CellBuilder, refsOf } from '../harness/diagnose/cells.js';
 import { diagnoseCells, type Diagnosis } from '../harness/diagnose/diagnose.js';
-import { sprtTrialsToDetect } from '../harness/eval/sprt.js';
+import { sprtTrialsToDetect } from './eval/sprt.js';
 import { componentsOf } from '../harness/runner/run.js';
 import { cleanSimBench } from '../test/runner/sim-bench-fixture.js';
 import type { Benchmark } from './lib/types.js';

@@ -9,11 +9,11 @@
 import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { formatTable } from '../harness/cli/table.js';
-import { calibrate, strengthsFromCalibration, type Calibration } from '../harness/eval/calibrate.js';
-import { evaluate, type EvaluationSummary, type ScenarioResult } from '../harness/eval/evaluate.js';
-import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from '../harness/eval/execute.js';
-import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from '../harness/eval/scenario.js';
-import { syntheticStrengths, valueForRate, type FaultStrengths } from '../harness/eval/strengths.js';
+import { calibrate, strengthsFromCalibration, type Calibration } from './eval/calibrate.js';
+import { evaluate, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from './eval/execute.js';
+import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from './eval/scenario.js';
+import { syntheticStrengths, valueForRate, type FaultStrengths } from './eval/strengths.js';
 
 const FAST_PROFILES = ['stm32f103c8', 'mt6765'];
 

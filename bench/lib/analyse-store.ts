@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { diagnose } from '../../harness/diagnose/index.js';
 import { buildReportInput } from '../../harness/nightly/report-data.js';
 import { writeReport } from '../../harness/report/index.js';
-import { Store } from '../../harness/store/index.js';
+import { openStore } from '../../harness/store/index.js';
 import { stm32Fleet } from './rigs.js';
 
 export interface AnalysisFigures {
@@ -34,16 +34,16 @@ if (!file || !size || !night || !outDir) {
 const bench = stm32Fleet(Number(size));
 const startRssBytes = process.memoryUsage.rss();
 const t0 = performance.now();
-const store = Store.open(file);
-const diagnosis = diagnose({ store, rig: bench.rig.id, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig });
+const store = await openStore(file);
+const diagnosis = await diagnose({ store, rig: bench.rig.id, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig });
 const t1 = performance.now();
-const run = store.findRun({ rig: bench.rig.id, night });
+const run = await store.findRun({ rig: bench.rig.id, night });
 if (!run) throw new Error(`no run of ${bench.rig.id} on ${night}`);
-const input = buildReportInput(store, bench, run, diagnosis);
+const input = await buildReportInput(store, bench, run, diagnosis);
 const t2 = performance.now();
 const files = await writeReport(outDir, input);
 const t3 = performance.now();
-store.close();
+await store.close();
 const figures: AnalysisFigures = {
   totalMs: t3 - t0,
   diagnoseMs: t1 - t0,

@@ -1,6 +1,6 @@
 /**
  * A store full of history, fast: N trial records spread over a number of nights of a rig, written with
- * Store.addTrials in large transactions. Every DUT has a small baseline of failures; a few planted faults (a noisy
+ * the store's addTrials in large transactions. Every DUT has a small baseline of failures; a few planted faults (a noisy
  * cable, a weak supply, a flaky hub, a board going wrong late in the month) give the diagnosis something to find.
  * Transcripts are small but real-looking (edges, a sync, Get Version, Get ID).
  */
@@ -8,7 +8,7 @@ import type { Dut, LoadedBench } from '../../harness/config/types.js';
 import type { Identity, Symptom, TranscriptEvent, TrialRecord } from '../../harness/core/record.js';
 import { Rng } from '../../harness/core/rng.js';
 import { componentsOf } from '../../harness/runner/run.js';
-import { Store } from '../../harness/store/index.js';
+import { openStore } from '../../harness/store/index.js';
 
 export interface SynthOptions {
   file: string;
@@ -36,7 +36,7 @@ export function nightsFrom(first: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
 }
 
-export function synthesiseStore(options: SynthOptions): SynthResult {
+export async function synthesiseStore(options: SynthOptions): Promise<SynthResult> {
   const { bench } = options;
   const rig = bench.rig;
   const nights = nightsFrom(options.firstNight ?? '2026-01-01', options.nights);
@@ -44,14 +44,14 @@ export function synthesiseStore(options: SynthOptions): SynthResult {
   const perDut = Math.max(1, Math.ceil(perNight / rig.duts.length));
   const faults = plantFaults(rig.duts);
   const rng = new Rng(options.seed ?? 7);
-  const store = Store.open(options.file);
+  const store = await openStore(options.file);
   const runs = new Map<string, string>();
   let written = 0;
   try {
-    nights.forEach((night, n) => {
+    for (const [n, night] of nights.entries()) {
       const runId = `${rig.id}-${night.replace(/-/g, '')}`;
       runs.set(night, runId);
-      store.beginRun({ runId, rig, night, startedAt: `${night}T01:00:00.000Z`, meta: { command: 'bench' } });
+      await store.beginRun({ runId, rig, night, startedAt: `${night}T01:00:00.000Z`, meta: { command: 'bench' } });
       let batch: TrialRecord[] = [];
       for (const dut of rig.duts) {
         const profile = bench.profiles.get(dut.board)!;
@@ -60,19 +60,19 @@ export function synthesiseStore(options: SynthOptions): SynthResult {
           const symptom = drawSymptom(rng, faults, dut, components.hub, n, nights.length);
           batch.push(recordOf({ runId, rigId: rig.id, night, dut, seq, profile: profile.id, digest: profile.digest, components, symptom, rng }));
           if (batch.length >= BATCH) {
-            store.addTrials(batch);
+            await store.addTrials(batch);
             written += batch.length;
             batch = [];
           }
         }
       }
-      store.addTrials(batch);
+      await store.addTrials(batch);
       written += batch.length;
-      store.endRun(runId, 'completed');
+      await store.endRun(runId, 'completed');
       options.onNight?.(night, written);
-    });
+    }
   } finally {
-    store.close();
+    await store.close();
   }
   return { nights, runs, records: written };
 }

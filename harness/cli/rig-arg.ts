@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { loadBench } from '../config/load.js';
 import type { LoadedBench } from '../config/types.js';
 import { InputError } from '../core/exit-codes.js';
-import type { Store } from '../store/index.js';
+import type { TrialStore } from '../store/index.js';
 
-export function rigIdFromArg(arg: string | undefined, store: Store): string {
+export async function rigIdFromArg(arg: string | undefined, store: TrialStore): Promise<string> {
   if (arg && isRigFile(arg)) return loadBench(arg).rig.id;
   if (arg) return arg;
-  const rigs = store.rigs();
+  const rigs = await store.rigs();
   if (rigs.length === 0) throw new InputError('the store holds no trials yet');
   if (rigs.length > 1) throw new InputError(`the store holds several rigs (${rigs.join(', ')}): choose one with --rig`);
   return rigs[0]!;

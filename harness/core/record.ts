@@ -3,20 +3,9 @@
  * Field names here are stored in SQLite and written to summary.json: change them only with a schema version bump.
  */
 import type { Esp32Identity } from '../families/esp32/schema.js';
+import type { Symptom } from './symptoms.js';
 
-export const SYMPTOMS = [
-  'ok',
-  'silent',
-  'wrong-mode',
-  'unexpected-reply',
-  'corrupt',
-  'flood',
-  'late',
-  'reset-mid',
-  'port-lost',
-  'port-open-failed',
-] as const;
-export type Symptom = (typeof SYMPTOMS)[number];
+export { SYMPTOMS, type Symptom } from './symptoms.js';
 
 /**
  * pass: the board did what the profile expects; fail: it did not (a hardware symptom, evidence against the parts it

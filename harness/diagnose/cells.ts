@@ -2,10 +2,10 @@
  * The unit the diagnosis counts over: a *cell* is every trial of one night that used exactly the same components
  * (and profile), with its counts per symptom. Only passes and fails are counted: a harness error says nothing about
  * the hardware, so it is in no cell and in no rate. A rig of 24 DUTs over 30 nights has a few hundred cells whatever the
- * number of trials, so the diagnosis of a million trials is a small computation once SQLite has grouped them.
+ * number of trials, so the diagnosis of a million trials is a small computation once the store has grouped them.
  */
 import type { ComponentKind, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
-import type { SymptomCount } from '../store/store.js';
+import type { SymptomCount } from '../store/index.js';
 
 export interface ComponentRef {
   /** `kind:id` — ids of different kinds may coincide. */

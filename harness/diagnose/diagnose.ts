@@ -1,17 +1,19 @@
 /**
- * `diagnose`: the window of nights from the store, aggregated by SQLite into cells, attributed (attribute.ts), with
- * each component's night-by-night history. The store is only read.
+ * `diagnose`: the window of nights from the store, aggregated by the database into cells, attributed
+ * (attribute.ts), with each component's night-by-night history. The store is only read.
  */
 import type { Rig } from '../config/types.js';
 import { InputError } from '../core/exit-codes.js';
-import type { Store } from '../store/store.js';
+import type { TrialStore } from '../store/index.js';
 import { attribute, type AttributeOptions, type ComponentReport } from './attribute.js';
 import { cellsFromCounts, type Cell } from './cells.js';
-import { changedSince, nightsOf } from './history.js';
+import { changeOf, nightsOf } from './history.js';
+import { changedSinceSentence } from './sentences.js';
+import { thresholdsWith } from './thresholds.js';
 import type { DiagnosisResult } from './types.js';
 
 export interface DiagnoseOptions {
-  store: Store;
+  store: TrialStore;
   rig: string;
   /** The night diagnosed (default: the latest night in the store); the window ends with it. */
   night?: string;
@@ -26,14 +28,14 @@ export interface Diagnosis extends DiagnosisResult {
   components: ComponentReport[];
 }
 
-export function diagnose(options: DiagnoseOptions): Diagnosis {
-  const nights = options.store.nights(options.rig);
+export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
+  const nights = await options.store.nights(options.rig);
   if (nights.length === 0) throw new InputError(`no trials of rig ${options.rig} in the store`);
   const night = options.night ?? nights[nights.length - 1]!;
   const upTo = nights.filter((n) => n <= night);
   if (upTo.length === 0) throw new InputError(`no trials of rig ${options.rig} on or before ${night} (first night: ${nights[0]})`);
   const windowNights = upTo.slice(-Math.max(1, options.windowNights ?? 14));
-  const cells = cellsFromCounts(options.store.symptomCounts({ rig: options.rig, nights: windowNights }));
+  const cells = cellsFromCounts(await options.store.symptomCounts({ rig: options.rig, nights: windowNights }));
   return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
 }
 
@@ -44,7 +46,8 @@ export function diagnoseCells(
 ): Diagnosis {
   const windowNights = options.windowNights ?? [...new Set(cells.map((c) => c.night))].sort();
   const night = options.night ?? windowNights[windowNights.length - 1] ?? '';
-  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
+  const thresholds = thresholdsWith(options.thresholds);
+  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds });
   const windowStart = windowNights[0] ?? '';
   const refs = new Map(cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
   for (const report of attribution.components) {
@@ -53,8 +56,8 @@ export function diagnoseCells(
     if (!ref) continue;
     report.history = nightsOf(ref.key, cells).map((p) => ({ night: p.night, trials: p.trials, passRate: p.trials === 0 ? 0 : 1 - p.failures / p.trials }));
     if (report.verdict !== 'ok' || report.kind === 'dut') {
-      const since = changedSince(ref, cells, windowStart);
-      if (since) report.changedSince = since;
+      const change = changeOf(ref, cells, windowStart, thresholds);
+      if (change) report.changedSince = changedSinceSentence(change);
     }
   }
   return {

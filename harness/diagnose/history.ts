@@ -1,10 +1,11 @@
 /**
  * History per component: pass rate night by night over the window, and the night it changed — found as the split
- * of the nights into "before" and "after" that best explains the failures (a binomial likelihood-ratio test), and
- * told with what was new on that night ("failing since 2026-11-20, the first night with cable c7").
+ * of the nights into "before" and "after" that best explains the failures (a binomial likelihood-ratio test), with
+ * what was new on that night (sentences.ts tells it: "failing since 2026-11-20, the first night with cable c7").
  */
 import type { Cell, ComponentRef } from './cells.js';
 import { binomialLogLikelihood } from './stats.js';
+import type { Thresholds } from './thresholds.js';
 
 export interface NightPoint {
   night: string;
@@ -12,8 +13,11 @@ export interface NightPoint {
   failures: number;
 }
 
-/** 2·ln(likelihood ratio) above which a change is believed (χ² with 1 degree of freedom, p ≈ 0.001). */
-export const CHANGE_MIN_STATISTIC = 10.83;
+/** The night a component started failing, and the part that was new that night (itself, or another). */
+export interface Change {
+  night: string;
+  newPart?: ComponentRef;
+}
 
 export function nightsOf(key: string, cells: Cell[]): NightPoint[] {
   const byNight = new Map<string, NightPoint>();
@@ -28,7 +32,7 @@ export function nightsOf(key: string, cells: Cell[]): NightPoint[] {
 }
 
 /** The first night of the "after" part when the failure rate rose clearly, or undefined. */
-export function worseSince(points: NightPoint[]): string | undefined {
+export function worseSince(points: NightPoint[], t: Thresholds): string | undefined {
   if (points.length < 2) return undefined;
   const sum = (ps: NightPoint[]) => ps.reduce((a, p) => ({ trials: a.trials + p.trials, failures: a.failures + p.failures }), { trials: 0, failures: 0 });
   const all = sum(points);
@@ -39,10 +43,10 @@ export function worseSince(points: NightPoint[]): string | undefined {
     const after = sum(points.slice(k));
     const rb = before.failures / Math.max(1, before.trials);
     const ra = after.failures / Math.max(1, after.trials);
-    if (ra <= 2 * rb) continue;
+    if (ra <= t.changeMinRise * rb) continue;
     const split = binomialLogLikelihood(before.failures, before.trials, rb) + binomialLogLikelihood(after.failures, after.trials, ra);
     const statistic = 2 * (split - pooled);
-    if (statistic >= CHANGE_MIN_STATISTIC && (!best || statistic > best.statistic)) best = { night: points[k]!.night, statistic };
+    if (statistic >= t.changeMinStatistic && (!best || statistic > best.statistic)) best = { night: points[k]!.night, statistic };
   }
   return best?.night;
 }
@@ -61,20 +65,20 @@ function newOn(ref: ComponentRef, night: string, cells: Cell[]): ComponentRef[] 
   return fresh;
 }
 
-/** "failing since N[, the first night with cable c7]", or undefined when nothing changed in the window. */
-export function changedSince(ref: ComponentRef, cells: Cell[], windowStart: string): string | undefined {
+/** The night the component changed and what came with it, or undefined when nothing changed in the window. */
+export function changeOf(ref: ComponentRef, cells: Cell[], windowStart: string, t: Thresholds): Change | undefined {
   const points = nightsOf(ref.key, cells);
-  let night = worseSince(points);
+  let night = worseSince(points, t);
   // A component that arrived during the window and failed from its first night has no "before" of its own.
   if (!night && points.length > 0 && points[0]!.night > windowStart && points[0]!.failures > 0) {
     const first = points[0]!;
     const all = points.reduce((a, p) => a + p.failures, 0) / Math.max(1, points.reduce((a, p) => a + p.trials, 0));
-    if (all >= 0.05 && first.failures / first.trials >= 0.05) night = first.night;
+    if (all >= t.arrivalMinRate && first.failures / first.trials >= t.arrivalMinRate) night = first.night;
   }
   if (!night) return undefined;
   const fresh = newOn(ref, night, cells);
   const self = fresh.find((c) => c.key === ref.key);
   const other = fresh.find((c) => c.kind !== 'host');
-  const named = self ?? other;
-  return named ? `failing since ${night}, the first night with ${named.kind} ${named.id}` : `failing since ${night}`;
+  const newPart = self ?? other;
+  return newPart ? { night, newPart } : { night };
 }

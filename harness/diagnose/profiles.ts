@@ -5,12 +5,11 @@
  */
 import type { Symptom } from '../core/record.js';
 import type { Cell } from './cells.js';
+import type { Component } from './round-stats.js';
+import type { Thresholds } from './thresholds.js';
 
-/** Symptoms a profile mistake can produce (a profile cannot make a port vanish or a supply sag). */
+/** Symptoms a profile mistake can produce (a profile cannot make a port vanish or a supply sag), in the order tried. */
 const PROFILE_SYMPTOMS: Symptom[] = ['wrong-mode', 'unexpected-reply', 'late', 'silent', 'flood', 'corrupt'];
-/** Every DUT of the profile must show the symptom in at least this share of its trials. */
-export const PROFILE_MIN_SHARE = 0.5;
-export const PROFILE_MIN_DUTS = 2;
 
 export interface ProfileMistake {
   profile: string;
@@ -23,7 +22,7 @@ export interface ProfileMistake {
   confoundedWith: string[];
 }
 
-export function findProfileMistakes(cells: Cell[], components: Map<string, { ref: { id: string; kind: string }; cellSet: Set<number> }>): ProfileMistake[] {
+export function findProfileMistakes(cells: Cell[], components: Map<string, Component>, t: Thresholds): ProfileMistake[] {
   const byProfile = new Map<string, Map<string, { trials: number; symptoms: Partial<Record<Symptom, number>> }>>();
   cells.forEach((cell) => {
     const duts = byProfile.get(cell.profile) ?? new Map();
@@ -36,11 +35,11 @@ export function findProfileMistakes(cells: Cell[], components: Map<string, { ref
 
   const mistakes: ProfileMistake[] = [];
   for (const [profile, duts] of byProfile) {
-    if (duts.size < PROFILE_MIN_DUTS) continue;
+    if (duts.size < t.profileMinDuts) continue;
     for (const symptom of PROFILE_SYMPTOMS) {
       const shares = [...duts.values()].map((d) => (d.trials === 0 ? 0 : (d.symptoms[symptom] ?? 0) / d.trials));
       const minShare = Math.min(...shares);
-      if (minShare < PROFILE_MIN_SHARE) continue;
+      if (minShare < t.profileMinShare) continue;
       const profileCells = new Set(cells.flatMap((c, i) => (c.profile === profile && c.trials > 0 ? [i] : [])));
       const confoundedWith = [...components.values()]
         .filter((c) => c.ref.kind !== 'host' && c.cellSet.size === profileCells.size && [...c.cellSet].every((i) => profileCells.has(i)))

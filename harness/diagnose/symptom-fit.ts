@@ -1,14 +1,16 @@
 /**
- * How well a symptom mix fits a kind of component, from the symptom table of the design: corrupt → cable or port;
- * reset-mid and late → supply; port-lost → port, hub or cable; wrong-mode, silent and flood on one board → the board
- * or its relay. The weights are a judgement, written down once here; they rank components that rates alone cannot
- * separate (a DUT's own cable, port and relay channels) and raise confidence in a flag.
+ * How well a symptom mix fits a kind of component, from the usual causes in the symptom table (core/symptoms.ts):
+ * corrupt → cable or port; reset-mid and late → supply; port-lost → port, hub or cable; wrong-mode, silent and flood
+ * on one board → the board or its relay. The weights are a judgement, written down once here; they rank components
+ * that rates alone cannot separate (a DUT's own cable, port and relay channels) and raise confidence in a flag.
  */
 import type { ComponentKind, Symptom } from '../core/record.js';
+import type { FailingSymptom } from '../core/symptoms.js';
 
 type Affinity = Partial<Record<ComponentKind, number>>;
 
-const AFFINITY: Record<Exclude<Symptom, 'ok'>, Affinity> = {
+/** Per failing symptom of the table (every one, and only those: the type says so), the affinity of each kind. */
+export const AFFINITY: Record<FailingSymptom, Affinity> = {
   corrupt: { cable: 1, port: 0.8, hub: 0.6, host: 0.3, dut: 0.3, supply: 0.2, profile: 0.5, relay: 0.1 },
   silent: { dut: 1, cable: 0.8, relay: 0.8, supply: 0.6, port: 0.4, hub: 0.3, profile: 0.4, host: 0.2 },
   'wrong-mode': { dut: 1, relay: 1, profile: 1, supply: 0.2, cable: 0.1, port: 0.1, hub: 0.1, host: 0.1 },

@@ -14,13 +14,12 @@ import { exitCodeOf, overall, writeReport, type WrittenReport } from '../report/
 import type { BenchEnvironment } from '../runner/bench-environment.js';
 import { newRunId, nightOf } from '../core/run-id.js';
 import { runBench, type RunOptions, type RunSummary } from '../runner/run.js';
-import type { RunRow, Store } from '../store/index.js';
-import { acquireRigLock } from './lock.js';
+import type { RunRow, TrialStore } from '../store/index.js';
 import { buildReportInput } from './report-data.js';
 
 export interface NightlyOptions {
   bench: LoadedBench;
-  store: Store;
+  store: TrialStore;
   outDir: string;
   trialsPerDut?: number;
   /** Keep report folders of the newest N nights of this rig. */
@@ -46,21 +45,21 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   const { bench, store } = options;
   const rig = bench.rig;
   const log = options.log ?? (() => undefined);
-  const lock = acquireRigLock(rig.id);
+  const lock = await store.lockRig(rig.id);
   try {
     const start = new Date();
     const night = nightOf(start);
     const trialsPerDut = options.trialsPerDut ?? rig.nightly.trialsPerDut;
-    const previous = store.findRun({ rig: rig.id, night, command: 'nightly' });
+    const previous = await store.findRun({ rig: rig.id, night, command: 'nightly' });
     const resuming = previous && previous.status !== 'completed' ? previous : undefined;
     const runId = resuming?.id ?? newRunId(rig.id, start);
     const doneTrials = new Map<string, number>();
     if (resuming) {
-      for (const dut of rig.duts) doneTrials.set(dut.id, store.lastSeq(runId, dut.id));
+      for (const dut of rig.duts) doneTrials.set(dut.id, await store.lastSeq(runId, dut.id));
       const done = [...doneTrials.values()].reduce((a, b) => a + b, 0);
       log(`resuming tonight's unfinished run ${runId} (${done} trials already stored)`);
     }
-    store.beginRun({ runId, rig, night, meta: { command: 'nightly', trialsPerDut }, startedAt: resuming?.startedAt });
+    await store.beginRun({ runId, rig, night, meta: { command: 'nightly', trialsPerDut }, startedAt: resuming?.startedAt });
 
     let summary: RunSummary | undefined;
     let benchFailure: unknown;
@@ -79,17 +78,17 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     } catch (error) {
       benchFailure = error;
     }
-    if (summary) store.setNotRun(runId, summary.notRun);
-    store.endRun(runId, benchFailure ? 'failed' : summary!.interrupted ? 'interrupted' : 'completed');
-    if (!store.nights(rig.id).includes(night)) {
+    if (summary) await store.setNotRun(runId, summary.notRun);
+    await store.endRun(runId, benchFailure ? 'failed' : summary!.interrupted ? 'interrupted' : 'completed');
+    if (!(await store.nights(rig.id)).includes(night)) {
       // Not one trial finished tonight: there is nothing to diagnose or report.
       if (benchFailure) throw benchFailure;
-      return { run: store.run(runId)!, summary: summary!, exitCode: EXIT.infrastructure, headline: 'no trial finished tonight' };
+      return { run: (await store.run(runId))!, summary: summary!, exitCode: EXIT.infrastructure, headline: 'no trial finished tonight' };
     }
 
-    const diagnosis = diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig, profiles: bench.profiles });
-    const run = store.run(runId)!;
-    const input = buildReportInput(store, bench, run, diagnosis);
+    const diagnosis = await diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig, profiles: bench.profiles });
+    const run = (await store.run(runId))!;
+    const input = await buildReportInput(store, bench, run, diagnosis);
     const report = await writeReport(join(options.outDir, rig.id, night), input);
     pointLatest(join(options.outDir, rig.id), night);
     if (options.keepNights) pruneNights(join(options.outDir, rig.id), options.keepNights, log);
@@ -103,7 +102,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     const exitCode = exitCodeOf(verdict.level);
     return { run, summary: summary!, report, exitCode, headline: verdict.headline };
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 
@@ -123,7 +122,7 @@ function pruneNights(rigDir: string, keep: number, log: (line: string) => void):
   }
 }
 
-/** Where the store goes by default: next to the reports. */
+/** Where the store goes by default: a SQLite file next to the reports. */
 export function defaultDbPath(outDir: string): string {
   return resolve(outDir, 'shakedown.db');
 }

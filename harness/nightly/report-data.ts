@@ -5,13 +5,14 @@
 import { hostname } from 'node:os';
 import type { LoadedBench } from '../config/types.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
-import { collectReportData, type HistoryPoint, type ReportInput } from '../report/index.js';
-import type { RunRow, Store } from '../store/index.js';
+import { ReportDataCollector, type HistoryPoint, type ReportInput } from '../report/index.js';
+import type { RunRow, TrialStore } from '../store/index.js';
 import { PRODUCT_VERSIONS } from './versions.js';
 
-export function buildReportInput(store: Store, bench: LoadedBench, run: RunRow, diagnosis: DiagnosisResult): ReportInput {
-  const records = store.trialsFor({ rig: run.rig, runId: run.id, transcripts: true });
-  const data = collectReportData(records);
+export async function buildReportInput(store: TrialStore, bench: LoadedBench, run: RunRow, diagnosis: DiagnosisResult): Promise<ReportInput> {
+  const collector = new ReportDataCollector();
+  for await (const record of store.trialsFor({ rig: run.rig, runId: run.id, transcripts: true })) collector.add(record);
+  const data = collector.finish();
   return {
     notRun: run.notRun,
     run: {
@@ -22,21 +23,21 @@ export function buildReportInput(store: Store, bench: LoadedBench, run: RunRow, 
       endedAt: run.endedAt ?? new Date().toISOString(),
       status: run.status,
       host: run.host || hostname(),
-      versions: { ...PRODUCT_VERSIONS, ...run.versions },
+      versions: { ...PRODUCT_VERSIONS, ...store.versions, ...run.versions },
       rigDigest: run.rigDigest ?? bench.rig.digest,
       profileDigests: Object.fromEntries([...bench.profiles].map(([id, p]) => [id, p.digest])),
     },
     rig: bench.rig,
     ...data,
     diagnosis,
-    history: historyOf(store, run.rig, diagnosis.windowNights),
+    history: await historyOf(store, run.rig, diagnosis.windowNights),
   };
 }
 
-/** Trials and passes per night per DUT over the window, counted by SQLite. */
-function historyOf(store: Store, rig: string, nights: string[]): HistoryPoint[] {
+/** Trials and passes per night per DUT over the window, counted by the store. */
+async function historyOf(store: TrialStore, rig: string, nights: string[]): Promise<HistoryPoint[]> {
   const points = new Map<string, HistoryPoint>();
-  for (const count of store.symptomCounts({ rig, nights })) {
+  for (const count of await store.symptomCounts({ rig, nights })) {
     const key = `${count.night}\u0000${count.dut}`;
     const point = points.get(key) ?? { night: count.night, dut: count.dut, trials: 0, passes: 0 };
     point.trials += count.count;

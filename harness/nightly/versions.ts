@@ -1,4 +1,4 @@
-/** Versions shown in the report's environment section. */
+/** Versions shown in the report's environment section (the store adds its own, the run those it was recorded with). */
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -15,5 +15,4 @@ export const PRODUCT_VERSIONS: Record<string, string> = {
   shakedown: versionOf('../../package.json'),
   node: process.versions.node,
   serialport: versionOf('serialport/package.json'),
-  'better-sqlite3': versionOf('better-sqlite3/package.json'),
 };

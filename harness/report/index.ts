@@ -1,6 +1,6 @@
 /** The report: pure functions from a night's aggregated data to HTML, JUnit XML and summary.json. */
 export type { DutSummary, HistoryPoint, ReportInput, RunInfo, StripCell, TimingHistogram } from './types.js';
-export { summarizeDuts, collectReportData, STRIP_CELLS, type CollectOptions, type CollectedReportData } from './summarize.js';
+export { summarizeDuts, collectReportData, ReportDataCollector, STRIP_CELLS, type CollectOptions, type CollectedReportData } from './summarize.js';
 export { renderHtml, CONTENT_SECURITY_POLICY } from './html/page.js';
 export { renderJunit } from './junit.js';
 export { renderSummaryJson, buildSummary, SUMMARY_SCHEMA_VERSION, type Summary } from './summary-json.js';

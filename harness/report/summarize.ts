@@ -30,23 +30,38 @@ export function summarizeDuts(records: Iterable<TrialRecord>): DutSummary[] {
 
 /** summarizeDuts plus the capped samples the report shows in detail, in the same single pass. */
 export function collectReportData(records: Iterable<TrialRecord>, options: CollectOptions = {}): CollectedReportData {
-  const failingPerDut = options.failingPerDut ?? 5;
-  const byDut = new Map<string, DutAccumulator>();
-  const failing: TrialRecord[] = [];
-  const failingCount = new Map<string, number>();
-  const sampleTrial: Record<string, TrialRecord> = {};
-  for (const record of records) {
-    let acc = byDut.get(record.dut);
-    if (!acc) byDut.set(record.dut, (acc = new DutAccumulator(record)));
+  const collector = new ReportDataCollector(options);
+  for (const record of records) collector.add(record);
+  return collector.finish();
+}
+
+/** The same pass a record at a time, for records that arrive one by one (streamed from the store). */
+export class ReportDataCollector {
+  private readonly failingPerDut: number;
+  private readonly byDut = new Map<string, DutAccumulator>();
+  private readonly failing: TrialRecord[] = [];
+  private readonly failingCount = new Map<string, number>();
+  private readonly sampleTrial: Record<string, TrialRecord> = {};
+
+  constructor(options: CollectOptions = {}) {
+    this.failingPerDut = options.failingPerDut ?? 5;
+  }
+
+  add(record: TrialRecord): void {
+    let acc = this.byDut.get(record.dut);
+    if (!acc) this.byDut.set(record.dut, (acc = new DutAccumulator(record)));
     acc.add(record);
     if (record.result === 'pass') {
-      if (!Object.prototype.hasOwnProperty.call(sampleTrial, record.dut)) sampleTrial[record.dut] = record;
-    } else if ((failingCount.get(record.dut) ?? 0) < failingPerDut) {
-      failingCount.set(record.dut, (failingCount.get(record.dut) ?? 0) + 1);
-      failing.push(record);
+      if (!Object.prototype.hasOwnProperty.call(this.sampleTrial, record.dut)) this.sampleTrial[record.dut] = record;
+    } else if ((this.failingCount.get(record.dut) ?? 0) < this.failingPerDut) {
+      this.failingCount.set(record.dut, (this.failingCount.get(record.dut) ?? 0) + 1);
+      this.failing.push(record);
     }
   }
-  return { perDut: [...byDut.values()].map((a) => a.finish()), failingTrials: failing, sampleTrial };
+
+  finish(): CollectedReportData {
+    return { perDut: [...this.byDut.values()].map((a) => a.finish()), failingTrials: this.failing, sampleTrial: this.sampleTrial };
+  }
 }
 
 class DutAccumulator {

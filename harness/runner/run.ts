@@ -19,9 +19,9 @@ import { RelayGate } from './relay-gate.js';
 import { RelayWatch } from './relay-watch.js';
 import { runTrial } from './trial.js';
 
-/** Where finished trials go (the SQLite store, or a test's array). */
+/** Where finished trials go (the trial store, or a test's array); a lane awaits each before its next trial. */
 export interface TrialSink {
-  addTrial(record: TrialRecord): void;
+  addTrial(record: TrialRecord): Promise<void> | void;
 }
 
 export interface RunOptions {
@@ -135,7 +135,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
         // Before the record counts: did this DUT's relay controllers follow the trial at all?
         const silent = await watch.silentBoard(boards);
         if (silent) record = asHarnessError(record, 'relay-not-answering', `${silent.message} — the relay controller, not the hardware under test: its contacts may not have followed this trial`);
-        options.sink?.addTrial(record);
+        await options.sink?.addTrial(record);
         options.onTrial?.(record);
         records.push(record);
         if (silent) throw silent;

@@ -1,3 +1,2 @@
-export { Store } from './store.js';
-export type { BeginRunOptions, RunRow, RunStatus, SymptomCount, TrialQuery } from './store.js';
-export { SCHEMA_VERSION } from './schema.js';
+export { MissingStoreError, openStore, type OpenStoreOptions } from './open.js';
+export type { BeginRunOptions, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from './types.js';

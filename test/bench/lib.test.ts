@@ -12,7 +12,7 @@ import { trialFloorMs, wireBytes, wireMs } from '../../bench/lib/wire.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { refsOf } from '../../harness/diagnose/cells.js';
 import { runBench, componentsOf } from '../../harness/runner/run.js';
-import { Store } from '../../harness/store/index.js';
+import { openStore } from '../../harness/store/index.js';
 
 function record(transcript: TrialRecord['transcript']): TrialRecord {
   return {
@@ -84,32 +84,32 @@ describe('bench helpers', () => {
     expect(soloBench('d3').rig.duts.map((d) => d.id)).to.deep.equal(['d3']);
   });
 
-  it('synthesises a store of the asked size over the asked nights, with the planted faults flagged', function () {
+  it('synthesises a store of the asked size over the asked nights, with the planted faults flagged', async function () {
     this.timeout(20_000);
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-bench-test-'));
     try {
       const file = join(dir, 'trials.db');
       const bench = stm32Fleet(24);
-      const result = synthesiseStore({ file, bench, nights: 3, records: 24 * 3 * 40 });
+      const result = await synthesiseStore({ file, bench, nights: 3, records: 24 * 3 * 40 });
       expect(result.records).to.equal(2880);
       expect(result.nights).to.deep.equal(nightsFrom('2026-01-01', 3));
-      const store = Store.open(file);
+      const store = await openStore(file);
       try {
-        expect(store.nights(bench.rig.id)).to.deep.equal(result.nights);
-        const counts = store.symptomCounts({ rig: bench.rig.id });
+        expect(await store.nights(bench.rig.id)).to.deep.equal(result.nights);
+        const counts = await store.symptomCounts({ rig: bench.rig.id });
         expect(counts.reduce((n, c) => n + c.count, 0)).to.equal(2880);
         const c5 = counts.filter((c) => c.cable === 'c5');
         expect(c5.some((c) => c.symptom === 'corrupt')).to.equal(true);
-        const run = store.findRun({ rig: bench.rig.id, night: '2026-01-03' });
+        const run = await store.findRun({ rig: bench.rig.id, night: '2026-01-03' });
         expect(run?.status).to.equal('completed');
         let events = 0;
-        for (const r of store.trialsFor({ rig: bench.rig.id, runId: run!.id, transcripts: true })) {
+        for await (const r of store.trialsFor({ rig: bench.rig.id, runId: run!.id, transcripts: true })) {
           events = r.transcript.length;
           break;
         }
         expect(events).to.be.greaterThan(5);
       } finally {
-        store.close();
+        await store.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { loadBench } from '../../harness/config/load.js';
 import type { ComponentKind } from '../../harness/core/record.js';
-import { boardsInterchangeable, separatingSwap } from '../../harness/diagnose/actions.js';
+import { swapSentence } from '../../harness/diagnose/sentences.js';
+import { boardsInterchangeable, chooseSwap, type SwapContext } from '../../harness/diagnose/swaps.js';
 import { cellsFromRecords, type ComponentRef } from '../../harness/diagnose/cells.js';
 import { diagnoseCells, type Diagnosis } from '../../harness/diagnose/diagnose.js';
 import { formatDiagnosis } from '../../harness/diagnose/format.js';
@@ -9,6 +10,11 @@ import type { Verdict } from '../../harness/diagnose/types.js';
 import { baseline, nightOn, recordsOn, trials, twelveDuts } from './bench-data.js';
 
 const NIGHT = '2026-11-20';
+
+/** The swap chosen to separate `ref` from its group, as the report words it. */
+function separating(ref: ComponentRef, group: ComponentRef[], ctx: SwapContext): string {
+  return swapSentence(chooseSwap(ref, group, ctx));
+}
 
 function flagged(result: Diagnosis) {
   return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad');
@@ -82,18 +88,18 @@ describe('advice: swaps a technician can carry out', () => {
     const context = (verdicts: Map<string, Verdict>) => ({ cells, verdicts, rig: lab.rig, profiles: lab.profiles });
     const group = [ref('dut', 'd2'), ref('port', 'hub1.p2')];
     const cables = unhealthy(['cable:ftdi-a', 'cable:cp-a', 'cable:ftdi-c', 'cable:ftdi-d', 'cable:usb-c1', 'cable:cp-b']);
-    expect(separatingSwap(ref('cable', 'ftdi-b'), group, context(cables))).to.match(
+    expect(separating(ref('cable', 'ftdi-b'), group, context(cables))).to.match(
       /^bring a spare USB-serial cable and put it in place of cable ftdi-b on d2 tomorrow, on the bench and in the rig file \(no spare declared, and no healthy cable that fits to swap with\): if the failures stop, it was the cable; if they stay with d2, look at dut d2, port hub1.p2$/,
     );
     cables.delete('cable:ftdi-c');
-    expect(separatingSwap(ref('cable', 'ftdi-b'), group, context(cables))).to.match(/^swap cable ftdi-b with cable ftdi-c \(on d4\) tomorrow/);
+    expect(separating(ref('cable', 'ftdi-b'), group, context(cables))).to.match(/^swap cable ftdi-b with cable ftdi-c \(on d4\) tomorrow/);
 
     const channels = unhealthy(['relay:rs1.1', 'relay:rs1.2', 'relay:rs1.3', 'relay:rs1.4', 'relay:lc1.1', 'relay:lc1.2', 'relay:lc1.5', 'relay:lc1.6', 'relay:lc2.1', 'relay:lc2.2']);
-    expect(separatingSwap(ref('relay', 'lc1.3'), [ref('dut', 'd3')], context(channels))).to.match(
+    expect(separating(ref('relay', 'lc1.3'), [ref('dut', 'd3')], context(channels))).to.match(
       /^free a relay channel on lc1 and rewire d3's power pin from lc1.3 to it tomorrow/,
     );
     // A line of the DUT's own adapter trades with nothing.
-    expect(separatingSwap(ref('relay', 'a4.dtr'), [ref('dut', 'd4')], context(new Map()))).to.match(
+    expect(separating(ref('relay', 'a4.dtr'), [ref('dut', 'd4')], context(new Map()))).to.match(
       /^wire d4's reset pin to a free relay channel instead of the adapter line a4.dtr tomorrow/,
     );
   });

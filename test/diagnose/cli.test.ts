@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { diagnose } from '../../harness/diagnose/diagnose.js';
-import { Store } from '../../harness/store/store.js';
+import { openStore } from '../../harness/store/index.js';
 import { baseline, trials, twelveDuts } from './bench-data.js';
 
 const BIN = fileURLToPath(new URL('../../bin/shakedown.js', import.meta.url));
@@ -19,26 +19,26 @@ describe('diagnose from the store, and `shakedown diagnose`', () => {
   let dir: string;
   let healthy: string;
   let faulty: string;
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-diagnose-'));
     healthy = join(dir, 'healthy.db');
     faulty = join(dir, 'faulty.db');
     for (const [file, broken] of [[healthy, false], [faulty, true]] as const) {
-      const store = Store.open(file);
+      const store = await openStore(file);
       for (const night of ['2026-11-19', '2026-11-20']) {
-        const runId = store.beginRun({ runId: `run-${night}`, rig: 'bench', night });
-        store.addTrials(twelveDuts().flatMap((d) => trials(d, night, 100, broken && d.supply === 's1' && night === '2026-11-20' ? { 'reset-mid': 25 } : baseline(100))));
-        store.endRun(runId);
+        const runId = await store.beginRun({ runId: `run-${night}`, rig: 'bench', night });
+        await store.addTrials(twelveDuts().flatMap((d) => trials(d, night, 100, broken && d.supply === 's1' && night === '2026-11-20' ? { 'reset-mid': 25 } : baseline(100))));
+        await store.endRun(runId);
       }
-      store.close();
+      await store.close();
     }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('diagnoses the window of nights from the aggregated store', () => {
-    const store = Store.open(faulty);
+  it('diagnoses the window of nights from the aggregated store', async () => {
+    const store = await openStore(faulty);
     try {
-      const result = diagnose({ store, rig: 'bench', windowNights: 14 });
+      const result = await diagnose({ store, rig: 'bench', windowNights: 14 });
       expect(result.night).to.equal('2026-11-20');
       expect(result.windowNights).to.deep.equal(['2026-11-19', '2026-11-20']);
       expect(result.trials).to.equal(2400);
@@ -46,10 +46,10 @@ describe('diagnose from the store, and `shakedown diagnose`', () => {
       expect([supply.kind, supply.id, supply.verdict]).to.deep.equal(['supply', 's1', 'bad']);
       expect(supply.changedSince).to.equal('failing since 2026-11-20');
       // A window of one night before the fault sees a healthy bench.
-      const before = diagnose({ store, rig: 'bench', night: '2026-11-19', windowNights: 1 });
+      const before = await diagnose({ store, rig: 'bench', night: '2026-11-19', windowNights: 1 });
       expect(before.components.every((c) => c.verdict === 'ok' || c.verdict === 'watch')).to.equal(true);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

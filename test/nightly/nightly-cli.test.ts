@@ -86,6 +86,24 @@ describe('shakedown nightly on the simulated bench', function () {
     for (const n of Object.values(after.perDut)) expect(n).to.equal(12);
   });
 
+  it('refuses a second nightly on the same store while the first runs, whatever its $TMPDIR', async () => {
+    const db = join(out, 'busy.db');
+    const args = ['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', join(out, 'busy'), '--db', db];
+    const tmpOf = (name: string) => mkdtempSync(join(out, `${name}-`));
+    const first = spawn(process.execPath, [...CLI, ...args, '--trials', '500'], { stdio: 'ignore', env: { ...process.env, CI: '1', TMPDIR: tmpOf('tmp-first') } });
+    try {
+      for (let i = 0; i < 300 && storedSoFar(db) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(storedSoFar(db), 'the first nightly is under way').to.be.greaterThan(0);
+      const second = spawnSync(process.execPath, [...CLI, ...args, '--trials', '1'], { encoding: 'utf8', env: { ...process.env, CI: '1', TMPDIR: tmpOf('tmp-second') } });
+      expect(second.status, second.stdout).to.equal(3);
+      expect(second.stderr).to.match(new RegExp(`another run of rig sim-bench is in progress \\(PID ${first.pid}, since `));
+      expect(second.stdout).to.not.match(/resuming/);
+    } finally {
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+    }
+  });
+
   it('regenerates a night’s report from the store with `shakedown report`', () => {
     const again = join(out, 'again');
     const result = shakedown(['report', '--db', join(out, 'resume.db'), '--rig', 'rigs/sim-bench.yaml', '--out', again]);

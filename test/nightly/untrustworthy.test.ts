@@ -8,7 +8,7 @@ import type { Clock } from '../../harness/core/clock.js';
 import { EXIT } from '../../harness/core/exit-codes.js';
 import { runNightly } from '../../harness/nightly/nightly.js';
 import { createBenchEnvironment } from '../../harness/runner/bench-environment.js';
-import { Store } from '../../harness/store/index.js';
+import { openStore } from '../../harness/store/index.js';
 import { cleanSimBench } from '../runner/sim-bench-fixture.js';
 
 /** The simulated bench, but relay board rb2's driver throws on every write (a bug of ours, not of the relays). */
@@ -28,7 +28,7 @@ describe('nightly: a bench that cannot be trusted tonight', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exits 3 with the harness errors in the report, and flags no hardware for them', async () => {
-    const store = Store.open(join(dir, 'shakedown.db'));
+    const store = await openStore(join(dir, 'shakedown.db'));
     try {
       const result = await runNightly({ bench: cleanSimBench(), store, outDir: dir, trialsPerDut: 2, environment: brokenRb2Driver });
       expect(result.exitCode).to.equal(EXIT.infrastructure);
@@ -41,7 +41,7 @@ describe('nightly: a bench that cannot be trusted tonight', function () {
       const junit = readFileSync(result.report!.junit, 'utf8');
       expect(junit).to.match(/<error type="exception" message="2 of 2 trials were harness errors: exception 2">/);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -154,7 +154,7 @@ describe('runner: a hardware rig with a Firmata relay board, on pseudo-terminals
     try {
       await runBench(loadBench(bench.rigFile), {
         trialsPerDut: 50,
-        sink: { addTrial: (record) => stored.push(record) },
+        sink: { addTrial: (record) => void stored.push(record) },
         onTrial: () => {
           if (stored.length === 2) bench.relays.hang();
         },

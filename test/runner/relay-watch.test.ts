@@ -25,7 +25,7 @@ describe('runner: a relay controller that stops answering', function () {
       runBench(cleanSimBench(), {
         duts: ['d1'],
         trialsPerDut: 10,
-        sink: { addTrial: (record) => stored.push(record) },
+        sink: { addTrial: (record) => void stored.push(record) },
         onEnvironment: (env) => {
           rb1 = env.backends.get('rb1') as SimRelayBackend;
         },
@@ -51,7 +51,7 @@ describe('runner: a relay controller that stops answering', function () {
     const failure = await failureOf(
       runBench(cleanSimBench(), {
         trialsPerDut: 3,
-        sink: { addTrial: (record) => stored.push(record) },
+        sink: { addTrial: (record) => void stored.push(record) },
         onEnvironment: (env) => (env.backends.get('rb2') as SimRelayBackend).stopAnswering(),
       }),
     );

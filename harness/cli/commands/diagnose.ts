@@ -2,12 +2,11 @@
  * `shakedown diagnose --db FILE [--rig RIG] [--night DATE] [--window N] [--json]`: which component explains the
  * failures in the store. Exit 1 when a component is suspect or bad, 0 otherwise, 2 on bad input.
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EXIT, InfrastructureError, InputError } from '../../core/exit-codes.js';
 import { diagnose, hasFlags } from '../../diagnose/diagnose.js';
 import { formatDiagnosis } from '../../diagnose/format.js';
-import { Store } from '../../store/store.js';
+import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
 interface DiagnoseFlags {
@@ -27,34 +26,34 @@ export function register(program: Command): void {
     .option('--night <date>', 'night to diagnose, YYYY-MM-DD (default: the latest)')
     .option('--window <nights>', 'nights of history to use', '14')
     .option('--json', 'print the diagnosis as JSON')
-    .action((flags: DiagnoseFlags) => {
-      process.exitCode = runDiagnose(flags);
+    .action(async (flags: DiagnoseFlags) => {
+      process.exitCode = await runDiagnose(flags);
     });
 }
 
-function runDiagnose(flags: DiagnoseFlags): number {
-  if (!existsSync(flags.db)) throw new InputError(`no store at ${flags.db} (run a nightly first, or pass --db with the right file)`);
+async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const window = Number(flags.window);
   if (!Number.isInteger(window) || window < 1) throw new InputError(`--window must be a whole number of nights ≥ 1, got "${flags.window}"`);
   if (flags.night !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.night)) throw new InputError(`--night must be YYYY-MM-DD, got "${flags.night}"`);
 
-  let store: Store;
+  let store: TrialStore;
   try {
-    store = Store.open(flags.db);
+    store = await openStore(flags.db, { mustExist: true });
   } catch (error) {
+    if (error instanceof MissingStoreError) throw new InputError(`${error.message} (run a nightly first, or pass --db with the right file)`);
     throw new InputError(`cannot read ${flags.db} as a shakedown store: ${(error as Error).message}`);
   }
   try {
-    const rig = rigIdFromArg(flags.rig, store);
+    const rig = await rigIdFromArg(flags.rig, store);
     // The rig and its profiles, when at hand, let the diagnosis propose swaps that fit: spares, boards of a kind.
     const bench = benchFromArg(flags.rig, rig);
-    const result = diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles });
+    const result = await diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles });
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InfrastructureError(`reading the store ${flags.db} failed: ${(error as Error).message}`);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadBench } from '../../config/load.js';
+import type { TrialRecord } from '../../core/record.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet } from '../../runner/safety.js';
-import { Store } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
@@ -44,7 +45,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const bench = loadBench(flags.rig);
   mkdirSync(flags.out, { recursive: true });
   const dbFile = flags.db ?? defaultDbPath(flags.out);
-  const store = Store.open(dbFile);
+  const store = await openStore(dbFile);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
   const safety = installSafetyNet();
@@ -63,7 +64,8 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     });
     progress.finish();
     // The whole night's run, including trials stored before a crash and resume.
-    const tonight = [...store.trialsFor({ rig: bench.rig.id, runId: result.run.id })];
+    const tonight: TrialRecord[] = [];
+    for await (const record of store.trialsFor({ rig: bench.rig.id, runId: result.run.id })) tonight.push(record);
     log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)) + notRunLines(result.summary.notRun).trimEnd());
     log(result.headline);
     if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
@@ -71,6 +73,6 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     return result.exitCode;
   } finally {
     safety.release();
-    store.close();
+    await store.close();
   }
 }

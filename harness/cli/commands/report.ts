@@ -3,14 +3,13 @@
  * store (after an upgrade, or for a night whose run was interrupted), without touching the bench.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../../core/exit-codes.js';
 import { diagnose } from '../../diagnose/index.js';
 import { buildReportInput } from '../../nightly/report-data.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
 import { exitCodeOf, overall, writeReport } from '../../report/index.js';
-import { Store } from '../../store/index.js';
+import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
 interface ReportFlags {
@@ -35,25 +34,30 @@ export function register(program: Command): void {
 
 async function reportCommand(flags: ReportFlags): Promise<number> {
   const dbFile = flags.db ?? defaultDbPath(flags.out);
-  if (!existsSync(dbFile)) throw new InputError(`no store at ${dbFile} (give --db, or run \`shakedown nightly\` first)`);
-  const store = Store.open(dbFile, { readonly: true });
+  let store: TrialStore;
   try {
-    const rigId = rigIdFromArg(flags.rig, store);
+    store = await openStore(dbFile, { readonly: true });
+  } catch (error) {
+    if (error instanceof MissingStoreError) throw new InputError(`${error.message} (give --db, or run \`shakedown nightly\` first)`);
+    throw error;
+  }
+  try {
+    const rigId = await rigIdFromArg(flags.rig, store);
     const bench = benchFromArg(flags.rig, rigId);
     if (!bench) throw new InputError(`no rig file for ${rigId}: give it with --rig rigs/<file>.yaml`);
-    const nights = store.nights(rigId);
+    const nights = await store.nights(rigId);
     const night = flags.night ?? nights[nights.length - 1];
     if (!night || !nights.includes(night)) {
       throw new InputError(`no trials of rig ${rigId} on ${flags.night ?? 'any night'} (nights in the store: ${nights.join(', ') || 'none'})`);
     }
-    const run = store.findRun({ rig: rigId, night, command: 'nightly' }) ?? store.findRun({ rig: rigId, night })!;
-    const diagnosis = diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles });
-    const input = buildReportInput(store, bench, run, diagnosis);
+    const run = (await store.findRun({ rig: rigId, night, command: 'nightly' })) ?? (await store.findRun({ rig: rigId, night }))!;
+    const diagnosis = await diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles });
+    const input = await buildReportInput(store, bench, run, diagnosis);
     const written = await writeReport(join(flags.out, rigId, night), input);
     const verdict = overall(input);
     process.stdout.write(`${verdict.headline}\nreport: ${relative(process.cwd(), written.html)}\n`);
     return exitCodeOf(verdict.level);
   } finally {
-    store.close();
+    await store.close();
   }
 }

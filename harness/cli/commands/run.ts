@@ -5,12 +5,11 @@
 import type { Command } from 'commander';
 import { loadBench } from '../../config/load.js';
 import type { LoadedBench } from '../../config/types.js';
-import { acquireRigLock } from '../../nightly/lock.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { newRunId, nightOf } from '../../core/run-id.js';
 import { runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
 import { installSafetyNet } from '../../runner/safety.js';
-import { Store } from '../../store/index.js';
+import { openStore, type TrialStore } from '../../store/index.js';
 import { untrustworthy } from '../../report/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
@@ -43,21 +42,25 @@ export function register(program: Command): void {
 
 async function runCommand(flags: RunFlags): Promise<number> {
   const bench = loadBench(flags.rig);
-  // The same relays as a nightly of this rig: never both at once.
-  const lock = acquireRigLock(bench.rig.id);
+  const store = flags.db ? await openStore(flags.db) : undefined;
   try {
-    return await runLocked(bench, flags);
+    // A run that stores its trials holds the rig's lock on that store, as a nightly does: never both at once.
+    const lock = await store?.lockRig(bench.rig.id);
+    try {
+      return await runLocked(bench, flags, store);
+    } finally {
+      await lock?.release();
+    }
   } finally {
-    lock.release();
+    await store?.close();
   }
 }
 
-async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
+async function runLocked(bench: LoadedBench, flags: RunFlags, store: TrialStore | undefined): Promise<number> {
   const start = new Date();
   const night = nightOf(start);
   const runId = newRunId(bench.rig.id, start);
-  const store = flags.db ? Store.open(flags.db) : undefined;
-  store?.beginRun({ runId, rig: bench.rig, night, meta: { command: 'run' } });
+  await store?.beginRun({ runId, rig: bench.rig, night, meta: { command: 'run' } });
 
   const dutIds = flags.dut ?? bench.rig.duts.map((d) => d.id);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
@@ -79,15 +82,14 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
   try {
     summary = await runBench(bench, options);
   } catch (error) {
-    store?.endRun(runId, 'failed');
+    await store?.endRun(runId, 'failed');
     throw error;
   } finally {
     safety.release();
     progress.finish();
   }
-  store?.setNotRun(runId, summary.notRun);
-  store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');
-  store?.close();
+  await store?.setNotRun(runId, summary.notRun);
+  await store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');
 
   const errors = summary.records.filter((r) => r.result === 'error').length;
   process.stdout.write('\n' + closingTable(summary.records, dutIds) + notRunLines(summary.notRun));

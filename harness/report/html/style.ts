@@ -1,4 +1,6 @@
 /** The report's only stylesheet, inlined: readable on a screen, on a phone, and on paper. */
+import { SYMPTOM_CSS } from '../symptoms.js';
+
 export const STYLE = `
 :root{--ok:#1a7f37;--ok-bg:#dafbe1;--watch:#9a6700;--watch-bg:#fff8c5;--bad:#b42318;--bad-bg:#ffebe9;--suspect:#c4320a;
 --ink:#1f2328;--muted:#656d76;--line:#d0d7de;--panel:#f6f8fa;--accent:#0969da;--mono:ui-monospace,"DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,monospace}
@@ -55,10 +57,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .strip i.part{opacity:.7}
 .sym{display:inline-block;white-space:nowrap;margin-right:.5rem;font-size:.85rem}
 .letter{display:inline-block;min-width:1.2em;text-align:center;color:#fff;font-family:var(--mono);font-weight:700;border-radius:2px;font-size:.8em;margin-right:.2em}
-.s-silent{background:#57606a}.s-wrong-mode{background:#8250df}.s-unexpected-reply{background:#bc4c00}.s-corrupt{background:#cf222e}
-.s-flood{background:#7d4e00}.s-late{background:#b08800}.s-reset-mid{background:#bf3989}.s-port-lost{background:#0550ae}
-.s-port-open-failed{background:#24292f}.s-error{background:repeating-linear-gradient(45deg,#6e7781 0 2px,#afb8c1 2px 4px);color:#24292f}
-.untrusted{border-left:4px solid var(--bad);padding-left:.6rem;font-weight:600}.s-unknown{background:#6e7781}.s-ok{background:var(--ok)}
+${SYMPTOM_CSS}
+.s-error{background:repeating-linear-gradient(45deg,#6e7781 0 2px,#afb8c1 2px 4px);color:#24292f}
+.untrusted{border-left:4px solid var(--bad);padding-left:.6rem;font-weight:600}.s-unknown{background:#6e7781}
 .rate-bad{color:var(--bad);font-weight:700}.rate-warn{color:var(--watch);font-weight:600}.rate-ok{color:var(--ok)}
 details.dut{border:1px solid var(--line);border-radius:6px;margin:.6rem 0;background:#fff}
 details.dut>summary{cursor:pointer;padding:.55rem .8rem;font-weight:600;background:var(--panel);border-radius:6px}

@@ -2,7 +2,7 @@
  * Fault strengths: how a wanted per-trial failure probability becomes the value of a simulation fault key, and
  * back. Two sources: curves measured on the real runner (`calibrate.ts`), or the synthetic generator's own model.
  */
-import type { ComponentKind } from '../core/record.js';
+import type { ComponentKind } from '../../harness/core/record.js';
 
 /** A fault key as it acts on one DUT: the kind of component, the simulation key and, for relays, the pin. */
 export interface FaultProbe {

@@ -4,7 +4,7 @@
  * apart by rates, and a report that flags the group and names the swap that separates it has done what can be done.
  * Any other flag is false.
  */
-import type { DiagnosisResult } from '../diagnose/types.js';
+import type { DiagnosisResult } from '../../harness/diagnose/types.js';
 import type { InjectedFault } from './scenario.js';
 
 export interface ScenarioScore {

@@ -5,9 +5,9 @@
  * stuck boot relay → wrong-mode; a bootloop → flood; bit errors and lost bytes → corrupt). No bytes, no timing:
  * enough to test the statistics, in milliseconds.
  */
-import type { Dut, Rig } from '../config/types.js';
-import { Rng } from '../core/rng.js';
-import type { Symptom, TrialComponents, TrialRecord } from '../core/record.js';
+import type { Dut, Rig } from '../../harness/config/types.js';
+import { Rng } from '../../harness/core/rng.js';
+import type { Symptom, TrialComponents, TrialRecord } from '../../harness/core/record.js';
 import { perTrial, SYNTHETIC_BITS_PER_TRIAL as BITS_PER_TRIAL, SYNTHETIC_BYTES_PER_TRIAL as BYTES_PER_TRIAL, SYNTHETIC_SWITCHES_PER_TRIAL as SWITCHES_PER_TRIAL } from './strengths.js';
 
 export interface SyntheticOptions {

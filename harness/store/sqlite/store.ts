@@ -1,64 +1,27 @@
 /**
- * The history of runs and trials in one SQLite file (WAL mode). Each trial is committed on its own the moment it
- * ends, so a killed process loses at most the trials in flight; a crashed night can be found and resumed.
+ * The trial store in one SQLite file (WAL mode). Each trial is committed in its own transaction before addTrial
+ * resolves, so a killed process loses at most the trials in flight; a crashed night can be found and resumed.
  * The diagnosis reads aggregated counts (`symptomCounts`), never the transcripts, so a million trials stay cheap.
+ * better-sqlite3 is synchronous: every method does its work before its promise settles.
  */
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
-import type { Rig } from '../config/types.js';
-import { newRunId } from '../core/run-id.js';
-import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
+import { newRunId } from '../../core/run-id.js';
+import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../../core/record.js';
+import { decodeTranscript, encodeTranscript } from '../transcript-codec.js';
+import type { BeginRunOptions, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import { lockRigBeside } from './lock.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
-import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
-
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
-
-export interface RunRow {
-  id: string;
-  rig: string;
-  night: string;
-  startedAt: string;
-  endedAt: string | null;
-  host: string;
-  versions: Record<string, string>;
-  rigDigest: string | null;
-  status: RunStatus;
-  meta: Record<string, unknown>;
-  /** Trials the run did not attempt, per DUT, and why. */
-  notRun: NotRun[];
-}
-
-/** Trials of one configuration (the same component ids) on one night that ended with one symptom (harness errors never). */
-export interface SymptomCount extends TrialComponents {
-  night: string;
-  profile: string;
-  symptom: Symptom;
-  count: number;
-}
-
-export interface BeginRunOptions {
-  runId?: string;
-  /** The rig id, or the rig itself (then its digest is kept with the run). */
-  rig: string | Rig;
-  night: string;
-  meta?: Record<string, unknown>;
-  startedAt?: string;
-}
-
-export interface TrialQuery {
-  rig: string;
-  nights?: string[];
-  runId?: string;
-  /** Decode and return transcripts (default false: the heavy part stays on disk). */
-  transcripts?: boolean;
-}
 
 const STORE_VERSION = '1';
+const DRIVER_VERSION = (createRequire(import.meta.url)('better-sqlite3/package.json') as { version: string }).version;
 
-export class Store {
+export class SqliteTrialStore implements TrialStore {
+  readonly versions = { 'better-sqlite3': DRIVER_VERSION };
   private readonly insertTrial: Database.Statement;
 
-  private constructor(readonly db: Database.Database, readonly file: string) {
+  private constructor(readonly db: Database.Database, readonly location: string) {
     this.insertTrial = db.prepare(`
       INSERT OR REPLACE INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail,
         profile, profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, identity,
@@ -72,7 +35,7 @@ export class Store {
    * Opens (creating if needed) a store file and brings its schema up to date. A store of an older schema opened
    * read-only is brought up to date first (one transaction), so every older store can still be read.
    */
-  static open(file: string, options: { readonly?: boolean } = {}): Store {
+  static open(file: string, options: { readonly?: boolean } = {}): SqliteTrialStore {
     if (options.readonly) upgradeIfOlder(file);
     const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     try {
@@ -88,14 +51,14 @@ export class Store {
       db.close();
       throw error;
     }
-    return new Store(db, file);
+    return new SqliteTrialStore(db, file);
   }
 
   get schemaVersion(): number {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
-  beginRun(options: BeginRunOptions): string {
+  async beginRun(options: BeginRunOptions): Promise<string> {
     const rigId = typeof options.rig === 'string' ? options.rig : options.rig.id;
     const digest = typeof options.rig === 'string' ? null : options.rig.digest;
     const startedAt = options.startedAt ?? new Date().toISOString();
@@ -114,29 +77,26 @@ export class Store {
     return runId;
   }
 
-  /** Writes one finished trial in its own transaction: it survives a killed process once this returns (WAL, synchronous=NORMAL; a power cut may lose the last commits). */
-  addTrial(record: TrialRecord): void {
+  /** One transaction per trial: committed when this resolves (WAL, synchronous=NORMAL: a power cut may lose the last commits). */
+  async addTrial(record: TrialRecord): Promise<void> {
     this.insertTrial.run(trialRow(record));
   }
 
-  /** Many trials in one transaction (imports, benchmarks); a crash loses the whole batch. */
-  addTrials(records: Iterable<TrialRecord>): void {
+  async addTrials(records: Iterable<TrialRecord>): Promise<void> {
     this.db.transaction(() => {
       for (const record of records) this.insertTrial.run(trialRow(record));
     })();
   }
 
-  endRun(runId: string, status: RunStatus = 'completed'): void {
+  async endRun(runId: string, status: RunStatus = 'completed'): Promise<void> {
     this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId);
   }
 
-  /** Keeps the trials a run did not attempt (replacing what an earlier part of a resumed run said). */
-  setNotRun(runId: string, notRun: readonly NotRun[]): void {
+  async setNotRun(runId: string, notRun: readonly NotRun[]): Promise<void> {
     this.db.prepare(`UPDATE runs SET not_run = ? WHERE id = ?`).run(JSON.stringify(notRun), runId);
   }
 
-  /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
-  findRun(query: { rig: string; night: string; command?: string }): RunRow | undefined {
+  async findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined> {
     const byCommand = query.command ? ` AND json_extract(meta, '$.command') = ?` : '';
     const params = query.command ? [query.rig, query.night, query.command] : [query.rig, query.night];
     const row = this.db
@@ -145,13 +105,16 @@ export class Store {
     return row ? runFromRow(row) : undefined;
   }
 
-  run(runId: string): RunRow | undefined {
+  async run(runId: string): Promise<RunRow | undefined> {
     const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId) as RawRun | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
-  /** Trial records one by one (an iterator over the rows: memory stays flat however many there are). */
-  *trialsFor(query: TrialQuery): IterableIterator<TrialRecord> {
+  /**
+   * Reads through a connection of its own: better-sqlite3 keeps a connection busy while a statement iterates, and
+   * the caller may use the store between records. WAL gives that reader a consistent snapshot.
+   */
+  async *trialsFor(query: TrialQuery): AsyncIterableIterator<TrialRecord> {
     const where = ['rig = ?'];
     const params: unknown[] = [query.rig];
     if (query.runId) {
@@ -163,15 +126,16 @@ export class Store {
       params.push(...query.nights);
     }
     const columns = query.transcripts ? '*' : TRIAL_COLUMNS_WITHOUT_TRANSCRIPT;
-    const statement = this.db.prepare(`SELECT ${columns} FROM trials WHERE ${where.join(' AND ')} ORDER BY night, run_id, dut, seq`);
-    for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
+    const reader = new Database(this.location, { readonly: true, fileMustExist: true });
+    try {
+      const statement = reader.prepare(`SELECT ${columns} FROM trials WHERE ${where.join(' AND ')} ORDER BY night, run_id, dut, seq`);
+      for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
+    } finally {
+      reader.close();
+    }
   }
 
-  /**
-   * Counts per night, configuration and symptom: everything the diagnosis needs, aggregated by SQLite. Harness
-   * errors are left out: they are no evidence about the hardware.
-   */
-  symptomCounts(query: { rig: string; nights?: string[] }): SymptomCount[] {
+  async symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]> {
     const params: unknown[] = [query.rig];
     let nightFilter = '';
     if (query.nights) {
@@ -192,30 +156,31 @@ export class Store {
     });
   }
 
-  /** Nights with trials for a rig, oldest first. */
-  nights(rig: string): string[] {
+  async nights(rig: string): Promise<string[]> {
     return (this.db.prepare(`SELECT DISTINCT night FROM trials WHERE rig = ? ORDER BY night`).all(rig) as Array<{ night: string }>).map((r) => r.night);
   }
 
-  /** Rigs with trials in the store. */
-  rigs(): string[] {
+  async rigs(): Promise<string[]> {
     return (this.db.prepare(`SELECT DISTINCT rig FROM trials ORDER BY rig`).all() as Array<{ rig: string }>).map((r) => r.rig);
   }
 
-  /** The highest trial number of a DUT stored for a run (0 if none): resuming starts after it. */
-  lastSeq(runId: string, dut: string): number {
+  async lastSeq(runId: string, dut: string): Promise<number> {
     const row = this.db.prepare(`SELECT MAX(seq) AS seq FROM trials WHERE run_id = ? AND dut = ?`).get(runId, dut) as { seq: number | null };
     return row.seq ?? 0;
   }
 
-  /** Trial numbers of a DUT already stored for a run (resume starts after them). */
-  completedSeqs(runId: string, dut: string): number[] {
+  async completedSeqs(runId: string, dut: string): Promise<number[]> {
     return (this.db.prepare(`SELECT seq FROM trials WHERE run_id = ? AND dut = ? ORDER BY seq`).all(runId, dut) as Array<{ seq: number }>).map(
       (r) => r.seq,
     );
   }
 
-  close(): void {
+  /** The lock file lives beside the store file: every run on this store sees it, whatever its $TMPDIR. */
+  async lockRig(rig: string): Promise<RigLock> {
+    return lockRigBeside(this.location, rig);
+  }
+
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 

@@ -6,9 +6,9 @@
  * supply and relay channels — and read off the per-trial failure probability. `valueFor` then inverts the
  * measured curve to pick the value that makes a component fail a wanted share of its trials.
  */
-import type { Cable, Dut, RelayBoard, Rig, Supply, UsbPort } from '../config/types.js';
-import type { TrialRecord } from '../core/record.js';
-import { hashString } from '../core/rng.js';
+import type { Cable, Dut, RelayBoard, Rig, Supply, UsbPort } from '../../harness/config/types.js';
+import type { TrialRecord } from '../../harness/core/record.js';
+import { hashString } from '../../harness/core/rng.js';
 import type { ProfileSketch } from './scenario.js';
 import { valueForRate, type FaultProbe, type FaultStrengths } from './strengths.js';
 

@@ -1,12 +1,9 @@
 /**
- * The one concrete next step for a flagged component, and the swap that would separate components that always ran
- * together. Written for the engineer at the bench the next morning: every part a swap names fits where it goes
- * and is itself healthy, or the advice says which spare to bring.
+ * The swap that would separate components that always ran together, as a choice of parts (sentences.ts words it):
+ * every part it names fits where it goes and is itself healthy, or there is none and a spare must be brought.
  */
-import type { BoardProfile, RelayChannel, Rig } from '../config/types.js';
-import type { Symptom } from '../core/record.js';
+import type { BoardProfile, RelayBoard, RelayChannel, Rig } from '../config/types.js';
 import { componentKey, type Cell, type ComponentRef } from './cells.js';
-import { dominantSymptom } from './symptom-fit.js';
 import type { Verdict } from './types.js';
 
 /** What the advice needs of a board profile: its family and its logical pins. */
@@ -51,7 +48,7 @@ function channelsInterchangeable(a: ComponentRef, b: ComponentRef, rig: Rig | un
   return !!x && !!y && x.board.driver !== 'dtr-rts' && y.board.driver !== 'dtr-rts' && x.channel.safe === y.channel.safe;
 }
 
-function channelOf(id: string, rig: Rig): { board: Rig['relays'][number]; channel: RelayChannel } | undefined {
+function channelOf(id: string, rig: Rig): { board: RelayBoard; channel: RelayChannel } | undefined {
   for (const board of rig.relays) {
     const channel = board.channels.find((c) => c.id === id);
     if (channel) return { board, channel };
@@ -96,7 +93,8 @@ function latestCellOf(ref: ComponentRef, cells: Cell[]): Cell | undefined {
   return found;
 }
 
-function dutOf(ref: ComponentRef, cells: Cell[]): string | undefined {
+/** The DUT `ref` served last. */
+export function dutOf(ref: ComponentRef, cells: Cell[]): string | undefined {
   return latestCellOf(ref, cells)?.dut;
 }
 
@@ -143,95 +141,46 @@ function pinOn(channel: string, dut: string, rig: Rig | undefined): string | und
   return Object.entries(pins).find(([, wiring]) => wiring.channel === channel)?.[0];
 }
 
+/** The parts of a swap that separates `ref` from the components it always ran with. */
+export interface SwapPlan {
+  ref: ComponentRef;
+  /** The components it always ran with. */
+  group: ComponentRef[];
+  /** The DUT it served last, if known. */
+  home?: string;
+  /** A declared spare to put in its place (cables, ports, relay channels). */
+  spare?: string;
+  /** Without a spare: a healthy part of the same kind on another DUT that can take its place. */
+  partner?: { id: string; dut: string };
+  /** A relay channel's pin on its DUT, the partner channel's pin on the partner's DUT, and the relay board it is on. */
+  pin?: string;
+  partnerPin?: string;
+  board?: RelayBoard;
+  /** A board: what can stand in for it. */
+  slot?: BoardSlot;
+}
+
 /**
  * The swap that separates `ref` from the components it always ran with: a declared spare in its place, else a swap
  * with a healthy part that fits, else the spare to bring. Every swap is made on the bench and in the rig file (the
  * history follows the ids the rig gives).
  */
-export function separatingSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapContext): string {
+export function chooseSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapContext): SwapPlan {
+  const plan: SwapPlan = { ref, group };
   const home = dutOf(ref, ctx.cells);
-  const dut = home ?? 'its DUT';
-  const noun = ref.kind === 'dut' ? 'board' : ref.kind === 'relay' ? 'relay channel' : ref.kind;
-  const others = group.map((g) => `${g.kind} ${g.id}`).join(', ');
-  const when = 'tomorrow, on the bench and in the rig file';
-  const stays = `if they stay with ${dut}, look at ${others}`;
-  const stops = `if the failures stop, it was the ${noun}; ${stays}`;
-  const follows = (to: string) => `if the failures follow the ${noun} to ${to}, it is the ${noun}; ${stays}`;
+  if (home) plan.home = home;
   const spare = spareFor(ref, ctx);
   const partner = spare ? undefined : partnerOf(ref, new Set([ref.key, ...group.map((g) => g.key)]), home, ctx);
-  const none = `${ref.kind === 'dut' ? '' : 'no spare declared, and '}no healthy ${noun} that fits to swap with`;
-  switch (ref.kind) {
-    case 'cable':
-      if (spare) return `replace cable ${ref.id} on ${dut} with the spare cable ${spare} ${when}: ${stops}`;
-      if (partner) return `swap cable ${ref.id} with cable ${partner.id} (on ${partner.dut}) ${when}: ${follows(partner.dut)}`;
-      return `bring a spare USB-serial cable and put it in place of cable ${ref.id} on ${dut} ${when} (${none}): ${stops}`;
-    case 'port':
-      if (spare) return `move ${dut}'s cable from port ${ref.id} to the spare port ${spare} ${when}: ${stops}`;
-      if (partner) return `swap the ports of ${dut} and ${partner.dut} (${ref.id} ↔ ${partner.id}) ${when}: ${follows(partner.dut)}`;
-      return `free a USB port (on another hub or on the host) and move ${dut}'s cable from port ${ref.id} to it ${when} (${none}): ${stops}`;
-    case 'relay': {
-      const pin = home ? pinOn(ref.id, home, ctx.rig) : undefined;
-      const wire = `${dut}'s ${pin ? `${pin} pin` : 'pin'}`;
-      if (spare) return `rewire ${wire} from relay channel ${ref.id} to the spare channel ${spare} ${when}: ${stops}`;
-      if (partner) {
-        const theirs = pinOn(partner.id, partner.dut, ctx.rig);
-        return `swap relay channels ${ref.id} (${wire}) and ${partner.id} (${partner.dut}'s ${theirs ? `${theirs} pin` : 'pin'}) ${when}: ${follows(partner.dut)}`;
-      }
-      const board = ctx.rig ? channelOf(ref.id, ctx.rig)?.board : undefined;
-      if (board?.driver === 'dtr-rts') return `wire ${wire} to a free relay channel instead of the adapter line ${ref.id} ${when} (${none}): ${stops}`;
-      return `free a relay channel on ${board?.id ?? 'a relay board'} and rewire ${wire} from ${ref.id} to it ${when} (${none}): ${stops}`;
-    }
-    case 'dut': {
-      const stay = `if they stay at ${ref.id}'s old place, look at ${others}`;
-      if (partner) {
-        return `swap boards ${ref.id} and ${partner.id} tomorrow, leaving cables, ports and relay wiring in place (in the rig file, ${ref.id} and ${partner.id} trade cable, port, supply, serial and pins): if the failures follow board ${ref.id} to ${partner.id}'s place, it is the board; ${stay}`;
-      }
-      return `bring a spare board like ${ref.id} (${boardWanted(slotOf(ref.id, ctx))}) and put it in ${ref.id}'s place tomorrow, under a new DUT id in the rig file (${none}): if the failures stop, it was the board; ${stay}`;
-    }
-    case 'supply':
-      return `power ${dut} from a spare supply of the same voltage ${when}: ${stops}`;
-    default:
-      return `put a spare ${ref.kind} in place of ${ref.kind} ${ref.id} ${when}: ${stops}`;
+  if (spare) plan.spare = spare;
+  if (partner) plan.partner = partner;
+  if (ref.kind === 'relay') {
+    const pin = home ? pinOn(ref.id, home, ctx.rig) : undefined;
+    if (pin) plan.pin = pin;
+    const partnerPin = partner ? pinOn(partner.id, partner.dut, ctx.rig) : undefined;
+    if (partnerPin) plan.partnerPin = partnerPin;
+    const board = ctx.rig ? channelOf(ref.id, ctx.rig)?.board : undefined;
+    if (board) plan.board = board;
   }
-}
-
-/** The kind of board that can stand in for one: its profile, or another of its family with the same pins. */
-function boardWanted(slot: BoardSlot): string {
-  const pins = slot.pins?.length ? ` with pins ${slot.pins.join(', ')}` : '';
-  return slot.family ? `another ${slot.profile}, or a ${slot.family} board${pins}` : `another ${slot.profile}${pins}`;
-}
-
-/** One concrete next step for a flagged component. */
-export function actionFor(ref: ComponentRef, symptoms: Partial<Record<Symptom, number>>, cells: Cell[]): string {
-  const dut = dutOf(ref, cells);
-  const symptom = dominantSymptom(symptoms);
-  switch (ref.kind) {
-    case 'cable':
-      return `Replace cable ${ref.id}${dut ? ` on ${dut}` : ''} (check its connectors and ground wire) and run tomorrow's trials with the new one.`;
-    case 'port':
-      return `Move ${dut ?? 'the DUT'}'s cable off USB port ${ref.id} and check the host log (dmesg) for resets on that port.`;
-    case 'hub':
-      return `Give hub ${ref.id} its own power supply or replace it; plug one of its DUTs straight into the host to confirm.`;
-    case 'supply':
-      return symptom === 'late'
-        ? `Measure supply ${ref.id}'s rise time at the boards; a slow ramp delays every boot.`
-        : `Measure supply ${ref.id} at the boards during the reset pulse (brown-out); move one of its DUTs to another supply to confirm.`;
-    case 'relay':
-      return `Check relay channel ${ref.id} (does it click, contact resistance) or rewire its pin to a spare channel.`;
-    case 'host':
-      return `Check host ${ref.id}'s USB controller and its log (dmesg) for resets and over-current.`;
-    case 'dut':
-      switch (symptom) {
-        case 'wrong-mode':
-          return `Check ${ref.id}'s boot strapping with a meter during the enter sequence (BOOT0/BOOT1 or test point) and its relay wiring.`;
-        case 'silent':
-          return `Check ${ref.id}'s power and its TX/RX wiring; if both are fine the board does not boot: take it off the bench.`;
-        case 'flood':
-          return `${ref.id} bootloops: reflash its application or check its supply at the board.`;
-        default:
-          return `Take ${ref.id} off the bench and check it by hand with the profile's handshake.`;
-      }
-    default:
-      return `Check ${ref.kind} ${ref.id}.`;
-  }
+  if (ref.kind === 'dut') plan.slot = slotOf(ref.id, ctx);
+  return plan;
 }

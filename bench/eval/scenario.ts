@@ -5,9 +5,9 @@
  * the simulation's own fault keys so the same scenario runs on the real runner over the simulated bench. The
  * strengths come from `FaultStrengths`: measured on the real runner, or the synthetic model.
  */
-import type { Cable, Dut, Hub, RelayBoard, Rig, Supply, UsbPort } from '../config/types.js';
-import { Rng } from '../core/rng.js';
-import type { ComponentKind } from '../core/record.js';
+import type { Cable, Dut, Hub, RelayBoard, Rig, Supply, UsbPort } from '../../harness/config/types.js';
+import { Rng } from '../../harness/core/rng.js';
+import type { ComponentKind } from '../../harness/core/record.js';
 import { syntheticStrengths, valueForRate, type FaultProbe, type FaultStrengths } from './strengths.js';
 
 /** A fault as injected: the component, the simulation key and its value. */
@@ -29,7 +29,7 @@ export interface ProfileSketch {
   pins: string[];
   /** A mode the board can be stuck in that is not the boot ROM (for the `mode` fault). */
   wrongMode: 'app' | 'preloader';
-  /** Chip family (stm32, mediatek), when known. */
+  /** Chip family (stm32, mediatek, esp32), when known. */
   family?: string;
 }
 

@@ -3,10 +3,10 @@
  * scored; and for every fault the number of trials per DUT until it is first flagged, against an SPRT that knows
  * the true rates.
  */
-import type { TrialRecord } from '../core/record.js';
-import { DEFAULT_THRESHOLDS } from '../diagnose/attribute.js';
-import { cellsFromRecords, componentKey, refsOf } from '../diagnose/cells.js';
-import { diagnoseCells } from '../diagnose/diagnose.js';
+import type { TrialRecord } from '../../harness/core/record.js';
+import { DEFAULT_THRESHOLDS } from '../../harness/diagnose/thresholds.js';
+import { cellsFromRecords, componentKey, refsOf } from '../../harness/diagnose/cells.js';
+import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
 import type { Executor } from './execute.js';
 import { generateScenario, type InjectedFault, type ProfileSketch, type Scenario } from './scenario.js';
 import type { FaultStrengths } from './strengths.js';

@@ -5,11 +5,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProfile } from '../config/load.js';
-import type { BoardProfile, Rig } from '../config/types.js';
-import type { TrialRecord } from '../core/record.js';
-import { VirtualClock } from '../core/virtual-clock.js';
-import { runBench } from '../runner/run.js';
+import { loadProfile } from '../../harness/config/load.js';
+import type { BoardProfile, Rig } from '../../harness/config/types.js';
+import type { TrialRecord } from '../../harness/core/record.js';
+import { VirtualClock } from '../../harness/core/virtual-clock.js';
+import { runBench } from '../../harness/runner/run.js';
 import type { ProfileSketch, Scenario } from './scenario.js';
 import { syntheticRecords } from './synthetic.js';
 
@@ -33,11 +33,17 @@ export interface RealRunner {
   run(rig: Rig, options: { trialsPerDut: number; night: string; seed: number }): Promise<TrialRecord[]>;
 }
 
-/** A mode the emulator can be stuck in that is not its boot ROM. */
+/** A mode the emulator can be stuck in that is not its boot ROM: the application in flash, or MediaTek's Preloader. */
 function wrongModeOf(profile: BoardProfile): ProfileSketch['wrongMode'] | undefined {
-  if (profile.chip?.family === 'stm32') return 'app';
-  if (profile.chip?.family === 'mediatek') return 'preloader';
-  return undefined;
+  switch (profile.chip?.family) {
+    case 'stm32':
+    case 'esp32':
+      return 'app';
+    case 'mediatek':
+      return 'preloader';
+    default:
+      return undefined;
+  }
 }
 
 /** Loads boards/*.yaml (or the given ids among them) and returns the runner over them. */

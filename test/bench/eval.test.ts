@@ -2,14 +2,14 @@ import { setMaxListeners } from 'node:events';
 import { expect } from 'chai';
 import { cellsFromRecords } from '../../harness/diagnose/cells.js';
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
-import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type Calibration, type KeyCurve } from '../../harness/eval/calibrate.js';
-import { evaluate } from '../../harness/eval/evaluate.js';
-import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../harness/eval/execute.js';
-import { dutsOf, generateScenario } from '../../harness/eval/scenario.js';
-import { scoreDiagnosis } from '../../harness/eval/score.js';
-import { sprtTrialsToDetect } from '../../harness/eval/sprt.js';
-import { perTrial, syntheticStrengths, valueForRate } from '../../harness/eval/strengths.js';
-import { syntheticRecords } from '../../harness/eval/synthetic.js';
+import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type Calibration, type KeyCurve } from '../../bench/eval/calibrate.js';
+import { evaluate } from '../../bench/eval/evaluate.js';
+import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../bench/eval/execute.js';
+import { dutsOf, generateScenario } from '../../bench/eval/scenario.js';
+import { scoreDiagnosis } from '../../bench/eval/score.js';
+import { sprtTrialsToDetect } from '../../bench/eval/sprt.js';
+import { perTrial, syntheticStrengths, valueForRate } from '../../bench/eval/strengths.js';
+import { syntheticRecords } from '../../bench/eval/synthetic.js';
 
 describe('diagnosis evaluation', () => {
   it('generates the same scenario from the same seed, within the stated shape', () => {
@@ -80,6 +80,17 @@ describe('diagnosis evaluation', () => {
     const boot0 = rig.duts[1]!.pins['boot0']!.channel;
     expect(rig.relays.flatMap((b) => b.channels).filter((c) => c.sim).map((c) => c.id)).to.deep.equal([boot0]);
     expect(rig.cables.map((c) => c.sim)).to.deep.equal([undefined, undefined, { bitErrorRate: 1e-5 }]);
+  });
+
+  it('takes every emulated family into the runner, each with the mode its boards can be stuck in', async () => {
+    const runner = await loadRealRunner(['stm32f103c8', 'mt6765', 'esp32-devkitc']);
+    expect(Object.fromEntries(runner.sketches.map((s) => [s.id, s.wrongMode]))).to.deep.equal({ 'esp32-devkitc': 'app', mt6765: 'preloader', 'stm32f103c8': 'app' });
+    // An ESP32 stuck in its application is a wrong-mode trial, as the `dut.mode` fault of a scenario means it.
+    const esp32 = runner.sketches.find((s) => s.id === 'esp32-devkitc')!;
+    const rig = calibrationRig('esp32-mode', esp32, [{ value: 0 }]);
+    rig.duts[0]!.sim = { mode: esp32.wrongMode };
+    const records = await runner.run(rig, { trialsPerDut: 3, night: '2026-01-01', seed: 1 });
+    expect(records.map((r) => r.symptom)).to.deep.equal(['wrong-mode', 'wrong-mode', 'wrong-mode']);
   });
 
   it('fast run on synthetic records: faults found, fault-free benches unflagged', async () => {

@@ -1,0 +1,187 @@
+/**
+ * The words of the diagnosis: the evidence sentence of each component, the one concrete next step, the swap that
+ * separates a confounded group, the profile mistakes and the night a component changed. Written for the engineer
+ * at the bench the next morning. The only part of the diagnosis that writes English; it decides nothing.
+ */
+import type { ComponentKind, Symptom } from '../core/record.js';
+import type { Cell, ComponentRef } from './cells.js';
+import type { Change } from './history.js';
+import type { ProfileMistake } from './profiles.js';
+import { rate, type SymptomCounts, type Tally } from './round-stats.js';
+import { formatP } from './stats.js';
+import { dominantSymptom } from './symptom-fit.js';
+import { dutOf, type BoardSlot, type SwapPlan } from './swaps.js';
+import type { Thresholds } from './thresholds.js';
+import type { ComponentDiagnosis } from './types.js';
+
+function percent(x: number): string {
+  if (x === 0) return '0%';
+  if (x < 0.001) return '<0.1%';
+  return `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+}
+
+function mix(symptoms: SymptomCounts): string {
+  const entries = (Object.entries(symptoms) as Array<[Symptom, number]>).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return entries.slice(0, 3).map(([s, n]) => `${s} ${n}`).join(', ');
+}
+
+function fitWord(fit: number, t: Thresholds): string {
+  return fit >= t.fitsWell ? 'well' : fit >= t.fits ? 'fairly' : 'poorly';
+}
+
+/** What the evidence sentence of a component is told from. */
+export interface SummaryFacts {
+  report: Pick<ComponentDiagnosis, 'id' | 'kind' | 'verdict' | 'evidence'> & {
+    explainedBy?: Array<{ id: string; kind: ComponentKind; failures: number }>;
+    logPValue: number;
+  };
+  /** The pool of the test behind the verdict. */
+  pool: Tally;
+  /** Components tested (the size of the Holm correction). */
+  tested: number;
+  /** The flagged member of its group that carries the group's flag, when it is not flagged itself. */
+  carrier?: ComponentRef;
+}
+
+/** One sentence with the numbers behind a component's verdict. */
+export function componentSummary({ report: r, pool, tested, carrier }: SummaryFacts, t: Thresholds): string {
+  const e = r.evidence;
+  const name = `${r.kind} ${r.id}`;
+  const failed = `${e.failures} of ${e.trials} trials failed (${percent(e.failureRate)}${e.failures > 0 ? `: ${mix(e.symptoms)}` : ''})`;
+  const explained = (r.explainedBy ?? []).reduce((sum, x) => sum + x.failures, 0);
+  if (r.verdict === 'suspect' || r.verdict === 'bad') {
+    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${pool.trials} trials still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${tested} components; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)}).`;
+  }
+  if (carrier) {
+    return `${name}: ${failed}; it ran on exactly the same trials as ${carrier.id}, so rates cannot tell them apart.`;
+  }
+  if (r.verdict === 'watch') {
+    return `${name}: ${failed} against ${percent(rate(pool))} for the rest; p = ${formatP(r.logPValue)} after Holm: marginal, not yet beyond chance.`;
+  }
+  if (explained > 0) {
+    const by = (r.explainedBy ?? []).map((x) => `${x.kind} ${x.id}`).join(', ');
+    return `${name}: ${failed}; ${explained} of them explained by ${by}, the rest within the bench's baseline.`;
+  }
+  return `${name}: ${failed}, within the bench's baseline.`;
+}
+
+/** The next step of a member of a confounded group whose flag another member carries. */
+export function carriedAction(carrier: ComponentRef): string {
+  return `Cannot be told apart from ${carrier.kind} ${carrier.id} by rates: the swap proposed for ${carrier.id} tells them apart.`;
+}
+
+/** What a flagged component's next step adds when it always ran with others. */
+export function alwaysRanWith(confoundedWith: string[], swap: string): string {
+  return ` It always ran with ${confoundedWith.join(', ')}: ${swap}.`;
+}
+
+/** One concrete next step for a flagged component. */
+export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[]): string {
+  const dut = dutOf(ref, cells);
+  const symptom = dominantSymptom(symptoms);
+  switch (ref.kind) {
+    case 'cable':
+      return `Replace cable ${ref.id}${dut ? ` on ${dut}` : ''} (check its connectors and ground wire) and run tomorrow's trials with the new one.`;
+    case 'port':
+      return `Move ${dut ?? 'the DUT'}'s cable off USB port ${ref.id} and check the host log (dmesg) for resets on that port.`;
+    case 'hub':
+      return `Give hub ${ref.id} its own power supply or replace it; plug one of its DUTs straight into the host to confirm.`;
+    case 'supply':
+      return symptom === 'late'
+        ? `Measure supply ${ref.id}'s rise time at the boards; a slow ramp delays every boot.`
+        : `Measure supply ${ref.id} at the boards during the reset pulse (brown-out); move one of its DUTs to another supply to confirm.`;
+    case 'relay':
+      return `Check relay channel ${ref.id} (does it click, contact resistance) or rewire its pin to a spare channel.`;
+    case 'host':
+      return `Check host ${ref.id}'s USB controller and its log (dmesg) for resets and over-current.`;
+    case 'dut':
+      switch (symptom) {
+        case 'wrong-mode':
+          return `Check ${ref.id}'s boot strapping with a meter during the enter sequence (BOOT0/BOOT1 or test point) and its relay wiring.`;
+        case 'silent':
+          return `Check ${ref.id}'s power and its TX/RX wiring; if both are fine the board does not boot: take it off the bench.`;
+        case 'flood':
+          return `${ref.id} bootloops: reflash its application or check its supply at the board.`;
+        default:
+          return `Take ${ref.id} off the bench and check it by hand with the profile's handshake.`;
+      }
+    default:
+      return `Check ${ref.kind} ${ref.id}.`;
+  }
+}
+
+/** The swap, as the engineer carries it out: what goes where, and what each outcome means. */
+export function swapSentence(plan: SwapPlan): string {
+  const { ref, spare, partner } = plan;
+  const dut = plan.home ?? 'its DUT';
+  const noun = ref.kind === 'dut' ? 'board' : ref.kind === 'relay' ? 'relay channel' : ref.kind;
+  const others = plan.group.map((g) => `${g.kind} ${g.id}`).join(', ');
+  const when = 'tomorrow, on the bench and in the rig file';
+  const stays = `if they stay with ${dut}, look at ${others}`;
+  const stops = `if the failures stop, it was the ${noun}; ${stays}`;
+  const follows = (to: string) => `if the failures follow the ${noun} to ${to}, it is the ${noun}; ${stays}`;
+  const none = `${ref.kind === 'dut' ? '' : 'no spare declared, and '}no healthy ${noun} that fits to swap with`;
+  switch (ref.kind) {
+    case 'cable':
+      if (spare) return `replace cable ${ref.id} on ${dut} with the spare cable ${spare} ${when}: ${stops}`;
+      if (partner) return `swap cable ${ref.id} with cable ${partner.id} (on ${partner.dut}) ${when}: ${follows(partner.dut)}`;
+      return `bring a spare USB-serial cable and put it in place of cable ${ref.id} on ${dut} ${when} (${none}): ${stops}`;
+    case 'port':
+      if (spare) return `move ${dut}'s cable from port ${ref.id} to the spare port ${spare} ${when}: ${stops}`;
+      if (partner) return `swap the ports of ${dut} and ${partner.dut} (${ref.id} ↔ ${partner.id}) ${when}: ${follows(partner.dut)}`;
+      return `free a USB port (on another hub or on the host) and move ${dut}'s cable from port ${ref.id} to it ${when} (${none}): ${stops}`;
+    case 'relay': {
+      const wire = `${dut}'s ${plan.pin ? `${plan.pin} pin` : 'pin'}`;
+      if (spare) return `rewire ${wire} from relay channel ${ref.id} to the spare channel ${spare} ${when}: ${stops}`;
+      if (partner) {
+        return `swap relay channels ${ref.id} (${wire}) and ${partner.id} (${partner.dut}'s ${plan.partnerPin ? `${plan.partnerPin} pin` : 'pin'}) ${when}: ${follows(partner.dut)}`;
+      }
+      if (plan.board?.driver === 'dtr-rts') return `wire ${wire} to a free relay channel instead of the adapter line ${ref.id} ${when} (${none}): ${stops}`;
+      return `free a relay channel on ${plan.board?.id ?? 'a relay board'} and rewire ${wire} from ${ref.id} to it ${when} (${none}): ${stops}`;
+    }
+    case 'dut': {
+      const stay = `if they stay at ${ref.id}'s old place, look at ${others}`;
+      if (partner) {
+        return `swap boards ${ref.id} and ${partner.id} tomorrow, leaving cables, ports and relay wiring in place (in the rig file, ${ref.id} and ${partner.id} trade cable, port, supply, serial and pins): if the failures follow board ${ref.id} to ${partner.id}'s place, it is the board; ${stay}`;
+      }
+      return `bring a spare board like ${ref.id} (${boardWanted(plan.slot ?? { profile: '' })}) and put it in ${ref.id}'s place tomorrow, under a new DUT id in the rig file (${none}): if the failures stop, it was the board; ${stay}`;
+    }
+    case 'supply':
+      return `power ${dut} from a spare supply of the same voltage ${when}: ${stops}`;
+    default:
+      return `put a spare ${ref.kind} in place of ${ref.kind} ${ref.id} ${when}: ${stops}`;
+  }
+}
+
+/** The kind of board that can stand in for one: its profile, or another of its family with the same pins. */
+function boardWanted(slot: BoardSlot): string {
+  const pins = slot.pins?.length ? ` with pins ${slot.pins.join(', ')}` : '';
+  return slot.family ? `another ${slot.profile}, or a ${slot.family} board${pins}` : `another ${slot.profile}${pins}`;
+}
+
+/** Why a profile, not its boards, is blamed: every DUT of it fails the same way. */
+export function profileSummary(m: ProfileMistake, trials: number, pool: Tally): string {
+  return `profile ${m.profile}: all ${m.duts.length} DUTs (${m.duts.join(', ')}) fail the same way — ${m.symptom} in ${m.symptomFailures} of ${trials} trials (${percent(m.symptomFailures / Math.max(1, trials))}, every DUT ≥ ${percent(m.minShare)}), against ${percent(rate(pool))} failures elsewhere: a mistake in the profile, not the hardware.`;
+}
+
+export function profileAction(profile: string, symptom: Symptom): string {
+  switch (symptom) {
+    case 'wrong-mode':
+      return `Check the enter sequence and boot pins of profile ${profile} (which pins, which level, how long held) against the board's datasheet.`;
+    case 'unexpected-reply':
+      return `Check the protocol of profile ${profile} (engine, baud, parity) and its expected identity against what the boards answer.`;
+    case 'late':
+      return `Lengthen the deadlines or the boot delay of profile ${profile}; the boards answer, but after its deadline.`;
+    case 'silent':
+      return `Check profile ${profile}'s serial settings and enter sequence: none of its boards answer.`;
+    case 'corrupt':
+      return `Check the baud rate and parity of profile ${profile}: every board's bytes arrive garbled.`;
+    default:
+      return `Review profile ${profile}: every board using it fails with ${symptom}.`;
+  }
+}
+
+/** "failing since 2026-11-20, the first night with cable c7" */
+export function changedSinceSentence(change: Change): string {
+  return change.newPart ? `failing since ${change.night}, the first night with ${change.newPart.kind} ${change.newPart.id}` : `failing since ${change.night}`;
+}

@@ -1,0 +1,416 @@
+/**
+ * Who is to blame, as decisions over the numbers of round-stats.ts (docs/diagnosis.md says it for people):
+ * 1. Profile-level mistakes first: every DUT of one profile failing the same way is the profile, not the hardware.
+ * 2. Rounds. In each round every component is tested against the pool of the other trials still unexplained
+ *    (one-sided Fisher exact test, Holm-corrected over the components tested). The most significant one that is
+ *    also a real effect (rate ≥ 3× the pool's, ≥ 3 failures) is taken, after checking nesting both ways: a shared
+ *    component (hub, supply) whose excess remains without the candidate's trials beats it, and a shared candidate
+ *    whose excess vanishes without one of its members' trials gives way to that member.
+ * 3. Explain away: the failures of the flagged component whose symptoms are in excess and fit its kind are taken
+ *    out of the analysis (those trials tell nothing about the rest), and the next round re-tests everything else.
+ * Components with identical trial sets cannot be told apart by rates: the group is named, its member whose kind
+ * fits the symptoms best carries the flag, and the swap that would separate them is chosen.
+ * Verdicts only: no sentence is written here (sentences.ts).
+ */
+import type { Rig } from '../config/types.js';
+import type { ComponentKind, Symptom } from '../core/record.js';
+import { componentKey, type Cell, type ComponentRef } from './cells.js';
+import { findProfileMistakes, type ProfileMistake } from './profiles.js';
+import {
+  expectedCount,
+  inExcess,
+  indexComponents,
+  ochiai,
+  pick,
+  rate,
+  rawTally,
+  testAll,
+  testCells,
+  testOne,
+  Unexplained,
+  type Component,
+  type RoundStats,
+  type SymptomCounts,
+  type SymptomTally,
+  type Tally,
+} from './round-stats.js';
+import { logBinomialLower, logFisherGreater } from './stats.js';
+import { affinity, dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
+import { chooseSwap, type ProfileFacts, type SwapPlan } from './swaps.js';
+import type { Thresholds } from './thresholds.js';
+import type { Verdict } from './types.js';
+
+export interface DecideOptions {
+  thresholds: Thresholds;
+  /** The rig, for swaps: its spares, the DUTs' wired pins, the relay channels. */
+  rig?: Rig;
+  /** Board profiles by id (family and pins), for swaps: which boards can trade places. */
+  profiles?: ReadonlyMap<string, ProfileFacts>;
+  maxRounds?: number;
+}
+
+/** A component's verdict and the numbers behind it. */
+export interface ComponentVerdict {
+  ref: ComponentRef;
+  verdict: Verdict;
+  /** The test behind the verdict: the round that flagged it, else the last round. */
+  stats: RoundStats;
+  /** All its trials, explained or not. */
+  raw: SymptomTally;
+  /** All the trials it did not run in. */
+  poolRaw: Tally;
+  ochiai: number;
+  /** How well its symptoms fit its kind: those it was flagged for, or all of them. */
+  fit: number;
+  /** The round that flagged it (1 = first). */
+  round?: number;
+  /** The components that ran on exactly its trials. */
+  group: ComponentRef[];
+  /** The flagged member of its group that carries the group's flag, when it is not flagged itself. */
+  carrier?: ComponentRef;
+  /** Failures of its trials that flags of other components explain, most first. */
+  explainedBy: Array<{ id: string; kind: ComponentKind; failures: number }>;
+  /** The swap that separates its group (a flagged component's own, or the one its carrier's flag proposes). */
+  swap?: SwapPlan;
+}
+
+/** A profile mistake with the numbers of the profile's trials. */
+export interface ProfileVerdict {
+  mistake: ProfileMistake;
+  tally: SymptomTally;
+  /** The trials of every other profile. */
+  pool: Tally;
+  logP: number;
+  ochiai: number;
+  fit: number;
+}
+
+export interface Verdicts {
+  total: SymptomTally;
+  /** Components tested (the size of the Holm correction). */
+  tested: number;
+  components: ComponentVerdict[];
+  profiles: ProfileVerdict[];
+}
+
+interface Flag {
+  round: number;
+  stats: RoundStats;
+  explainedSymptoms: Set<Symptom>;
+}
+
+export function decide(cells: Cell[], options: DecideOptions): Verdicts {
+  const t = options.thresholds;
+  const state = new Unexplained(cells);
+  const components = indexComponents(cells);
+  const total = state.all();
+  const groups = new Map<string, Component[]>();
+  for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
+
+  // 1. Profile-level mistakes.
+  const profileMistakes = findProfileMistakes(cells, components, t);
+  for (const mistake of profileMistakes) {
+    const indices = cells.flatMap((c, i) => (c.profile === mistake.profile ? [i] : []));
+    state.explain(indices, new Set([mistake.symptom]), `profile:${mistake.profile}`);
+  }
+
+  // 2–3. Rounds of test, pick, explain away.
+  const flagged = new Map<string, Flag>();
+  const maxRounds = options.maxRounds ?? t.maxRounds;
+  let finalStats = new Map<string, RoundStats>();
+  for (let round = 1; round <= maxRounds; round++) {
+    const stats = testAll(state, components, flagged, t);
+    finalStats = stats;
+    const candidates = [...stats.entries()].filter(([, s]) => isCandidate(s, t));
+    if (candidates.length === 0) break;
+    let [bestKey] = candidates.reduce((best, next) => (better(next, best, components) ? next : best));
+    bestKey = refine(bestKey, state, components, stats, t);
+    // The group member whose kind fits the excess best carries the flag.
+    const chosen = components.get(bestKey)!;
+    const bestStats = stats.get(bestKey) ?? testOne(state, chosen, t);
+    const group = groups.get(chosen.groupKey)!.filter((c) => !flagged.has(c.ref.key));
+    const active = state.all();
+    const excess = excessSymptoms(bestStats, active, t);
+    const carrier = pickByFit(group.length > 0 ? group : [chosen], excess.size > 0 ? pick(bestStats.symptoms, excess) : bestStats.symptoms);
+    const explainedSymptoms = symptomsToExplain(carrier.ref.kind, bestStats, spreadOver(carrier, excess, state, active, t), t);
+    flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms });
+    state.explain(carrier.cells, explainedSymptoms, carrier.ref.key);
+  }
+
+  // Verdicts.
+  const carrierOf = new Map<string, string>();
+  for (const key of flagged.keys()) {
+    for (const member of groups.get(components.get(key)!.groupKey)!) {
+      if (member.ref.key !== key && !flagged.has(member.ref.key)) carrierOf.set(member.ref.key, key);
+    }
+  }
+  const verdicts: ComponentVerdict[] = [];
+  for (const component of components.values()) {
+    const key = component.ref.key;
+    const raw = rawTally(cells, component.cells);
+    const flag = flagged.get(key);
+    const stats = flag?.stats ?? finalStats.get(key) ?? testOne(state, component, t);
+    let verdict: Verdict = 'ok';
+    if (flag) verdict = isBad(stats, t) ? 'bad' : 'suspect';
+    else if (carrierOf.has(key) || isWatch(stats, t)) verdict = 'watch';
+    const v: ComponentVerdict = {
+      ref: component.ref,
+      verdict,
+      stats,
+      raw,
+      poolRaw: { trials: total.trials - raw.trials, failures: total.failures - raw.failures },
+      ochiai: ochiai(raw.failures, raw.trials, total.failures),
+      fit: symptomFit(component.ref.kind, flag ? pick(stats.symptoms, flag.explainedSymptoms) : raw.symptoms),
+      group: groups.get(component.groupKey)!.filter((c) => c.ref.key !== key).map((c) => c.ref),
+      explainedBy: explainedFor(state, component, components),
+    };
+    if (flag) v.round = flag.round;
+    const carrier = carrierOf.get(key);
+    if (carrier) v.carrier = components.get(carrier)!.ref;
+    verdicts.push(v);
+  }
+
+  // Swaps last: a swap partner must be healthy, and only the verdicts say which parts are.
+  const swapContext = { cells, verdicts: new Map(verdicts.map((v) => [componentKey(v.ref.kind, v.ref.id), v.verdict] as const)), rig: options.rig, profiles: options.profiles };
+  const swaps = new Map<string, SwapPlan>();
+  for (const key of flagged.keys()) {
+    const component = components.get(key)!;
+    const group = groups.get(component.groupKey)!.filter((c) => c.ref.key !== key).map((c) => c.ref);
+    if (group.length > 0) swaps.set(key, chooseSwap(component.ref, group, swapContext));
+  }
+  for (const v of verdicts) {
+    if (v.verdict === 'ok') continue;
+    const swap = swaps.get(v.carrier?.key ?? v.ref.key);
+    if (swap) v.swap = swap;
+  }
+
+  return { total, tested: components.size, components: verdicts, profiles: profileMistakes.map((m) => profileVerdict(m, cells, total)) };
+}
+
+function profileVerdict(mistake: ProfileMistake, cells: Cell[], total: Tally): ProfileVerdict {
+  const tally = rawTally(cells, cells.flatMap((c, i) => (c.profile === mistake.profile ? [i] : [])));
+  const pool = { trials: total.trials - tally.trials, failures: total.failures - tally.failures };
+  return {
+    mistake,
+    tally,
+    pool,
+    logP: logFisherGreater(tally.failures, tally.trials, pool.failures, pool.trials),
+    ochiai: ochiai(tally.failures, tally.trials, total.failures),
+    fit: symptomFit('profile', tally.symptoms),
+  };
+}
+
+// ---------------------------------------------------------------- verdict levels
+
+function isCandidate(s: RoundStats, t: Thresholds): boolean {
+  return s.logPAdjusted <= Math.log(t.suspectP) && s.failures >= t.minFailures && s.ratio >= t.minRatio;
+}
+
+function isBad(s: RoundStats, t: Thresholds): boolean {
+  return s.logPAdjusted <= Math.log(t.badP) && s.ratio >= t.badRatio && rate(s) >= t.badRate;
+}
+
+function isWatch(s: RoundStats, t: Thresholds): boolean {
+  return s.logPAdjusted <= Math.log(t.watchP) && s.failures >= t.watchMinFailures && s.ratio >= t.watchRatio;
+}
+
+/** Is `a` a better pick than `b`? Smaller p first; exact ties (same trial set) by symptom fit, then kind. */
+function better(a: [string, RoundStats], b: [string, RoundStats], components: Map<string, Component>): boolean {
+  const dp = a[1].logP - b[1].logP;
+  if (Math.abs(dp) > 1e-9 * Math.max(1, Math.abs(b[1].logP))) return dp < 0;
+  const ka = components.get(a[0])!.ref.kind;
+  const kb = components.get(b[0])!.ref.kind;
+  const df = symptomFit(ka, a[1].symptoms) - symptomFit(kb, b[1].symptoms);
+  if (Math.abs(df) > 1e-9) return df > 0;
+  return KIND_ORDER.indexOf(ka) < KIND_ORDER.indexOf(kb);
+}
+
+// ---------------------------------------------------------------- nesting
+
+/**
+ * Nesting: a hub or supply holds its DUTs' trials. Go up to a shared component whose excess survives without the
+ * candidate's trials (a shared cause); go down from a shared component when its excess sits in some of its DUTs
+ * only, while the others look like the baseline (local causes: a real shared cause strikes all its DUTs alike).
+ */
+function refine(key: string, state: Unexplained, components: Map<string, Component>, stats: Map<string, RoundStats>, t: Thresholds): string {
+  const m = Math.max(1, [...stats.values()].filter((s) => s.poolTrials > 0).length);
+  const threshold = Math.log(t.suspectP / m);
+  const significant = (s: RoundStats) => s.logP <= threshold && s.failures >= t.minFailures && s.ratio >= t.minRatio;
+  let current = components.get(key)!;
+
+  const supersets = (c: Component) =>
+    [...components.values()].filter((o) => o.cells.length > c.cells.length && c.cells.every((i) => o.cellSet.has(i)) && stats.has(o.ref.key));
+  const subsets = (c: Component) =>
+    [...components.values()].filter((o) => o.cells.length < c.cells.length && o.cells.every((i) => c.cellSet.has(i)) && stats.has(o.ref.key));
+
+  // Up: the smallest-p shared component that stays significant without the current one's trials.
+  const up = supersets(current)
+    .map((s) => ({ s, rest: testOne(state, s, t, current.cellSet) }))
+    .filter(({ rest }) => significant(rest))
+    .sort((a, b) => a.rest.logP - b.rest.logP)[0];
+  if (up) current = up.s;
+
+  // Down: while the excess sits in some DUTs of the shared component and the others look like the baseline.
+  for (let step = 0; step < t.maxNestingSteps; step++) {
+    const next = localCause(current, state, stats, significant, subsets(current), t);
+    if (!next) break;
+    current = next;
+  }
+  return current.ref.key;
+}
+
+function localCause(
+  shared: Component,
+  state: Unexplained,
+  stats: Map<string, RoundStats>,
+  significant: (s: RoundStats) => boolean,
+  members: Component[],
+  t: Thresholds,
+): Component | undefined {
+  // The shared component's trials, DUT by DUT.
+  const byDut = cellsByDut(shared, state);
+  if (byDut.size < 2) return undefined;
+  const all = state.all();
+  const inside = state.tally(shared.cells);
+  const pool = { trials: all.trials - inside.trials, failures: all.failures - inside.failures };
+  const baseline = state.baseline();
+  const hit: number[] = [];
+  const rest: number[] = [];
+  const hitDuts: number[][] = [];
+  const restDuts: number[][] = [];
+  for (const cells of byDut.values()) {
+    // A DUT whose failures another flag already explained is no evidence either way.
+    if (state.explainedCount(cells) >= t.nestingExplainedFailures) continue;
+    // Each DUT against the trials outside the shared component.
+    const s = testCells(state, cells, new Set(shared.cells.filter((i) => !cells.includes(i))), baseline, t);
+    (significant(s) ? hitDuts : restDuts).push(cells);
+  }
+  const profileOf = (cells: number[]) => state.cells[cells[0]!]!.profile;
+  const hitProfiles = new Set(hitDuts.map(profileOf));
+  for (const cells of hitDuts) hit.push(...cells);
+  // With several DUTs hit, a clean DUT speaks against a shared cause only if it runs a profile that was hit: another
+  // boot ROM may simply not be exposed (a dip during a 3-byte exchange mostly misses it).
+  for (const cells of restDuts) if (hitDuts.length < 2 || hitProfiles.has(profileOf(cells))) rest.push(...cells);
+  const hitSet = new Set(hit);
+  const bestMember = () =>
+    members
+      .filter((o) => o.cells.every((i) => hitSet.has(i)) && significant(stats.get(o.ref.key)!))
+      .sort((a, b) => stats.get(a.ref.key)!.logP - stats.get(b.ref.key)!.logP || b.cells.length - a.cells.length)[0];
+  if (hit.length === 0) return undefined;
+  // Several DUTs hit, but by different symptoms or by ones this kind cannot cause: local causes side by side.
+  if (hitDuts.length >= 2 && !sharesFittingSymptom(shared.ref.kind, hitDuts, state, t)) return bestMember();
+  // All DUTs hit alike, or none stands out alone: one shared cause is the simpler story.
+  if (rest.length === 0) return undefined;
+  // The clean DUTs are compared with the hit DUTs of their own profiles: a less exposed profile fails less.
+  const restProfiles = new Set(restDuts.filter((cells) => cells.some((i) => rest.includes(i))).map(profileOf));
+  const sameProfileHit = hitDuts.filter((cells) => restProfiles.has(profileOf(cells))).flat();
+  const h = state.tally(sameProfileHit.length > 0 ? sameProfileHit : hit);
+  const r = state.tally(rest);
+  const restAbovePool = logFisherGreater(r.failures, r.trials, pool.failures, pool.trials) <= Math.log(t.nestingP);
+  const restBelowHit = logBinomialLower(r.failures, r.trials, rate(h)) <= Math.log(t.nestingP);
+  if (restAbovePool || !restBelowHit) return undefined;
+  return bestMember();
+}
+
+/** A shared component's cells, DUT by DUT. */
+function cellsByDut(component: Component, state: Unexplained): Map<string, number[]> {
+  const byDut = new Map<string, number[]>();
+  for (const i of component.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);
+  return byDut;
+}
+
+/**
+ * Whether at least two of the hit DUTs share an excess symptom that the shared component's kind can cause. DUTs of
+ * different profiles are compared by kind rather than by symptom: one cause looks different to different boot
+ * ROMs (a supply dip makes an STM32 bootloader lose its sync, while a MediaTek BROM just stops answering), so two
+ * hit DUTs of different profiles that each show a symptom this kind causes well (for one of them) count as alike.
+ */
+function sharesFittingSymptom(kind: ComponentKind, hitDuts: number[][], state: Unexplained, t: Thresholds): boolean {
+  const active = state.all();
+  const counts = new Map<Symptom, number>();
+  const fitting: Array<{ profile: string; best: number }> = [];
+  for (const cells of hitDuts) {
+    const mine = state.tally(cells);
+    let best = 0;
+    for (const [symptom, n] of Object.entries(mine.symptoms) as Array<[Symptom, number]>) {
+      if (inExcess(n, expectedCount(active, symptom, n, mine.trials), t) && affinity(kind, symptom) >= t.fits) {
+        counts.set(symptom, (counts.get(symptom) ?? 0) + 1);
+        best = Math.max(best, affinity(kind, symptom));
+      }
+    }
+    if (best > 0) fitting.push({ profile: state.cells[cells[0]!]!.profile, best });
+  }
+  if ([...counts.values()].some((n) => n >= t.sharedMinDuts)) return true;
+  return fitting.some((a, i) => fitting.some((b, j) => j > i && a.profile !== b.profile && Math.max(a.best, b.best) >= t.fitsWell));
+}
+
+// ---------------------------------------------------------------- explaining away
+
+/** Symptoms the component shows clearly more of than the rest of the bench. */
+function excessSymptoms(s: RoundStats, total: SymptomTally, t: Thresholds): Set<Symptom> {
+  const out = new Set<Symptom>();
+  for (const [symptom, n] of Object.entries(s.symptoms) as Array<[Symptom, number]>) {
+    if (inExcess(n, expectedCount(total, symptom, n, s.trials), t)) out.add(symptom);
+  }
+  return out;
+}
+
+/**
+ * A shared cause strikes all its DUTs alike: of the excess symptoms of a component that spans several DUTs, keep
+ * those in excess on at least half of them (a port-lost on one DUT of a supply is that DUT's port, not the supply).
+ * Alike means alike per profile: a symptom the kind can cause that every DUT of the profiles showing it shows is
+ * kept as well (a supply dip resets STM32 bootloaders mid-handshake and silences MediaTek BROMs), as long as the
+ * kept symptoms cover at least two DUTs.
+ */
+function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplained, active: SymptomTally, t: Thresholds): Set<Symptom> {
+  const byDut = cellsByDut(component, state);
+  if (byDut.size < 2) return excess;
+  const spread = new Set<Symptom>();
+  const byProfile = new Set<Symptom>();
+  const hitBy = new Map<Symptom, string[]>();
+  for (const symptom of excess) {
+    const hitDuts: string[] = [];
+    for (const [dut, cells] of byDut) {
+      const mine = state.tally(cells);
+      const n = mine.symptoms[symptom] ?? 0;
+      if (n >= 1 && n > t.excessFactor * expectedCount(active, symptom, n, mine.trials)) hitDuts.push(dut);
+    }
+    hitBy.set(symptom, hitDuts);
+    if (hitDuts.length >= Math.max(t.sharedMinDuts, Math.ceil(byDut.size * t.sharedSpread))) spread.add(symptom);
+    else if (hitDuts.length > 0 && affinity(component.ref.kind, symptom) >= t.fits) {
+      const profiles = new Set(hitDuts.map((d) => state.cells[byDut.get(d)![0]!]!.profile));
+      const sameProfile = [...byDut.values()].filter((cells) => profiles.has(state.cells[cells[0]!]!.profile)).length;
+      if (hitDuts.length === sameProfile) byProfile.add(symptom);
+    }
+  }
+  if (byProfile.size > 0) {
+    const covered = new Set([...spread, ...byProfile].flatMap((s) => hitBy.get(s)!));
+    if (covered.size >= t.sharedMinDuts && spread.size + byProfile.size > 1) for (const s of byProfile) spread.add(s);
+  }
+  return spread.size > 0 ? spread : excess;
+}
+
+/** The excess symptoms that fit the flagged kind; if none fits, the dominant excess (something must be explained). */
+function symptomsToExplain(kind: ComponentKind, s: RoundStats, excess: Set<Symptom>, t: Thresholds): Set<Symptom> {
+  const fitting = new Set([...excess].filter((symptom) => affinity(kind, symptom) >= t.fits));
+  if (fitting.size > 0) return fitting;
+  const dominant = dominantSymptom(excess.size > 0 ? pick(s.symptoms, excess) : s.symptoms);
+  return new Set(dominant ? [dominant] : []);
+}
+
+function pickByFit(group: Component[], symptoms: SymptomCounts): Component {
+  return [...group].sort(
+    (a, b) =>
+      symptomFit(b.ref.kind, symptoms) - symptomFit(a.ref.kind, symptoms) ||
+      KIND_ORDER.indexOf(a.ref.kind) - KIND_ORDER.indexOf(b.ref.kind) ||
+      a.ref.id.localeCompare(b.ref.id),
+  )[0]!;
+}
+
+function explainedFor(state: Unexplained, component: Component, components: Map<string, Component>): ComponentVerdict['explainedBy'] {
+  return state.explainedIn(component.cells, component.ref.key).map(([key, failures]) => {
+    const ref = components.get(key)?.ref;
+    const [kind, ...rest] = key.split(':');
+    return { id: ref?.id ?? rest.join(':'), kind: (ref?.kind ?? kind) as ComponentKind, failures };
+  });
+}

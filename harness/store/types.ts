@@ -1,0 +1,99 @@
+/**
+ * The trial store as the rest of shakedown sees it: runs, trial records and the aggregates the diagnosis and the
+ * report read. Asynchronous, so that a database across the network can stand behind it as well as a file on the
+ * bench; `openStore` (open.ts) picks the implementation from the location. Nothing outside harness/store knows which
+ * database holds the trials.
+ */
+import type { Rig } from '../config/types.js';
+import type { NotRun, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunRow {
+  id: string;
+  rig: string;
+  night: string;
+  startedAt: string;
+  endedAt: string | null;
+  host: string;
+  versions: Record<string, string>;
+  rigDigest: string | null;
+  status: RunStatus;
+  meta: Record<string, unknown>;
+  /** Trials the run did not attempt, per DUT, and why. */
+  notRun: NotRun[];
+}
+
+/** Trials of one configuration (the same component ids) on one night that ended with one symptom (harness errors never). */
+export interface SymptomCount extends TrialComponents {
+  night: string;
+  profile: string;
+  symptom: Symptom;
+  count: number;
+}
+
+export interface BeginRunOptions {
+  runId?: string;
+  /** The rig id, or the rig itself (then its digest is kept with the run). */
+  rig: string | Rig;
+  night: string;
+  meta?: Record<string, unknown>;
+  startedAt?: string;
+}
+
+export interface TrialQuery {
+  rig: string;
+  nights?: string[];
+  runId?: string;
+  /** Decode and return transcripts (default false: the heavy part stays in the store). */
+  transcripts?: boolean;
+}
+
+/** A rig's run lock, held until released or until the process ends, however it ends. */
+export interface RigLock {
+  release(): Promise<void>;
+}
+
+export interface TrialStore {
+  /** Where the store is (a file path, a URL), for messages. */
+  readonly location: string;
+  /** Versions of the software the store runs on (its database driver), for the report's environment section. */
+  readonly versions: Readonly<Record<string, string>>;
+
+  /** Starts a run, or marks an unfinished one running again (resuming); returns its id. */
+  beginRun(options: BeginRunOptions): Promise<string>;
+  endRun(runId: string, status?: RunStatus): Promise<void>;
+  /** Keeps the trials a run did not attempt (replacing what an earlier part of a resumed run said). */
+  setNotRun(runId: string, notRun: readonly NotRun[]): Promise<void>;
+  /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
+  findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined>;
+  run(runId: string): Promise<RunRow | undefined>;
+
+  /** Stores one finished trial: it survives a killed process once the promise resolves. The same trial id twice stays one. */
+  addTrial(record: TrialRecord): Promise<void>;
+  /** Many trials at once (imports, benchmarks): all or none of them survive a crash. */
+  addTrials(records: Iterable<TrialRecord>): Promise<void>;
+
+  /** Trial records one by one, by night, run, DUT and trial number; memory stays flat however many there are. */
+  trialsFor(query: TrialQuery): AsyncIterable<TrialRecord>;
+  /**
+   * Counts per night, configuration and symptom, aggregated by the database: everything the diagnosis and the
+   * report's history need, whatever the number of trials. Harness errors are left out: no evidence about hardware.
+   */
+  symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]>;
+  /** Nights with trials for a rig, oldest first. */
+  nights(rig: string): Promise<string[]>;
+  /** Rigs with trials in the store. */
+  rigs(): Promise<string[]>;
+  /** The highest trial number of a DUT stored for a run (0 if none): resuming starts after it. */
+  lastSeq(runId: string, dut: string): Promise<number>;
+  /** Trial numbers of a DUT already stored for a run, in order. */
+  completedSeqs(runId: string, dut: string): Promise<number[]>;
+
+  /**
+   * One run per rig on this store at a time: rejects with an InfrastructureError naming the holder when another
+   * process holds the rig's lock. The lock goes when released or when its process ends, however it ends.
+   */
+  lockRig(rig: string): Promise<RigLock>;
+  close(): Promise<void>;
+}
