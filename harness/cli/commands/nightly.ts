@@ -12,6 +12,7 @@ import { Store } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
+import { worldFor } from '../world.js';
 
 interface NightlyFlags {
   rig: string;
@@ -47,18 +48,20 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const store = Store.open(dbFile);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
+  const world = await worldFor(bench);
   const safety = installSafetyNet();
+  safety.track(world.relays.values());
   const log = (line: string) => process.stdout.write(`${line}\n`);
   try {
     const result = await runNightly({
       bench,
+      world,
       store,
       outDir: flags.out,
       trialsPerDut,
       keepNights: flags.keep,
       signal: safety.signal,
       onTrial: (record) => progress.trial(record),
-      onEnvironment: (env) => safety.track(env.backends.values()),
       log,
     });
     progress.finish();
@@ -72,5 +75,6 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   } finally {
     safety.release();
     store.close();
+    world.dispose();
   }
 }

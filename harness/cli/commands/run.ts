@@ -15,6 +15,7 @@ import { untrustworthy } from '../../report/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
+import { worldFor } from '../world.js';
 
 interface RunFlags {
   rig: string;
@@ -62,18 +63,19 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
   const dutIds = flags.dut ?? bench.rig.duts.map((d) => d.id);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, dutIds, trialsPerDut);
+  const world = await worldFor(bench, { seed: flags.seed });
   const safety = installSafetyNet();
+  safety.track(world.relays.values());
   const options: RunOptions = {
+    world,
     runId,
     night,
     duts: flags.dut,
     trialsPerDut,
     concurrency: flags.concurrency,
-    seed: flags.seed,
     signal: safety.signal,
     sink: store,
     onTrial: (record) => progress.trial(record),
-    onEnvironment: (env) => safety.track(env.backends.values()),
   };
   let summary: RunSummary;
   try {
@@ -84,6 +86,7 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
   } finally {
     safety.release();
     progress.finish();
+    world.dispose();
   }
   store?.setNotRun(runId, summary.notRun);
   store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');

@@ -25,14 +25,14 @@
 import type { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
-import type { RelayBoard, RelayChannel } from '../config/types.js';
-import { InfrastructureError, InputError } from '../core/exit-codes.js';
-import { FirmataPinImage, portPins, type Level, type PinState } from './firmata-pins.js';
-import { FirmataStreamTransport } from './firmata-transport.js';
-import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from './open-serial.js';
-import { boardChannel, inputLevel, safeClosed } from './relay-channels.js';
-import { LossSignal, messageOf, withTimeout } from './support.js';
-import type { ContactChange, RelayBackend } from './types.js';
+import type { RelayBoard, RelayChannel } from '../../config/types.js';
+import { InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { FirmataPinImage, portPins, type Level, type PinState } from './pins.js';
+import { FirmataStreamTransport } from './transport.js';
+import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from '../open-serial.js';
+import { boardChannel, inputLevel, safeClosed } from '../relay-channels.js';
+import { LossSignal, messageOf, withTimeout } from '../support.js';
+import type { ContactChange, RelayBackend } from '../types.js';
 
 export interface FirmataBackendOptions {
   path: string;

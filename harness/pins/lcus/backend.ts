@@ -10,12 +10,12 @@
  * resolves at once.
  */
 import type { SerialPortStream } from '@serialport/stream';
-import type { RelayBoard, RelayChannel } from '../config/types.js';
-import { InfrastructureError, InputError } from '../core/exit-codes.js';
-import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from './open-serial.js';
-import { boardChannel, safeClosed } from './relay-channels.js';
-import { LossSignal, messageOf, withTimeout } from './support.js';
-import type { ContactChange, RelayBackend } from './types.js';
+import type { RelayBoard, RelayChannel } from '../../config/types.js';
+import { InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from '../open-serial.js';
+import { boardChannel, safeClosed } from '../relay-channels.js';
+import { LossSignal, messageOf, withTimeout } from '../support.js';
+import type { ContactChange, RelayBackend } from '../types.js';
 
 export interface LcusBackendOptions {
   path: string;
