@@ -7,6 +7,7 @@ import { simRelay } from '../sim/relay-board.js';
 import type { RelayBackendDescriptor } from './descriptor.js';
 import { dtrRtsRelay } from './dtr-rts/index.js';
 import { firmataRelay } from './firmata/index.js';
+import { kmtronicRelay } from './kmtronic/index.js';
 import { lcusRelay } from './lcus/index.js';
 
 export const RELAY_BACKENDS: readonly RelayBackendDescriptor[] = [
@@ -14,6 +15,7 @@ export const RELAY_BACKENDS: readonly RelayBackendDescriptor[] = [
   firmataRelay,
   lcusRelay,
   dtrRtsRelay,
+  kmtronicRelay,
 ];
 
 /** The descriptor of a driver, or undefined for a driver no backend has. */

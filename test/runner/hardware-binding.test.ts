@@ -12,7 +12,7 @@ import { loadBench } from '../../harness/config/load.js';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
 import { hardwareWorld } from '../../harness/cli/world.js';
 import { runBench, type RunOptions, type RunSummary } from '../../harness/runner/run.js';
-import { startFirmataPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
+import { startFirmataPtyBench, startKmtronicPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
 import type { FakeStandardFirmata } from '../../firmware-stubs/relays/index.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 
@@ -202,3 +202,20 @@ function storedTrials(file: string): number {
     return 0;
   }
 }
+
+describe('runner: a hardware rig with a KMTronic relay board, on pseudo-terminals', function () {
+  this.timeout(60_000);
+
+  it('runs through a backend added as its folder and one registry line, and leaves every relay open', async () => {
+    const bench = await startKmtronicPtyBench();
+    try {
+      const summary = await runRig(bench.rigFile, { trialsPerDut: 2 });
+      expect(summary.records.map((r) => `${r.result} ${r.detail}`)).to.deep.equal(summary.records.map((r) => `pass ${r.detail}`));
+      expect(summary.records[0]!.components.relays).to.include.members(['km1.1', 'km1.2']);
+      await new Promise((r) => setTimeout(r, 100)); // the last commands, still on the pty
+      expect(bench.relays.states()).to.deep.equal([false, false, false, false]);
+    } finally {
+      await bench.close();
+    }
+  });
+});
