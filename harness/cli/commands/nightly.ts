@@ -8,6 +8,7 @@ import { relative } from 'node:path';
 import { loadBench } from '../../config/load.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet } from '../../runner/safety.js';
+import type { World } from '../../runner/world.js';
 import { Store } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
@@ -48,11 +49,12 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const store = Store.open(dbFile);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
-  const world = await worldFor(bench);
   const safety = installSafetyNet();
-  safety.track(world.relays.values());
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  let world: World | undefined;
   try {
+    world = await worldFor(bench);
+    safety.track(world.relays.values());
     const result = await runNightly({
       bench,
       world,
@@ -75,6 +77,6 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   } finally {
     safety.release();
     store.close();
-    world.dispose();
+    world?.dispose();
   }
 }

@@ -10,6 +10,7 @@ import { EXIT } from '../../core/exit-codes.js';
 import { newRunId, nightOf } from '../../core/run-id.js';
 import { runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
 import { installSafetyNet } from '../../runner/safety.js';
+import type { World } from '../../runner/world.js';
 import { Store } from '../../store/index.js';
 import { untrustworthy } from '../../report/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
@@ -63,11 +64,8 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
   const dutIds = flags.dut ?? bench.rig.duts.map((d) => d.id);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, dutIds, trialsPerDut);
-  const world = await worldFor(bench, { seed: flags.seed });
   const safety = installSafetyNet();
-  safety.track(world.relays.values());
-  const options: RunOptions = {
-    world,
+  const options: Omit<RunOptions, 'world'> = {
     runId,
     night,
     duts: flags.dut,
@@ -78,15 +76,18 @@ async function runLocked(bench: LoadedBench, flags: RunFlags): Promise<number> {
     onTrial: (record) => progress.trial(record),
   };
   let summary: RunSummary;
+  let world: World | undefined;
   try {
-    summary = await runBench(bench, options);
+    world = await worldFor(bench, { seed: flags.seed });
+    safety.track(world.relays.values());
+    summary = await runBench(bench, { ...options, world });
   } catch (error) {
     store?.endRun(runId, 'failed');
     throw error;
   } finally {
     safety.release();
     progress.finish();
-    world.dispose();
+    world?.dispose();
   }
   store?.setNotRun(runId, summary.notRun);
   store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');
