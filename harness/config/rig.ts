@@ -155,7 +155,8 @@ function linkOwners(raw: RawMap): Map<string, string> {
   const owners = new Map<string, string>();
   for (const item of asList(raw.relays)) {
     const board = asMap(item);
-    if (board && typeof board.id === 'string' && relayBackendOf(String(board.driver))?.needs === 'dut-link') owners.set(board.id, String(board.dut));
+    if (!board || typeof board.id !== 'string' || typeof board.dut !== 'string') continue;
+    if (relayBackendOf(String(board.driver))?.needs === 'dut-link') owners.set(board.id, board.dut);
   }
   return owners;
 }
