@@ -7,6 +7,7 @@ import type { BoardProfile, SerialSettings } from '../harness/config/types.js';
 import type { TrialRecord } from '../harness/core/record.js';
 import { sequenceFloorMs } from '../harness/config/steps.js';
 import { runBench } from '../harness/runner/run.js';
+import { simulatedWorld } from '../harness/sim/world.js';
 import type { Benchmark } from './lib/types.js';
 import { soloBench, stm32DutIds } from './lib/rigs.js';
 import { mean, median, ms, quantile } from './lib/stats.js';
@@ -48,7 +49,7 @@ export const b1: Benchmark = {
       const dut = bench.rig.duts[0]!;
       const profile = bench.profiles.get(dut.board)!;
       const serial = { ...profile.protocol.serial, ...dut.serialOverrides };
-      const summary = await runBench(bench, { trialsPerDut: trials, concurrency: 1 });
+      const summary = await runBench(bench, { world: simulatedWorld(bench), trialsPerDut: trials, concurrency: 1 });
       const mine: number[] = [];
       for (const r of summary.records.slice(WARM_UP)) {
         if (r.result !== 'pass') {

@@ -7,6 +7,7 @@
 import type { BoardProfile, Step } from '../harness/config/types.js';
 import type { TrialRecord } from '../harness/core/record.js';
 import { runBench } from '../harness/runner/run.js';
+import { simulatedWorld } from '../harness/sim/world.js';
 import type { Benchmark } from './lib/types.js';
 import { stm32Fleet } from './lib/rigs.js';
 import { median, ms, quantile } from './lib/stats.js';
@@ -48,6 +49,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Lateness> {
   const profile = [...bench.profiles.values()][0]!;
   const out: Lateness = { edges: [], sends: [] };
   await runBench(bench, {
+    world: simulatedWorld(bench),
     trialsPerDut,
     concurrency: lanes,
     onTrial: (r) => {

@@ -4,6 +4,7 @@
  * one; the ratio to one DUT's wall time says how much the harness itself costs per extra lane.
  */
 import { runBench } from '../harness/runner/run.js';
+import { simulatedWorld } from '../harness/sim/world.js';
 import type { Benchmark } from './lib/types.js';
 import { stm32Fleet } from './lib/rigs.js';
 
@@ -21,7 +22,7 @@ export async function runFleet(duts: number, trialsPerDut: number): Promise<Flee
   const bench = stm32Fleet(duts);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const summary = await runBench(bench, { trialsPerDut, concurrency: duts });
+  const summary = await runBench(bench, { world: simulatedWorld(bench), trialsPerDut, concurrency: duts });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   return {

@@ -8,6 +8,7 @@
 import type { LoadedBench } from '../harness/config/types.js';
 import type { TrialRecord } from '../harness/core/record.js';
 import { runBench } from '../harness/runner/run.js';
+import { simulatedWorld } from '../harness/sim/world.js';
 import { cleanSimBench } from '../test/runner/sim-bench-fixture.js';
 import { startBackgroundLoad } from './lib/background-load.js';
 import { slowLinkBench } from './lib/rigs.js';
@@ -30,6 +31,7 @@ async function runPart(part: Part, ctx: BenchContext): Promise<TrialRecord[]> {
   const total = part.trialsPerDut * part.bench.rig.duts.length;
   let done = 0;
   const summary = await runBench(part.bench, {
+    world: simulatedWorld(part.bench),
     trialsPerDut: part.trialsPerDut,
     onTrial: () => {
       done++;

@@ -10,6 +10,7 @@ import type { BoardProfile, Rig } from '../../harness/config/types.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { VirtualClock } from '../../harness/core/virtual-clock.js';
 import { runBench } from '../../harness/runner/run.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import type { ProfileSketch, Scenario } from './scenario.js';
 import { syntheticRecords } from './synthetic.js';
 
@@ -71,15 +72,15 @@ export async function loadRealRunner(only?: string[], boardsDir = BOARDS): Promi
     profiles,
     sketches,
     async run(rig, options) {
+      const bench = { rig, profiles };
       const summary = await runBench(
-        { rig, profiles },
+        bench,
         {
-          clock: new VirtualClock(),
+          world: simulatedWorld(bench, { clock: new VirtualClock(), seed: options.seed }),
           trialsPerDut: options.trialsPerDut,
           night: options.night,
           runId: `${rig.id}-${options.night}`,
           concurrency: rig.duts.length,
-          seed: options.seed,
           portReturnMs: 3000,
         },
       );

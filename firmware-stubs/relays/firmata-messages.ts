@@ -3,9 +3,9 @@
  * and sysex blocks `F0 id data… F7`. The reader cuts the host's byte stream into messages, whatever the chunking.
  */
 
-import { FIRMATA } from '../../harness/pins/firmata-protocol.js';
+import { FIRMATA } from '../../harness/pins/firmata/protocol.js';
 
-export { FIRMATA, PIN_MODE } from '../../harness/pins/firmata-protocol.js';
+export { FIRMATA, PIN_MODE } from '../../harness/pins/firmata/protocol.js';
 
 export type FirmataMessage =
   /** A channel command (0x90–0xEF: low nibble = port or pin) or a system command (0xF4, 0xF5, 0xF9, 0xFF). */

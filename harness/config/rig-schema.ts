@@ -3,6 +3,7 @@
  * to board profiles are checked in rig.ts and bench.ts. schema/rig.schema.json is generated from here.
  */
 import { z } from 'zod';
+import { RELAY_BACKENDS } from '../pins/registry.js';
 import { componentId, dottedId, ms, pinName, portMatch, rate, serialSettings } from './schema-parts.js';
 
 const notes = z.string().optional();
@@ -21,7 +22,6 @@ export const supplySim = z.strictObject({
   brownoutRate: rate.optional().describe('Probability per trial of a brown-out that resets the board'),
   slowStartMs: ms.optional().describe('Extra power ramp time before the board starts'),
 });
-export const channelSim = z.strictObject({ stuckRate: rate.optional().describe('Probability that a switch does not happen') });
 export const dutSim = z.strictObject({
   mode: z.enum(['app', 'preloader', 'brom', 'bootloader']).optional().describe('Board stuck in this mode whatever its pins say'),
   bootloopRate: rate.optional(),
@@ -29,35 +29,14 @@ export const dutSim = z.strictObject({
   bootDelayMs: ms.optional(),
 });
 
-const contactState = z.enum(['open', 'closed']);
-
-const channelEntry = z.strictObject({
-  n: z.number().int().min(1).max(64).describe('Channel number, 1-based'),
-  pin: z.number().int().min(0).max(99).optional().describe('firmata: the Arduino digital pin driving this relay'),
-  safe: contactState.optional().describe("Contact state at rest and after an abort (default: the board's safe)"),
-  sim: channelSim.optional(),
-  notes,
-});
-
-export const relayBoardSchema = z.strictObject({
-  id: componentId,
-  driver: z.enum(['sim', 'firmata', 'lcus', 'dtr-rts']),
-  port: portMatch.optional().describe('firmata, lcus: the serial port of the relay board'),
-  dut: componentId.optional().describe("dtr-rts: the DUT whose adapter's DTR/RTS lines are used"),
-  circuit: z
-    .enum(['auto-reset'])
-    .optional()
-    .describe('dtr-rts: the lines pass the two-transistor auto-reset circuit (RTS → EN, DTR → boot strap; both asserted = neither acts)'),
-  polarity: z.enum(['active-high', 'active-low']).optional().describe('Input level that closes a relay (default active-high)'),
-  safe: contactState.optional().describe('Default contact state of every channel at rest (default open)'),
-  channels: z
-    .union([z.number().int().min(1).max(64), z.array(channelEntry).min(1)], {
-      error: 'expected a channel count (e.g. 8) or a list like [{ n: 1, pin: 7 }]',
-    })
-    .optional()
-    .describe('Number of channels, or a list of channels; not used by dtr-rts (its channels are dtr and rts)'),
-  notes,
-});
+/**
+ * A relay board: a discriminated union on `driver`, one option per registered backend (harness/pins/registry.ts),
+ * each with its own keys.
+ */
+const [firstRelay, ...otherRelays] = RELAY_BACKENDS.map((backend) => backend.schema);
+export const relayBoardSchema = z
+  .discriminatedUnion('driver', [firstRelay!, ...otherRelays])
+  .describe("A relay board; its keys depend on its driver");
 
 const pinWiring = z.union(
   [
@@ -120,5 +99,4 @@ export const rigSchema = z.strictObject({
 });
 
 export type RigInput = z.infer<typeof rigSchema>;
-export type RelayBoardInput = z.infer<typeof relayBoardSchema>;
 export type DutInput = z.infer<typeof dutSchema>;

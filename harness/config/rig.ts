@@ -3,7 +3,8 @@ import { basename, extname } from 'node:path';
 import type { Dut, PinWiring, PortMatch, RelayBoard, RelayChannel, Rig } from './types.js';
 import { ConfigError, didYouMean, type ConfigIssue } from './issues.js';
 import { asList, asMap, asString, type RawMap } from './raw.js';
-import { rigSchema, type DutInput, type RelayBoardInput, type RigInput } from './rig-schema.js';
+import { rigSchema, type DutInput, type RigInput } from './rig-schema.js';
+import { RELAY_BACKENDS, relayBackendFor, relayBackendOf } from '../pins/registry.js';
 import type { PortMatchInput } from './schema-parts.js';
 import { readConfigSource, type ConfigSource, type KeyPath } from './source.js';
 import { validate } from './zod-issues.js';
@@ -45,7 +46,8 @@ function channelsOf(board: RawMap, index: number): Array<{ id: string; path: Key
   const id = asString(board.id);
   if (!id) return [];
   const at: KeyPath = ['relays', index];
-  if (board.driver === 'dtr-rts') return ['dtr', 'rts'].map((line) => ({ id: `${id}.${line}`, path: [...at, 'driver'] }));
+  const lines = relayBackendOf(String(board.driver))?.lines;
+  if (lines) return lines.map((line) => ({ id: `${id}.${line}`, path: [...at, 'driver'] }));
   if (typeof board.channels === 'number' && Number.isInteger(board.channels) && board.channels > 0 && board.channels <= 64) {
     return Array.from({ length: board.channels }, (_, i) => ({ id: `${id}.${i + 1}`, path: [...at, 'channels'] }));
   }
@@ -120,50 +122,43 @@ function checkRig(source: ConfigSource): ConfigIssue[] {
   return issues;
 }
 
+/** What the registered backend of a relay board needs, and the checks it asks for; the shape is zod's. */
 function checkRelayBoard(source: ConfigSource, board: RawMap | undefined, i: number, hardware: boolean, dutIds: string[]): ConfigIssue[] {
-  if (!board) return [];
+  const backend = board && relayBackendOf(String(board.driver));
+  if (!board || !backend) return [];
   const issues: ConfigIssue[] = [];
-  const at = (key: string | number, ...more: Array<string | number>): KeyPath => ['relays', i, key, ...more];
-  const driver = board.driver;
-  if (driver === 'dtr-rts') {
-    if (board.dut === undefined) issues.push(source.issue(at('driver'), "a dtr-rts board needs dut: the DUT whose adapter's DTR/RTS lines it uses"));
-    else if (typeof board.dut === 'string' && !dutIds.includes(board.dut)) {
-      issues.push(source.issue(at('dut'), `unknown DUT '${board.dut}'${didYouMean(board.dut, dutIds)} (DUTs: ${dutIds.join(', ')})`, 'value'));
-    }
-    if (board.port !== undefined) issues.push(source.issue(at('port'), "a dtr-rts board uses its DUT's own serial port: remove port"));
-    if (board.channels !== undefined) issues.push(source.issue(at('channels'), 'a dtr-rts board has exactly the channels dtr and rts: remove channels'));
-    return issues;
+  const at = (...more: Array<string | number>): KeyPath => ['relays', i, ...more];
+  const { driver } = backend;
+  if (backend.needs === 'simulator' && hardware) {
+    const real = RELAY_BACKENDS.filter((b) => b.needs !== 'simulator').map((b) => b.driver);
+    const choices = `${real.slice(0, -1).join(', ')} or ${real.at(-1)}`;
+    issues.push(source.issue(at('driver'), `a ${driver} relay board cannot switch real boards: use ${choices} on a hardware rig`, 'value'));
   }
-  if (board.dut !== undefined) issues.push(source.issue(at('dut'), 'dut belongs to dtr-rts boards only'));
-  if (board.circuit !== undefined) issues.push(source.issue(at('circuit'), 'circuit belongs to dtr-rts boards only (the auto-reset circuit sits behind an adapter\'s DTR/RTS lines)'));
-  if (board.channels === undefined) issues.push(source.issue(at('id'), `missing channels: a channel count (e.g. 8) or a list of channels`));
-  if (driver === 'sim' && hardware) issues.push(source.issue(at('driver'), 'a sim relay board cannot switch real boards: use firmata, lcus or dtr-rts on a hardware rig', 'value'));
-  if ((driver === 'firmata' || driver === 'lcus') && hardware && board.port === undefined) {
+  if (backend.needs === 'own-port' && hardware && board.port === undefined) {
     issues.push(source.issue(at('driver'), `a ${driver} relay board needs port: the serial port it is on (see shakedown ports)`));
   }
-  if (driver === 'lcus') {
-    const count = typeof board.channels === 'number' ? board.channels : asList(board.channels).length;
-    if (count > 8) issues.push(source.issue(at('channels'), `LCUS modules have at most 8 channels, found ${count}`));
+  if (backend.needs === 'dut-link' && typeof board.dut === 'string' && !dutIds.includes(board.dut)) {
+    issues.push(source.issue(at('dut'), `unknown DUT '${board.dut}'${didYouMean(board.dut, dutIds)} (DUTs: ${dutIds.join(', ')})`, 'value'));
   }
   const seen = new Set<unknown>();
-  const pins = new Set<unknown>();
-  if (driver === 'firmata' && typeof board.channels === 'number') {
-    issues.push(source.issue(at('channels'), 'firmata channels need their Arduino pin: write channels: [{ n: 1, pin: 7 }, { n: 2, pin: 6 }, …]', 'value'));
-  }
   asList(board.channels).forEach((raw, j) => {
-    const ch = asMap(raw);
-    if (!ch) return;
-    if (seen.has(ch.n) && ch.n !== undefined) issues.push(source.issue(at('channels', j, 'n'), `channel number ${String(ch.n)} appears twice`, 'value'));
-    seen.add(ch.n);
-    if (driver === 'firmata') {
-      if (ch.pin === undefined) issues.push(source.issue(at('channels', j), 'missing pin: the Arduino digital pin that drives this relay'));
-      else if (pins.has(ch.pin)) issues.push(source.issue(at('channels', j, 'pin'), `Arduino pin ${String(ch.pin)} drives two channels`, 'value'));
-      pins.add(ch.pin);
-    } else if (ch.pin !== undefined) {
-      issues.push(source.issue(at('channels', j, 'pin'), 'pin belongs to firmata boards only'));
-    }
+    const n = asMap(raw)?.n;
+    if (n !== undefined && seen.has(n)) issues.push(source.issue(at('channels', j, 'n'), `channel number ${String(n)} appears twice`, 'value'));
+    seen.add(n);
   });
+  for (const problem of backend.check?.(board) ?? []) issues.push(source.issue(at(...problem.path), problem.message, problem.at));
   return issues;
+}
+
+/** Relay board id → the DUT whose serial link it drives, for the boards whose backend needs one. */
+function linkOwners(raw: RawMap): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const item of asList(raw.relays)) {
+    const board = asMap(item);
+    if (!board || typeof board.id !== 'string' || typeof board.dut !== 'string') continue;
+    if (relayBackendOf(String(board.driver))?.needs === 'dut-link') owners.set(board.id, board.dut);
+  }
+  return owners;
 }
 
 function wiringChannel(wiring: unknown): string | undefined {
@@ -185,11 +180,7 @@ function checkDuts(source: ConfigSource, raw: RawMap, hardware: boolean, channel
   const issues: ConfigIssue[] = [];
   const idsOf = (key: string) => asList(raw[key]).map((x) => asString(asMap(x)?.id)).filter((x): x is string => x !== undefined);
   const known: Record<string, string[]> = { cable: idsOf('cables'), port: idsOf('ports'), supply: idsOf('supplies') };
-  const dtrOwner = new Map<string, string>(); // dtr-rts board id → DUT id
-  for (const item of asList(raw.relays)) {
-    const board = asMap(item);
-    if (board?.driver === 'dtr-rts' && typeof board.id === 'string' && typeof board.dut === 'string') dtrOwner.set(board.id, board.dut);
-  }
+  const dtrOwner = linkOwners(raw); // relay board id → the DUT whose adapter lines it is
   const channelUser = new Map<string, { dut: string; path: KeyPath }>();
   const exclusiveUser = new Map<string, string>(); // `cable:c1` → DUT id: one cable and one port per DUT
   const serials: Array<{ dut: string; match: RawMap }> = [];
@@ -259,11 +250,7 @@ function checkSpares(source: ConfigSource, raw: RawMap, declared: { cable: strin
       if (channel !== undefined) users.set(`relay:${channel}`, dutId);
     }
   });
-  const adapterOf = new Map<string, string>(); // dtr-rts board id → the DUT whose adapter it is
-  for (const item of asList(raw.relays)) {
-    const board = asMap(item);
-    if (board?.driver === 'dtr-rts' && typeof board.id === 'string') adapterOf.set(board.id, String(board.dut));
-  }
+  const adapterOf = linkOwners(raw); // relay board id → the DUT whose adapter lines it is
 
   const problemOf = (kind: 'cable' | 'port' | 'relay', id: string): string | undefined => {
     if (kind === 'relay') {
@@ -310,11 +297,24 @@ function toPortMatch(p: PortMatchInput): PortMatch {
   return out;
 }
 
-function toRelayBoard(b: RelayBoardInput): RelayBoard {
+/** The keys every relay board entry may have; each backend's schema says which it has (validated before). */
+interface RelayEntry {
+  id: string;
+  driver: string;
+  port?: PortMatchInput;
+  dut?: string;
+  circuit?: 'auto-reset';
+  polarity?: 'active-high' | 'active-low';
+  safe?: 'open' | 'closed';
+  channels?: number | Array<{ n: number; pin?: number; safe?: 'open' | 'closed'; sim?: RelayChannel['sim'] }>;
+}
+
+function toRelayBoard(b: RelayEntry): RelayBoard {
   const safe = b.safe ?? 'open';
+  const lines = relayBackendFor(b).lines;
   let channels: RelayChannel[];
-  if (b.driver === 'dtr-rts') {
-    channels = (['dtr', 'rts'] as const).map((line) => ({ id: `${b.id}.${line}`, board: b.id, channel: line, safe }));
+  if (lines) {
+    channels = lines.map((line) => ({ id: `${b.id}.${line}`, board: b.id, channel: line as RelayChannel['channel'], safe }));
   } else if (typeof b.channels === 'number') {
     channels = Array.from({ length: b.channels }, (_, i) => ({ id: `${b.id}.${i + 1}`, board: b.id, channel: i + 1, safe }));
   } else {
@@ -372,7 +372,8 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
       trialTimeoutMs: r.nightly?.trialTimeoutMs ?? 10000,
       historyNights: r.nightly?.historyNights ?? 14,
     },
-    relays: (r.relays ?? []).map(toRelayBoard),
+    // Each entry passed its backend's schema, which admits only keys of RelayEntry.
+    relays: (r.relays ?? []).map((entry) => toRelayBoard(entry as unknown as RelayEntry)),
     hubs: (r.hubs ?? []).map((h) => withOptional(h, ['upstream', 'sim'])),
     ports: (r.ports ?? []).map((p) => withOptional(p, ['hub', 'sim'])),
     cables: (r.cables ?? []).map((c) => withOptional(c, ['notes', 'sim'])),

@@ -227,7 +227,8 @@ export interface DutSim {
   bootDelayMs?: number;
 }
 
-export type RelayDriver = 'sim' | 'firmata' | 'lcus' | 'dtr-rts';
+/** A registered relay backend's name (harness/pins/registry.ts): sim, firmata, lcus, dtr-rts, … */
+export type RelayDriver = string;
 
 export interface RelayChannel {
   /** Component id, `<board>.<n>` (e.g. `rb1.3`), or `<board>.dtr` / `<board>.rts`. */
@@ -245,8 +246,9 @@ export interface RelayChannel {
 export interface RelayBoard {
   id: string;
   driver: RelayDriver;
-  /** Serial port of the relay board (firmata, lcus); for dtr-rts, the DUT whose adapter lines are used. */
+  /** Serial port of a board with a port of its own (firmata, lcus). */
   port?: PortMatch;
+  /** The DUT whose serial link drives the board (dtr-rts: its adapter's lines). */
   dut?: string;
   /** Input level that closes a relay (most cheap relay shields are active-low). */
   polarity: 'active-high' | 'active-low';

@@ -29,12 +29,15 @@ function translate(source: ConfigSource, schema: z.ZodType, data: unknown, issue
   const path = [...base, ...rel];
   const value = valueAt(data, rel);
   const at = (message: string, where: KeyPath = path) => source.issue(where, message);
-  const missing = () => at(`missing required key '${String(path[path.length - 1])}'`);
+  // A schema may say itself what a missing key is for, by an error message that starts with "missing ".
+  const missing = () => at(issue.message.startsWith('missing ') ? issue.message : `missing required key '${String(path[path.length - 1])}'`);
 
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(schemaAt(schema, data, rel), value);
       return issue.keys.map((key) => {
+        const elsewhere = ownersElsewhere(schema, data, rel, key);
+        if (elsewhere) return at(`unknown key '${key}' for ${elsewhere.discriminator} ${elsewhere.own}: ${key} belongs to ${elsewhere.discriminator} ${orList(elsewhere.owners)} only`, [...path, key]);
         const hint = didYouMean(key, known);
         const list = !hint && known.length > 0 && known.length <= 14 ? ` (expected one of: ${known.join(', ')})` : '';
         return at(`unknown key '${key}'${hint}${list}`, [...path, key]);
@@ -69,6 +72,8 @@ function translate(source: ConfigSource, schema: z.ZodType, data: unknown, issue
     }
     case 'too_small':
     case 'too_big': {
+      // A limit that explains itself (how many channels a module has) keeps its words; a type's hint does not.
+      if (!/^(Too |expected )/.test(issue.message)) return [at(`${issue.message}, found ${describeValue(value)}`)];
       const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
       if (issue.origin === 'array') return [at(`expected ${word} ${limit} item${Number(limit) === 1 ? '' : 's'}, found ${describeValue(value)}`)];
@@ -81,6 +86,51 @@ function translate(source: ConfigSource, schema: z.ZodType, data: unknown, issue
     default:
       return [at(issue.message)];
   }
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/**
+ * For a key unknown where it stands inside an option of a discriminated union (a relay board entry): the other
+ * options that have that key there, by their discriminator value — so the message can say whose key it is.
+ */
+function ownersElsewhere(
+  schema: z.ZodType,
+  data: unknown,
+  path: KeyPath,
+  key: string,
+): { discriminator: string; own: string; owners: string[] } | undefined {
+  let current = unwrap(schema);
+  let value = data;
+  let union: { def: Def; value: unknown; rest: KeyPath } | undefined;
+  for (let i = 0; ; i++) {
+    const def = defOf(current);
+    if (def.type === 'union' && typeof def.discriminator === 'string') union = { def, value, rest: path.slice(i) };
+    if (i === path.length) break;
+    const next = childSchema(current, value, path[i]!);
+    if (!next) return undefined;
+    current = unwrap(next);
+    value = valueAt(value, [path[i]!]);
+  }
+  if (!union || union.value === null || typeof union.value !== 'object') return undefined;
+  const discriminator = union.def.discriminator as string;
+  const own = (union.value as Record<string, unknown>)[discriminator];
+  const owners: string[] = [];
+  for (const option of (union.def.options as z.ZodType[]).map(unwrap)) {
+    const values = discriminatorValues(option, discriminator);
+    if (values.includes(own)) continue;
+    const there = schemaAt(option, union.value, union.rest);
+    if (knownKeys(there, valueAt(union.value, union.rest)).includes(key)) owners.push(...values.map(String));
+  }
+  return owners.length > 0 ? { discriminator, own: String(own), owners } : undefined;
+}
+
+function discriminatorValues(option: z.ZodType, discriminator: string): unknown[] {
+  const field = (defOf(option).shape as Record<string, z.ZodType> | undefined)?.[discriminator];
+  return (field ? (defOf(unwrap(field)).values as unknown[] | undefined) : undefined) ?? [];
 }
 
 function article(type: string): string {
@@ -133,11 +183,7 @@ function fittingOptions(def: Def, value: unknown): z.ZodType[] {
   const discriminator = def.discriminator as string | undefined;
   if (!discriminator || value === null || typeof value !== 'object') return options;
   const wanted = (value as Record<string, unknown>)[discriminator];
-  const fit = options.filter((option) => {
-    const field = (defOf(option).shape as Record<string, z.ZodType> | undefined)?.[discriminator];
-    const values = field ? (defOf(unwrap(field)).values as unknown[] | undefined) : undefined;
-    return values?.includes(wanted) ?? false;
-  });
+  const fit = options.filter((option) => discriminatorValues(option, discriminator).includes(wanted));
   return fit.length > 0 ? fit : options;
 }
 

@@ -11,14 +11,16 @@ import { EXIT } from '../core/exit-codes.js';
 import type { TrialRecord } from '../core/record.js';
 import { diagnose } from '../diagnose/index.js';
 import { exitCodeOf, overall, writeReport, type WrittenReport } from '../report/index.js';
-import type { BenchEnvironment } from '../runner/bench-environment.js';
 import { newRunId, nightOf } from '../core/run-id.js';
-import { runBench, type RunOptions, type RunSummary } from '../runner/run.js';
+import { runBench, type RunSummary } from '../runner/run.js';
+import type { World } from '../runner/world.js';
 import type { RunRow, TrialStore } from '../store/index.js';
 import { buildReportInput } from './report-data.js';
 
 export interface NightlyOptions {
   bench: LoadedBench;
+  /** The bench the run drives (runner/world.ts). */
+  world: World;
   store: TrialStore;
   outDir: string;
   trialsPerDut?: number;
@@ -26,9 +28,6 @@ export interface NightlyOptions {
   keepNights?: number;
   signal?: AbortSignal;
   onTrial?: (record: TrialRecord) => void;
-  onEnvironment?: (env: BenchEnvironment) => void;
-  /** Builds the bench the run drives (default: the simulated bench or the real one, as the rig says). */
-  environment?: RunOptions['environment'];
   log?: (line: string) => void;
 }
 
@@ -65,6 +64,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     let benchFailure: unknown;
     try {
       summary = await runBench(bench, {
+        world: options.world,
         runId,
         night,
         trialsPerDut,
@@ -72,8 +72,6 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         sink: store,
         signal: options.signal,
         onTrial: options.onTrial,
-        onEnvironment: options.onEnvironment,
-        environment: options.environment,
       });
     } catch (error) {
       benchFailure = error;

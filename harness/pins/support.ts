@@ -31,6 +31,11 @@ export class LossSignal {
     return this.current;
   }
 
+  /** Why an operation failed: the loss, if the connection went away meanwhile, else the error itself. */
+  describe(error: unknown): string {
+    return this.current ? this.current.message : messageOf(error);
+  }
+
   listen(listener: (error: Error) => void): void {
     this.listeners.push(listener);
   }

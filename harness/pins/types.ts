@@ -1,18 +1,37 @@
 /**
- * The pins seam: one small interface per relay hardware (simulated, Firmata via johnny-five, LCUS serial
- * modules, the DUT adapter's DTR/RTS lines). Profiles speak of logical pins; the rig maps them to channels;
- * a backend only opens and closes contacts.
+ * The pins seam: one small interface every relay hardware implements (each in its own folder, listed in
+ * registry.ts). Profiles speak of logical pins; the rig maps them to channels; a backend only opens and closes
+ * contacts. docs/relay-backends.md says how to add one.
  */
 import type { RelayBoard, RelayChannel } from '../config/types.js';
+import type { ModemLines } from '../link/serial-link.js';
 
 export interface ContactChange {
   channel: RelayChannel;
   closed: boolean;
 }
 
+/** What a backend that drives the DUT's own adapter lines is handed: the DUT's open serial link. */
+export interface ModemLinePort {
+  set(lines: ModemLines): Promise<void>;
+}
+
+/** The DUT's serial link a backend drives (needs: 'dut-link'); the runner attaches it around each trial. */
+export interface DutLinkUse {
+  /** The DUT whose link it is. */
+  readonly dut: string;
+  /** The link was opened for a trial (port), or is about to close (null). */
+  attach(port: ModemLinePort | null): Promise<void>;
+}
+
 export interface RelayBackend {
   readonly board: RelayBoard;
-  /** Connects to the hardware and puts every channel in its safe state. */
+  /** Present on a backend that works through a DUT's serial link instead of a port of its own. */
+  readonly dutLink?: DutLinkUse;
+  /**
+   * Connects to the hardware and puts every channel in its safe state. Connecting must not move a contact: a
+   * channel already in its safe state stays there without a glitch.
+   */
   open(): Promise<void>;
   /** Applies several contact changes at once (one call where the hardware can, e.g. DTR and RTS together). */
   set(changes: ContactChange[]): Promise<void>;

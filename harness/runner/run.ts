@@ -3,21 +3,22 @@
  * through `sink` the moment a trial ends, so a killed process loses at most the trials in flight. Relay boards
  * are opened (safe state) before the first trial and put back in their safe state at the end, however it ends —
  * and only after every lane has stopped, so no leave sequence races the safe state.
+ * The run is handed its world (world.ts): the clock, the serial binding, the relay backends; it builds none of them.
  * A DUT whose adapter cannot be opened costs one trial, then a wait for the adapter to come back; if it does not,
  * the rest of its trials are not run (RunSummary.notRun says how many and why), never charged to its relays.
  */
 import { setMaxListeners } from 'node:events';
-import type { Dut, LoadedBench, SerialSettings } from '../config/types.js';
-import { realClock, type Clock } from '../core/clock.js';
+import type { Dut, LoadedBench, RelayChannel, SerialSettings } from '../config/types.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
 import { asHarnessError, type NotRun, type TrialComponents, type TrialRecord } from '../core/record.js';
 import { newRunId, nightOf } from '../core/run-id.js';
 import { openSerialLink } from '../link/serial-link.js';
-import { createBenchEnvironment, type BenchEnvironment } from './bench-environment.js';
+import type { RelayBackend } from '../pins/types.js';
 import { PinController } from './pin-controller.js';
 import { RelayGate } from './relay-gate.js';
 import { RelayWatch } from './relay-watch.js';
 import { runTrial } from './trial.js';
+import type { World } from './world.js';
 
 /** Where finished trials go (the trial store, or a test's array); a lane awaits each before its next trial. */
 export interface TrialSink {
@@ -25,6 +26,8 @@ export interface TrialSink {
 }
 
 export interface RunOptions {
+  /** The bench the run drives: clock, serial binding, relay backends, port lookup (see world.ts). */
+  world: World;
   trialsPerDut?: number;
   /** Only these DUTs (default: all of the rig). */
   duts?: string[];
@@ -35,18 +38,11 @@ export interface RunOptions {
   sink?: TrialSink;
   /** Trials already done per DUT (resuming a crashed night): the lane starts after them. */
   doneTrials?: Map<string, number>;
-  clock?: Clock;
-  /** Fault seed of a simulated rig (default: the rig's sim.seed). */
-  seed?: number;
   /** Stops the run: no new trials start, trials in flight are abandoned. */
   signal?: AbortSignal;
   /** How long a lane waits for a vanished or unopenable port to come back before its next trial. */
   portReturnMs?: number;
-  /** Builds the bench the run drives (default: createBenchEnvironment — the simulated bench or the real one). */
-  environment?: (bench: LoadedBench, clock: Clock, seed?: number) => Promise<BenchEnvironment>;
   onTrial?: (record: TrialRecord) => void;
-  /** Called once relay backends exist, so a signal handler can put them in their safe state. */
-  onEnvironment?: (env: BenchEnvironment) => void;
 }
 
 export interface RunSummary {
@@ -62,9 +58,10 @@ export interface RunSummary {
   interrupted: boolean;
 }
 
-export async function runBench(bench: LoadedBench, options: RunOptions = {}): Promise<RunSummary> {
+export async function runBench(bench: LoadedBench, options: RunOptions): Promise<RunSummary> {
   const { rig } = bench;
-  const clock = options.clock ?? realClock;
+  const { world } = options;
+  const { clock } = world;
   const start = new Date();
   const runId = options.runId ?? newRunId(rig.id, start);
   const night = options.night ?? nightOf(start);
@@ -91,9 +88,8 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
     stopWith(error);
   };
 
-  const env = await (options.environment ?? createBenchEnvironment)(bench, clock, options.seed);
-  options.onEnvironment?.(env);
-  const backends = [...env.backends.values()];
+  const channels = channelsOf(bench);
+  const backends = [...world.relays.values()];
   for (const backend of backends) {
     backend.onLost((error) => fail(new InfrastructureError(`relay board ${backend.board.id} lost: ${error.message}`)));
   }
@@ -106,16 +102,16 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
       const error = openFailure.reason as Error;
       throw error instanceof InfrastructureError ? error : new InfrastructureError(`cannot open relay boards: ${error.message}`);
     }
-    const watch = new RelayWatch(gate, env.backends, env.channels);
+    const watch = new RelayWatch(gate, world.relays, channels);
     const silentAtStart = await watch.silentBoard(backends);
     if (silentAtStart) throw silentAtStart;
 
     const lane = async (dut: Dut) => {
       const profile = bench.profiles.get(dut.board)!;
-      const pins = new PinController(dut, env.backends, env.channels, gate);
+      const pins = new PinController(dut, world.relays, channels, gate);
       const components = componentsOf(bench, dut, pins.channelIds());
       const serial: SerialSettings = { ...profile.protocol.serial, ...dut.serialOverrides };
-      const lineBackends = env.lineBackendsOf(dut);
+      const linkUsers = dutLinkUsers(backends, dut);
       const boards = watch.boardsOf(dut);
       const first = (options.doneTrials?.get(dut.id) ?? 0) + 1;
       let unopenedBefore = false;
@@ -124,11 +120,11 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
           runId, rig: rig.id, night, seq, dut, profile, components, pins, clock, serial, timeoutMs,
           signal: stop.signal,
           openLink: async (transcript) => {
-            const path = await env.portPathOf(dut);
-            return openSerialLink({ binding: env.binding, path, serial, clock, transcript });
+            const path = await world.portPathOf(dut);
+            return openSerialLink({ binding: world.binding, path, serial, clock, transcript });
           },
           attachLink: async (link) => {
-            for (const backend of lineBackends) await backend.attach(link ? { set: (lines) => link.setLines(lines) } : null);
+            for (const use of linkUsers) await use.attach(link ? { set: (lines) => link.setLines(lines) } : null);
           },
         });
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial
@@ -147,7 +143,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
           giveUp = 'it could not be opened twice in a row';
         } else if (lost || unopened) {
           // A vanished port comes back when the OS re-enumerates it; trials meanwhile would only repeat the loss.
-          const back = await waitForPort(env, dut, clock, portReturnMs, stop.signal);
+          const back = await waitForPort(world, dut, portReturnMs, stop.signal);
           if (!back && unopened && !stop.signal.aborted) giveUp = `it was not back within ${Math.round(portReturnMs / 1000)} s`;
         }
         unopenedBefore = unopened;
@@ -170,7 +166,7 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
     // Every lane has stopped: nothing else switches a relay now.
     await Promise.all(backends.map((b) => gate.run(b.board.id, () => b.safe()).catch(() => undefined)));
     await Promise.all(backends.map((b) => b.close().catch(() => undefined)));
-    env.dispose();
+    world.dispose();
   }
   if (failure) throw failure;
   return {
@@ -183,6 +179,18 @@ export async function runBench(bench: LoadedBench, options: RunOptions = {}): Pr
     notRun,
     interrupted: stop.signal.aborted,
   };
+}
+
+/** Every relay channel of the rig by component id. */
+function channelsOf(bench: LoadedBench): Map<string, RelayChannel> {
+  const channels = new Map<string, RelayChannel>();
+  for (const board of bench.rig.relays) for (const channel of board.channels) channels.set(channel.id, channel);
+  return channels;
+}
+
+/** The backends that declared they drive this DUT's serial link: they are handed it around each of its trials. */
+function dutLinkUsers(backends: readonly RelayBackend[], dut: Dut) {
+  return backends.flatMap((backend) => (backend.dutLink?.dut === dut.id ? [backend.dutLink] : []));
 }
 
 function selectDuts(bench: LoadedBench, ids: string[] | undefined): Dut[] {
@@ -221,10 +229,11 @@ async function runLanes<T>(items: readonly T[], concurrency: number, lane: (item
 const PORT_POLL_MS = 100;
 
 /** Waits (without holding up other lanes) until the DUT's port is back, or maxMs passes; whether it came back. */
-async function waitForPort(env: BenchEnvironment, dut: Dut, clock: Clock, maxMs: number, signal: AbortSignal): Promise<boolean> {
+async function waitForPort(world: World, dut: Dut, maxMs: number, signal: AbortSignal): Promise<boolean> {
+  const { clock } = world;
   const until = clock.now() + maxMs;
   while (clock.now() < until && !signal.aborted) {
-    if (await env.portPresent(dut).catch(() => false)) return true;
+    if (await world.portPresent(dut).catch(() => false)) return true;
     await clock.sleep(PORT_POLL_MS);
   }
   return false;

@@ -10,6 +10,7 @@ import { realClock, type Clock } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
 import type { DeviceFaults, EmulatedDevice } from '../../firmware-stubs/device.js';
 import { createDevice } from '../../firmware-stubs/index.js';
+import { relayBackendFor } from '../pins/registry.js';
 import type { RelayBackend } from '../pins/types.js';
 import { SimBinding } from './binding.js';
 import { Contacts } from './contacts.js';
@@ -49,7 +50,7 @@ export class SimBench {
     const factory = options.deviceFactory ?? createDevice;
 
     for (const board of rig.relays) {
-      if (board.driver === 'dtr-rts' && board.dut) for (const ch of board.channels) this.channelOwner.set(ch.id, board.dut);
+      if (drivesDutLink(board) && board.dut) for (const ch of board.channels) this.channelOwner.set(ch.id, board.dut);
     }
     for (const dut of rig.duts) {
       for (const wiring of Object.values(dut.pins)) if (!this.channelOwner.has(wiring.channel)) this.channelOwner.set(wiring.channel, dut.id);
@@ -68,7 +69,7 @@ export class SimBench {
         streams: this.streams,
         contacts: this.contacts,
         device: factory(profile, this.clock, standingDeviceFaults(parts)),
-        lineBoards: rig.relays.filter((b) => b.driver === 'dtr-rts' && b.dut === dut.id),
+        lineBoards: rig.relays.filter((b) => drivesDutLink(b) && b.dut === dut.id),
       });
       this.stations.set(dut.id, station);
       this.byPath.set(station.path, station);
@@ -84,10 +85,24 @@ export class SimBench {
     return `/dev/sim/${this.bench.rig.id}/${dutId}`;
   }
 
-  /** Simulated contacts for a relay board of this rig (any driver but dtr-rts, whose lines follow the DUT port). */
+  /**
+   * One backend per relay board of the rig, as the simulator plays them: a board whose backend drives a DUT's
+   * serial link (DTR/RTS) is that backend itself, working on the simulated DUT's port; every other board, whatever
+   * its driver, is simulated contacts.
+   */
+  relayBackends(): Map<string, RelayBackend> {
+    const backends = new Map<string, RelayBackend>();
+    for (const board of this.bench.rig.relays) {
+      const backend = relayBackendFor(board);
+      backends.set(board.id, backend.needs === 'dut-link' ? backend.create(board) : this.relayBackend(board));
+    }
+    return backends;
+  }
+
+  /** Simulated contacts for a relay board of this rig (not one that drives a DUT's lines: they follow its port). */
   relayBackend(board: RelayBoard): RelayBackend {
-    if (board.driver === 'dtr-rts') {
-      throw new Error(`relay board ${board.id} uses the DTR/RTS lines of DUT ${board.dut}: drive it through that DUT's port`);
+    if (drivesDutLink(board)) {
+      throw new Error(`relay board ${board.id} drives the DTR/RTS lines of DUT ${board.dut}'s adapter: drive it through that DUT's port`);
     }
     let backend = this.backends.get(board.id);
     if (!backend) {
@@ -148,4 +163,9 @@ export class SimBench {
     this.stuckStreams.set(channel.id, { trial, rng });
     return rng;
   }
+}
+
+/** A board whose backend works through a DUT's serial link (its adapter's DTR/RTS lines) rather than contacts. */
+function drivesDutLink(board: RelayBoard): boolean {
+  return relayBackendFor(board).needs === 'dut-link';
 }

@@ -12,6 +12,7 @@ import { trialFloorMs, wireBytes, wireMs } from '../../bench/lib/wire.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { refsOf } from '../../harness/diagnose/cells.js';
 import { runBench, componentsOf } from '../../harness/runner/run.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import { openStore } from '../../harness/store/index.js';
 
 function record(transcript: TrialRecord['transcript']): TrialRecord {
@@ -78,7 +79,8 @@ describe('bench helpers', () => {
     expect(new Set(rig.duts.map((d) => d.cable)).size).to.equal(16);
     expect(new Set(rig.duts.map((d) => d.port)).size).to.equal(16);
     expect(rig.nightly.concurrency).to.equal(16);
-    const summary = await runBench(stm32Fleet(3), { trialsPerDut: 1 });
+    const small = stm32Fleet(3);
+    const summary = await runBench(small, { world: simulatedWorld(small), trialsPerDut: 1 });
     expect(summary.records.map((r) => r.symptom)).to.deep.equal(['ok', 'ok', 'ok']);
     expect(stm32DutIds()).to.include.members(['d1', 'd2']);
     expect(soloBench('d3').rig.duts.map((d) => d.id)).to.deep.equal(['d3']);

@@ -19,7 +19,9 @@ describe('config: CLI', () => {
     expect(lines.find((l) => l.startsWith('rigs/sim-bench.yaml: ok — rig sim-bench (simulated), 11 DUTs'))).to.not.equal(undefined);
   });
 
-  it('validate: exit 2 for each broken fixture, its lines in stderr, no stack trace', async () => {
+  it('validate: exit 2 for each broken fixture, its lines in stderr, no stack trace', async function () {
+    // One process per fixture: on a loaded machine this takes minutes, not the default minute.
+    this.timeout(300_000);
     const results = await inPool(fixtures(), 4, async (f) => ({ f, r: await runCli(['validate', f.file]) }));
     for (const { f, r } of results) {
       expect(r.code, `${f.file}\n${r.stderr}`).to.equal(2);

@@ -4,21 +4,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedBench } from '../../harness/config/types.js';
-import type { Clock } from '../../harness/core/clock.js';
 import { EXIT } from '../../harness/core/exit-codes.js';
 import { runNightly } from '../../harness/nightly/nightly.js';
-import { createBenchEnvironment } from '../../harness/runner/bench-environment.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import { openStore } from '../../harness/store/index.js';
 import { cleanSimBench } from '../runner/sim-bench-fixture.js';
 
 /** The simulated bench, but relay board rb2's driver throws on every write (a bug of ours, not of the relays). */
-async function brokenRb2Driver(bench: LoadedBench, clock: Clock, seed?: number) {
-  const env = await createBenchEnvironment(bench, clock, seed);
-  const rb2 = env.backends.get('rb2')!;
+function brokenRb2Driver(bench: LoadedBench) {
+  const world = simulatedWorld(bench);
+  const rb2 = world.relays.get('rb2')!;
   rb2.set = async () => {
     throw new TypeError("Cannot read properties of undefined (reading 'write')");
   };
-  return env;
+  return world;
 }
 
 describe('nightly: a bench that cannot be trusted tonight', function () {
@@ -30,7 +29,8 @@ describe('nightly: a bench that cannot be trusted tonight', function () {
   it('exits 3 with the harness errors in the report, and flags no hardware for them', async () => {
     const store = await openStore(join(dir, 'shakedown.db'));
     try {
-      const result = await runNightly({ bench: cleanSimBench(), store, outDir: dir, trialsPerDut: 2, environment: brokenRb2Driver });
+      const bench = cleanSimBench();
+      const result = await runNightly({ bench, world: brokenRb2Driver(bench), store, outDir: dir, trialsPerDut: 2 });
       expect(result.exitCode).to.equal(EXIT.infrastructure);
       expect(result.headline).to.match(/^Bench not trustworthy tonight — 6 of 22 trials were harness errors \(exception 6\)/);
       const summary = JSON.parse(readFileSync(result.report!.summary, 'utf8'));

@@ -2,7 +2,7 @@ import { SerialPortStream } from '@serialport/stream';
 import { expect } from 'chai';
 import { SerialPort } from 'serialport';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
-import { DtrRtsBackend, modemLinesOf } from '../../harness/pins/dtr-rts.js';
+import { DtrRtsBackend, modemLinesOf } from '../../harness/pins/dtr-rts/backend.js';
 import { openSocatPty, type SocatPty } from '../../firmware-stubs/pty/socat.js';
 import { dtrRtsBoard, ptyLink } from './fixtures.js';
 import { RecordingBinding, type RecordingPort } from './recording-binding.js';

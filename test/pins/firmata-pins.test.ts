@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { FirmataPinImage, portPins, type PinState } from '../../harness/pins/firmata-pins.js';
-import { PIN_MODE } from '../../harness/pins/firmata-protocol.js';
+import { FirmataPinImage, portPins, type PinState } from '../../harness/pins/firmata/pins.js';
+import { PIN_MODE } from '../../harness/pins/firmata/protocol.js';
 
 const { INPUT, OUTPUT, ANALOG } = PIN_MODE;
 

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { RelayBoard } from '../../harness/config/types.js';
 import { InfrastructureError, InputError } from '../../harness/core/exit-codes.js';
-import { FirmataRelayBackend, type FirmataBackendOptions } from '../../harness/pins/firmata.js';
+import { FirmataRelayBackend, type FirmataBackendOptions } from '../../harness/pins/firmata/backend.js';
 import { openHardwarePort, type OpenPort } from '../../harness/pins/open-serial.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { FakeStandardFirmata, PIN_MODE, type FirmataVersion, type PinLevelChange } from '../../firmware-stubs/relays/index.js';

@@ -3,7 +3,7 @@ import { SerialPort } from 'serialport';
 import type { RelayBoard } from '../../harness/config/types.js';
 import { ManualClock } from '../../harness/core/clock.js';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
-import { LcusRelayBackend, lcusFrame } from '../../harness/pins/lcus.js';
+import { LcusRelayBackend, lcusFrame } from '../../harness/pins/lcus/backend.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { FakeLcusModule } from '../../firmware-stubs/relays/index.js';
 import { eventually, lcusBoard, ptyLink, rejection } from './fixtures.js';

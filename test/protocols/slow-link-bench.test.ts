@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { VirtualClock } from '../../harness/core/virtual-clock.js';
 import { runBench } from '../../harness/runner/run.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import { slowLinkBench } from '../../bench/lib/rigs.js';
 
 const MEDIATEK = ['d6', 'd7', 'd8'];
@@ -18,7 +19,8 @@ describe('engines behind slow USB links on the simulated bench', function () {
     [50, 50],
   ] as const) {
     it(`every MediaTek trial passes with ${hubMs} ms on the hub and ${portMs} ms on the port, its round trip recorded`, async () => {
-      const summary = await runBench(slowLinkBench(hubMs, portMs), { trialsPerDut: 3, duts: MEDIATEK, clock: new VirtualClock() });
+      const bench = slowLinkBench(hubMs, portMs);
+      const summary = await runBench(bench, { world: simulatedWorld(bench, { clock: new VirtualClock() }), trialsPerDut: 3, duts: MEDIATEK });
       expect(summary.records).to.have.length(MEDIATEK.length * 3);
       for (const r of summary.records) {
         expect(r.result, `${r.trialId} (${r.profile}): ${r.symptom} ${r.detail}`).to.equal('pass');
@@ -30,7 +32,8 @@ describe('engines behind slow USB links on the simulated bench', function () {
 
   it('every STM32 trial passes with 50 ms each way too', async () => {
     const duts = ['d1', 'd2', 'd3', 'd4', 'd5'];
-    const summary = await runBench(slowLinkBench(50, 50), { trialsPerDut: 2, duts, clock: new VirtualClock() });
+    const bench = slowLinkBench(50, 50);
+    const summary = await runBench(bench, { world: simulatedWorld(bench, { clock: new VirtualClock() }), trialsPerDut: 2, duts });
     for (const r of summary.records) {
       expect(r.result, `${r.trialId} (${r.profile}): ${r.symptom} ${r.detail}`).to.equal('pass');
       expect(r.latencyMs, r.trialId).to.be.within(100, 101);

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { runBench } from '../../harness/runner/run.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import { cleanSimBench } from './sim-bench-fixture.js';
 
 describe('runner: a fault-free simulated bench', function () {
@@ -15,7 +16,7 @@ describe('runner: a fault-free simulated bench', function () {
 
   it('passes every trial of every DUT, with identity, timings and a transcript', async () => {
     const bench = cleanSimBench();
-    const summary = await runBench(bench, { trialsPerDut: 3 });
+    const summary = await runBench(bench, { world: simulatedWorld(bench), trialsPerDut: 3 });
     expect(summary.records).to.have.length(bench.rig.duts.length * 3);
     for (const r of summary.records) {
       expect(r.result, `${r.trialId}: ${r.symptom} ${r.detail}`).to.equal('pass');
@@ -35,7 +36,8 @@ describe('runner: a fault-free simulated bench', function () {
   });
 
   it('records each planned edge next to when it happened', async () => {
-    const summary = await runBench(cleanSimBench(), { trialsPerDut: 1, duts: ['d1'] });
+    const bench = cleanSimBench();
+    const summary = await runBench(bench, { world: simulatedWorld(bench), trialsPerDut: 1, duts: ['d1'] });
     const edges = summary.records[0]!.transcript.filter((e) => e.kind === 'edge');
     expect(edges.length).to.be.greaterThan(3);
     for (const e of edges) {

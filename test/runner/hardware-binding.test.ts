@@ -9,13 +9,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { loadBench } from '../../harness/config/load.js';
-import { realClock } from '../../harness/core/clock.js';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
-import { createBenchEnvironment } from '../../harness/runner/bench-environment.js';
-import { runBench } from '../../harness/runner/run.js';
-import { startFirmataPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
+import { hardwareWorld } from '../../harness/cli/world.js';
+import { runBench, type RunOptions, type RunSummary } from '../../harness/runner/run.js';
+import { startFirmataPtyBench, startKmtronicPtyBench, startPtyBench, type PtyBench } from './pty-bench.js';
 import type { FakeStandardFirmata } from '../../firmware-stubs/relays/index.js';
 import type { TrialRecord } from '../../harness/core/record.js';
+
+/** A run of the rig in `rigFile` on the hardware world, as the CLI builds it. */
+async function runRig(rigFile: string, options: Omit<RunOptions, 'world'>): Promise<RunSummary> {
+  const loaded = loadBench(rigFile);
+  return runBench(loaded, { ...options, world: await hardwareWorld(loaded) });
+}
 
 describe('runner: a hardware rig on pseudo-terminals', function () {
   this.timeout(60_000);
@@ -29,7 +34,7 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
   });
 
   it('enters the bootloader through the relays, identifies the chip and leaves it in its application', async () => {
-    const summary = await runBench(loadBench(bench.rigFile), { trialsPerDut: 3 });
+    const summary = await runRig(bench.rigFile, { trialsPerDut: 3 });
     expect(summary.records.map((r) => `${r.result} ${r.symptom} ${r.detail}`)).to.deep.equal(
       summary.records.map((r) => `pass ok ${r.detail}`),
     );
@@ -43,7 +48,7 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
 
   it('stops the run with an infrastructure error when the relay board is unplugged', async () => {
     let trials = 0;
-    const run = runBench(loadBench(bench.rigFile), {
+    const run = runRig(bench.rigFile, {
       trialsPerDut: 500,
       onTrial: () => {
         if (++trials === 2) bench.relayServer.closeNow();
@@ -62,7 +67,7 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
 
   it('a port matched by path is there when its path opens, though list() never shows it', async () => {
     const loaded = loadBench(bench.rigFile);
-    const env = await createBenchEnvironment(loaded, realClock);
+    const env = await hardwareWorld(loaded);
     const dut = loaded.rig.duts[0]!;
     try {
       expect((await env.binding.list()).map((p) => p.path), 'a pty link is not listed').to.not.include(dut.serial!.path);
@@ -80,7 +85,7 @@ describe('runner: a hardware rig on pseudo-terminals', function () {
     const portReturnMs = 20_000;
     await bench.unplug();
     const replugged = new Promise<void>((resolve) => setTimeout(() => void bench.replug().then(resolve), 1000));
-    const summary = await runBench(loadBench(bench.rigFile), { trialsPerDut: 2, portReturnMs });
+    const summary = await runRig(bench.rigFile, { trialsPerDut: 2, portReturnMs });
     await replugged;
     const [missing, back] = summary.records;
     expect(missing!.symptom).to.equal('port-open-failed');
@@ -138,11 +143,11 @@ describe('runner: a hardware rig with a Firmata relay board, on pseudo-terminals
   });
 
   it('runs through the relays, and the next run connects without moving any contact', async () => {
-    const first = await runBench(loadBench(bench.rigFile), { trialsPerDut: 2 });
+    const first = await runRig(bench.rigFile, { trialsPerDut: 2 });
     expect(first.records.map((r) => `${r.result} ${r.detail}`)).to.deep.equal(first.records.map((r) => `pass ${r.detail}`));
     await new Promise((r) => setTimeout(r, 100)); // the last relay messages, still on the pty
     const before = bench.relays.log.length;
-    const second = await runBench(loadBench(bench.rigFile), { trialsPerDut: 0 });
+    const second = await runRig(bench.rigFile, { trialsPerDut: 0 });
     expect(second.trials).to.equal(0);
     await new Promise((r) => setTimeout(r, 100));
     expect(bench.relays.log.slice(before)).to.deep.equal([]);
@@ -152,7 +157,7 @@ describe('runner: a hardware rig with a Firmata relay board, on pseudo-terminals
     const stored: TrialRecord[] = [];
     let failure: unknown;
     try {
-      await runBench(loadBench(bench.rigFile), {
+      await runRig(bench.rigFile, {
         trialsPerDut: 50,
         sink: { addTrial: (record) => void stored.push(record) },
         onTrial: () => {
@@ -197,3 +202,20 @@ function storedTrials(file: string): number {
     return 0;
   }
 }
+
+describe('runner: a hardware rig with a KMTronic relay board, on pseudo-terminals', function () {
+  this.timeout(60_000);
+
+  it('runs through a backend added as its folder and one registry line, and leaves every relay open', async () => {
+    const bench = await startKmtronicPtyBench();
+    try {
+      const summary = await runRig(bench.rigFile, { trialsPerDut: 2 });
+      expect(summary.records.map((r) => `${r.result} ${r.detail}`)).to.deep.equal(summary.records.map((r) => `pass ${r.detail}`));
+      expect(summary.records[0]!.components.relays).to.include.members(['km1.1', 'km1.2']);
+      await new Promise((r) => setTimeout(r, 100)); // the last commands, still on the pty
+      expect(bench.relays.states()).to.deep.equal([false, false, false, false]);
+    } finally {
+      await bench.close();
+    }
+  });
+});

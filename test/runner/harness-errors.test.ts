@@ -8,31 +8,30 @@ import type { LoadedBench } from '../../harness/config/types.js';
 import type { Clock } from '../../harness/core/clock.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import type { ContactChange, RelayBackend } from '../../harness/pins/types.js';
-import { createBenchEnvironment, type BenchEnvironment } from '../../harness/runner/bench-environment.js';
 import { runBench } from '../../harness/runner/run.js';
+import type { World } from '../../harness/runner/world.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import { cleanSimBench } from './sim-bench-fixture.js';
 
 /** What a wrapped relay board does on a set(): call `inner` (to write), or never answer. */
 type SetHook = (changes: ContactChange[], inner: () => Promise<void>, clock: Clock) => Promise<void>;
 
-/** The simulated bench, with relay board `boardId`'s writes passed through `hook`. */
-function withRelayHook(boardId: string, hook: SetHook) {
-  return async (bench: LoadedBench, clock: Clock, seed?: number): Promise<BenchEnvironment> => {
-    const env = await createBenchEnvironment(bench, clock, seed);
-    const inner = env.backends.get(boardId)!;
-    const wrapped: RelayBackend = {
-      board: inner.board,
-      open: () => inner.open(),
-      set: (changes) => hook(changes, () => inner.set(changes), clock),
-      read: (channel) => inner.read(channel),
-      safe: () => inner.safe(),
-      close: () => inner.close(),
-      onLost: (listener) => inner.onLost(listener),
-      probe: () => inner.probe(),
-    };
-    env.backends.set(boardId, wrapped);
-    return env;
+/** The simulated world of `bench`, with relay board `boardId`'s writes passed through `hook`. */
+function withRelayHook(bench: LoadedBench, boardId: string, hook: SetHook): World {
+  const world = simulatedWorld(bench);
+  const inner = world.relays.get(boardId)!;
+  const wrapped: RelayBackend = {
+    board: inner.board,
+    open: () => inner.open(),
+    set: (changes) => hook(changes, () => inner.set(changes), world.clock),
+    read: (channel) => inner.read(channel),
+    safe: () => inner.safe(),
+    close: () => inner.close(),
+    onLost: (listener) => inner.onLost(listener),
+    probe: () => inner.probe(),
   };
+  world.relays.set(boardId, wrapped);
+  return world;
 }
 
 /** The first time d6's power contact (rb2.1) closes — its enter sequence's power-on — the write takes `extraMs` longer. */
@@ -58,7 +57,8 @@ describe('runner: the harness never charges its own faults to the hardware', fun
   this.timeout(120_000);
 
   it('a power-on edge 100 ms late still leaves the board its full boot wait, and the trial passes', async () => {
-    const summary = await runBench(cleanSimBench(), { trialsPerDut: 1, duts: ['d6'], environment: withRelayHook('rb2', slowPowerOn(100)) });
+    const bench = cleanSimBench();
+    const summary = await runBench(bench, { trialsPerDut: 1, duts: ['d6'], world: withRelayHook(bench, 'rb2', slowPowerOn(100)) });
     const [record] = summary.records;
     expect(record!.result, `${record!.symptom ?? record!.reason}: ${record!.detail}`).to.equal('pass');
     const edge = record!.transcript.find((e) => e.kind === 'edge' && e.pin === 'power' && e.active);
@@ -72,7 +72,7 @@ describe('runner: the harness never charges its own faults to the hardware', fun
   it('an edge later than the profile’s timing.edgeToleranceMs is a harness error with its lateness, not a symptom', async () => {
     const bench = cleanSimBench();
     bench.profiles.set('mt6765', { ...bench.profiles.get('mt6765')!, timing: { edgeToleranceMs: 20 } });
-    const summary = await runBench(bench, { trialsPerDut: 2, duts: ['d6'], environment: withRelayHook('rb2', slowPowerOn(100)) });
+    const summary = await runBench(bench, { trialsPerDut: 2, duts: ['d6'], world: withRelayHook(bench, 'rb2', slowPowerOn(100)) });
     const [late, next] = summary.records;
     expect(late!.result).to.equal('error');
     expect(late!.reason).to.equal('edge-late');
@@ -89,7 +89,8 @@ describe('runner: the harness never charges its own faults to the hardware', fun
       if (++writes === 2) await clock.sleep(4000); // the power-off of the enter sequence, well past the 3 s deadline
       await inner();
     };
-    const summary = await runBench(cleanSimBench(), { trialsPerDut: 1, duts: ['d6'], trialTimeoutMs: 3000, environment: withRelayHook('rb2', stalled) });
+    const bench = cleanSimBench();
+    const summary = await runBench(bench, { trialsPerDut: 1, duts: ['d6'], trialTimeoutMs: 3000, world: withRelayHook(bench, 'rb2', stalled) });
     const [record] = summary.records;
     expect(record!.result).to.equal('error');
     expect(record!.reason).to.equal('relay-not-answering');
@@ -100,7 +101,8 @@ describe('runner: the harness never charges its own faults to the hardware', fun
     const broken: SetHook = async () => {
       throw new TypeError("Cannot read properties of undefined (reading 'write')");
     };
-    const summary = await runBench(cleanSimBench(), { trialsPerDut: 2, duts: ['d6', 'd8'], environment: withRelayHook('rb2', broken) });
+    const bench = cleanSimBench();
+    const summary = await runBench(bench, { trialsPerDut: 2, duts: ['d6', 'd8'], world: withRelayHook(bench, 'rb2', broken) });
     expect(summary.records).to.have.length(4);
     for (const r of summary.records) {
       expect(r.result).to.equal('error');
@@ -111,15 +113,12 @@ describe('runner: the harness never charges its own faults to the hardware', fun
   });
 
   it('a missing adapter costs one trial and one wait: the rest of its trials are not run, and none names its relays', async () => {
-    const missing = async (bench: LoadedBench, clock: Clock, seed?: number): Promise<BenchEnvironment> => {
-      const env = await createBenchEnvironment(bench, clock, seed);
-      const portPathOf = env.portPathOf.bind(env);
-      const portPresent = env.portPresent.bind(env);
-      env.portPathOf = async (dut) => (dut.id === 'd1' ? '/dev/sim/sim-bench/unplugged' : portPathOf(dut));
-      env.portPresent = async (dut) => (dut.id === 'd1' ? false : portPresent(dut));
-      return env;
-    };
-    const summary = await runBench(cleanSimBench(), { trialsPerDut: 5, duts: ['d1', 'd2'], portReturnMs: 300, environment: missing });
+    const bench = cleanSimBench();
+    const missing = simulatedWorld(bench);
+    const { portPathOf, portPresent } = missing;
+    missing.portPathOf = async (dut) => (dut.id === 'd1' ? '/dev/sim/sim-bench/unplugged' : portPathOf(dut));
+    missing.portPresent = async (dut) => (dut.id === 'd1' ? false : portPresent(dut));
+    const summary = await runBench(bench, { trialsPerDut: 5, duts: ['d1', 'd2'], portReturnMs: 300, world: missing });
     const d1 = summary.records.filter((r) => r.dut === 'd1');
     expect(d1).to.have.length(1);
     expect(d1[0]!.symptom).to.equal('port-open-failed');

@@ -1,6 +1,6 @@
 /**
  * A hardware rig made of pseudo-terminals: the STM32 emulator served on a pty like a USB-serial adapter, and a
- * fake relay board (an LCUS module, or an Uno running StandardFirmata) on another pty whose contacts drive the
+ * fake relay board (an LCUS module, a KMTronic board, or an Uno running StandardFirmata) on another pty whose contacts drive the
  * emulator's reset and boot pins — so the run goes through the real serialport binding end to end, relays included.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { EmulatedDevice } from '../../firmware-stubs/device.js';
 import { FakeLcusModule, FakeStandardFirmata } from '../../firmware-stubs/relays/index.js';
 import { loadProfile } from '../../harness/config/load.js';
 import { realClock } from '../../harness/core/clock.js';
+import { FakeKmtronicBoard } from '../pins/fake-kmtronic.js';
 
 export interface PtyBench<Relays extends EmulatedDevice = FakeLcusModule> {
   dir: string;
@@ -55,6 +56,25 @@ export function startPtyBench(): Promise<PtyBench> {
     wire: (setPin) =>
       relays.onChange(({ channel, closed }) => {
         const pin = PINS[channel - 1];
+        if (pin) setPin(pin, closed);
+      }),
+  });
+}
+
+/** The bench with a KMTronic 4-relay USB board: relays 1–3 switch reset, boot0, boot1. */
+export function startKmtronicPtyBench(): Promise<PtyBench<FakeKmtronicBoard>> {
+  const relays = new FakeKmtronicBoard(4);
+  return startBench({
+    device: relays,
+    baud: 9600,
+    rigEntry: (path) => `  - id: km1
+    driver: kmtronic
+    port: { path: ${JSON.stringify(path)} }
+    channels: 4`,
+    pins: '{ reset: km1.1, boot0: km1.2, boot1: km1.3 }',
+    wire: (setPin) =>
+      relays.onChange(({ relay, closed }) => {
+        const pin = PINS[relay - 1];
         if (pin) setPin(pin, closed);
       }),
   });

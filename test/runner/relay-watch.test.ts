@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { InfrastructureError } from '../../harness/core/exit-codes.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { runBench } from '../../harness/runner/run.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 import type { SimRelayBackend } from '../../harness/sim/relay-backend.js';
 import { cleanSimBench } from './sim-bench-fixture.js';
 
@@ -20,17 +21,17 @@ describe('runner: a relay controller that stops answering', function () {
 
   it('ends the run before another trial: the trial it spoiled is an error, the trials before it are kept', async () => {
     const stored: TrialRecord[] = [];
-    let rb1: SimRelayBackend | undefined;
+    const bench = cleanSimBench();
+    const world = simulatedWorld(bench);
+    const rb1 = world.relays.get('rb1') as SimRelayBackend;
     const failure = await failureOf(
-      runBench(cleanSimBench(), {
+      runBench(bench, {
+        world,
         duts: ['d1'],
         trialsPerDut: 10,
         sink: { addTrial: (record) => void stored.push(record) },
-        onEnvironment: (env) => {
-          rb1 = env.backends.get('rb1') as SimRelayBackend;
-        },
         onTrial: () => {
-          if (stored.length === 2) rb1!.stopAnswering();
+          if (stored.length === 2) rb1.stopAnswering();
         },
       }),
     );
@@ -48,13 +49,10 @@ describe('runner: a relay controller that stops answering', function () {
 
   it('a controller silent from the start stops the run before the first trial', async () => {
     const stored: TrialRecord[] = [];
-    const failure = await failureOf(
-      runBench(cleanSimBench(), {
-        trialsPerDut: 3,
-        sink: { addTrial: (record) => void stored.push(record) },
-        onEnvironment: (env) => (env.backends.get('rb2') as SimRelayBackend).stopAnswering(),
-      }),
-    );
+    const bench = cleanSimBench();
+    const world = simulatedWorld(bench);
+    (world.relays.get('rb2') as SimRelayBackend).stopAnswering();
+    const failure = await failureOf(runBench(bench, { world, trialsPerDut: 3, sink: { addTrial: (record) => void stored.push(record) } }));
     expect(failure).to.be.instanceOf(InfrastructureError);
     expect(failure.message).to.match(/^relay board rb2 \(simulated\) stopped answering/);
     expect(stored).to.deep.equal([]);

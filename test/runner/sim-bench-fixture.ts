@@ -7,6 +7,7 @@ import { loadBench } from '../../harness/config/load.js';
 import type { LoadedBench, Rig } from '../../harness/config/types.js';
 import type { Symptom } from '../../harness/core/record.js';
 import { runBench } from '../../harness/runner/run.js';
+import { simulatedWorld } from '../../harness/sim/world.js';
 
 export const SIM_BENCH = 'rigs/sim-bench.yaml';
 
@@ -54,7 +55,8 @@ export interface FaultCase {
 /** Runs the case on the real runner: the touched DUT shows the symptom, its neighbour passes every trial. */
 export async function checkFaultCase(c: FaultCase): Promise<void> {
   const [touched, neighbour] = c.duts;
-  const summary = await runBench(simBenchWithFault(...c.on), { trialsPerDut: c.trials, duts: c.duts, portReturnMs: 3000 });
+  const bench = simBenchWithFault(...c.on);
+  const summary = await runBench(bench, { world: simulatedWorld(bench), trialsPerDut: c.trials, duts: c.duts, portReturnMs: 3000 });
   const mine = summary.records.filter((r) => r.dut === touched);
   const others = summary.records.filter((r) => r.dut === neighbour);
   expect(mine).to.have.length(c.trials);

@@ -9,10 +9,12 @@ import { loadBench } from '../../config/load.js';
 import type { TrialRecord } from '../../core/record.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet } from '../../runner/safety.js';
+import type { World } from '../../runner/world.js';
 import { openStore } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
+import { worldFor } from '../world.js';
 
 interface NightlyFlags {
   rig: string;
@@ -50,16 +52,19 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
   const safety = installSafetyNet();
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  let world: World | undefined;
   try {
+    world = await worldFor(bench);
+    safety.track(world.relays.values());
     const result = await runNightly({
       bench,
+      world,
       store,
       outDir: flags.out,
       trialsPerDut,
       keepNights: flags.keep,
       signal: safety.signal,
       onTrial: (record) => progress.trial(record),
-      onEnvironment: (env) => safety.track(env.backends.values()),
       log,
     });
     progress.finish();
@@ -74,5 +79,6 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   } finally {
     safety.release();
     await store.close();
+    world?.dispose();
   }
 }

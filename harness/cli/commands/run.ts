@@ -9,11 +9,13 @@ import { EXIT } from '../../core/exit-codes.js';
 import { newRunId, nightOf } from '../../core/run-id.js';
 import { runBench, type RunOptions, type RunSummary } from '../../runner/run.js';
 import { installSafetyNet } from '../../runner/safety.js';
+import type { World } from '../../runner/world.js';
 import { openStore, type TrialStore } from '../../store/index.js';
 import { untrustworthy } from '../../report/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
+import { worldFor } from '../world.js';
 
 interface RunFlags {
   rig: string;
@@ -66,27 +68,29 @@ async function runLocked(bench: LoadedBench, flags: RunFlags, store: TrialStore 
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, dutIds, trialsPerDut);
   const safety = installSafetyNet();
-  const options: RunOptions = {
+  const options: Omit<RunOptions, 'world'> = {
     runId,
     night,
     duts: flags.dut,
     trialsPerDut,
     concurrency: flags.concurrency,
-    seed: flags.seed,
     signal: safety.signal,
     sink: store,
     onTrial: (record) => progress.trial(record),
-    onEnvironment: (env) => safety.track(env.backends.values()),
   };
   let summary: RunSummary;
+  let world: World | undefined;
   try {
-    summary = await runBench(bench, options);
+    world = await worldFor(bench, { seed: flags.seed });
+    safety.track(world.relays.values());
+    summary = await runBench(bench, { ...options, world });
   } catch (error) {
     await store?.endRun(runId, 'failed');
     throw error;
   } finally {
     safety.release();
     progress.finish();
+    world?.dispose();
   }
   await store?.setNotRun(runId, summary.notRun);
   await store?.endRun(runId, summary.interrupted ? 'interrupted' : 'completed');

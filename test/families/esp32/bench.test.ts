@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { runBench } from '../../../harness/runner/run.js';
+import { simulatedWorld } from '../../../harness/sim/world.js';
 import { checkFaultCase, cleanSimBench, type FaultCase } from '../../runner/sim-bench-fixture.js';
 
 const CASES: FaultCase[] = [
@@ -26,7 +27,8 @@ describe('esp32 boards on the simulated bench (runner, emulator, DTR/RTS circuit
   this.timeout(120_000);
 
   it('clean boots pass on all three, strapped both ways, with the identity each board reports', async () => {
-    const summary = await runBench(cleanSimBench(), { trialsPerDut: 3, duts: ['d9', 'd10', 'd11'] });
+    const bench = cleanSimBench();
+    const summary = await runBench(bench, { world: simulatedWorld(bench), trialsPerDut: 3, duts: ['d9', 'd10', 'd11'] });
     for (const r of summary.records) expect(r.result, `${r.trialId}: ${r.symptom} ${r.detail}`).to.equal('pass');
     const identity = (dut: string) => summary.records.find((r) => r.dut === dut)!.identity;
     expect(identity('d9')).to.deep.equal({ magic: 0x00f01d83, mac: '24:0a:c4:5e:10:2c' });

@@ -10,12 +10,12 @@
  * resolves at once.
  */
 import type { SerialPortStream } from '@serialport/stream';
-import type { RelayBoard, RelayChannel } from '../config/types.js';
-import { InfrastructureError, InputError } from '../core/exit-codes.js';
-import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from './open-serial.js';
-import { boardChannel, safeClosed } from './relay-channels.js';
-import { LossSignal, messageOf, withTimeout } from './support.js';
-import type { ContactChange, RelayBackend } from './types.js';
+import type { RelayBoard, RelayChannel } from '../../config/types.js';
+import { InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from '../open-serial.js';
+import { boardChannel, safeClosed } from '../relay-channels.js';
+import { LossSignal, messageOf, withTimeout } from '../support.js';
+import type { ContactChange, RelayBackend } from '../types.js';
 
 export interface LcusBackendOptions {
   path: string;
@@ -110,7 +110,7 @@ export class LcusRelayBackend implements RelayBackend {
       await this.send(changes);
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InfrastructureError(`relay board ${this.board.id}: ${this.failure(error)}`);
+      throw new InfrastructureError(`relay board ${this.board.id}: ${this.loss.describe(error)}`);
     }
   }
 
@@ -129,7 +129,7 @@ export class LcusRelayBackend implements RelayBackend {
       await this.askStatus();
     } catch (error) {
       throw new InfrastructureError(
-        `relay board ${this.board.id} (LCUS on ${this.path}) stopped answering: ${this.failure(error)}; its port is still open`,
+        `relay board ${this.board.id} (LCUS on ${this.path}) stopped answering: ${this.loss.describe(error)}; its port is still open`,
       );
     }
   }
@@ -150,12 +150,6 @@ export class LcusRelayBackend implements RelayBackend {
     if (!port) return;
     this.unwatch();
     await closePort(port);
-  }
-
-  /** Why a write failed: the loss, if the board went away meanwhile. */
-  private failure(error: unknown): string {
-    const lost: Error | null = this.loss.error;
-    return lost ? lost.message : messageOf(error);
   }
 
   onLost(listener: (error: Error) => void): void {

@@ -25,14 +25,14 @@
 import type { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
-import type { RelayBoard, RelayChannel } from '../config/types.js';
-import { InfrastructureError, InputError } from '../core/exit-codes.js';
-import { FirmataPinImage, portPins, type Level, type PinState } from './firmata-pins.js';
-import { FirmataStreamTransport } from './firmata-transport.js';
-import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from './open-serial.js';
-import { boardChannel, inputLevel, safeClosed } from './relay-channels.js';
-import { LossSignal, messageOf, withTimeout } from './support.js';
-import type { ContactChange, RelayBackend } from './types.js';
+import type { RelayBoard, RelayChannel } from '../../config/types.js';
+import { InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { FirmataPinImage, portPins, type Level, type PinState } from './pins.js';
+import { FirmataStreamTransport } from './transport.js';
+import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from '../open-serial.js';
+import { boardChannel, inputLevel, safeClosed } from '../relay-channels.js';
+import { LossSignal, messageOf, withTimeout } from '../support.js';
+import type { ContactChange, RelayBackend } from '../types.js';
 
 export interface FirmataBackendOptions {
   path: string;
@@ -141,7 +141,7 @@ export class FirmataRelayBackend implements RelayBackend {
     try {
       await this.drive(session, levels);
     } catch (error) {
-      throw new InfrastructureError(`relay board ${this.board.id}: ${this.failure(error)}`);
+      throw new InfrastructureError(`relay board ${this.board.id}: ${this.loss.describe(error)}`);
     }
   }
 
@@ -165,7 +165,7 @@ export class FirmataRelayBackend implements RelayBackend {
       answer = (await this.queryPins(session, [pin])).get(pin)!;
     } catch (error) {
       throw new InfrastructureError(
-        `relay board ${this.board.id} (Firmata on ${this.path}) stopped answering: ${this.failure(error)}; its port is still open`,
+        `relay board ${this.board.id} (Firmata on ${this.path}) stopped answering: ${this.loss.describe(error)}; its port is still open`,
       );
     }
     const expected = session.image.level(pin);
@@ -191,12 +191,6 @@ export class FirmataRelayBackend implements RelayBackend {
     const session = this.session;
     this.session = null;
     if (session) await this.teardown(session);
-  }
-
-  /** Why a write failed: the loss, if the board went away meanwhile. */
-  private failure(error: unknown): string {
-    const lost: Error | null = this.loss.error;
-    return lost ? lost.message : messageOf(error);
   }
 
   onLost(listener: (error: Error) => void): void {

@@ -1,7 +1,7 @@
 /**
  * The DUT's own USB-serial adapter as a two-channel "relay board": its DTR and RTS lines (usually wired to
- * EN/NRST and BOOT0/IO0 through the two-transistor auto-reset circuit). It owns no port: the runner attaches the
- * DUT's link when it opens and detaches it when it closes.
+ * EN/NRST and BOOT0/IO0 through the two-transistor auto-reset circuit). It owns no port: it declares the DUT's
+ * link (dutLink), which the runner attaches when a trial opens it and detaches before it closes.
  *
  * - Channels `<id>.dtr` / `<id>.rts`; closed = line asserted, inverted on an active-low board.
  * - All changes of one set() go out as ONE modem-line call: the auto-reset circuit ignores both lines asserted,
@@ -12,18 +12,13 @@
  *   can prevent that; safe() before attach applies the safe state as soon as the port is attached.
  */
 import type { SerialPortStream } from '@serialport/stream';
-import type { RelayBoard, RelayChannel } from '../config/types.js';
-import { InfrastructureError, InputError } from '../core/exit-codes.js';
-import { PortLostError } from '../link/types.js';
-import { boardChannel, inputLevel, safeClosed } from './relay-channels.js';
-import { LossSignal, messageOf } from './support.js';
-import type { ContactChange, RelayBackend } from './types.js';
-import type { ModemLines } from '../link/serial-link.js';
-
-/** What the backend needs of the DUT's open port (the serial link's setLines fits). */
-export interface ModemLinePort {
-  set(lines: ModemLines): Promise<void>;
-}
+import type { RelayBoard, RelayChannel } from '../../config/types.js';
+import { InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { PortLostError } from '../../link/types.js';
+import { boardChannel, inputLevel, safeClosed } from '../relay-channels.js';
+import { LossSignal, messageOf } from '../support.js';
+import type { ContactChange, DutLinkUse, ModemLinePort, RelayBackend } from '../types.js';
+import type { ModemLines } from '../../link/serial-link.js';
 
 type Line = 'dtr' | 'rts';
 
@@ -33,8 +28,11 @@ export class DtrRtsBackend implements RelayBackend {
   private lines: ModemLines = {};
   private safePending = false;
   private readonly loss = new LossSignal();
+  readonly dutLink: DutLinkUse;
 
   constructor(readonly board: RelayBoard) {
+    if (!board.dut) throw new InputError(`relay board ${board.id}: a dtr-rts board needs dut: the DUT whose adapter lines it uses`);
+    this.dutLink = { dut: board.dut, attach: (port) => this.attach(port) };
     const seen = new Set<string>();
     for (const channel of board.channels) {
       if (channel.channel !== 'dtr' && channel.channel !== 'rts') {

@@ -10,7 +10,7 @@
  *   the same serial write, so older firmware drives it LOW for the time of one 3-byte message (0.52 ms at
  *   57600 baud), far below any relay's operate time.
  */
-import { FIRMATA, PIN_MODE } from './firmata-protocol.js';
+import { FIRMATA, PIN_MODE } from './protocol.js';
 
 export type Level = 0 | 1;
 

@@ -1,0 +1,206 @@
+/**
+ * KMTronic USB relay boards (FT232 serial, 9600 8N1). `FF ch 01` closes relay ch (1-based), `FF ch 00` opens it;
+ * `FF 09 00` asks for the states of all relays, answered with one byte per relay (0 open, 1 closed). The board
+ * drives its own relays, so the board's polarity does not apply.
+ *
+ * Connecting moves no contact: open() asks the states first and writes only the channels not already in their
+ * safe state. Watched: probe() asks the states again, which must come within answerTimeoutMs and match what was
+ * last commanded (a board that restarted has released every relay).
+ */
+import type { SerialPortStream } from '@serialport/stream';
+import type { RelayBoard, RelayChannel } from '../../config/types.js';
+import { InfrastructureError, InputError } from '../../core/exit-codes.js';
+import { closePort, drainPort, watchPort, type OpenPort } from '../open-serial.js';
+import { boardChannel, safeClosed } from '../relay-channels.js';
+import { LossSignal, messageOf, withTimeout } from '../support.js';
+import type { ContactChange, RelayBackend } from '../types.js';
+
+export interface KmtronicBackendOptions {
+  path: string;
+  openPort: OpenPort;
+  /** How long the board may take to answer the status query (default 500 ms). */
+  answerTimeoutMs?: number;
+}
+
+export const KMTRONIC_BAUD = 9600;
+const COMMAND = 0xff;
+const STATUS_QUERY = [COMMAND, 0x09, 0x00];
+const DEFAULT_ANSWER_TIMEOUT_MS = 500;
+/** The answer is complete after this long without a byte (about 20 byte times at 9600 baud). */
+const ANSWER_GAP_MS = 20;
+/** safe() waits at most this long for its commands to leave. */
+const SAFE_DRAIN_MS = 1000;
+
+/** The command that puts one relay (1-based) in a contact state. */
+export function kmtronicCommand(channel: number, closed: boolean): Uint8Array {
+  return Uint8Array.of(COMMAND, channel, closed ? 1 : 0);
+}
+
+export class KmtronicRelayBackend implements RelayBackend {
+  private port: SerialPortStream | null = null;
+  private unwatch: () => void = () => undefined;
+  private readonly loss = new LossSignal();
+  private readonly answerTimeoutMs: number;
+  /** Bytes received since the last status query was sent. */
+  private received: number[] = [];
+  private onReceive: (() => void) | null = null;
+  /** The state last commanded per relay number. */
+  private readonly commanded = new Map<number, boolean>();
+
+  constructor(
+    readonly board: RelayBoard,
+    private readonly options: KmtronicBackendOptions,
+  ) {
+    this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+    for (const channel of board.channels) {
+      const n = channel.channel;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 8) {
+        throw new InputError(`relay board ${board.id}: channel ${channel.id} needs a relay number 1..8`);
+      }
+    }
+  }
+
+  async open(): Promise<void> {
+    if (this.port) return;
+    this.loss.reset();
+    try {
+      this.port = await this.options.openPort({ path: this.options.path, baudRate: KMTRONIC_BAUD });
+    } catch (error) {
+      throw new InfrastructureError(`relay board ${this.board.id}: ${messageOf(error)}`);
+    }
+    this.unwatch = watchPort(
+      this.port,
+      (error) => this.loss.fire(new InfrastructureError(`relay board ${this.board.id} lost: ${error.message}`)),
+      (bytes) => {
+        this.received.push(...bytes);
+        this.onReceive?.();
+      },
+    );
+    let states: boolean[];
+    try {
+      states = await this.askStates();
+    } catch (error) {
+      throw new InfrastructureError(`relay board ${this.board.id} (KMTronic on ${this.options.path}): ${messageOf(error)} while connecting`);
+    }
+    states.forEach((closed, i) => this.commanded.set(i + 1, closed));
+    const differing = this.safeChanges().filter((change) => states[this.relayOf(change.channel) - 1] !== change.closed);
+    try {
+      await this.send(differing);
+    } catch (error) {
+      throw new InfrastructureError(`relay board ${this.board.id}: could not apply the safe states: ${messageOf(error)}`);
+    }
+  }
+
+  async set(changes: ContactChange[]): Promise<void> {
+    if (this.loss.error) throw this.loss.error;
+    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
+    try {
+      await this.send(changes);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InfrastructureError(`relay board ${this.board.id}: ${this.loss.describe(error)}`);
+    }
+  }
+
+  /** The state the board reports now; undefined when it cannot be asked. */
+  async read(channel: RelayChannel): Promise<boolean | undefined> {
+    const relay = this.relayOf(channel);
+    if (!this.port || this.loss.error) return undefined;
+    const states = await this.askStates().catch(() => undefined);
+    return states?.[relay - 1];
+  }
+
+  async probe(): Promise<void> {
+    if (this.loss.error) throw this.loss.error;
+    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
+    let states: boolean[];
+    try {
+      states = await this.askStates();
+    } catch (error) {
+      throw new InfrastructureError(
+        `relay board ${this.board.id} (KMTronic on ${this.options.path}) stopped answering: ${messageOf(error)}; its port is still open`,
+      );
+    }
+    const lost = this.board.channels.find((channel) => states[this.relayOf(channel) - 1] !== this.commanded.get(this.relayOf(channel)));
+    if (lost) {
+      throw new InfrastructureError(
+        `relay board ${this.board.id}: relay ${lost.channel} reads ${states[this.relayOf(lost) - 1] ? 'closed' : 'open'}, not the ` +
+          `${this.commanded.get(this.relayOf(lost)) ? 'closed' : 'open'} it was set to (the board no longer holds the contact states)`,
+      );
+    }
+  }
+
+  async safe(): Promise<void> {
+    if (!this.port?.isOpen) return;
+    try {
+      await withTimeout(this.send(this.safeChanges()), SAFE_DRAIN_MS);
+    } catch {
+      // The board is going or gone; nothing more can be done from here.
+    }
+  }
+
+  async close(): Promise<void> {
+    const port = this.port;
+    this.port = null;
+    if (!port) return;
+    this.unwatch();
+    await closePort(port);
+  }
+
+  onLost(listener: (error: Error) => void): void {
+    this.loss.listen(listener);
+  }
+
+  private relayOf(channel: RelayChannel): number {
+    return boardChannel(this.board, channel).channel as number;
+  }
+
+  private safeChanges(): ContactChange[] {
+    return this.board.channels.map((channel) => ({ channel, closed: safeClosed(channel) }));
+  }
+
+  /** One 3-byte command per change, in one write; resolves when they have left the host. */
+  private async send(changes: ContactChange[]): Promise<void> {
+    const commands = changes.map((change) => ({ relay: this.relayOf(change.channel), closed: change.closed }));
+    if (commands.length === 0) return;
+    const port = this.port!;
+    if (!port.isOpen) throw new Error('port is not open');
+    port.write(Buffer.concat(commands.map((c) => kmtronicCommand(c.relay, c.closed))));
+    await drainPort(port);
+    for (const c of commands) this.commanded.set(c.relay, c.closed);
+  }
+
+  /**
+   * Sends the status query and resolves with one state per relay once the answer has gone quiet; rejects when no
+   * byte comes within answerTimeoutMs, or the answer is too short for the board's channels.
+   */
+  private async askStates(): Promise<boolean[]> {
+    const port = this.port!;
+    const needed = Math.max(...this.board.channels.map((channel) => this.relayOf(channel)));
+    const answer = await new Promise<number[]>((resolve, reject) => {
+      let gap: NodeJS.Timeout | undefined;
+      const finish = (error?: Error): void => {
+        clearTimeout(deadline);
+        clearTimeout(gap);
+        this.onReceive = null;
+        if (error) reject(error);
+        else resolve(this.received);
+      };
+      const deadline = setTimeout(
+        () => finish(new Error(`no answer to the status query (FF 09 00) within ${this.answerTimeoutMs} ms`)),
+        this.answerTimeoutMs,
+      );
+      this.received = [];
+      this.onReceive = () => {
+        clearTimeout(gap);
+        gap = setTimeout(() => finish(), ANSWER_GAP_MS);
+      };
+      if (!port.isOpen) finish(new Error('port is not open'));
+      else port.write(Buffer.from(STATUS_QUERY));
+    });
+    if (answer.length < needed) {
+      throw new Error(`the status answer has ${answer.length} relay states, but channel ${needed} is used`);
+    }
+    return answer.map((byte) => byte === 1);
+  }
+}
