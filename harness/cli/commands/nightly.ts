@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import { dutsInService } from '../../config/health.js';
 import { loadBench } from '../../config/load.js';
 import type { TrialRecord } from '../../core/record.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
@@ -49,7 +50,8 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const dbFile = flags.db ?? defaultDbPath(flags.out);
   const store = await openStore(dbFile);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
-  const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
+  const running = dutsInService(bench.rig).map((d) => d.id);
+  const progress = new ProgressView(process.stdout, running, trialsPerDut);
   const safety = installSafetyNet();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   let world: World | undefined;
@@ -71,7 +73,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     // The whole night's run, including trials stored before a crash and resume.
     const tonight: TrialRecord[] = [];
     for await (const record of store.trialsFor({ rig: bench.rig.id, runId: result.run.id })) tonight.push(record);
-    log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)) + notRunLines(result.summary.notRun).trimEnd());
+    log('\n' + closingTable(tonight, running) + notRunLines(result.summary.notRun).trimEnd());
     log(result.headline);
     if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
     if (result.summary.interrupted) return safety.stoppedExit('run nightly again tonight to complete it');

@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { newRunId } from '../../core/run-id.js';
-import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../../core/record.js';
+import type { ComponentKind, HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../../core/record.js';
 import { decodeTranscript, encodeTranscript } from '../transcript-codec.js';
-import type { BeginRunOptions, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import type { Ack, AckScope, BeginRunOptions, NewAck, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
 import { lockRigBeside } from './lock.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 
@@ -125,10 +125,17 @@ export class SqliteTrialStore implements TrialStore {
       where.push(`night IN (${query.nights.map(() => '?').join(', ') || "''"})`);
       params.push(...query.nights);
     }
+    if (query.failing) where.push(`result != 'pass'`);
     const columns = query.transcripts ? '*' : TRIAL_COLUMNS_WITHOUT_TRANSCRIPT;
+    let from = `trials WHERE ${where.join(' AND ')}`;
+    if (query.perDut !== undefined) {
+      // The first trials of each DUT and run, numbered by the database.
+      from = `(SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY run_id, dut ORDER BY seq) AS nth FROM ${from}) WHERE nth <= ?`;
+      params.push(query.perDut);
+    }
     const reader = new Database(this.location, { readonly: true, fileMustExist: true });
     try {
-      const statement = reader.prepare(`SELECT ${columns} FROM trials WHERE ${where.join(' AND ')} ORDER BY night, run_id, dut, seq`);
+      const statement = reader.prepare(`SELECT ${columns} FROM ${from} ORDER BY night, run_id, dut, seq`);
       for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
     } finally {
       reader.close();
@@ -154,6 +161,60 @@ export class SqliteTrialStore implements TrialStore {
       if (!count.hub) delete count.hub;
       return count;
     });
+  }
+
+  async trial(trialId: string): Promise<TrialRecord | undefined> {
+    const row = this.db.prepare(`SELECT * FROM trials WHERE trial_id = ?`).get(trialId) as RawTrial | undefined;
+    return row ? recordFromRow(row, true) : undefined;
+  }
+
+  async trialIdsNear(trialId: string, limit: number): Promise<string[]> {
+    // <run>/<dut>/<seq>: the same run and DUT, nearest trial numbers first.
+    const m = /^(.*)\/([^/]+)\/(\d+)$/.exec(trialId);
+    if (m) {
+      const rows = this.db
+        .prepare(`SELECT trial_id FROM trials WHERE run_id = ? AND dut = ? ORDER BY ABS(seq - ?), seq LIMIT ?`)
+        .all(m[1], m[2], Number(m[3]), limit) as Array<{ trial_id: string }>;
+      if (rows.length > 0) return rows.map((r) => r.trial_id);
+    }
+    // Otherwise the ids beside it in sort order, those sharing the longest start first.
+    const after = this.db.prepare(`SELECT trial_id FROM trials WHERE trial_id >= ? ORDER BY trial_id LIMIT ?`).all(trialId, limit) as Array<{ trial_id: string }>;
+    const before = this.db.prepare(`SELECT trial_id FROM trials WHERE trial_id < ? ORDER BY trial_id DESC LIMIT ?`).all(trialId, limit) as Array<{ trial_id: string }>;
+    const shared = (id: string) => {
+      let n = 0;
+      while (n < id.length && id[n] === trialId[n]) n++;
+      return n;
+    };
+    return [...before, ...after]
+      .map((r) => r.trial_id)
+      .sort((a, b) => shared(b) - shared(a) || a.localeCompare(b))
+      .slice(0, limit);
+  }
+
+  async addAck(ack: NewAck): Promise<Ack> {
+    const info = this.db
+      .prepare(`INSERT INTO acks (rig, kind, component, acked_by, note, since, until, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(ack.rig, ack.kind, ack.component, ack.by, ack.note, ack.since, ack.until, JSON.stringify(ack.scope));
+    return { id: Number(info.lastInsertRowid), ...ack };
+  }
+
+  async removeAcks(target: { rig: string; kind: ComponentKind; component: string }): Promise<number> {
+    return this.db.prepare(`DELETE FROM acks WHERE rig = ? AND kind = ? AND component = ?`).run(target.rig, target.kind, target.component).changes;
+  }
+
+  async acks(rig: string): Promise<Ack[]> {
+    const rows = this.db.prepare(`SELECT * FROM acks WHERE rig = ? ORDER BY since, id`).all(rig) as RawAck[];
+    return rows.map((row) => ({
+      id: row.id,
+      rig: row.rig,
+      kind: row.kind,
+      component: row.component,
+      by: row.acked_by,
+      note: row.note,
+      since: row.since,
+      until: row.until,
+      scope: JSON.parse(row.scope) as AckScope,
+    }));
   }
 
   async nights(rig: string): Promise<string[]> {
@@ -205,6 +266,18 @@ function upgradeIfOlder(file: string): void {
   } finally {
     db.close();
   }
+}
+
+interface RawAck {
+  id: number;
+  rig: string;
+  kind: ComponentKind;
+  component: string;
+  acked_by: string;
+  note: string;
+  since: string;
+  until: string | null;
+  scope: string;
 }
 
 interface RawRun {
