@@ -12,10 +12,11 @@ import { b4 } from './b4-analysis.js';
 import { b5 } from './b5-read.js';
 import { b6 } from './b6-detection.js';
 import { b7 } from './b7-healthy-bench.js';
+import { b7StubLatency } from './b7-stub-latency.js';
 import type { BenchResult, Benchmark } from './lib/types.js';
 import { describeMachine, machineLine } from './lib/machine.js';
 
-const ALL: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7];
+const ALL: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7, b7StubLatency];
 
 const program = new Command('bench')
   .description('benchmarks B1–B7 (see docs/benchmarks.md)')

@@ -152,8 +152,6 @@ export interface MtkChipFacts {
   /** The SoC resets if the watchdog is not disabled within this time after the handshake. */
   watchdogTimeoutMs: number;
   preloader: {
-    /** Interval of the pushed `READY` strings. */
-    readyIntervalMs: number;
     /** How long the preloader listens for a handshake before booting on. */
     windowMs: number;
     /** Baud of the log text printed after booting on. */
