@@ -132,24 +132,31 @@ describe('precise scheduler (ManualClock)', () => {
     expect(wakeup.armedAt()).to.equal(null);
   });
 
-  it('arms a wake-up with a lead that much early and waits out the rest, but never longer than MAX_SPIN_MS', () => {
-    const wakeup = recordingWakeup(0.1);
+  it('arms a wake-up with a lead that much early, and busy-waits only for deadlines nearer than the lead, MAX_SPIN_MS in all', () => {
+    const lead = 0.1;
+    const wakeup = recordingWakeup(lead);
     // A clock that moves 0.01 ms each time it is read, as a busy-wait sees it.
     let now = 0;
     const clock = { now: () => (now += 0.01), setTimer: () => () => undefined, sleep: async () => undefined };
     const scheduler = new PreciseScheduler(clock, wakeup.make);
-    const fired: Array<[string, number]> = [];
-    scheduler.schedule(1, () => fired.push(['a', now]));
-    scheduler.schedule(1 + MAX_SPIN_MS / 2, () => fired.push(['b', now]));
-    scheduler.schedule(1 + 2 * MAX_SPIN_MS, () => fired.push(['c', now]));
-    expect(wakeup.armedAt()).to.be.closeTo(0.9, 1e-9);
-    now = 0.9;
+    const fired: Array<{ at: number; when: number }> = [];
+    // Deadlines half a lead apart, for longer than the bound; then one far off.
+    const times = Array.from({ length: 8 }, (_, i) => 1 + (i * lead) / 2);
+    for (const at of [...times, 3]) scheduler.schedule(at, () => fired.push({ at, when: now }));
+    expect(wakeup.armedAt()).to.be.closeTo(1 - lead, 1e-9);
+    now = 1 - lead;
     wakeup.wake();
-    // a and b were waited out (neither before its time); c was too far off: the wake-up is armed for it instead.
-    expect(fired.map(([name]) => name)).to.deep.equal(['a', 'b']);
-    expect(fired[0]![1]).to.be.at.least(1);
-    expect(fired[1]![1]).to.be.at.least(1 + MAX_SPIN_MS / 2);
-    expect(wakeup.armedAt()).to.be.closeTo(1 + 2 * MAX_SPIN_MS - 0.1, 1e-9);
+    // Waited out from the wake-up (at 0.91) until 0.91 + MAX_SPIN_MS: a, b, c, d; none before its time.
+    const spunUntil = 1 - lead + 0.01 + MAX_SPIN_MS;
+    expect(fired.map((f) => f.at)).to.deep.equal(times.filter((at) => at <= spunUntil));
+    for (const f of fired) expect(f.when).to.be.at.least(f.at);
+    const next = times.find((at) => at > spunUntil)!;
+    expect(wakeup.armedAt()).to.be.closeTo(next - lead, 1e-9);
+    // Woken for the next one, the wait for the far deadline is left to the wake-up.
+    now = next - lead;
+    wakeup.wake();
+    expect(fired.map((f) => f.at)).to.deep.equal(times);
+    expect(wakeup.armedAt()).to.be.closeTo(3 - lead, 1e-9);
   });
 
   it('rejects NaN for a time', () => {
