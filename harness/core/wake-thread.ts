@@ -80,28 +80,31 @@ export class ThreadWakeup implements Wakeup {
   }
 
   arm(atMs: number): void {
+    const idle = this.armedAt === null;
     this.armedAt = atMs;
     if (this.worker) {
-      this.signal(BigInt(Math.ceil(atMs * 1e6)) + this.offsetNs);
+      this.setDeadline(BigInt(Math.ceil(atMs * 1e6)) + this.offsetNs);
+      Atomics.notify(this.gen, 0);
       // Only while a wake-up is pending does the thread keep the process alive, as a timer would.
-      this.worker.ref();
+      if (idle) this.worker.ref();
     }
     if (!this.online) this.armFallback(atMs);
   }
 
   disarm(): void {
+    if (this.armedAt === null) return;
     this.armedAt = null;
     if (this.worker) {
-      this.signal(NEVER);
+      // Not woken for this: asleep until the old deadline, it then finds none and sleeps on.
+      this.setDeadline(NEVER);
       this.worker.unref();
     }
     this.clearFallback();
   }
 
-  private signal(deadlineNs: bigint): void {
+  private setDeadline(deadlineNs: bigint): void {
     Atomics.store(this.deadline, 0, deadlineNs);
     Atomics.add(this.gen, 0, 1);
-    Atomics.notify(this.gen, 0);
   }
 
   /** The thread stopped: whatever it was armed for goes to the timer. */
