@@ -1,7 +1,7 @@
 /**
  * The one way to open a trial store: the location says which implementation. A file path is a SQLite store (one
  * bench, nothing to install); a postgres:// or postgresql:// URL is the lab's PostgreSQL, shared by many bench PCs.
- * SHAKEDOWN_DB gives the location when a command's --db does not.
+ * SHAKEDOWN_DB (STORE_ENV) gives the location when a command's --db does not (harness/cli/db-option.ts).
  */
 import { existsSync } from 'node:fs';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
@@ -32,11 +32,6 @@ export class MissingStoreError extends InputError {
 
 /** The environment variable that names the store when --db is not given. */
 export const STORE_ENV = 'SHAKEDOWN_DB';
-
-/** --db, else SHAKEDOWN_DB, else the command's default (a SQLite file). */
-export function storeLocation(flag: string | undefined, fallback: () => string): string {
-  return flag ?? (process.env[STORE_ENV]?.trim() || fallback());
-}
 
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<TrialStore> {
   if (isPostgresUrl(location)) {

@@ -7,13 +7,18 @@
  * while it answers, else to the spool (then a report covers only what the spool holds, and says so).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { NotRun, TrialRecord } from '../core/record.js';
 import { DatabaseAwayError, isUnreachable, redactUrl } from './postgres/connect.js';
 import { PostgresTrialStore } from './postgres/store.js';
 import { lockRigBeside } from './sqlite/lock.js';
 import { SqliteTrialStore } from './sqlite/store.js';
 import type { BeginRunOptions, LabRig, ResultCounts, RigLock, RunRow, RunStatus, SpoolStatus, SymptomCount, TrialQuery, TrialStore } from './types.js';
+
+/** Where a rig's spool lives: beside the reports of the bench, one file per rig. */
+export function spoolFileFor(outDir: string, rig: string): string {
+  return join(resolve(outDir), 'spool', `${encodeURIComponent(rig)}.db`);
+}
 
 /** Trials per transaction when a spool is uploaded. */
 const UPLOAD_BATCH = 2_000;
