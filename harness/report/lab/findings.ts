@@ -17,6 +17,8 @@ const RATE_RATIO = 3;
 const MIN_FAILURES = 3;
 /** A DUT fails often for a profile finding at this rate. */
 const DUT_FAILING_RATE = 0.05;
+/** A visit where a part ran fewer trials than this, and was not flagged, says nothing either way. */
+const TRIALS_TO_CLEAR = 20;
 /** Kinds that move between benches with their ids; ports, hubs, relays and hosts belong to one bench. */
 const MOVABLE: readonly ComponentKind[] = ['cable', 'supply', 'dut'];
 
@@ -111,13 +113,15 @@ export function labFindings(rigs: RigCells[]): LabFinding[] {
     for (const id of ids) {
       const uses = (c: Cell) => c.components.some((x) => x.kind === kind && x.id === id);
       const evidence = rigs.flatMap((r) => evidenceOn(r, kind, id, uses) ?? []);
-      if (evidence.length < 2 || !evidence.every((e) => e.elevated)) continue;
+      const failing = evidence.filter((e) => e.elevated);
+      // Failing on two benches at least, and cleared on none (a short visit clears nothing).
+      if (failing.length < 2 || evidence.some((e) => !e.elevated && e.trials >= TRIALS_TO_CLEAR)) continue;
       findings.push({
         kind: 'component',
         component: { kind, id },
         sentence:
-          `${kind === 'dut' ? 'Board' : kind === 'cable' ? 'Cable' : 'Supply'} ${id} fails on every bench it visited (${evidence.length} rigs, mostly ${topSymptom(evidence)}): ` +
-          `${numbers(evidence)}. It is the ${kind === 'dut' ? 'board' : kind} itself, not the benches.`,
+          `${kind === 'dut' ? 'Board' : kind === 'cable' ? 'Cable' : 'Supply'} ${id} fails on every bench it visited (${failing.length} rigs, mostly ${topSymptom(failing)}): ` +
+          `${numbers(failing)}. It is the ${kind === 'dut' ? 'board' : kind} itself, not the benches.`,
       action: `Take ${kind === 'dut' ? 'board' : kind} ${id} out of service${kind === 'dut' ? '' : ' and replace it'}.`,
         evidence,
       });
