@@ -122,6 +122,15 @@ describe('store: PostgreSQL', function () {
     expect(await store.completedSeqs(runId, 'd1')).to.not.include(9001);
   });
 
+  it('commits trials that end together in one write, each answered on its own: a refused one fails alone', async () => {
+    const runId = await store.beginRun({ rig: 'bench', night: '2026-11-20' });
+    const good = Array.from({ length: 40 }, (_, i) => makeRecord({ runId, seq: i + 1, dut: `d${i % 8}` }));
+    const bad = { ...makeRecord({ runId, seq: 999 }), seq: 2 ** 40 };
+    const outcomes = await Promise.allSettled([...good.slice(0, 20), bad, ...good.slice(20)].map((r) => store.addTrial(r)));
+    expect(outcomes.map((o) => o.status)).to.deep.equal([...Array(20).fill('fulfilled'), 'rejected', ...Array(20).fill('fulfilled')]);
+    expect((await store.resultCounts(runId)).pass).to.equal(40);
+  });
+
   it('lets the caller use the store between the records it reads, and stops reading when the caller stops', async () => {
     const runId = await store.beginRun({ rig: 'bench', night: '2026-11-20' });
     await store.addTrials(Array.from({ length: 1200 }, (_, i) => makeRecord({ runId, seq: i + 1 })));

@@ -12,7 +12,7 @@ import type { NotRun, TrialRecord } from '../../core/record.js';
 import { RigClaimError } from '../errors.js';
 import { recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawRun, type RawTrial } from '../rows.js';
 import type { BeginRunOptions, LabRig, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
-import { openPool, redactUrl } from './connect.js';
+import { isUnreachable, openPool, redactUrl } from './connect.js';
 import { lockRigOnServer } from './lock.js';
 import { migrate } from './schema.js';
 
@@ -110,8 +110,34 @@ export class PostgresTrialStore implements TrialStore {
     throw new RigClaimError(claim.id, holder, claim.host, this.location);
   }
 
+  /**
+   * Group commit: trials that end while a write is under way (many lanes finish at once) go in the next write
+   * together, one statement and one commit for all; each promise resolves when its trial is committed.
+   */
   async addTrial(record: TrialRecord): Promise<void> {
-    await this.insertTrials(this.pool, [record]);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ record, resolve, reject });
+      if (!this.writing) void this.writeWaiting();
+    });
+  }
+
+  private waiting: Array<{ record: TrialRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private writing = false;
+
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, ROWS_PER_STATEMENT);
+      try {
+        await this.insertTrials(this.pool, [...new Map(batch.map((w) => [w.record.trialId, w.record])).values()]);
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        // One refused record must not fail the others: alone, each gets its own answer.
+        if (batch.length === 1 || isUnreachable(error)) for (const w of batch) w.reject(error);
+        else for (const w of batch) await this.insertTrials(this.pool, [w.record]).then(w.resolve, w.reject);
+      }
+    }
+    this.writing = false;
   }
 
   /** All or none: one transaction, a few thousand rows per statement. */
