@@ -55,12 +55,39 @@ function flaggedOn(rig: RigCells, kind: ComponentKind, id: string): boolean {
   return rig.diagnosis.components.some((c) => c.kind === kind && c.id === id && flagged(c.verdict)) || (kind === 'profile' && rig.diagnosis.profiles.some((p) => p.id === id && flagged(p.verdict)));
 }
 
-function evidenceOn(rig: RigCells, kind: ComponentKind, id: string, uses: (cell: Cell) => boolean): LabEvidence | undefined {
-  const mine = tallyOf(rig.cells, uses);
+/** A rig's cells by the parts and the profile they used, and its totals: each lookup is then a handful of cells. */
+interface RigIndex {
+  byKey: Map<string, Cell[]>;
+  trials: number;
+  failures: number;
+}
+
+const indexes = new WeakMap<RigCells, RigIndex>();
+
+function indexOf(rig: RigCells): RigIndex {
+  let index = indexes.get(rig);
+  if (index) return index;
+  index = { byKey: new Map(), trials: 0, failures: 0 };
+  for (const cell of rig.cells) {
+    index.trials += cell.trials;
+    index.failures += cell.failures;
+    for (const key of [`profile:${cell.profile}`, ...cell.components.map((c) => c.key)]) {
+      const list = index.byKey.get(key) ?? [];
+      list.push(cell);
+      index.byKey.set(key, list);
+    }
+  }
+  indexes.set(rig, index);
+  return index;
+}
+
+function evidenceOn(rig: RigCells, kind: ComponentKind, id: string): LabEvidence | undefined {
+  const index = indexOf(rig);
+  const mine = tallyOf(index.byKey.get(`${kind}:${id}`) ?? [], () => true);
   if (mine.trials === 0) return undefined;
-  const rest = tallyOf(rig.cells, (c) => !uses(c));
+  const restTrials = index.trials - mine.trials;
   const failureRate = mine.failures / mine.trials;
-  const poolRate = rest.trials > 0 ? rest.failures / rest.trials : 0;
+  const poolRate = restTrials > 0 ? (index.failures - mine.failures) / restTrials : 0;
   const failingDuts = [...mine.duts.values()].filter((d) => d.trials > 0 && d.failures / d.trials >= DUT_FAILING_RATE).length;
   // A part is high on a rig when the rig's own diagnosis flags it (it weighs chance, confounding and what another
   // flagged part explains); a profile also when its boards fail broadly (half of them at least), not one board alone.
@@ -94,7 +121,7 @@ export function labFindings(rigs: RigCells[]): LabFinding[] {
 
   const profiles = [...new Set(rigs.flatMap((r) => r.cells.map((c) => c.profile)))].sort();
   for (const profile of profiles) {
-    const evidence = rigs.flatMap((r) => evidenceOn(r, 'profile', profile, (c) => c.profile === profile) ?? []);
+    const evidence = rigs.flatMap((r) => evidenceOn(r, 'profile', profile) ?? []);
     const failing = evidence.filter((e) => e.elevated);
     if (failing.length < 2) continue;
     findings.push({
@@ -111,8 +138,7 @@ export function labFindings(rigs: RigCells[]): LabFinding[] {
   for (const kind of MOVABLE) {
     const ids = [...new Set(rigs.flatMap((r) => r.cells.flatMap((c) => c.components.filter((x) => x.kind === kind).map((x) => x.id))))].sort();
     for (const id of ids) {
-      const uses = (c: Cell) => c.components.some((x) => x.kind === kind && x.id === id);
-      const evidence = rigs.flatMap((r) => evidenceOn(r, kind, id, uses) ?? []);
+      const evidence = rigs.flatMap((r) => evidenceOn(r, kind, id) ?? []);
       const failing = evidence.filter((e) => e.elevated);
       // Failing on two benches at least, and cleared on none (a short visit clears nothing).
       if (failing.length < 2 || evidence.some((e) => !e.elevated && e.trials >= TRIALS_TO_CLEAR)) continue;
