@@ -5,7 +5,7 @@
 import type { Rig } from '../config/types.js';
 import type { HarnessErrorReason, NotRun, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
-import type { Ack } from '../store/types.js';
+import type { Ack, SpoolStatus } from '../store/types.js';
 
 export interface RunInfo {
   runId: string;
@@ -103,6 +103,8 @@ export interface ReportInput {
   sampleTrial?: Record<string, TrialRecord>;
   diagnosis: DiagnosisResult;
   history: HistoryPoint[];
+  /** Trials kept in the bench's local spool while the lab's database was away (absent: the database took them all). */
+  spool?: SpoolStatus;
   /** The rig's acknowledgements in the store; which apply is decided against the night (folds.ts). */
   acks?: Ack[];
   /** Every failing trial of the night with its transcript, paged into files beside index.html (trial-pages.ts). */

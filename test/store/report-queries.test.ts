@@ -1,18 +1,27 @@
-/** What the report and the commands around it read from the store: acks, one trial by id, the failing trials of a run. */
+/**
+ * What the report and the commands around it read from the store: acks, one trial by id, the failing trials of a
+ * run — the same answers from a SQLite file and from PostgreSQL (a server started for the tests).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { openStore, type TrialStore } from '../../harness/store/index.js';
+import { freshDatabase } from './postgres-server.js';
 import { all, makeRecord } from './records.js';
 
+const BACKENDS: Array<[name: string, location: (dir: string) => Promise<string>]> = [
+  ['SQLite', async (dir) => join(dir, 'history.db')],
+  ['PostgreSQL', async () => freshDatabase('reportq')],
+];
 
-describe('store: acks, trials by id, failing trials', () => {
+for (const [backend, location] of BACKENDS) describe(`store (${backend}): acks, trials by id, failing trials`, function () {
+  this.timeout(60_000);
   let dir: string;
   let store: TrialStore;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-store-'));
-    store = await openStore(join(dir, 'history.db'));
+    store = await openStore(await location(dir));
   });
   afterEach(async () => {
     await store.close();

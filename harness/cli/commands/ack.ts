@@ -13,6 +13,7 @@ import type { DiagnosisResult } from '../../diagnose/types.js';
 import { rigComponents } from '../../report/folds.js';
 import { resolveComponent, type ComponentName } from '../component-arg.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { dbOption } from '../db-option.js';
 import { openExistingStore } from '../store-arg.js';
 
 interface AckFlags {
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .requiredOption('--note <text>', 'why: what is known, what is being done')
     .option('--until <date>', 'the last night it covers, YYYY-MM-DD (default: until `shakedown unack`)')
     .option('--by <name>', 'who acknowledges it (default: the OS user)')
-    .option('--db <file>', 'the store (default: <out>/shakedown.db)')
+    .addOption(dbOption('the store (default: <out>/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml) or its id (default: the only rig in the store)')
     .option('--out <dir>', 'reports folder, for the default store', 'reports')
     .addHelpText('after', '\nExit codes: 0 acknowledged · 2 bad input (unknown component, bad date, no store)')

@@ -5,6 +5,8 @@ import { register as run } from './run.js';
 import { register as nightly } from './nightly.js';
 import { register as report } from './report.js';
 import { register as stub } from './stub.js';
+import { register as lab } from './lab.js';
+import { register as sync } from './sync.js';
 import { register as validate } from './validate.js';
 import { register as boards } from './boards.js';
 import { register as ports } from './ports.js';
@@ -13,4 +15,4 @@ import { register as ack } from './ack.js';
 import { register as unack } from './unack.js';
 import { register as show } from './show.js';
 
-export const commands: Array<(program: Command) => void> = [nightly, run, report, diagnose, show, ack, unack, validate, boards, ports, schema, stub];
+export const commands: Array<(program: Command) => void> = [nightly, run, report, diagnose, show, ack, unack, lab, sync, validate, boards, ports, schema, stub];

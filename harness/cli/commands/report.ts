@@ -1,5 +1,5 @@
 /**
- * `shakedown report [--db FILE] [--rig RIG] [--night DATE] [--out DIR]`: writes a night's report again from the
+ * `shakedown report [--db FILE|URL] [--rig RIG] [--night DATE] [--out DIR]`: writes a night's report again from the
  * store (after an upgrade, or for a night whose run was interrupted), without touching the bench.
  */
 import type { Command } from 'commander';
@@ -8,6 +8,7 @@ import { InputError } from '../../core/exit-codes.js';
 import { diagnose } from '../../diagnose/index.js';
 import { buildReportInput } from '../../nightly/report-data.js';
 import { exitCodeOf, overall, publishNights, writeReport } from '../../report/index.js';
+import { dbOption } from '../db-option.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 import { openExistingStore } from '../store-arg.js';
 
@@ -22,7 +23,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('write a night’s HTML/JUnit/JSON report again from the store')
-    .option('--db <file>', 'SQLite store (default: <out>/shakedown.db)')
+    .addOption(dbOption('the store (default: <out>/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml), or its id when rigs/<id>.yaml is the file; default: the only rig in the store')
     .option('--night <date>', 'YYYY-MM-DD (default: the latest night of the rig)')
     .option('--out <dir>', 'reports folder', 'reports')

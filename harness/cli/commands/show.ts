@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/exit-codes.js';
 import { trialText } from '../../report/trial-text.js';
+import { dbOption } from '../db-option.js';
 import { openExistingStore } from '../store-arg.js';
 
 interface ShowFlags {
@@ -21,7 +22,7 @@ export function register(program: Command): void {
     .command('show')
     .description('print a stored trial: timings, expected vs received, and its transcript (µs times, hex + ASCII, pin edges)')
     .argument('<trial-id>', 'the trial id, <run id>/<DUT>/<trial number>, as the report and junit.xml give it')
-    .option('--db <file>', 'the store (default: <out>/shakedown.db)')
+    .addOption(dbOption('the store (default: <out>/shakedown.db)'))
     .option('--out <dir>', 'reports folder, for the default store', 'reports')
     .addHelpText('after', '\nColour only on a terminal, never with NO_COLOR set.\nExit codes: 0 printed · 2 bad input (no such trial: the nearest ids are named; no store)')
     .action(async (trialId: string, flags: ShowFlags) => {

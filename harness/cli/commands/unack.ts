@@ -4,6 +4,7 @@ import { InputError } from '../../core/exit-codes.js';
 import { rigComponents } from '../../report/folds.js';
 import { resolveComponent } from '../component-arg.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { dbOption } from '../db-option.js';
 import { openExistingStore } from '../store-arg.js';
 
 interface UnackFlags {
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     .command('unack')
     .description('remove the acknowledgement of a component: its flags count again')
     .argument('<component>', 'kind:id (cable:c1) or an id alone when one kind has it')
-    .option('--db <file>', 'the store (default: <out>/shakedown.db)')
+    .addOption(dbOption('the store (default: <out>/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml) or its id (default: the only rig in the store)')
     .option('--out <dir>', 'reports folder, for the default store', 'reports')
     .addHelpText('after', '\nExit codes: 0 removed · 2 bad input (unknown component, no ack of it, no store)')

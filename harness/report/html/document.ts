@@ -13,7 +13,8 @@ export const CONTENT_SECURITY_POLICY =
 export const NIGHTS_NAV_START = '<!-- nights-nav -->';
 export const NIGHTS_NAV_END = '<!-- /nights-nav -->';
 
-export function htmlDocument(title: string, body: string[]): string {
+/** The start of every shakedown page up to <main>: the policy that forbids every request, the one stylesheet. */
+export function pageHead(title: string, extraStyle = ''): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -22,9 +23,10 @@ export function htmlDocument(title: string, body: string[]): string {
     '<meta name="referrer" content="no-referrer">',
     `<meta name="generator" content="shakedown">`,
     `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style></head><body><main>`,
-    ...body,
-    '</main></body></html>',
-    '',
+    `<style>${STYLE}${extraStyle}</style></head><body><main>`,
   ].join('\n');
+}
+
+export function htmlDocument(title: string, body: string[]): string {
+  return [pageHead(title), ...body, '</main></body></html>', ''].join('\n');
 }

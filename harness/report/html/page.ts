@@ -13,6 +13,7 @@ import { harnessErrorsSection } from './harness-errors.js';
 import { historySection } from './history.js';
 import { benchMatrix } from './matrix.js';
 import { anchors } from './parts.js';
+import { spoolNote } from './spool.js';
 import { checkFirst, verdictHeader } from './top.js';
 
 export { CONTENT_SECURITY_POLICY } from './document.js';
@@ -27,6 +28,7 @@ export function renderHtml(input: ReportInput): string {
     verdictHeader(input, o),
     // Until the nights index is written beside it, the page only knows the way to it.
     `${NIGHTS_NAV_START}<nav class="nights" aria-label="Nights"><a href="../index.html">all nights</a></nav>${NIGHTS_NAV_END}`,
+    spoolNote(input),
     '<nav class="toc"><a href="#check-first">Check first</a><a href="#harness-errors">Harness errors</a><a href="#matrix">Bench matrix</a><a href="#duts">DUTs</a><a href="#history">History</a><a href="#environment">Environment</a></nav>',
     checkFirst(input, o, index),
     harnessErrorsSection(input, o),
