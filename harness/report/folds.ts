@@ -107,6 +107,18 @@ export function setAsideText(s: SetAside): string {
   return `acknowledged (${ack.kind} ${ack.component}) by ${ack.by} on ${ack.since.slice(0, 10)}${ack.until ? `, until ${ack.until}` : ''}: ${ack.note}`;
 }
 
+/**
+ * A DUT's state after LAVA's device health: `maintenance` or `retired` as the rig declares it, else `good`, `watch`
+ * or `bad` by the diagnosis' verdict on the DUT (suspect and bad are both `bad`: it needs a person).
+ */
+export type DutState = 'good' | 'watch' | 'bad' | 'maintenance' | 'retired';
+
+export function dutState(rig: Rig | undefined, dut: string, verdict: ComponentDiagnosis['verdict'] | undefined): DutState {
+  const declared = rig?.duts.find((d) => d.id === dut);
+  if (declared && !inService(declared)) return healthOf(declared) as DutState;
+  return verdict === 'watch' ? 'watch' : verdict === 'suspect' || verdict === 'bad' ? 'bad' : 'good';
+}
+
 /** DUTs declared out of service in the rig, for the report's lists. */
 export function outOfService(rig: Rig | undefined): Array<{ dut: string; health: DutHealth; notes?: string }> {
   return (rig?.duts ?? []).filter((d) => !inService(d)).map((d) => ({ dut: d.id, health: healthOf(d), ...(d.notes ? { notes: d.notes } : {}) }));

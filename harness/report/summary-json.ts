@@ -5,7 +5,7 @@
  */
 import type { HarnessErrorReason, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
-import { keyOf, outOfService, type Folds } from './folds.js';
+import { dutState, keyOf, outOfService, type Folds } from './folds.js';
 import { spanMs } from './format.js';
 import { quantile } from './histogram.js';
 import type { DutSummary, ReportInput, TimingHistogram } from './types.js';
@@ -13,7 +13,8 @@ import { overall, passRate, UNTRUSTWORTHY_ERROR_SHARE } from './verdict.js';
 
 /**
  * 2: verdict may be `untrustworthy`; pass rates leave harness errors out; trustworthy, harnessErrors, notRun added.
- * 3: verdict may be `acknowledged`; components say what is new and what is set aside; fixed, outOfService added.
+ * 3: verdict may be `acknowledged`; components say what is new and what is set aside; fixed, outOfService and
+ *    duts[].health added.
  */
 export const SUMMARY_SCHEMA_VERSION = 3;
 
@@ -49,7 +50,10 @@ export function buildSummary(input: ReportInput) {
       reasons: countsOf(o.errorReasons),
     },
     notRun: (input.notRun ?? []).map((n) => ({ dut: n.dut, trials: n.trials, reason: n.reason, detail: n.detail })),
-    duts: input.perDut.map(dutEntry),
+    duts: input.perDut.map((d) => {
+      const verdict = (input.diagnosis?.components ?? []).find((c) => c.kind === 'dut' && c.id === d.dut)?.verdict;
+      return { ...dutEntry(d), health: dutState(input.rig, d.dut, verdict) };
+    }),
     components: (input.diagnosis?.components ?? []).map((c) => componentEntry(c, o.folds)),
     profiles: (input.diagnosis?.profiles ?? []).map((p) => ({ id: p.id, verdict: p.verdict, summary: p.summary, action: p.action })),
     fixed: [

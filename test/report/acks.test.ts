@@ -92,6 +92,16 @@ describe('report: acknowledged problems and DUTs out of service', () => {
     expect(buildSummary(input).outOfService).to.deep.equal([{ dut: 'f030', health: 'maintenance', notes: 'reflashing its option bytes' }]);
   });
 
+  it('gives every DUT that ran one of LAVA’s health states: good, watch or bad by its verdict, maintenance or retired as declared', () => {
+    const input = syntheticInput(20);
+    const base = input.diagnosis.components[0]!;
+    input.diagnosis.components.push({ ...base, kind: 'dut', id: 'mt6765-a', verdict: 'watch' }, { ...base, kind: 'dut', id: 'f407', verdict: 'suspect' });
+    // Run by name while declared in maintenance: the declaration is its state.
+    input.rig.duts.find((d) => d.id === 'mt6765-b')!.health = 'maintenance';
+    const health = Object.fromEntries(buildSummary(input).duts.map((d) => [d.id, d.health]));
+    expect(health).to.deep.equal({ 'f103-a': 'good', 'f103-b': 'good', [EVIL]: 'good', 'mt6765-a': 'watch', 'mt6765-b': 'maintenance', f407: 'bad' });
+  });
+
   it('puts what is new tonight first, marked, and says what was fixed since last night', () => {
     const input = syntheticInput(20);
     const c2 = input.diagnosis.components[0]!;
