@@ -8,6 +8,7 @@ import { loadBench } from '../../harness/config/load.js';
 import { trialText } from '../../harness/report/trial-text.js';
 import { openStore } from '../../harness/store/index.js';
 import { recordsOn } from '../diagnose/bench-data.js';
+import { freshDatabase } from '../store/postgres-server.js';
 import { makeRecord } from '../store/records.js';
 
 const CLI = 'bin/shakedown.js';
@@ -122,5 +123,31 @@ describe('commands: ack, unack, show', function () {
     expect(result.status).to.equal(2);
     expect(result.stderr).to.include("no trial 'sim-bench-20261120T013000-abcd/d1/4'").and.include('the nearest: sim-bench-20261120T013000-abcd/d1/3');
     expect(result.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('works the same on the lab’s PostgreSQL, named by SHAKEDOWN_DB: ack, show, unack', async () => {
+    const url = await freshDatabase('commands');
+    const store = await openStore(url);
+    await store.addTrials(recordsOn(sim, { d7: { 'wrong-mode': 100 } }).map((r) => ({ ...r, rig: 'sim-bench' })));
+    await store.addTrial(deviantTrial());
+    await store.close();
+    const env = { SHAKEDOWN_DB: url };
+    const acked = shakedown(['ack', 'd7', '--note', 'Preloader reflash pending', '--by', 'anna', '--rig', 'rigs/sim-bench.yaml'], env);
+    expect(acked.status, acked.stderr).to.equal(0);
+    expect(acked.stdout).to.include('(bad with wrong-mode)');
+    const shown = shakedown(['show', deviantTrial().trialId], env);
+    expect(shown.status, shown.stderr).to.equal(0);
+    expect(shown.stdout).to.match(/\n\s+F9 41\s+\|\.A\|\n\s+\^\^ \^\^ {2}deviant \(expected 79\)\n/);
+    const missing = shakedown(['show', 'sim-bench-20261120T013000-abcd/d1/4'], env);
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.include('the nearest: sim-bench-20261120T013000-abcd/d1/3');
+    const removed = shakedown(['unack', 'dut:d7', '--rig', 'sim-bench'], env);
+    expect(removed.status, removed.stderr).to.equal(0);
+    const after = await openStore(url);
+    try {
+      expect(await after.acks('sim-bench')).to.deep.equal([]);
+    } finally {
+      await after.close();
+    }
   });
 });
