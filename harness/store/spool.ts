@@ -219,7 +219,7 @@ export class SpoolingStore implements TrialStore {
     return this.read((s) => s.trialIdsNear(trialId, limit));
   }
 
-  // Acks are the lab's: kept in the database only, never in a bench's spool.
+  // Acks are the lab's: changed in the database only; the spool keeps a copy to read while it is away.
 
   async addAck(ack: NewAck): Promise<Ack> {
     return this.onLab(`acknowledge ${ack.component}`, (db) => db.addAck(ack));
@@ -229,8 +229,12 @@ export class SpoolingStore implements TrialStore {
     return this.onLab(`remove the acks of ${target.component}`, (db) => db.removeAcks(target));
   }
 
+  /** The database's acks, kept in the spool as they are read: while it is away, the last copy this bench read. */
   async acks(rig: string): Promise<Ack[]> {
-    return this.read((s) => s.acks(rig));
+    const answer = await this.onDatabase((db) => db.acks(rig));
+    if (!answer) return this.spool.acks(rig);
+    await this.spool.replaceAcks(rig, answer.value);
+    return answer.value;
   }
 
   async lastSeq(runId: string, dut: string): Promise<number> {

@@ -233,14 +233,27 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   async addAck(ack: NewAck): Promise<Ack> {
+    return { id: this.insertAck(null, ack), ...ack };
+  }
+
+  /** One ack row; a null id is given the next one. */
+  private insertAck(id: number | null, ack: NewAck): number {
     const info = this.db
-      .prepare(`INSERT INTO acks (rig, kind, component, acked_by, note, since, until, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(ack.rig, ack.kind, ack.component, ack.by, ack.note, ack.since, ack.until, JSON.stringify(ack.scope));
-    return { id: Number(info.lastInsertRowid), ...ack };
+      .prepare(`INSERT INTO acks (id, rig, kind, component, acked_by, note, since, until, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, ack.rig, ack.kind, ack.component, ack.by, ack.note, ack.since, ack.until, JSON.stringify(ack.scope));
+    return Number(info.lastInsertRowid);
   }
 
   async removeAcks(target: { rig: string; kind: ComponentKind; component: string }): Promise<number> {
     return this.db.prepare(`DELETE FROM acks WHERE rig = ? AND kind = ? AND component = ?`).run(target.rig, target.kind, target.component).changes;
+  }
+
+  /** Makes the file's acks of a rig exactly these, ids included (a spool's copy of the database's). */
+  async replaceAcks(rig: string, acks: readonly Ack[]): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM acks WHERE rig = ?`).run(rig);
+      for (const { id, ...ack } of acks) this.insertAck(id, ack);
+    })();
   }
 
   async acks(rig: string): Promise<Ack[]> {
