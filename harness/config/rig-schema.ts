@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RELAY_BACKENDS } from '../pins/registry.js';
+import { DUT_HEALTH } from './health.js';
 import { componentId, dottedId, ms, pinName, portMatch, rate, serialSettings } from './schema-parts.js';
 
 const notes = z.string().optional();
@@ -63,6 +64,10 @@ export const dutSchema = z.strictObject({
   pins: z.record(pinName, pinWiring).describe('Each logical pin of the profile → relay channel'),
   sim: dutSim.optional(),
   notes,
+  health: z
+    .enum(DUT_HEALTH)
+    .optional()
+    .describe('good (default: in service), maintenance (being worked on: not run) or retired (gone for good: not run); say why in notes'),
 });
 
 export const rigSchema = z.strictObject({
@@ -90,6 +95,13 @@ export const rigSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(256).optional().describe('Lanes at once (default 8)'),
       trialTimeoutMs: z.number().int().min(1).optional().describe('Hard limit of one trial (default 10000)'),
       historyNights: z.number().int().min(1).max(3650).optional().describe('Nights of history for diagnosis (default 14)'),
+      notify: z
+        .string()
+        .trim()
+        .min(1, { error: 'an empty command: give a command line, e.g. scripts/post-to-chat.sh' })
+        .optional()
+        .describe('Command run (by /bin/sh) when a night ends with new flags; the summary.json path is appended as its argument'),
+      notifyTimeoutMs: z.number().int().min(1).max(3_600_000).optional().describe('The notify command is killed after this long (default 30000)'),
     })
     .optional(),
   relays: z.array(relayBoardSchema).optional(),

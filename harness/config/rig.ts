@@ -350,6 +350,7 @@ function toDut(d: DutInput): Dut {
   }
   if (d.sim) dut.sim = d.sim;
   if (d.notes !== undefined) dut.notes = d.notes;
+  if (d.health !== undefined && d.health !== 'good') dut.health = d.health;
   return dut;
 }
 
@@ -371,6 +372,7 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
       concurrency: r.nightly?.concurrency ?? 8,
       trialTimeoutMs: r.nightly?.trialTimeoutMs ?? 10000,
       historyNights: r.nightly?.historyNights ?? 14,
+      ...(r.nightly?.notify ? { notify: { command: r.nightly.notify, timeoutMs: r.nightly.notifyTimeoutMs ?? 30_000 } } : {}),
     },
     // Each entry passed its backend's schema, which admits only keys of RelayEntry.
     relays: (r.relays ?? []).map((entry) => toRelayBoard(entry as unknown as RelayEntry)),

@@ -8,6 +8,9 @@
  */
 
 import type { Esp32ChipFacts, Esp32Expected, Esp32Protocol } from '../families/esp32/schema.js';
+import type { DutHealth } from './health.js';
+
+export type { DutHealth };
 
 export type EngineKind = 'stm32' | 'mtk-brom' | 'script' | 'esp32';
 export type Parity = 'none' | 'even' | 'odd';
@@ -302,6 +305,8 @@ export interface Dut {
   pins: Record<string, PinWiring>;
   sim?: DutSim;
   notes?: string;
+  /** Declared health (config/health.ts); absent: good, in service. Maintenance and retired DUTs are not run. */
+  health?: DutHealth;
 }
 
 /** Parts on hand that no DUT uses, by id: the diagnosis proposes them first for a separating swap. */
@@ -319,6 +324,15 @@ export interface NightlyDefaults {
   trialTimeoutMs: number;
   /** Nights of history the diagnosis looks back over. */
   historyNights: number;
+  /** A command run when a night ends with new flags, with the path of summary.json as its argument. */
+  notify?: NotifyCommand;
+}
+
+export interface NotifyCommand {
+  /** A shell command line (run by /bin/sh); the summary.json path is appended as one more argument. */
+  command: string;
+  /** Killed after this long; its failure or timeout is logged, never fatal. */
+  timeoutMs: number;
 }
 
 /** Where a rig stands in a lab of benches sharing one store. */

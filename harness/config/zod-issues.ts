@@ -2,6 +2,7 @@
  * Turns zod's issues into ConfigIssues a person can act on: the line and column of the key, what was expected,
  * what was found, and "did you mean" for misspelt keys and values.
  */
+import { plural } from '../core/plural.js';
 import type { z } from 'zod';
 import { describeValue, didYouMean, type ConfigIssue } from './issues.js';
 import type { ConfigSource, KeyPath } from './source.js';
@@ -76,8 +77,8 @@ function translate(source: ConfigSource, schema: z.ZodType, data: unknown, issue
       if (!/^(Too |expected )/.test(issue.message)) return [at(`${issue.message}, found ${describeValue(value)}`)];
       const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
-      if (issue.origin === 'array') return [at(`expected ${word} ${limit} item${Number(limit) === 1 ? '' : 's'}, found ${describeValue(value)}`)];
-      if (issue.origin === 'string') return [at(`expected ${word} ${limit} characters, found ${describeValue(value)}`)];
+      if (issue.origin === 'array') return [at(`expected ${word} ${plural(Number(limit), 'item')}, found ${describeValue(value)}`)];
+      if (issue.origin === 'string') return [at(`expected ${word} ${plural(Number(limit), 'character')}, found ${describeValue(value)}`)];
       const bound = issue.code === 'too_small' ? (issue.inclusive ? '≥' : '>') : issue.inclusive ? '≤' : '<';
       return [at(`expected a number ${bound} ${limit}, found ${describeValue(value)}`)];
     }

@@ -7,7 +7,7 @@ import { InputError } from '../core/exit-codes.js';
 import type { TrialStore } from '../store/index.js';
 import { attribute, type AttributeOptions, type ComponentReport } from './attribute.js';
 import { cellsFromCounts, type Cell } from './cells.js';
-import { changeOf, nightsOf } from './history.js';
+import { changeOf, compareWithPrevious, nightsOf } from './history.js';
 import { changedSinceSentence } from './sentences.js';
 import { thresholdsWith } from './thresholds.js';
 import type { DiagnosisResult } from './types.js';
@@ -34,9 +34,20 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
   const night = options.night ?? nights[nights.length - 1]!;
   const upTo = nights.filter((n) => n <= night);
   if (upTo.length === 0) throw new InputError(`no trials of rig ${options.rig} on or before ${night} (first night: ${nights[0]})`);
-  const windowNights = upTo.slice(-Math.max(1, options.windowNights ?? 14));
-  const cells = cellsFromCounts(await options.store.symptomCounts({ rig: options.rig, nights: windowNights }));
-  return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
+  const window = Math.max(1, options.windowNights ?? 14);
+  const windowNights = upTo.slice(-window);
+  // The night before is diagnosed over its own window too, so that tonight says what is new and what was fixed.
+  const previousNights = upTo.slice(0, -1).slice(-window);
+  const cells = cellsFromCounts(await options.store.symptomCounts({ rig: options.rig, nights: [...new Set([...previousNights, ...windowNights])] }));
+  const within = (nights: string[]) => {
+    const set = new Set(nights);
+    return cells.filter((c) => set.has(c.night));
+  };
+  const shared = { rig: options.rig, rigConfig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds };
+  const tonightCells = within(windowNights);
+  const tonight = diagnoseCells(tonightCells, { ...shared, night, windowNights });
+  const previous = previousNights.length > 0 ? diagnoseCells(within(previousNights), { ...shared, night: previousNights.at(-1)!, windowNights: previousNights }) : undefined;
+  return compareWithPrevious(tonight, previous, tonightCells, thresholdsWith(options.thresholds)) as Diagnosis;
 }
 
 /** The same over cells already in memory (tests, the evaluation, a run that has its records at hand). */

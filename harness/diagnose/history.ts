@@ -6,6 +6,7 @@
 import type { Cell, ComponentRef } from './cells.js';
 import { binomialLogLikelihood } from './stats.js';
 import type { Thresholds } from './thresholds.js';
+import type { ComponentDiagnosis, DiagnosisResult, Verdict } from './types.js';
 
 export interface NightPoint {
   night: string;
@@ -33,22 +34,35 @@ export function nightsOf(key: string, cells: Cell[]): NightPoint[] {
 
 /** The first night of the "after" part when the failure rate rose clearly, or undefined. */
 export function worseSince(points: NightPoint[], t: Thresholds): string | undefined {
-  if (points.length < 2) return undefined;
-  const sum = (ps: NightPoint[]) => ps.reduce((a, p) => ({ trials: a.trials + p.trials, failures: a.failures + p.failures }), { trials: 0, failures: 0 });
-  const all = sum(points);
-  const pooled = binomialLogLikelihood(all.failures, all.trials, all.failures / Math.max(1, all.trials));
   let best: { night: string; statistic: number } | undefined;
   for (let k = 1; k < points.length; k++) {
-    const before = sum(points.slice(0, k));
-    const after = sum(points.slice(k));
-    const rb = before.failures / Math.max(1, before.trials);
-    const ra = after.failures / Math.max(1, after.trials);
-    if (ra <= t.changeMinRise * rb) continue;
-    const split = binomialLogLikelihood(before.failures, before.trials, rb) + binomialLogLikelihood(after.failures, after.trials, ra);
-    const statistic = 2 * (split - pooled);
-    if (statistic >= t.changeMinStatistic && (!best || statistic > best.statistic)) best = { night: points[k]!.night, statistic };
+    const statistic = riseStatistic(points, k, t);
+    if (statistic !== undefined && (!best || statistic > best.statistic)) best = { night: points[k]!.night, statistic };
   }
   return best?.night;
+}
+
+/** Whether the last night alone fails clearly more than the nights before it (a fault known before that got worse). */
+export function worseOnLastNight(points: NightPoint[], t: Thresholds): boolean {
+  return points.length >= 2 && riseStatistic(points, points.length - 1, t) !== undefined;
+}
+
+/**
+ * The likelihood-ratio statistic of "the failure rate rose from night k on" (2·ln of before/after split against one
+ * rate), or undefined when the rise is too small or not beyond chance.
+ */
+function riseStatistic(points: NightPoint[], k: number, t: Thresholds): number | undefined {
+  const sum = (ps: NightPoint[]) => ps.reduce((a, p) => ({ trials: a.trials + p.trials, failures: a.failures + p.failures }), { trials: 0, failures: 0 });
+  const all = sum(points);
+  const before = sum(points.slice(0, k));
+  const after = sum(points.slice(k));
+  const rb = before.failures / Math.max(1, before.trials);
+  const ra = after.failures / Math.max(1, after.trials);
+  if (ra <= t.changeMinRise * rb) return undefined;
+  const pooled = binomialLogLikelihood(all.failures, all.trials, all.failures / Math.max(1, all.trials));
+  const split = binomialLogLikelihood(before.failures, before.trials, rb) + binomialLogLikelihood(after.failures, after.trials, ra);
+  const statistic = 2 * (split - pooled);
+  return statistic >= t.changeMinStatistic ? statistic : undefined;
 }
 
 /** Components that ran with `key` on `night` but never with it (or with its DUT) before that night. */
@@ -81,4 +95,48 @@ export function changeOf(ref: ComponentRef, cells: Cell[], windowStart: string, 
   const other = fresh.find((c) => c.kind !== 'host');
   const newPart = self ?? other;
   return newPart ? { night, newPart } : { night };
+}
+
+/** Verdicts from least to most serious. */
+export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { ok: 0, watch: 1, suspect: 2, bad: 3 };
+const RANK = VERDICT_RANK;
+
+/** Whether a verdict is a flag (suspect or bad). */
+function flagged(verdict: Verdict): boolean {
+  return RANK[verdict] >= RANK.suspect;
+}
+
+/**
+ * Tonight against the night before: each component that is not ok is `new` (ok or absent the night before, or no
+ * night before), `worse` (not ok before, and now a higher verdict, a change that began tonight, or a last night that
+ * fails clearly more than the nights before it) or `known`; the components flagged the night before that are
+ * not tonight are `fixed`. New and worse go first within their verdict group (the order is otherwise kept).
+ */
+export function compareWithPrevious(
+  tonight: DiagnosisResult,
+  previous: DiagnosisResult | undefined,
+  cells: Cell[],
+  t: Thresholds,
+): DiagnosisResult {
+  const before = new Map((previous?.components ?? []).map((c) => [`${c.kind}:${c.id}`, c.verdict] as const));
+  for (const c of tonight.components) {
+    if (c.verdict === 'ok') continue;
+    const was = before.get(`${c.kind}:${c.id}`) ?? 'ok';
+    if (previous) c.previousVerdict = was;
+    const beganTonight = /\d{4}-\d{2}-\d{2}/.exec(c.changedSince ?? '')?.[0] === tonight.night;
+    if (!previous || was === 'ok') c.news = 'new';
+    else if (RANK[c.verdict] > RANK[was] || beganTonight || (c.kind !== 'profile' && worseOnLastNight(nightsOf(`${c.kind}:${c.id}`, cells), t))) c.news = 'worse';
+    else c.news = 'known';
+  }
+  const now = new Map(tonight.components.map((c) => [`${c.kind}:${c.id}`, c.verdict] as const));
+  const fixed = (previous?.components ?? [])
+    .filter((c) => flagged(c.verdict) && !flagged(now.get(`${c.kind}:${c.id}`) ?? 'ok'))
+    .map((c) => ({ id: c.id, kind: c.kind, previousVerdict: c.verdict, verdict: now.get(`${c.kind}:${c.id}`) ?? ('ok' as Verdict) }));
+  const group = (c: ComponentDiagnosis) => (flagged(c.verdict) ? (c.kind === 'profile' ? 0 : 1) : c.verdict === 'watch' ? 2 : 3);
+  const fresh = (c: ComponentDiagnosis) => (c.news === 'new' || c.news === 'worse' ? 0 : 1);
+  // Array.prototype.sort is stable: within a group and freshness, the diagnosis' own order stays.
+  tonight.components.sort((a, b) => group(a) - group(b) || fresh(a) - fresh(b));
+  const result: DiagnosisResult = { ...tonight, fixed };
+  if (previous) result.previousNight = previous.night;
+  return result;
 }

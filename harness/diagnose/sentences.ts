@@ -3,6 +3,7 @@
  * separates a confounded group, the profile mistakes and the night a component changed. Written for the engineer
  * at the bench the next morning. The only part of the diagnosis that writes English; it decides nothing.
  */
+import { plural } from '../core/plural.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import type { Cell, ComponentRef } from './cells.js';
 import type { Change } from './history.js';
@@ -50,7 +51,7 @@ export function componentSummary({ report: r, pool, tested, carrier }: SummaryFa
   const failed = `${e.failures} of ${e.trials} trials failed (${percent(e.failureRate)}${e.failures > 0 ? `: ${mix(e.symptoms)}` : ''})`;
   const explained = (r.explainedBy ?? []).reduce((sum, x) => sum + x.failures, 0);
   if (r.verdict === 'suspect' || r.verdict === 'bad') {
-    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${pool.trials} trials still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${tested} components; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)}).`;
+    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${plural(pool.trials, 'trial')} still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${plural(tested, 'component')}; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)}).`;
   }
   if (carrier) {
     return `${name}: ${failed}; it ran on exactly the same trials as ${carrier.id}, so rates cannot tell them apart.`;
@@ -63,6 +64,13 @@ export function componentSummary({ report: r, pool, tested, carrier }: SummaryFa
     return `${name}: ${failed}; ${explained} of them explained by ${by}, the rest within the bench's baseline.`;
   }
   return `${name}: ${failed}, within the bench's baseline.`;
+}
+
+/** The evidence sentence without the "cable c1: " it starts with, for a place that already names the component. */
+export function evidenceWithoutName(c: { id: string; kind: string; evidence?: { summary?: string } }): string {
+  const summary = c.evidence?.summary ?? '';
+  const name = `${c.kind} ${c.id}: `;
+  return summary.startsWith(name) ? summary.slice(name.length) : summary;
 }
 
 /** The next step of a member of a confounded group whose flag another member carries. */

@@ -38,7 +38,16 @@ export interface ComponentDiagnosis {
   history?: Array<{ night: string; trials: number; passRate: number }>;
   /** "failing since 2026-11-20, the first night with cable c7" */
   changedSince?: string;
+  /**
+   * Not-ok components, against the night before: `new` (ok or absent then, or the rig's first night), `worse` (a
+   * higher verdict, a change that began tonight, or tonight failing clearly more than before) or `known`.
+   */
+  news?: News;
+  /** Its verdict the night before (ok when it was not diagnosed then); absent on the first night. */
+  previousVerdict?: Verdict;
 }
+
+export type News = 'new' | 'worse' | 'known';
 
 export interface DiagnosisResult {
   rig: string;
@@ -51,4 +60,8 @@ export interface DiagnosisResult {
   components: ComponentDiagnosis[];
   /** Profile-level mistakes (every DUT of one profile failing the same way). */
   profiles: Array<{ id: string; verdict: Verdict; summary: string; action: string }>;
+  /** The night before, which tonight is compared with; absent on a rig's first night. */
+  previousNight?: string;
+  /** Components suspect or bad the night before that are not tonight. */
+  fixed?: Array<{ id: string; kind: ComponentKind; previousVerdict: Verdict; verdict: Verdict }>;
 }

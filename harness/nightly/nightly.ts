@@ -10,11 +10,12 @@ import type { LoadedBench } from '../config/types.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { TrialRecord } from '../core/record.js';
 import { diagnose } from '../diagnose/index.js';
-import { exitCodeOf, overall, writeReport, type WrittenReport } from '../report/index.js';
+import { exitCodeOf, overall, publishNights, writeReport, type WrittenReport } from '../report/index.js';
 import { newRunId, nightOf } from '../core/run-id.js';
 import { runBench, type RunSummary } from '../runner/run.js';
 import type { World } from '../runner/world.js';
 import type { RunRow, TrialStore } from '../store/index.js';
+import { runNotify } from './notify.js';
 import { buildReportInput } from './report-data.js';
 
 export interface NightlyOptions {
@@ -90,12 +91,14 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     const report = await writeReport(join(options.outDir, rig.id, night), input);
     pointLatest(join(options.outDir, rig.id), night);
     if (options.keepNights) pruneNights(join(options.outDir, rig.id), options.keepNights, log);
+    await publishNights(join(options.outDir, rig.id), rig.id, night);
     if (benchFailure) {
       log(`report of the trials before the failure: ${report.html}`);
       throw benchFailure;
     }
 
     const verdict = overall(input);
+    if (rig.nightly.notify && verdict.fresh.length > 0) await runNotify(rig.nightly.notify, resolve(report.summary), log);
     // A night of too many harness errors exits 3 like any other fault of the bench, not 1 as if hardware failed.
     const exitCode = exitCodeOf(verdict.level);
     return { run, summary: summary!, report, exitCode, headline: verdict.headline };

@@ -1,11 +1,12 @@
 /**
  * Gathers what the report shows from the store: tonight's run (with a capped sample of failing transcripts), the
- * diagnosis over the history window, and pass rates per night per DUT. The report renderers only format this.
+ * diagnosis over the history window, pass rates per night per DUT, the rig's acks, and where the pages of every
+ * failing trial read from. The report renderers only format this.
  */
 import { hostname } from 'node:os';
 import type { LoadedBench } from '../config/types.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
-import { ReportDataCollector, type HistoryPoint, type ReportInput } from '../report/index.js';
+import { ReportDataCollector, type HistoryPoint, type ReportInput, type TranscriptSource } from '../report/index.js';
 import type { RunRow, TrialStore } from '../store/index.js';
 import { PRODUCT_VERSIONS } from './versions.js';
 
@@ -33,6 +34,24 @@ export async function buildReportInput(store: TrialStore, bench: LoadedBench, ru
     ...data,
     diagnosis,
     history: await historyOf(store, run.rig, diagnosis.windowNights),
+    acks: await store.acks(run.rig),
+    transcripts: failingTrialsOf(store, run),
+  };
+}
+
+/** The run's failing trials as the pages of the report read them, straight from the store. */
+function failingTrialsOf(store: TrialStore, run: RunRow): TranscriptSource {
+  const query = { rig: run.rig, runId: run.id, failing: true };
+  return {
+    read: (perDut) => store.trialsFor({ ...query, transcripts: true, perDut }),
+    async *beyond(perDut) {
+      const seen = new Map<string, number>();
+      for await (const t of store.trialsFor(query)) {
+        const n = (seen.get(t.dut) ?? 0) + 1;
+        seen.set(t.dut, n);
+        if (n > perDut) yield t;
+      }
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { parseHex, printable, toHex } from '../core/bytes.js';
 import type { TranscriptEvent, TrialRecord } from '../core/record.js';
+import { plural } from '../core/plural.js';
 import { esc } from './escape.js';
 
 /** Events shown per trial: the start, the end, and the neighbourhood of the mismatch. */
@@ -61,7 +62,7 @@ export function mismatchTable(m: Mismatch): string {
       ascii.push('<td></td>');
     }
   }
-  const more = Math.max(expected.length, got.length) > n ? `<p class="muted">… ${Math.max(expected.length, got.length) - n} more bytes</p>` : '';
+  const more = Math.max(expected.length, got.length) > n ? `<p class="muted">… ${plural(Math.max(expected.length, got.length) - n, 'more byte')}</p>` : '';
   return (
     `<div class="scroll"><table class="compare"><tr><th>byte</th>${head.join('')}</tr>` +
     `<tr><th>expected</th>${exp.join('')}</tr><tr><th>got</th>${gotCells.join('')}</tr>` +
@@ -77,18 +78,18 @@ export function transcriptTable(record: TrialRecord): string {
   const rows: string[] = [];
   let previous = -1;
   for (const i of keep) {
-    if (i > previous + 1) rows.push(`<tr class="gap"><td colspan="4">… ${i - previous - 1} events not shown …</td></tr>`);
+    if (i > previous + 1) rows.push(`<tr class="gap"><td colspan="4">… ${plural(i - previous - 1, 'event')} not shown …</td></tr>`);
     previous = i;
     rows.push(eventRow(events[i]!, i, located));
   }
-  if (events.length > previous + 1) rows.push(`<tr class="gap"><td colspan="4">… ${events.length - previous - 1} events not shown …</td></tr>`);
+  if (events.length > previous + 1) rows.push(`<tr class="gap"><td colspan="4">… ${plural(events.length - previous - 1, 'event')} not shown …</td></tr>`);
   return (
     `<div class="scroll"><table class="transcript"><thead><tr><th>t (ms)</th><th></th><th>hex</th><th>ascii</th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table></div>`
   );
 }
 
-interface Located {
+export interface Located {
   /** Event index → positions of its bytes that belong to the mismatching reply, with the reply's byte index. */
   marks: Map<number, Map<number, number>>;
   firstEvent: number;
@@ -100,7 +101,7 @@ interface Located {
  * Finds the received bytes of the mismatch in the transcript: the rx bytes since the last tx before the
  * mismatch time, searched for the reply's bytes (a chunk may also hold bytes of an earlier answer).
  */
-function locateMismatch(events: readonly TranscriptEvent[], m: Mismatch): Located | null {
+export function locateMismatch(events: readonly TranscriptEvent[], m: Mismatch): Located | null {
   const got = gotBytes(m);
   if (got.length === 0) return null;
   let endIdx = -1;
@@ -191,7 +192,7 @@ function eventRow(e: TranscriptEvent, index: number, located: Located | null): s
     hexLines.push(h.join(' '));
     asciiLines.push(a.join(''));
   }
-  const more = bytes.length > shown.length ? `\n… ${bytes.length - shown.length} more bytes` : '';
+  const more = bytes.length > shown.length ? `\n… ${plural(bytes.length - shown.length, 'more byte')}` : '';
   let expectedNote = '';
   if (marks && located) {
     const first = Math.min(...marks.values());

@@ -7,7 +7,9 @@
  */
 import type { TrialRecord } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
+import { plural } from '../core/plural.js';
 import { esc } from './escape.js';
+import { keyOf, setAsideText, type Folds } from './folds.js';
 import { fmtPct } from './format.js';
 import { mismatchText } from './text.js';
 import { FAILING_SYMPTOMS, sortedSymptoms } from './symptoms.js';
@@ -61,7 +63,7 @@ export function renderJunit(input: ReportInput): string {
   input.perDut.forEach((d, i) => push(d.dut, dutProperties(input, d), dutCases(rig, d, failingByDut.get(d.dut) ?? [], notRun.get(d.dut)), i));
   const components = (input.diagnosis?.components ?? []).slice(0, JUNIT_COMPONENTS);
   if (components.length) {
-    push('components', [['diagnosis.night', input.diagnosis.night], ['diagnosis.window', (input.diagnosis.windowNights ?? []).join(' ')]], components.map((c) => componentCase(rig, c)), input.perDut.length);
+    push('components', [['diagnosis.night', input.diagnosis.night], ['diagnosis.window', (input.diagnosis.windowNights ?? []).join(' ')]], components.map((c) => componentCase(rig, c, o.folds)), input.perDut.length);
   }
   const profiles = input.diagnosis?.profiles ?? [];
   if (profiles.length) {
@@ -72,7 +74,9 @@ export function renderJunit(input: ReportInput): string {
         name: p.id,
         classname: `shakedown.${rig}.profiles`,
         time: 0,
-        ...(isFlagged(p) ? { failure: { kind: 'failure' as const, type: p.verdict, message: p.summary, body: p.action } } : {}),
+        ...(isFlagged(p) && !o.folds.setAside.has(keyOf({ kind: 'profile', id: p.id }))
+          ? { failure: { kind: 'failure' as const, type: p.verdict, message: p.summary, body: p.action } }
+          : {}),
       })),
       input.perDut.length + 1,
     );
@@ -142,7 +146,7 @@ function dutCases(rig: string, d: DutSummary, failing: TrialRecord[], notRun: No
       name: 'trials not run',
       classname,
       time: 0,
-      failure: { kind: 'skipped', type: notRun.reason, message: `${notRun.trials} trials not run: ${notRun.detail}`, body: '' },
+      failure: { kind: 'skipped', type: notRun.reason, message: `${plural(notRun.trials, 'trial')} not run: ${notRun.detail}`, body: '' },
     });
   }
   for (const s of FAILING_SYMPTOMS) {
@@ -170,11 +174,17 @@ function dutCases(rig: string, d: DutSummary, failing: TrialRecord[], notRun: No
   return cases;
 }
 
-function componentCase(rig: string, c: ComponentDiagnosis): Case {
+function componentCase(rig: string, c: ComponentDiagnosis, folds: Folds): Case {
   const out: Case = { name: c.id, classname: `shakedown.${rig}.components.${c.kind}`, time: 0 };
   const summary = c.evidence?.summary ?? '';
-  if (isFlagged(c)) {
-    const extra = [c.action && `next: ${c.action}`, c.confoundedWith?.length && `confounded with ${c.confoundedWith.join(', ')}`, c.separatingSwap, c.changedSince]
+  const aside = folds.setAside.get(keyOf(c));
+  if (aside) {
+    // A known problem set aside passes, and says why: CI stays green for what the lab already knows.
+    out.out = `${c.verdict}, set aside: ${setAsideText(aside)}\n${summary}`;
+  } else if (isFlagged(c)) {
+    // The next step may already carry the separating swap: it is not written twice.
+    const swap = c.separatingSwap && !c.action?.includes(c.separatingSwap) ? c.separatingSwap : undefined;
+    const extra = [c.action && `next: ${c.action}`, c.confoundedWith?.length && `confounded with ${c.confoundedWith.join(', ')}`, swap, c.changedSince]
       .filter(Boolean)
       .join('\n');
     out.failure = { kind: 'failure', type: c.verdict, message: summary, body: extra };

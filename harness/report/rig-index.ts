@@ -21,6 +21,8 @@ export interface BenchIndex {
   /** Component id → note from the rig file. */
   notes: Map<string, string>;
   rigTitle: string;
+  /** Ids of components whose flag is set aside tonight (folds.ts); filled by overall(). */
+  setAside: Set<string>;
 }
 
 export function indexBench(rig: Rig | undefined, perDut: DutSummary[], components: ComponentDiagnosis[]): BenchIndex {
@@ -58,7 +60,7 @@ export function indexBench(rig: Rig | undefined, perDut: DutSummary[], component
   for (const list of [rig?.cables, rig?.supplies, rig?.duts] as Array<Array<{ id: string; notes?: string }> | undefined>) {
     for (const item of list ?? []) if (item.notes) notes.set(item.id, item.notes);
   }
-  return { places, diagnosis, notes, rigTitle: rig?.title ?? '' };
+  return { places, diagnosis, notes, rigTitle: rig?.title ?? '', setAside: new Set() };
 }
 
 /** The DUTs that use a component of the given kind and id. */

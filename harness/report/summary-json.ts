@@ -5,13 +5,18 @@
  */
 import type { HarnessErrorReason, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
+import { dutState, keyOf, outOfService, type Folds } from './folds.js';
 import { spanMs } from './format.js';
 import { quantile } from './histogram.js';
 import type { DutSummary, ReportInput, TimingHistogram } from './types.js';
 import { overall, passRate, UNTRUSTWORTHY_ERROR_SHARE } from './verdict.js';
 
-/** 2: verdict may be `untrustworthy`; pass rates leave harness errors out; trustworthy, harnessErrors, notRun added. */
-export const SUMMARY_SCHEMA_VERSION = 2;
+/**
+ * 2: verdict may be `untrustworthy`; pass rates leave harness errors out; trustworthy, harnessErrors, notRun added.
+ * 3: verdict may be `acknowledged`; components say what is new and what is set aside; fixed, outOfService and
+ *    duts[].health added.
+ */
+export const SUMMARY_SCHEMA_VERSION = 3;
 
 export function buildSummary(input: ReportInput) {
   const o = overall(input);
@@ -45,11 +50,22 @@ export function buildSummary(input: ReportInput) {
       reasons: countsOf(o.errorReasons),
     },
     notRun: (input.notRun ?? []).map((n) => ({ dut: n.dut, trials: n.trials, reason: n.reason, detail: n.detail })),
-    duts: input.perDut.map(dutEntry),
-    components: (input.diagnosis?.components ?? []).map(componentEntry),
+    duts: input.perDut.map((d) => {
+      const verdict = (input.diagnosis?.components ?? []).find((c) => c.kind === 'dut' && c.id === d.dut)?.verdict;
+      return { ...dutEntry(d), health: dutState(input.rig, d.dut, verdict) };
+    }),
+    components: (input.diagnosis?.components ?? []).map((c) => componentEntry(c, o.folds)),
     profiles: (input.diagnosis?.profiles ?? []).map((p) => ({ id: p.id, verdict: p.verdict, summary: p.summary, action: p.action })),
+    fixed: [
+      ...(input.diagnosis?.fixed ?? []).map((f) => ({ id: f.id, kind: f.kind, previousVerdict: f.previousVerdict, verdict: f.verdict, reason: 'verdict' })),
+      ...o.setAside
+        .filter((s) => s.why.reason === 'removed')
+        .map(({ component: c }) => ({ id: c.id, kind: c.kind, previousVerdict: c.previousVerdict ?? c.verdict, verdict: c.verdict, reason: 'removed' })),
+    ],
+    outOfService: outOfService(input.rig).map((d) => ({ dut: d.dut, health: d.health, notes: d.notes ?? null })),
     diagnosis: {
       night: input.diagnosis?.night ?? null,
+      previousNight: input.diagnosis?.previousNight ?? null,
       windowNights: [...(input.diagnosis?.windowNights ?? [])],
       trials: input.diagnosis?.trials ?? 0,
       failures: input.diagnosis?.failures ?? 0,
@@ -92,8 +108,10 @@ function dutEntry(d: DutSummary) {
   };
 }
 
-function componentEntry(c: ComponentDiagnosis) {
+function componentEntry(c: ComponentDiagnosis, folds: Folds) {
   const e = c.evidence;
+  const aside = folds.setAside.get(keyOf(c));
+  const ack = aside?.reason === 'acknowledged' ? aside.ack : folds.exceeded.get(keyOf(c))?.ack;
   return {
     id: c.id,
     kind: c.kind,
@@ -114,6 +132,10 @@ function componentEntry(c: ComponentDiagnosis) {
     separatingSwap: c.separatingSwap ?? null,
     changedSince: c.changedSince ?? null,
     history: (c.history ?? []).map((h) => ({ night: h.night, trials: h.trials, passRate: h.passRate })),
+    news: c.news ?? null,
+    previousVerdict: c.previousVerdict ?? null,
+    setAside: aside?.reason ?? null,
+    ack: ack ? { by: ack.by, note: ack.note, since: ack.since, until: ack.until, covers: aside?.reason === 'acknowledged', beyond: folds.exceeded.get(keyOf(c))?.why ?? null } : null,
   };
 }
 

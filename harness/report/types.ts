@@ -5,7 +5,7 @@
 import type { Rig } from '../config/types.js';
 import type { HarnessErrorReason, NotRun, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
-import type { SpoolStatus } from '../store/types.js';
+import type { Ack, SpoolStatus } from '../store/types.js';
 
 export interface RunInfo {
   runId: string;
@@ -105,6 +105,18 @@ export interface ReportInput {
   history: HistoryPoint[];
   /** Trials kept in the bench's local spool while the lab's database was away (absent: the database took them all). */
   spool?: SpoolStatus;
+  /** The rig's acknowledgements in the store; which apply is decided against the night (folds.ts). */
+  acks?: Ack[];
+  /** Every failing trial of the night with its transcript, paged into files beside index.html (trial-pages.ts). */
+  transcripts?: TranscriptSource;
+}
+
+/** Where the pages of failing trials read from: the night's failing trials (result fail or error), by DUT and trial number. */
+export interface TranscriptSource {
+  /** The first `perDut` failing trials of each DUT, with transcripts. */
+  read(perDut: number): AsyncIterable<TrialRecord>;
+  /** The failing trials of each DUT after its first `perDut`, without transcripts (their numbers are listed). */
+  beyond(perDut: number): AsyncIterable<Pick<TrialRecord, 'dut' | 'seq' | 'trialId'>>;
 }
 
 export type { HarnessErrorReason, NotRun, Symptom, TrialResult };

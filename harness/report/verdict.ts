@@ -1,15 +1,19 @@
 /** The one-line answer to "is the bench healthy?", shared by the HTML top, summary.json and junit.xml. */
 import { EXIT } from '../core/exit-codes.js';
-import type { HarnessErrorReason } from '../core/record.js';
+import { plural } from '../core/plural.js';
+import type { HarnessErrorReason, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis, DiagnosisResult } from '../diagnose/types.js';
+import { foldsOf, keyOf, type Folds, type SetAside } from './folds.js';
+import { dutsUsing, indexBench, type BenchIndex } from './rig-index.js';
 import type { ReportInput } from './types.js';
 
 /**
  * healthy: every trial passed and nothing is flagged; failures: trials failed but no component stands out; flagged:
- * components or profiles to act on; untrustworthy: too many trials were harness errors for tonight's hardware
- * verdicts to be believed (see UNTRUSTWORTHY_ERROR_SHARE).
+ * components or profiles to act on; acknowledged: known problems only — every flag is set aside (acknowledged, its
+ * DUT out of service, or no longer in the rig) and every failure is one of theirs; untrustworthy: too many trials were
+ * harness errors for tonight's hardware verdicts to be believed (see UNTRUSTWORTHY_ERROR_SHARE).
  */
-export type OverallLevel = 'healthy' | 'failures' | 'flagged' | 'untrustworthy';
+export type OverallLevel = 'healthy' | 'failures' | 'flagged' | 'acknowledged' | 'untrustworthy';
 
 /**
  * A night whose harness errors are more than this share of its trials is not trustworthy: the harness itself
@@ -27,9 +31,9 @@ export function passRate(passes: number, failures: number): number | null {
   return passes + failures > 0 ? passes / (passes + failures) : null;
 }
 
-/** The process exit code of a night with this verdict: 0 healthy, 3 not trustworthy (the harness), 1 otherwise. */
+/** The process exit code of a night with this verdict: 0 healthy or known problems only, 3 not trustworthy (the harness), 1 otherwise. */
 export function exitCodeOf(level: OverallLevel): number {
-  return level === 'healthy' ? EXIT.ok : level === 'untrustworthy' ? EXIT.infrastructure : EXIT.failures;
+  return level === 'healthy' || level === 'acknowledged' ? EXIT.ok : level === 'untrustworthy' ? EXIT.infrastructure : EXIT.failures;
 }
 
 export interface Overall {
@@ -47,10 +51,20 @@ export interface Overall {
   notRun: number;
   /** passes / (passes + failures): harness errors are no evidence either way. */
   passRate: number | null;
-  /** suspect and bad components, in the diagnosis order (most suspicious first). */
+  /** suspect and bad components not set aside, in the diagnosis order (new and worse first, then most suspicious). */
   flagged: ComponentDiagnosis[];
+  /** Watched components not set aside. */
   watch: ComponentDiagnosis[];
+  /** Flagged and watched components (profiles too) set aside for the night, and why. */
+  setAside: Array<{ component: ComponentDiagnosis; why: SetAside }>;
+  /** Profile findings that are not ok and not set aside. */
   profileFlags: DiagnosisResult['profiles'];
+  /** Failures of trials whose DUT uses a set-aside component, with a symptom of that component: its known problem. */
+  setAsideFailures: number;
+  /** Flags (components and profiles) that are new or worse tonight, or went beyond their ack: what a lab is told of. */
+  fresh: ComponentDiagnosis[];
+  folds: Folds;
+  index: BenchIndex;
   /** The run did not finish (interrupted, crashed): the numbers are partial. */
   incomplete: boolean;
 }
@@ -79,10 +93,19 @@ export function overall(input: ReportInput): Overall {
   const notRunList = input.notRun ?? [];
   const notRun = notRunList.reduce((n, x) => n + x.trials, 0);
   const components = input.diagnosis?.components ?? [];
-  const flagged = components.filter(isFlagged);
-  const watch = components.filter((c) => c.verdict === 'watch');
-  const profileFlags = (input.diagnosis?.profiles ?? []).filter((p) => p.verdict !== 'ok');
+  const index = indexBench(input.rig, input.perDut, components);
+  const folds = foldsOf(input, index);
+  for (const key of folds.setAside.keys()) index.setAside.add(key.slice(key.indexOf(':') + 1));
+  const open = (c: { kind: ComponentDiagnosis['kind']; id: string }) => !folds.setAside.has(keyOf(c));
+  // Profiles are listed once, as profile findings; their entries among the components are not counted twice.
+  const flagged = components.filter((c) => isFlagged(c) && c.kind !== 'profile' && open(c));
+  const watch = components.filter((c) => c.verdict === 'watch' && c.kind !== 'profile' && open(c));
+  const setAside = components.filter((c) => c.verdict !== 'ok' && !open(c)).map((c) => ({ component: c, why: folds.setAside.get(keyOf(c))! }));
+  const profileFlags = (input.diagnosis?.profiles ?? []).filter((p) => p.verdict !== 'ok' && open({ kind: 'profile', id: p.id }));
+  const setAsideFailures = knownFailures(input, index, setAside.map((s) => s.component));
   const incomplete = !FINISHED.has(String(input.run.status).toLowerCase());
+  const setAsideFlags = setAside.filter((s) => isFlagged(s.component)).length;
+  const fresh = components.filter((c) => isFlagged(c) && open(c) && (c.news === 'new' || c.news === 'worse' || folds.exceeded.has(keyOf(c))));
 
   let level: OverallLevel;
   let headline: string;
@@ -93,21 +116,27 @@ export function overall(input: ReportInput): Overall {
   } else if (flagged.length > 0 || profileFlags.some(isFlagged)) {
     level = 'flagged';
     const parts = [] as string[];
-    if (flagged.length) parts.push(`${flagged.length} component${flagged.length === 1 ? '' : 's'} flagged`);
+    if (flagged.length) parts.push(`${plural(flagged.length, 'component')} flagged`);
     const pf = profileFlags.filter(isFlagged).length;
-    if (pf) parts.push(`${pf} profile${pf === 1 ? '' : 's'} flagged`);
+    if (pf) parts.push(`${plural(pf, 'profile')} flagged`);
+    if (setAsideFlags) parts.push(`${setAsideFlags} more set aside`);
     headline = `${parts.join(', ')} — ${failures} of ${trials} trials failed`;
-  } else if (failures > 0 || trials === 0) {
+  } else if (failures > setAsideFailures || trials === 0) {
     level = 'failures';
     headline = trials === 0 ? 'No trials ran' : `${failures} of ${trials} trials failed — no single component stands out`;
+    if (setAsideFlags) headline += ` (${plural(setAsideFlags, 'known problem')} set aside)`;
+  } else if (setAsideFlags > 0 || failures > 0) {
+    level = 'acknowledged';
+    const aside = `${plural(setAsideFlags, 'flag')} set aside (${reasonsOf(setAside.map((s) => s.why))})`;
+    headline = failures ? `Known problems only — ${failures} of ${trials} trials failed, all on ${aside}` : `Known problems only — ${trials === 1 ? 'the trial' : `all ${trials} trials`} passed; ${aside}`;
   } else {
     level = 'healthy';
-    headline = errors > 0 ? `Healthy — ${passes} of ${trials} trials passed, the others were harness errors` : `Healthy — all ${trials} trials passed`;
+    headline = errors > 0 ? `Healthy — ${passes} of ${trials} trials passed, the others were harness errors` : `Healthy — ${trials === 1 ? 'the trial' : `all ${trials} trials`} passed`;
   }
-  if (level !== 'untrustworthy' && errors > 0 && failures > 0) headline += ` (and ${errors} harness error${errors === 1 ? '' : 's'})`;
+  if (level !== 'untrustworthy' && errors > 0 && failures > 0) headline += ` (and ${plural(errors, 'harness error')})`;
   if (notRun > 0) {
     const duts = notRunList.filter((x) => x.trials > 0).map((x) => x.dut);
-    headline += `; ${notRun} trial${notRun === 1 ? '' : 's'} of ${duts.join(', ')} not run (${notRunList[0]!.reason})`;
+    headline += `; ${plural(notRun, 'trial')} of ${duts.join(', ')} not run (${notRunList[0]!.reason})`;
   }
   if (incomplete) headline += ` (run ${input.run.status}: partial results)`;
   return {
@@ -122,7 +151,42 @@ export function overall(input: ReportInput): Overall {
     passRate: passRate(passes, failures),
     flagged,
     watch,
+    setAside,
     profileFlags,
+    setAsideFailures,
+    fresh,
+    folds,
+    index,
     incomplete,
   };
+}
+
+/** "acknowledged, DUT in maintenance": the distinct reasons, in words. */
+function reasonsOf(whys: SetAside[]): string {
+  const words = { acknowledged: 'acknowledged', 'out-of-service': 'DUT out of service', removed: 'no longer in the rig' } as const;
+  return [...new Set(whys.map((w) => words[w.reason]))].join(', ');
+}
+
+/**
+ * Tonight's failures that set-aside components account for: on each DUT that uses one, the failures with a symptom
+ * of that component's failures (an acknowledged corrupting cable covers its DUT's corrupt trials, not its late ones).
+ */
+function knownFailures(input: ReportInput, index: BenchIndex, known: ComponentDiagnosis[]): number {
+  const covered = new Map<string, Set<Symptom>>();
+  for (const c of known) {
+    const duts = c.kind === 'profile' ? input.perDut.filter((d) => d.profile === c.id).map((d) => d.dut) : dutsUsing(index, c.kind, c.id);
+    const symptoms = Object.keys(c.evidence?.symptoms ?? {}) as Symptom[];
+    for (const dut of duts) {
+      const set = covered.get(dut) ?? new Set<Symptom>();
+      for (const s of symptoms) set.add(s);
+      covered.set(dut, set);
+    }
+  }
+  let n = 0;
+  for (const d of input.perDut) {
+    const set = covered.get(d.dut);
+    if (!set) continue;
+    for (const [s, count] of Object.entries(d.symptoms) as Array<[Symptom, number]>) if (set.has(s)) n += count;
+  }
+  return n;
 }

@@ -8,6 +8,7 @@
  * the rest of its trials are not run (RunSummary.notRun says how many and why), never charged to its relays.
  */
 import { setMaxListeners } from 'node:events';
+import { dutsInService } from '../config/health.js';
 import type { Dut, LoadedBench, RelayChannel, SerialSettings } from '../config/types.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
 import { asHarnessError, type NotRun, type TrialComponents, type TrialRecord } from '../core/record.js';
@@ -29,7 +30,7 @@ export interface RunOptions {
   /** The bench the run drives: clock, serial binding, relay backends, port lookup (see world.ts). */
   world: World;
   trialsPerDut?: number;
-  /** Only these DUTs (default: all of the rig). */
+  /** Only these DUTs, whatever their declared health (default: every DUT in service: not in maintenance, not retired). */
   duts?: string[];
   concurrency?: number;
   trialTimeoutMs?: number;
@@ -194,7 +195,7 @@ function dutLinkUsers(backends: readonly RelayBackend[], dut: Dut) {
 }
 
 function selectDuts(bench: LoadedBench, ids: string[] | undefined): Dut[] {
-  if (!ids || ids.length === 0) return bench.rig.duts;
+  if (!ids || ids.length === 0) return dutsInService(bench.rig);
   return ids.map((id) => {
     const dut = bench.rig.duts.find((d) => d.id === id);
     if (!dut) throw new InputError(`no DUT ${id} in rig ${bench.rig.id} (it has ${bench.rig.duts.map((d) => d.id).join(', ')})`);

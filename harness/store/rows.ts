@@ -3,9 +3,9 @@
  * aggregates in SQL), the nested parts as JSON text (kept byte for byte, key order included), the transcript
  * compressed. Each implementation only says how its driver hands the columns over.
  */
-import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../core/record.js';
+import type { ComponentKind, HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../core/record.js';
 import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
-import type { RunRow, RunStatus } from './types.js';
+import type { Ack, AckScope, RunRow, RunStatus } from './types.js';
 
 export interface RawRun {
   id: string;
@@ -150,4 +150,31 @@ export function recordFromRow(row: RawTrial, withTranscript: boolean): TrialReco
   if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
   if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];
   return record;
+}
+
+export interface RawAck {
+  id: number;
+  rig: string;
+  kind: ComponentKind;
+  component: string;
+  acked_by: string;
+  note: string;
+  since: string;
+  until: string | null;
+  /** The AckScope as JSON text. */
+  scope: string;
+}
+
+export function ackFromRow(row: RawAck): Ack {
+  return {
+    id: Number(row.id),
+    rig: row.rig,
+    kind: row.kind,
+    component: row.component,
+    by: row.acked_by,
+    note: row.note,
+    since: row.since,
+    until: row.until,
+    scope: JSON.parse(row.scope) as AckScope,
+  };
 }

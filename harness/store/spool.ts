@@ -8,12 +8,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { NotRun, TrialRecord } from '../core/record.js';
+import type { ComponentKind, NotRun, TrialRecord } from '../core/record.js';
 import { DatabaseAwayError, isUnreachable, redactUrl } from './postgres/connect.js';
 import { PostgresTrialStore } from './postgres/store.js';
 import { lockRigBeside } from './sqlite/lock.js';
 import { SqliteTrialStore } from './sqlite/store.js';
-import type { BeginRunOptions, LabRig, ResultCounts, RigLock, RunRow, RunStatus, SpoolStatus, SymptomCount, TrialQuery, TrialStore } from './types.js';
+import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunRow, RunStatus, SpoolStatus, SymptomCount, TrialQuery, TrialStore } from './types.js';
 
 /** Where a rig's spool lives: beside the reports of the bench, one file per rig. */
 export function spoolFileFor(outDir: string, rig: string): string {
@@ -185,8 +185,13 @@ export class SpoolingStore implements TrialStore {
   }
 
   async adoptRig(rig: string, host: string): Promise<void> {
-    if (!(await this.connect())) throw new DatabaseAwayError(`cannot reach ${this.location} to hand rig ${rig} to ${host}: ${this.unreachable}`, undefined);
-    await this.database!.adoptRig(rig, host);
+    await this.onLab(`hand rig ${rig} to ${host}`, (db) => db.adoptRig(rig, host));
+  }
+
+  /** A change only the lab's database may hold: refused while it is away. */
+  private async onLab<T>(what: string, op: (db: PostgresTrialStore) => Promise<T>): Promise<T> {
+    if (!(await this.connect())) throw new DatabaseAwayError(`cannot reach ${this.location} to ${what}: ${this.unreachable}`, undefined);
+    return op(this.database!);
   }
 
   /** Records from the database while it answers; a read cut short by it going away is not resumed elsewhere. */
@@ -204,6 +209,32 @@ export class SpoolingStore implements TrialStore {
 
   async rigs(): Promise<string[]> {
     return this.read((s) => s.rigs());
+  }
+
+  async trial(trialId: string): Promise<TrialRecord | undefined> {
+    return this.read((s) => s.trial(trialId));
+  }
+
+  async trialIdsNear(trialId: string, limit: number): Promise<string[]> {
+    return this.read((s) => s.trialIdsNear(trialId, limit));
+  }
+
+  // Acks are the lab's: changed in the database only; the spool keeps a copy to read while it is away.
+
+  async addAck(ack: NewAck): Promise<Ack> {
+    return this.onLab(`acknowledge ${ack.component}`, (db) => db.addAck(ack));
+  }
+
+  async removeAcks(target: { rig: string; kind: ComponentKind; component: string }): Promise<number> {
+    return this.onLab(`remove the acks of ${target.component}`, (db) => db.removeAcks(target));
+  }
+
+  /** The database's acks, kept in the spool as they are read: while it is away, the last copy this bench read. */
+  async acks(rig: string): Promise<Ack[]> {
+    const answer = await this.onDatabase((db) => db.acks(rig));
+    if (!answer) return this.spool.acks(rig);
+    await this.spool.replaceAcks(rig, answer.value);
+    return answer.value;
   }
 
   async lastSeq(runId: string, dut: string): Promise<number> {

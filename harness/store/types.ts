@@ -5,7 +5,8 @@
  * database holds the trials.
  */
 import type { Rig } from '../config/types.js';
-import type { NotRun, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
+import type { ComponentKind, NotRun, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
+import type { Verdict } from '../diagnose/types.js';
 
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 
@@ -47,7 +48,40 @@ export interface TrialQuery {
   runId?: string;
   /** Decode and return transcripts (default false: the heavy part stays in the store). */
   transcripts?: boolean;
+  /** Only trials that did not pass (result fail or error). */
+  failing?: boolean;
+  /** At most this many trials per DUT and run, the first by trial number. */
+  perDut?: number;
 }
+
+/**
+ * A person's acknowledgement of a known problem (`shakedown ack`): while it applies, the component's flag is shown
+ * folded and does not fail the night. It covers what was known when it was made — the verdict and the symptoms —
+ * so a worse verdict or another symptom shows again.
+ */
+export interface Ack {
+  id: number;
+  rig: string;
+  kind: ComponentKind;
+  /** Component id (a profile id for kind 'profile'). */
+  component: string;
+  /** Who acknowledged it: the OS user, or `ack --by`. */
+  by: string;
+  note: string;
+  /** When it was made, ISO 8601. */
+  since: string;
+  /** The last night it covers (YYYY-MM-DD, inclusive); null: until `unack`. */
+  until: string | null;
+  scope: AckScope;
+}
+
+/** What an ack covers: the component's verdict and failing symptoms when it was made. */
+export interface AckScope {
+  verdict: Verdict;
+  symptoms: Symptom[];
+}
+
+export type NewAck = Omit<Ack, 'id'>;
 
 /** A rig as the lab knows it: the bench PC whose rig id it is, and where it stands. */
 export interface LabRig {
@@ -134,6 +168,18 @@ export interface TrialStore {
   lastSeq(runId: string, dut: string): Promise<number>;
   /** Trial numbers of a DUT already stored for a run, in order. */
   completedSeqs(runId: string, dut: string): Promise<number[]>;
+
+  /** One stored trial, transcript included; undefined when no trial has that id. */
+  trial(trialId: string): Promise<TrialRecord | undefined>;
+  /** Stored trial ids nearest to one that is not stored (the same run and DUT first, by trial number), at most `limit`. */
+  trialIdsNear(trialId: string, limit: number): Promise<string[]>;
+
+  /** Keeps an acknowledgement; returns it with its id. */
+  addAck(ack: NewAck): Promise<Ack>;
+  /** Removes every ack of one component of a rig; how many there were. */
+  removeAcks(target: { rig: string; kind: ComponentKind; component: string }): Promise<number>;
+  /** The acks of a rig, oldest first, expired ones included (whether one applies depends on the night). */
+  acks(rig: string): Promise<Ack[]>;
 
   /**
    * One run per rig on this store at a time: rejects with an InfrastructureError naming the holder when another

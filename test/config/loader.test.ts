@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { InputError } from '../../harness/core/exit-codes.js';
 import { ConfigError, detectKind, formatIssue, loadBench, loadProfile, loadRig, type ConfigIssue } from '../../harness/config/load.js';
 import { closest } from '../../harness/config/issues.js';
+import { dutsInService } from '../../harness/config/health.js';
 import { MAX_CONFIG_BYTES } from '../../harness/config/source.js';
 import { ROOT } from './helpers.js';
 
@@ -185,6 +186,24 @@ describe('config: loader', () => {
       power: { channel: 'rb1.4', closed: 'active' },
     });
     expect(dut.sim).to.deep.equal({ mode: 'app', bootDelayMs: 20 });
+  });
+
+  it('reads DUT health and the nightly notify command; only DUTs in service are run by default', () => {
+    const rig = loadRig(
+      write(
+        'health.yaml',
+        `title: t\nkind: simulated\nnightly: { notify: scripts/post-to-chat.sh --channel lab, notifyTimeoutMs: 5000 }\nrelays: [{ id: rb1, driver: sim, channels: 6 }]\n` +
+          `ports: [{ id: p1 }, { id: p2 }, { id: p3 }]\ncables: [{ id: c1 }, { id: c2 }, { id: c3 }]\nsupplies: [{ id: s1 }]\nduts:\n` +
+          `  - { id: d1, board: x, cable: c1, port: p1, supply: s1, pins: { reset: rb1.1 }, health: good }\n` +
+          `  - { id: d2, board: x, cable: c2, port: p2, supply: s1, pins: { reset: rb1.2 }, health: maintenance, notes: new preloader }\n` +
+          `  - { id: d3, board: x, cable: c3, port: p3, supply: s1, pins: { reset: rb1.3 }, health: retired }\n`,
+      ),
+    );
+    expect(rig.nightly.notify).to.deep.equal({ command: 'scripts/post-to-chat.sh --channel lab', timeoutMs: 5000 });
+    expect(rig.duts.map((d) => d.health)).to.deep.equal([undefined, 'maintenance', 'retired']);
+    expect(dutsInService(rig).map((d) => d.id)).to.deep.equal(['d1']);
+    const plain = loadRig(write('plain.yaml', `title: t\nkind: simulated\nrelays: [{ id: rb1, driver: sim, channels: 1 }]\nports: [{ id: p1 }]\ncables: [{ id: c1 }]\nsupplies: [{ id: s1 }]\nduts: [{ id: d1, board: x, cable: c1, port: p1, supply: s1, pins: { reset: rb1.1 } }]\n`));
+    expect(plain.nightly.notify).to.equal(undefined);
   });
 
   it('detects the kind by folder, then by a duts: key', () => {

@@ -115,4 +115,13 @@ describe('advice: swaps a technician can carry out', () => {
     }
     expect(formatDiagnosis(result).split(swap).length - 1).to.equal(1);
   });
+
+  it('names each component once in the text output, and counts in the right number', () => {
+    const result = nightOn(sim, { d1: { corrupt: 30 } });
+    const text = formatDiagnosis(result);
+    expect(text).to.match(/^BAD cable c1: 30 of 100 trials failed/m);
+    expect(text).to.not.match(/(\w+ [\w.-]+): \1:/);
+    expect(text).to.include('(1 night)').and.not.include('1 nights');
+    expect(flagged(result)[0]!.evidence.summary).to.match(/after Holm over \d+ components;/);
+  });
 });

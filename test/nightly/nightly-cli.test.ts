@@ -108,8 +108,11 @@ describe('shakedown nightly on the simulated bench', function () {
     const again = join(out, 'again');
     const result = shakedown(['report', '--db', join(out, 'resume.db'), '--rig', 'rigs/sim-bench.yaml', '--out', again]);
     expect(result.status, result.stderr).to.equal(1);
-    const nights = spawnSync('ls', [join(again, 'sim-bench')], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const entries = spawnSync('ls', [join(again, 'sim-bench')], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const nights = entries.filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name));
     expect(nights).to.have.length(1);
+    expect(entries, 'the nights index beside the night').to.include('index.html');
+    expect(readFileSync(join(again, 'sim-bench', 'index.html'), 'utf8')).to.include(`href="${nights[0]}/index.html"`);
     expect(readFileSync(join(again, 'sim-bench', nights[0]!, 'index.html'), 'utf8')).to.include('Content-Security-Policy');
   });
 

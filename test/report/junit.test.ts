@@ -98,7 +98,7 @@ describe('report: junit.xml', () => {
     expect(textOf(f)).to.match(/next: Replace cable c2/);
     const psu = elements(suite, 'testcase').find((c) => c.attrs.get('name') === 'psu-b')!;
     expect(elements(psu, 'failure')).to.have.length(0);
-    expect(textOf(elements(psu, 'system-out')[0]!)).to.match(/^watch:/);
+    expect(textOf(elements(psu, 'system-out')[0]!)).to.match(/^watch, set aside: acknowledged \(supply psu-b\) by anna/);
   });
 
   it('carries a script-like DUT name and device text as data, not markup', () => {

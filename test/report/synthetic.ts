@@ -9,6 +9,7 @@ import { Rng } from '../../harness/core/rng.js';
 import type { ComponentDiagnosis, DiagnosisResult } from '../../harness/diagnose/types.js';
 import { collectReportData } from '../../harness/report/summarize.js';
 import type { HistoryPoint, ReportInput } from '../../harness/report/types.js';
+import type { Ack } from '../../harness/store/types.js';
 
 export const EVIL = '<script>alert(1)</script>';
 export const NIGHT = '2026-11-21';
@@ -43,7 +44,7 @@ export function syntheticRig(): Rig {
     sim: { seed: 7 },
     nightly: { trialsPerDut: 200, concurrency: 4, trialTimeoutMs: 5000, historyNights: 14 },
     relays: [
-      { id: 'rb1', driver: 'sim', polarity: 'active-low', channels: [1, 2, 3, 4, 5, 6].map((n) => ({ id: `rb1.${n}`, board: 'rb1', channel: n, safe: 'open' as const })) },
+      { id: 'rb1', driver: 'sim', polarity: 'active-low', channels: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ id: `rb1.${n}`, board: 'rb1', channel: n, safe: 'open' as const })) },
       { id: 'rb2', driver: 'sim', polarity: 'active-low', channels: [1, 2, 3, 4, 5, 6].map((n) => ({ id: `rb2.${n}`, board: 'rb2', channel: n, safe: 'open' as const })) },
     ],
     hubs: [{ id: 'h1' }, { id: 'h2' }],
@@ -53,18 +54,32 @@ export function syntheticRig(): Rig {
       { id: 'h1.3', hub: 'h1' },
       { id: 'h2.1', hub: 'h2' },
       { id: 'h2.2', hub: 'h2' },
+      { id: 'h2.3', hub: 'h2' },
       { id: 'usb1' },
     ],
-    cables: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((id) => ({ id, ...(id === 'c2' ? { notes: 'blue 1 m cable, bought 2026-11' } : {}) })),
+    cables: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'].map((id) => ({ id, ...(id === 'c2' ? { notes: 'blue 1 m cable, bought 2026-11' } : {}) })),
     supplies: [{ id: 'psu-a' }, { id: 'psu-b', notes: `bench supply ${EVIL}` }],
-    duts: DUT_PLANS.map((p) => ({
-      id: p.id,
-      board: p.board,
-      cable: p.cable,
-      port: p.port,
-      supply: p.supply,
-      pins: { boot0: { channel: p.relays[0], closed: 'active' as const }, reset: { channel: p.relays[1], closed: 'active' as const } },
-    })),
+    duts: [
+      ...DUT_PLANS.map((p) => ({
+        id: p.id,
+        board: p.board,
+        cable: p.cable,
+        port: p.port,
+        supply: p.supply,
+        pins: { boot0: { channel: p.relays[0], closed: 'active' as const }, reset: { channel: p.relays[1], closed: 'active' as const } },
+      })),
+      // On the bench, but taken out of service: it is not run and nothing is judged from its missing trials.
+      {
+        id: 'f030',
+        board: 'stm32f030',
+        cable: 'c7',
+        port: 'h2.3',
+        supply: 'psu-a',
+        pins: { boot0: { channel: 'rb1.7', closed: 'active' as const }, reset: { channel: 'rb1.8', closed: 'active' as const } },
+        health: 'maintenance' as const,
+        notes: 'reflashing its option bytes',
+      },
+    ],
     digest: 'sha256:1f3a9c',
     file: 'rigs/lab-3.yaml',
   };
@@ -116,9 +131,9 @@ function transcript(symptom: Symptom, rng: Rng, dut: string): { events: Transcri
   return { events: ev, detail: `${symptom}` };
 }
 
-export function* syntheticRecords(trialsPerDut = 200, seed = 1): Generator<TrialRecord> {
+export function* syntheticRecords(trialsPerDut = 200, seed = 1, plans: DutPlan[] = DUT_PLANS): Generator<TrialRecord> {
   const rng = new Rng(seed);
-  for (const p of DUT_PLANS) {
+  for (const p of plans) {
     const r = rng.fork(p.id);
     for (let seq = 1; seq <= trialsPerDut; seq++) {
       let symptom: Symptom = 'ok';
@@ -199,14 +214,35 @@ export function syntheticDiagnosis(): DiagnosisResult {
         separatingSwap: 'swap cable c2 with c1 tomorrow',
         changedSince: 'failing since 2026-11-18, the first night with cable c2',
         history: c2History,
+        news: 'known',
+        previousVerdict: 'bad',
       }),
-      component('psu-b', 'supply', 'watch', { history: NIGHTS.map((night) => ({ night, trials: 600, passRate: 0.98 })) }),
+      component('psu-b', 'supply', 'watch', { history: NIGHTS.map((night) => ({ night, trials: 600, passRate: 0.98 })), news: 'new', previousVerdict: 'ok' }),
       component(EVIL, 'dut', 'ok', { history: NIGHTS.map((night) => ({ night, trials: 200, passRate: 0.97 })) }),
       component('h1', 'hub', 'ok'),
       component('f103-a', 'dut', 'ok'),
     ],
     profiles: [{ id: 'mt6765', verdict: 'watch', summary: 'both mt6765 boards are late now and then', action: 'raise deadlines.handshakeMs to 3000 in boards/mt6765.yaml' }],
+    previousNight: '2026-11-20',
+    fixed: [{ id: 'c6', kind: 'cable', previousVerdict: 'suspect', verdict: 'ok' }],
   };
+}
+
+/** psu-b is watched, and a person said why: an ack that covers it. */
+export function syntheticAcks(): Ack[] {
+  return [
+    {
+      id: 1,
+      rig: 'lab-3',
+      kind: 'supply',
+      component: 'psu-b',
+      by: 'anna',
+      note: `new bench supply ordered ${EVIL}`,
+      since: '2026-11-20T09:12:00.000Z',
+      until: '2026-12-05',
+      scope: { verdict: 'watch', symptoms: ['late', 'reset-mid'] },
+    },
+  ];
 }
 
 export function syntheticHistory(): HistoryPoint[] {
@@ -243,5 +279,40 @@ export function syntheticInput(trialsPerDut = 200): ReportInput {
     sampleTrial: data.sampleTrial,
     diagnosis: syntheticDiagnosis(),
     history: syntheticHistory(),
+    acks: syntheticAcks(),
+  };
+}
+
+/**
+ * A night whose one problem is known: only f103-b fails (its cable c2 corrupts), and c2 is acknowledged — the night
+ * of "known problems only".
+ */
+export function acknowledgedInput(trialsPerDut = 200): ReportInput {
+  const plans = DUT_PLANS.map((p) => (p.id === 'f103-b' ? p : { ...p, fail: [] }));
+  const data = collectReportData(syntheticRecords(trialsPerDut, 1, plans), { failingPerDut: 5 });
+  const input = syntheticInput(trialsPerDut);
+  const diagnosis = syntheticDiagnosis();
+  diagnosis.components = diagnosis.components.filter((c) => c.id !== 'psu-b');
+  diagnosis.profiles = [];
+  return {
+    ...input,
+    notRun: [],
+    perDut: data.perDut,
+    failingTrials: data.failingTrials,
+    sampleTrial: data.sampleTrial,
+    diagnosis,
+    acks: [
+      {
+        id: 2,
+        rig: 'lab-3',
+        kind: 'cable',
+        component: 'c2',
+        by: 'ben',
+        note: 'replacement cable on order, swap on Monday',
+        since: '2026-11-19T08:30:00.000Z',
+        until: null,
+        scope: { verdict: 'bad', symptoms: ['corrupt'] },
+      },
+    ],
   };
 }

@@ -1,5 +1,13 @@
 /** Trial records for store and diagnosis tests. */
 import type { Symptom, TrialComponents, TrialRecord } from '../../harness/core/record.js';
+import type { TrialQuery, TrialStore } from '../../harness/store/index.js';
+
+/** Every record a query yields, in order. */
+export async function all(store: TrialStore, query: TrialQuery): Promise<TrialRecord[]> {
+  const records: TrialRecord[] = [];
+  for await (const record of store.trialsFor(query)) records.push(record);
+  return records;
+}
 
 export function makeRecord(fields: { runId?: string; dut?: string; seq: number; night?: string; symptom?: Symptom; components?: Partial<TrialComponents>; rig?: string }): TrialRecord {
   const runId = fields.runId ?? 'run-1';

@@ -9,17 +9,11 @@ import { ManualClock } from '../../harness/core/clock.js';
 import { MAX_TRANSCRIPT_EVENTS, Transcript } from '../../harness/core/transcript.js';
 import { asHarnessError } from '../../harness/core/record.js';
 import { InputError } from '../../harness/core/exit-codes.js';
-import { MissingStoreError, openStore, type TrialQuery, type TrialStore } from '../../harness/store/index.js';
+import { MissingStoreError, openStore, type TrialStore } from '../../harness/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../harness/store/sqlite/schema.js';
 import { SqliteTrialStore } from '../../harness/store/sqlite/store.js';
-import { makeRecord } from './records.js';
+import { all, makeRecord } from './records.js';
 
-/** Every record a query yields, in order. */
-async function all(store: TrialStore, query: TrialQuery) {
-  const records = [];
-  for await (const record of store.trialsFor(query)) records.push(record);
-  return records;
-}
 
 describe('store', () => {
   let dir: string;

@@ -11,5 +11,8 @@ import { register as validate } from './validate.js';
 import { register as boards } from './boards.js';
 import { register as ports } from './ports.js';
 import { register as schema } from './schema.js';
+import { register as ack } from './ack.js';
+import { register as unack } from './unack.js';
+import { register as show } from './show.js';
 
-export const commands: Array<(program: Command) => void> = [nightly, run, report, diagnose, lab, sync, validate, boards, ports, schema, stub];
+export const commands: Array<(program: Command) => void> = [nightly, run, report, diagnose, show, ack, unack, lab, sync, validate, boards, ports, schema, stub];

@@ -45,7 +45,7 @@ async function labCommand(flags: LabFlags): Promise<number> {
     for (const f of page.findings) process.stdout.write(`lab-wide: ${f.sentence}\n`);
     for (const r of page.rigs) process.stdout.write(`${r.rig}: ${r.night}${r.stale ? ' (no run since)' : ''} ${r.verdict} — ${r.headline}\n`);
     process.stdout.write(`lab page: ${relative(process.cwd(), written.html)}\n`);
-    const unwell = page.findings.length > 0 || page.rigs.some((r) => r.verdict !== 'healthy' || r.stale);
+    const unwell = page.findings.length > 0 || page.rigs.some((r) => (r.verdict !== 'healthy' && r.verdict !== 'acknowledged') || r.stale);
     return unwell ? EXIT.failures : EXIT.ok;
   } finally {
     await store.close();

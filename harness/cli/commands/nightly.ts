@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import { dutsInService } from '../../config/health.js';
 import { loadBench } from '../../config/load.js';
 import type { TrialRecord } from '../../core/record.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
@@ -37,7 +38,8 @@ export function register(program: Command): void {
     .option('--keep <nights>', 'keep the report folders of the newest N nights', positiveInt)
     .addHelpText(
       'after',
-      '\nWrites <out>/<rig>/<YYYY-MM-DD>/{index.html,summary.json,junit.xml} and <out>/<rig>/latest.\n' +
+      '\nWrites <out>/<rig>/<YYYY-MM-DD>/{index.html,summary.json,junit.xml,trials/}, <out>/<rig>/latest and the nights index <out>/<rig>/index.html;\n' +
+        'runs the rig\'s nightly.notify command when the night ends with new flags.\n' +
         'Exit codes: 0 healthy · 1 failures or flagged components · 2 bad input · 3 infrastructure (relay board, store, lock) or bench not trustworthy (harness errors in more than 5% of trials) · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM',
     )
     .action(async (flags: NightlyFlags) => {
@@ -51,7 +53,8 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const location = flags.db ?? defaultDbPath(flags.out);
   const store = await openStore(location, { spool: isPostgresUrl(location) ? spoolFileFor(flags.out, bench.rig.id) : undefined });
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
-  const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
+  const running = dutsInService(bench.rig).map((d) => d.id);
+  const progress = new ProgressView(process.stdout, running, trialsPerDut);
   const safety = installSafetyNet();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   let world: World | undefined;
@@ -73,7 +76,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     // The whole night's run, including trials stored before a crash and resume.
     const tonight: TrialRecord[] = [];
     for await (const record of store.trialsFor({ rig: bench.rig.id, runId: result.run.id })) tonight.push(record);
-    log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)) + notRunLines(result.summary.notRun).trimEnd());
+    log('\n' + closingTable(tonight, running) + notRunLines(result.summary.notRun).trimEnd());
     log(spoolLine(store) + result.headline);
     if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
     if (result.summary.interrupted) return safety.stoppedExit('run nightly again tonight to complete it');

@@ -1,5 +1,5 @@
 /**
- * `shakedown report [--db FILE] [--rig RIG] [--night DATE] [--out DIR]`: writes a night's report again from the
+ * `shakedown report [--db FILE|URL] [--rig RIG] [--night DATE] [--out DIR]`: writes a night's report again from the
  * store (after an upgrade, or for a night whose run was interrupted), without touching the bench.
  */
 import type { Command } from 'commander';
@@ -7,11 +7,10 @@ import { join, relative } from 'node:path';
 import { InputError } from '../../core/exit-codes.js';
 import { diagnose } from '../../diagnose/index.js';
 import { buildReportInput } from '../../nightly/report-data.js';
-import { defaultDbPath } from '../../nightly/nightly.js';
-import { exitCodeOf, overall, writeReport } from '../../report/index.js';
-import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
+import { exitCodeOf, overall, publishNights, writeReport } from '../../report/index.js';
 import { dbOption } from '../db-option.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { openExistingStore } from '../store-arg.js';
 
 interface ReportFlags {
   db?: string;
@@ -34,14 +33,7 @@ export function register(program: Command): void {
 }
 
 async function reportCommand(flags: ReportFlags): Promise<number> {
-  const dbFile = flags.db ?? defaultDbPath(flags.out);
-  let store: TrialStore;
-  try {
-    store = await openStore(dbFile, { readonly: true });
-  } catch (error) {
-    if (error instanceof MissingStoreError) throw new InputError(`${error.message} (give --db, or run \`shakedown nightly\` first)`);
-    throw error;
-  }
+  const store = await openExistingStore(flags, { readonly: true });
   try {
     const rigId = await rigIdFromArg(flags.rig, store);
     const bench = benchFromArg(flags.rig, rigId);
@@ -55,6 +47,7 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
     const diagnosis = await diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles });
     const input = await buildReportInput(store, bench, run, diagnosis);
     const written = await writeReport(join(flags.out, rigId, night), input);
+    await publishNights(join(flags.out, rigId), rigId, night);
     const verdict = overall(input);
     process.stdout.write(`${verdict.headline}\nreport: ${relative(process.cwd(), written.html)}\n`);
     return exitCodeOf(verdict.level);

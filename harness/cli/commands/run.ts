@@ -3,6 +3,7 @@
  * closing table. The nightly job (`shakedown nightly`) adds the lock, diagnosis and reports around the same run.
  */
 import type { Command } from 'commander';
+import { dutsInService } from '../../config/health.js';
 import { loadBench } from '../../config/load.js';
 import type { LoadedBench } from '../../config/types.js';
 import { EXIT } from '../../core/exit-codes.js';
@@ -65,7 +66,7 @@ async function runLocked(bench: LoadedBench, flags: RunFlags, store: TrialStore 
   const runId = newRunId(bench.rig.id, start);
   await store?.beginRun({ runId, rig: bench.rig, night, meta: { command: 'run' } });
 
-  const dutIds = flags.dut ?? bench.rig.duts.map((d) => d.id);
+  const dutIds = flags.dut ?? dutsInService(bench.rig).map((d) => d.id);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, dutIds, trialsPerDut);
   const safety = installSafetyNet();

@@ -1,8 +1,7 @@
 /** One collapsible section per DUT: timings, symptoms in words, the pin timeline, and failing trials byte by byte. */
 import type { HarnessErrorReason, TrialRecord } from '../../core/record.js';
 import { esc } from '../escape.js';
-import { fmtMs, fmtPct } from '../format.js';
-import { mismatchTable, transcriptTable } from '../hexdump.js';
+import { fmtPct } from '../format.js';
 import type { BenchIndex } from '../rig-index.js';
 import { histogramSvg } from '../svg/histogram.js';
 import { pinTimelineSvg } from '../svg/timeline.js';
@@ -10,6 +9,9 @@ import { SYMPTOM_STYLE, sortedSymptoms } from '../symptoms.js';
 import type { DutSummary, ReportInput } from '../types.js';
 import { passRate } from '../verdict.js';
 import { chip, errorCounts, letter, rateClass, symptomCounts } from './parts.js';
+import { failingTrial } from './trial.js';
+import { pageHref, pagesOf } from '../trial-pages.js';
+import { plural } from '../../core/plural.js';
 
 /** DUTs opened by default: the ones with the most failures, so the first failing bytes are one scroll away. */
 const OPEN_DUTS = 3;
@@ -29,7 +31,7 @@ export function dutSections(input: ReportInput, index: BenchIndex, anchor: Map<s
       .map((d) => d.dut),
   );
   const sections = input.perDut.map((d) =>
-    dutSection(d, failingByDut.get(d.dut) ?? [], input.sampleTrial?.[d.dut], index, anchor.get(d.dut)!, open.has(d.dut)),
+    dutSection(d, failingByDut.get(d.dut) ?? [], input.sampleTrial?.[d.dut], index, anchor.get(d.dut)!, open.has(d.dut), input.transcripts !== undefined),
   );
   return `<section id="duts"><h2>DUTs</h2>${sections.join('')}</section>`;
 }
@@ -41,6 +43,7 @@ function dutSection(
   index: BenchIndex,
   id: string,
   open: boolean,
+  paged: boolean,
 ): string {
   const rate = passRate(d.passes, d.failures);
   const p = index.places.get(d.dut);
@@ -53,7 +56,7 @@ function dutSection(
       'supply',
       p?.supply,
       index,
-    )}${(p?.relays ?? []).map((r) => chip('relay', r, index)).join('')} <span class="muted">profile ${esc(d.profile)} · ${d.retries} retries</span></p>`,
+    )}${(p?.relays ?? []).map((r) => chip('relay', r, index)).join('')} <span class="muted">profile ${esc(d.profile)} · ${plural(d.retries, 'retry', 'retries')}</span></p>`,
   );
   const note = index.notes.get(d.dut);
   if (note) parts.push(`<p class="muted">Rig note: ${esc(note)}</p>`);
@@ -69,6 +72,7 @@ function dutSection(
   if (failing.length) {
     const failCount = d.trials - d.passes;
     parts.push(`<h3>Failing trials and harness errors <span class="muted">(${failing.length} of ${failCount} shown)</span></h3>`);
+    if (paged) parts.push(pageLinks(d, id));
     failing.forEach((t, i) => parts.push(failingTrial(t, i === 0)));
   }
   return `<details class="dut" id="${id}"${open ? ' open' : ''}>${summary}<div class="body">${parts.join('')}</div></details>`;
@@ -108,16 +112,13 @@ function errorBreakdown(d: DutSummary): string {
   );
 }
 
-function failingTrial(t: TrialRecord, open: boolean): string {
-  const what = t.result === 'error' ? 'error' : (t.symptom ?? 'silent');
-  const head = `${letter(what)}${esc(`trial ${t.seq} — ${t.result === 'error' ? `harness error: ${t.reason ?? 'exception'}` : what}`)}`;
-  const times = `started ${t.startedAt} · total ${fmtMs(t.phases?.totalMs)} · handshake ${fmtMs(t.phases?.handshakeMs)} · reset → first byte ${fmtMs(
-    t.resetToFirstByteMs,
-  )} · ${t.retries} retries`;
+/** Where every failing trial of the DUT is: its pages beside the report, and `shakedown show` for any beyond them. */
+function pageLinks(d: DutSummary, id: string): string {
+  const { failing, paged, pages } = pagesOf(d);
+  const links = Array.from({ length: pages }, (_, i) => `<a href="${pageHref(id, i + 1)}">${i + 1}</a>`).join(' ');
+  const rest = failing - paged;
   return (
-    `<details class="trial"${open ? ' open' : ''}><summary>${head}</summary>` +
-    `<p class="detail">${esc(t.detail)}</p><p class="muted">${esc(t.trialId)} · ${esc(times)}</p>` +
-    (t.mismatch ? `<h4>Expected vs received</h4>${mismatchTable(t.mismatch)}` : '') +
-    `<h4>Transcript</h4>${transcriptTable(t)}</details>`
+    `<p class="pages">All ${esc(plural(failing, 'failing trial'))}${rest ? ` (the first ${paged})` : ''} with their transcripts: ${pages === 1 ? 'page' : 'pages'} ${links}` +
+    `${rest ? `; the other ${rest} are listed on the last page, for <code>shakedown show</code>` : ''}.</p>`
   );
 }

@@ -1,4 +1,5 @@
 /** Where and with what the night ran: host, versions, digests, counts and times. */
+import { plural } from '../../core/plural.js';
 import { esc } from '../escape.js';
 import { fmtDuration, fmtInt, spanMs } from '../format.js';
 import type { ReportInput } from '../types.js';
@@ -16,7 +17,7 @@ export function environmentSection(input: ReportInput, o: Overall): string {
     ['duration', fmtDuration(spanMs(run.startedAt, run.endedAt))],
     ['host', run.host],
     ['trials', `${fmtInt(o.trials)} (${fmtInt(o.passes)} passed, ${fmtInt(o.failures)} failed, ${fmtInt(o.errors)} harness errors${o.notRun ? `, ${fmtInt(o.notRun)} not run` : ''})`],
-    ['diagnosis window', (input.diagnosis?.windowNights ?? []).length ? `${input.diagnosis.windowNights[0]} → ${input.diagnosis.windowNights.at(-1)} (${input.diagnosis.windowNights.length} nights)` : '–'],
+    ['diagnosis window', (input.diagnosis?.windowNights ?? []).length ? `${input.diagnosis.windowNights[0]} → ${input.diagnosis.windowNights.at(-1)} (${plural(input.diagnosis.windowNights.length, 'night')})` : '–'],
     ['rig digest', run.rigDigest],
   ];
   for (const [k, v] of Object.entries(run.versions ?? {})) entries.push([`version: ${k}`, v]);

@@ -3,6 +3,7 @@
  * controller that did not answer, a configuration that cannot run) and the trials not run at all, with the reasons
  * and counts. Kept apart from the hardware's symptoms: none of this is evidence against a board, cable or relay.
  */
+import { plural } from '../../core/plural.js';
 import type { HarnessErrorReason } from '../../core/record.js';
 import { esc } from '../escape.js';
 import { fmtPct } from '../format.js';
@@ -37,7 +38,7 @@ export function harnessErrorsSection(input: ReportInput, o: Overall): string {
   const notRun = (input.notRun ?? []).filter((n) => n.trials > 0);
   if (notRun.length > 0) {
     out.push('<h3>Not run</h3><ul>');
-    for (const n of notRun) out.push(`<li><code>${esc(n.dut)}</code>: ${n.trials} trial${n.trials === 1 ? '' : 's'} not run (${esc(n.reason)}) — ${esc(n.detail)}</li>`);
+    for (const n of notRun) out.push(`<li><code>${esc(n.dut)}</code>: ${plural(n.trials, 'trial')} not run (${esc(n.reason)}) — ${esc(n.detail)}</li>`);
     out.push('</ul>');
   }
   out.push('</section>');

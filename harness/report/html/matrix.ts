@@ -2,7 +2,9 @@
  * The bench matrix: every DUT's strip of trials, pass rate and symptoms, grouped by the hub it hangs on, then the
  * shared parts (hubs, supplies) with the pooled pass rate of their DUTs — a shared cause shows as a block of red.
  */
+import { plural } from '../../core/plural.js';
 import { esc } from '../escape.js';
+import { outOfService } from '../folds.js';
 import type { BenchIndex } from '../rig-index.js';
 import type { DutSummary, ReportInput } from '../types.js';
 import { chip, errorCounts, legend, rateCell, stripHtml, symptomCounts, verdictBadge } from './parts.js';
@@ -17,6 +19,15 @@ export function benchMatrix(input: ReportInput, index: BenchIndex, anchor: Map<s
     if (!list) byHub.set(hub, (list = []));
     list.push(d);
   }
+  // DUTs out of service ran nothing: a row each under their hub, saying so.
+  const ran = new Set(input.perDut.map((d) => d.dut));
+  const resting = new Map<string, ReturnType<typeof outOfService>>();
+  for (const d of outOfService(input.rig)) {
+    if (ran.has(d.dut)) continue;
+    const hub = index.places.get(d.dut)?.hub ?? HOST_PORTS;
+    resting.set(hub, [...(resting.get(hub) ?? []), d]);
+    if (!byHub.has(hub)) byHub.set(hub, []);
+  }
   const hubs = [...byHub.keys()].sort((a, b) => (a === HOST_PORTS ? 1 : b === HOST_PORTS ? -1 : a.localeCompare(b)));
   const rows: string[] = [];
   for (const hub of hubs) {
@@ -28,8 +39,16 @@ export function benchMatrix(input: ReportInput, index: BenchIndex, anchor: Map<s
     rows.push(
       `<tr class="group"><th colspan="4">${hub === HOST_PORTS ? esc(hub) : `hub <code>${esc(hub)}</code>`} ${
         diag ? verdictBadge(diag.verdict) : ''
-      } <span class="muted">— ${duts.length} DUT${duts.length === 1 ? '' : 's'}, ${passes}/${counted} passed</span></th></tr>`,
+      } <span class="muted">— ${plural(duts.length, 'DUT')}, ${passes}/${counted} passed</span></th></tr>`,
     );
+    for (const d of resting.get(hub) ?? []) {
+      const p = index.places.get(d.dut);
+      rows.push(
+        `<tr class="resting"><td class="dutcell">${esc(d.dut)} <span class="health ${d.health}">${d.health}</span>` +
+          `<div class="wiring">${chip('port', p?.port, index)}${chip('cable', p?.cable, index)}${chip('supply', p?.supply, index)}</div></td>` +
+          `<td colspan="3">not run: ${d.health === 'retired' ? 'retired' : 'in maintenance'} (declared in the rig)${d.notes ? ` — ${esc(d.notes)}` : ''}</td></tr>`,
+      );
+    }
     for (const d of duts) {
       const p = index.places.get(d.dut);
       const dutDiag = index.diagnosis.get(d.dut);
@@ -43,7 +62,7 @@ export function benchMatrix(input: ReportInput, index: BenchIndex, anchor: Map<s
   }
   return (
     '<section id="matrix"><h2>Bench matrix</h2>' +
-    (input.perDut.length === 0
+    (rows.length === 0
       ? '<p class="muted">No DUT ran a trial.</p>'
       : `<div class="scroll"><table class="matrix"><thead><tr><th>DUT and wiring</th><th class="num">pass</th><th>trials in order</th><th>symptoms</th></tr></thead><tbody>${rows.join(
           '',

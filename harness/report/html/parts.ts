@@ -1,4 +1,5 @@
 /** Small pieces the HTML sections share: badges, component chips, symptom lists, the strip. */
+import { plural } from '../../core/plural.js';
 import type { HarnessErrorReason, Symptom } from '../../core/record.js';
 import type { ComponentDiagnosis } from '../../diagnose/types.js';
 import { esc } from '../escape.js';
@@ -19,8 +20,10 @@ export function verdictBadge(verdict: string): string {
 export function chip(kind: string, id: string | null | undefined, index: BenchIndex): string {
   if (!id) return '';
   const d = index.diagnosis.get(id);
-  const flag = d && d.verdict !== 'ok' && VERDICTS.has(d.verdict) ? ` f-${d.verdict}` : '';
-  const title = d ? `${kind} ${id}: ${d.verdict}` : `${kind} ${id}`;
+  const aside = index.setAside.has(id);
+  // A known problem set aside is marked as known, not as something to act on tonight.
+  const flag = d && d.verdict !== 'ok' && VERDICTS.has(d.verdict) ? (aside ? ' f-aside' : ` f-${d.verdict}`) : '';
+  const title = d ? `${kind} ${id}: ${d.verdict}${aside ? ', set aside (known problem)' : ''}` : `${kind} ${id}`;
   return `<span class="chip${flag}" title="${esc(title)}"><span class="k">${esc(kind)}</span> ${esc(id)}</span>`;
 }
 
@@ -69,10 +72,10 @@ export function stripHtml(cells: readonly StripCell[], label: string): string {
       return `<i class="f ${symptomClass('error')}${errored < c.trials ? ' part' : ''}" title="${esc(what)}">${esc(symptomLetter('error'))}</i>`;
     }
     const partial = c.failures < c.trials ? ' part' : '';
-    const what = `${range}: ${c.failures === c.trials ? 'failed' : `${c.failures} of ${c.trials} failed`}, ${c.symptom}${errored ? `; ${errored} harness error${errored === 1 ? '' : 's'}` : ''}`;
+    const what = `${range}: ${c.failures === c.trials ? 'failed' : `${c.failures} of ${c.trials} failed`}, ${c.symptom}${errored ? `; ${plural(errored, 'harness error')}` : ''}`;
     return `<i class="f ${symptomClass(c.symptom)}${partial}" title="${esc(what)}">${esc(symptomLetter(c.symptom))}</i>`;
   });
-  const aria = `${label}: ${trials} trials, ${fails} failed${errors ? `, ${errors} harness errors` : ''}`;
+  const aria = `${label}: ${plural(trials, 'trial')}, ${fails} failed${errors ? `, ${plural(errors, 'harness error')}` : ''}`;
   return `<span class="strip" role="img" aria-label="${esc(aria)}">${parts.join('')}</span>`;
 }
 

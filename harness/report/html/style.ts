@@ -26,6 +26,36 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .level-healthy{background:var(--ok-bg);border-color:var(--ok)} .level-healthy .label{color:var(--ok)}
 .level-failures{background:var(--watch-bg);border-color:var(--watch)} .level-failures .label{color:var(--watch)}
 .level-flagged{background:var(--bad-bg);border-color:var(--bad)} .level-flagged .label{color:var(--bad)}
+.level-acknowledged{background:var(--panel);border-color:var(--muted)} .level-acknowledged .label{color:var(--muted)}
+.level-untrustworthy{background:var(--bad-bg);border-color:var(--bad)} .level-untrustworthy .label{color:var(--bad)}
+.nights-head,.trials-head{background:var(--panel);border-color:var(--line)}
+nav.nights,nav.pages{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;font-size:.9rem;margin:.6rem 0;padding:.3rem 0;border-bottom:1px solid var(--line)}
+.news{display:inline-block;font-size:.72rem;font-weight:700;padding:0 .35rem;border-radius:3px;border:1px solid;vertical-align:.12em;margin-left:.3rem}
+.news.new{color:#fff;background:var(--accent);border-color:var(--accent)} .news.worse{color:var(--bad);border-color:var(--bad)} .news.known{color:var(--muted);border-color:var(--line)}
+.news.new::before{content:"★ "} .news.worse::before{content:"▲ "}
+details.set-aside{border:1px dashed var(--muted);border-radius:6px;margin:.8rem 0;padding:.3rem .8rem}
+details.set-aside>summary{cursor:pointer;font-weight:600;color:var(--muted)}
+details.set-aside li{margin:.5rem 0} details.set-aside .why{font-weight:600;margin:.15rem 0} details.set-aside p{margin:.15rem 0}
+.ack-exceeded{border-left:3px solid var(--bad);padding-left:.5rem}
+ul.fixed li::before{content:"✓ ";color:var(--ok);font-weight:700}
+ul.plain{list-style:none;margin:0;padding:0} ul.plain li{white-space:nowrap}
+.health{display:inline-block;font-size:.72rem;font-weight:700;text-transform:uppercase;padding:0 .35rem;border:1px dashed var(--muted);border-radius:3px;color:var(--muted)}
+tr.resting td{color:var(--muted);background:repeating-linear-gradient(135deg,#fff 0 6px,var(--panel) 6px 12px)}
+.chip.f-aside{border-style:dashed;border-color:var(--muted)} .chip.f-aside::after{content:" (known)";color:var(--muted)}
+table.trends td.trend-cell{text-align:center;padding:.15rem .1rem;min-width:2.6rem;border-left:1px solid #eaeef2}
+table.trends td.trend-cell.began{border-left:2px dashed var(--bad)}
+table.trends td.none{color:var(--muted)}
+table.trends th.trend-night{font-size:.72rem;text-align:center;padding:.2rem .1rem}
+table.trends th.trend-name{white-space:nowrap;color:var(--ink);font-weight:400}
+table.trends tr.aside{opacity:.75}
+svg.tbar{display:block;width:20px;height:36px;margin:0 auto;background:var(--panel)}
+svg.tbar rect{fill:var(--bad)}
+.tv{display:block;font-family:var(--mono);font-size:.72rem}
+.began-label{display:block;font-size:.65rem;font-weight:700;color:var(--bad)}
+table.nights td{vertical-align:top} table.nights .level{font-weight:700}
+tr.night.level-flagged .level{color:var(--bad)} tr.night.level-healthy .level{color:var(--ok)} tr.night.level-failures .level{color:var(--watch)}
+.small{font-size:.8rem}
+.not-paged{margin-top:1.5rem}
 .checks{list-style:none;padding:0;margin:0;counter-reset:check}
 .checks>li{counter-increment:check;border:1px solid var(--line);border-left:6px solid var(--line);border-radius:6px;padding:.7rem .9rem .7rem 3rem;margin:.6rem 0;position:relative;break-inside:avoid}
 .checks>li::before{content:counter(check);position:absolute;left:.8rem;top:.6rem;font-size:1.4rem;font-weight:700;color:var(--muted)}
@@ -118,7 +148,8 @@ ul.watch li{margin:.25rem 0}
 @media print{
  body{font-size:10.5pt} main{max-width:none;padding:0} nav.toc{display:none}
  .verdict{margin:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
- .letter,.strip i,mark.deviant,.badge,.chip{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .letter,.strip i,mark.deviant,.badge,.chip,.news,svg.tbar{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ nav.nights,nav.pages{display:none}
  details>summary{list-style:none}
  details::details-content{content-visibility:visible;display:block}
  details:not([open])>*:not(summary){display:block}

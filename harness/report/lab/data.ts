@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellsFromCounts, type Cell } from '../../diagnose/cells.js';
-import { diagnoseCells, hasFlags } from '../../diagnose/diagnose.js';
+import { diagnoseCells } from '../../diagnose/diagnose.js';
 import type { LabRig, TrialStore } from '../../store/index.js';
+import { plural } from '../../core/plural.js';
+import { ackApplies, beyondScope } from '../folds.js';
 import { isFlagged, passRate, untrustworthy, type OverallLevel } from '../verdict.js';
 import { labFindings, type RigCells } from './findings.js';
-import type { LabPage, LabRigSummary } from './types.js';
+import type { LabFlag, LabPage, LabRigSummary } from './types.js';
 
 export interface LabOptions {
   store: TrialStore;
@@ -59,15 +61,32 @@ async function summaryOf(
   const run = (await store.findRun({ rig, night, command: 'nightly' })) ?? (await store.findRun({ rig, night }));
   const counts = run ? await store.resultCounts(run.id) : { pass: 0, fail: 0, error: 0 };
   const trials = counts.pass + counts.fail + counts.error;
-  const flags = diagnosis.components.filter(isFlagged).map((c) => ({ kind: c.kind, id: c.id, verdict: c.verdict, summary: c.evidence.summary }));
+  // Known problems as the rig's own report counts them: a flag an ack covers on the night is not counted.
+  const acks = (await store.acks(rig)).filter((a) => ackApplies(a, night));
+  const flags: LabFlag[] = diagnosis.components.filter(isFlagged).map((c) => {
+    const ack = acks.filter((a) => a.kind === c.kind && a.component === c.id).at(-1);
+    return {
+      kind: c.kind,
+      id: c.id,
+      verdict: c.verdict,
+      summary: c.evidence.summary,
+      acknowledged: ack !== undefined && beyondScope(c, ack) === undefined,
+      ack: ack ? { by: ack.by, note: ack.note, since: ack.since, until: ack.until } : null,
+    };
+  });
+  const open = flags.filter((f) => !f.acknowledged).length + diagnosis.profiles.filter((p) => isFlagged(p) && !flags.some((f) => f.kind === 'profile' && f.id === p.id)).length;
+  const acked = flags.filter((f) => f.acknowledged).length;
   let verdict: OverallLevel;
   let headline: string;
   if (untrustworthy(trials, counts.error)) {
     verdict = 'untrustworthy';
     headline = `Not trustworthy — ${counts.error} of ${trials} trials were harness errors`;
-  } else if (hasFlags(diagnosis)) {
+  } else if (open > 0) {
     verdict = 'flagged';
-    headline = `${flags.length} flagged — ${counts.fail} of ${trials} trials failed`;
+    headline = `${open} flagged${acked ? ` (${acked} more acknowledged)` : ''} — ${counts.fail} of ${trials} trials failed`;
+  } else if (acked > 0) {
+    verdict = 'acknowledged';
+    headline = `Known problems only — ${plural(acked, 'flag')} acknowledged — ${counts.fail} of ${trials} trials failed`;
   } else if (counts.fail > 0 || trials === 0) {
     verdict = 'failures';
     headline = trials === 0 ? 'No trials ran' : `${counts.fail} of ${trials} trials failed — no single component stands out`;

@@ -5,10 +5,10 @@
  */
 import { esc } from '../escape.js';
 import { fmtInt, fmtPct } from '../format.js';
-import { pageHead } from '../html/page.js';
+import { pageHead } from '../html/document.js';
 import { rateClass } from '../html/parts.js';
 import { sparklineSvg } from '../svg/sparkline.js';
-import type { LabFinding, LabPage, LabRigSummary } from './types.js';
+import type { LabFinding, LabFlag, LabPage, LabRigSummary } from './types.js';
 
 const LAB_STYLE = `
 .lab td.rigcell{min-width:12rem}
@@ -16,10 +16,11 @@ const LAB_STYLE = `
 .level-untrustworthy{background:var(--bad-bg);border-color:var(--bad)} .level-untrustworthy .label{color:var(--bad)}
 .badge.healthy{color:var(--ok);border-color:var(--ok)} .badge.failures{color:var(--watch);border-color:var(--watch);background:var(--watch-bg)}
 .badge.flagged,.badge.untrustworthy{color:#fff;background:var(--bad);border-color:var(--bad)}
+.badge.acknowledged{color:var(--muted);border-style:dashed;border-color:var(--muted)}
 .stale{color:var(--bad);font-weight:600}
 `;
 
-const LEVELS = new Set(['healthy', 'failures', 'flagged', 'untrustworthy']);
+const LEVELS = new Set(['healthy', 'failures', 'flagged', 'acknowledged', 'untrustworthy']);
 
 function levelBadge(level: string): string {
   return `<span class="badge ${LEVELS.has(level) ? level : 'failures'}">${esc(level)}</span>`;
@@ -36,8 +37,9 @@ function labLevel(page: LabPage): { level: string; headline: string } {
   const parts: string[] = [];
   if (page.findings.length) parts.push(`${page.findings.length} lab-wide finding${page.findings.length === 1 ? '' : 's'}`);
   for (const level of ['flagged', 'untrustworthy', 'failures'] as const) if (count(level)) parts.push(`${count(level)} ${level}`);
+  if (count('acknowledged')) parts.push(`${count('acknowledged')} with known problems only`);
   if (stale) parts.push(`${stale} not run on ${page.latestNight}`);
-  const level = page.findings.length || count('flagged') ? 'flagged' : count('untrustworthy') ? 'untrustworthy' : count('failures') || stale ? 'failures' : 'healthy';
+  const level = page.findings.length || count('flagged') ? 'flagged' : count('untrustworthy') ? 'untrustworthy' : count('failures') || stale ? 'failures' : count('acknowledged') ? 'acknowledged' : 'healthy';
   const headline = page.rigs.length === 0 ? 'No rig has trials in the store yet' : parts.length ? `${page.rigs.length} rigs — ${parts.join(', ')}` : `All ${page.rigs.length} rigs healthy`;
   return { level, headline };
 }
@@ -58,12 +60,18 @@ function findingItem(f: LabFinding): string {
   );
 }
 
+/** A flag of a rig; an acknowledged one dashed and marked "(known)", as on the night's page, with who and why. */
+function flagChip(f: LabFlag): string {
+  const ack = f.ack ? ` — ${f.acknowledged ? 'acknowledged' : 'beyond the ack'} by ${f.ack.by}: ${f.ack.note}` : '';
+  return `<span class="chip f-${esc(f.verdict)}${f.acknowledged ? ' f-aside' : ''}" title="${esc(f.summary + ack)}"><span class="k">${esc(f.kind)}</span> ${esc(f.id)}</span>`;
+}
+
 function rigRow(r: LabRigSummary): string {
   const name = r.report ? `<a href="${esc(href(r.report))}">${esc(r.rig)}</a>` : esc(r.rig);
   const title = r.title ? `<br><span class="muted">${esc(r.title)}</span>` : '';
   const host = r.host ? `<br><span class="muted">on ${esc(r.host)}</span>` : '';
   const flags = r.flags.length
-    ? r.flags.map((f) => `<span class="chip f-${esc(f.verdict)}" title="${esc(f.summary)}"><span class="k">${esc(f.kind)}</span> ${esc(f.id)}</span>`).join('')
+    ? r.flags.map(flagChip).join('')
     : '<span class="muted">none</span>';
   const night = r.stale ? `<span class="stale" title="no run since">${esc(r.night)}</span>` : esc(r.night);
   return (
@@ -92,7 +100,7 @@ export function renderLabHtml(page: LabPage): string {
     ? `<ol class="checks">${page.findings.map(findingItem).join('')}</ol>`
     : '<p class="muted">None: no profile fails on several rigs, and no cable, supply or board fails on every bench it visited.</p>';
   return [
-    pageHead(`${level === 'healthy' ? '✓' : '✗'} lab ${page.latestNight ?? ''} — ${headline}`, LAB_STYLE),
+    pageHead(`${level === 'healthy' ? '✓' : level === 'acknowledged' ? '~' : '✗'} lab ${page.latestNight ?? ''} — ${headline}`, LAB_STYLE),
     `<header id="verdict" class="verdict level-${esc(level)}"><div class="label">lab · ${esc(page.latestNight ?? 'no nights')}</div><h1>${esc(headline)}</h1>` +
       `<div class="meta">${page.rigs.length} rigs · ${page.windowNights} nights of history each · store ${esc(page.store)}</div></header>`,
     `<section id="findings"><h2>Lab-wide findings</h2>${findings}</section>`,

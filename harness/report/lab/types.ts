@@ -8,6 +8,10 @@ export interface LabFlag {
   id: string;
   verdict: Verdict;
   summary: string;
+  /** A person's ack covers it on the rig's night (`shakedown ack`): a known problem, not counted. */
+  acknowledged: boolean;
+  /** The ack that applies on the night, covering the flag or not (null: none). */
+  ack: { by: string; note: string; since: string; until: string | null } | null;
 }
 
 export interface LabRigSummary {

@@ -1,4 +1,5 @@
 /** Pass rate per night as a small inline SVG line, with the night a change began marked. */
+import { plural } from '../../core/plural.js';
 import { esc } from '../escape.js';
 import { fmtPct } from '../format.js';
 
@@ -36,7 +37,7 @@ export function sparklineSvg(points: SparkPoint[], label: string, changeNight?: 
     )}</title></line>`;
   }
   const last = points[n - 1]!;
-  const aria = `${label}: pass rate over ${n} night${n === 1 ? '' : 's'}, last ${fmtPct(last.passRate)}${
+  const aria = `${label}: pass rate over ${plural(n, 'night')}, last ${fmtPct(last.passRate)}${
     changeNight ? `, change began ${changeNight}` : ''
   }`;
   return (

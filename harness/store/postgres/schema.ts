@@ -67,6 +67,21 @@ export const MIGRATIONS: readonly string[] = [
     since  TEXT NOT NULL
   );
   `,
+  // 2: acknowledgements of known problems (shakedown ack), with the verdict and symptoms they cover.
+  `
+  CREATE TABLE acks (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rig         TEXT COLLATE "C" NOT NULL,
+    kind        TEXT COLLATE "C" NOT NULL,
+    component   TEXT COLLATE "C" NOT NULL,
+    acked_by    TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    since       TEXT COLLATE "C" NOT NULL,
+    until       TEXT,
+    scope       TEXT NOT NULL
+  );
+  CREATE INDEX acks_by_component ON acks (rig, kind, component);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

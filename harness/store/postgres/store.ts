@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { benchHost } from '../../core/bench-host.js';
 import { newRunId } from '../../core/run-id.js';
-import type { NotRun, TrialRecord } from '../../core/record.js';
+import type { ComponentKind, NotRun, TrialRecord } from '../../core/record.js';
 import { RigClaimError } from '../errors.js';
-import { recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawRun, type RawTrial } from '../rows.js';
-import type { BeginRunOptions, LabRig, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import { ackFromRow, recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
+import { nearestTrialIds, parseTrialId } from '../trial-ids.js';
+import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
 import { isUnreachable, openPool, redactUrl } from './connect.js';
 import { lockRigOnServer } from './lock.js';
 import { migrate } from './schema.js';
@@ -235,13 +236,20 @@ export class PostgresTrialStore implements TrialStore {
       params.push(query.nights);
       where.push(`night = ANY($${params.length}::text[])`);
     }
+    if (query.failing) where.push(`result <> 'pass'`);
     const columns = query.transcripts ? `${TRIAL_COLUMNS_WITHOUT_TRANSCRIPT}, transcript` : TRIAL_COLUMNS_WITHOUT_TRANSCRIPT;
+    let from = `trials WHERE ${where.join(' AND ')}`;
+    if (query.perDut !== undefined) {
+      // The first trials of each DUT and run, numbered by the database.
+      params.push(query.perDut);
+      from = `(SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY run_id, dut ORDER BY seq) AS nth FROM ${from}) AS numbered WHERE nth <= $${params.length}`;
+    }
     const client = await this.pool.connect();
     let open = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       open = true;
-      await client.query(`DECLARE trials_cursor NO SCROLL CURSOR FOR SELECT ${columns} FROM trials WHERE ${where.join(' AND ')} ORDER BY night, run_id, dut, seq`, params);
+      await client.query(`DECLARE trials_cursor NO SCROLL CURSOR FOR SELECT ${columns} FROM ${from} ORDER BY night, run_id, dut, seq`, params);
       for (;;) {
         const { rows } = await client.query<RawTrial>(`FETCH ${ROWS_PER_FETCH} FROM trials_cursor`);
         if (rows.length === 0) break;
@@ -298,6 +306,46 @@ export class PostgresTrialStore implements TrialStore {
        ) SELECT rig FROM r WHERE rig IS NOT NULL ORDER BY rig`,
     );
     return rows.map((r) => r.rig);
+  }
+
+  async trial(trialId: string): Promise<TrialRecord | undefined> {
+    const { rows } = await this.pool.query<RawTrial>(`SELECT ${TRIAL_COLUMNS_WITHOUT_TRANSCRIPT}, transcript FROM trials WHERE trial_id = $1`, [trialId]);
+    return rows[0] ? recordFromRow(rows[0], true) : undefined;
+  }
+
+  async trialIdsNear(trialId: string, limit: number): Promise<string[]> {
+    const parsed = parseTrialId(trialId);
+    if (parsed) {
+      const { rows } = await this.pool.query<{ trial_id: string }>(
+        `SELECT trial_id FROM trials WHERE run_id = $1 AND dut = $2 ORDER BY ABS(seq - $3), seq LIMIT $4`,
+        [parsed.runId, parsed.dut, parsed.seq, limit],
+      );
+      if (rows.length > 0) return rows.map((r) => r.trial_id);
+    }
+    const after = await this.pool.query<{ trial_id: string }>(`SELECT trial_id FROM trials WHERE trial_id >= $1 ORDER BY trial_id LIMIT $2`, [trialId, limit]);
+    const before = await this.pool.query<{ trial_id: string }>(`SELECT trial_id FROM trials WHERE trial_id < $1 ORDER BY trial_id DESC LIMIT $2`, [trialId, limit]);
+    return nearestTrialIds(trialId, [...before.rows, ...after.rows].map((r) => r.trial_id), limit);
+  }
+
+  async addAck(ack: NewAck): Promise<Ack> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO acks (rig, kind, component, acked_by, note, since, until, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [ack.rig, ack.kind, ack.component, ack.by, ack.note, ack.since, ack.until, JSON.stringify(ack.scope)],
+    );
+    return { id: Number(rows[0]!.id), ...ack };
+  }
+
+  async removeAcks(target: { rig: string; kind: ComponentKind; component: string }): Promise<number> {
+    const result = await this.pool.query(`DELETE FROM acks WHERE rig = $1 AND kind = $2 AND component = $3`, [target.rig, target.kind, target.component]);
+    return result.rowCount ?? 0;
+  }
+
+  async acks(rig: string): Promise<Ack[]> {
+    const { rows } = await this.pool.query<RawAck>(
+      `SELECT id, rig, kind, component, acked_by, note, since, until, scope FROM acks WHERE rig = $1 ORDER BY since, id`,
+      [rig],
+    );
+    return rows.map(ackFromRow);
   }
 
   async lastSeq(runId: string, dut: string): Promise<number> {

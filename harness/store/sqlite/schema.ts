@@ -64,6 +64,23 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       ALTER TABLE runs ADD COLUMN not_run TEXT NOT NULL DEFAULT '[]';
     `);
   },
+  // 3: acknowledgements of known problems (shakedown ack), with the verdict and symptoms they cover.
+  (db) => {
+    db.exec(`
+      CREATE TABLE acks (
+        id          INTEGER PRIMARY KEY,
+        rig         TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        component   TEXT NOT NULL,
+        acked_by    TEXT NOT NULL,
+        note        TEXT NOT NULL,
+        since       TEXT NOT NULL,
+        until       TEXT,
+        scope       TEXT NOT NULL
+      );
+      CREATE INDEX acks_by_component ON acks (rig, kind, component);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,9 +8,10 @@ import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { benchHost } from '../../core/bench-host.js';
 import { newRunId } from '../../core/run-id.js';
-import type { NotRun, TrialRecord } from '../../core/record.js';
-import { recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawRun, type RawTrial } from '../rows.js';
-import type { BeginRunOptions, LabRig, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import type { ComponentKind, NotRun, TrialRecord } from '../../core/record.js';
+import { ackFromRow, recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
+import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import { nearestTrialIds, parseTrialId } from '../trial-ids.js';
 import { lockRigBeside } from './lock.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 
@@ -174,10 +175,17 @@ export class SqliteTrialStore implements TrialStore {
       where.push(`night IN (${query.nights.map(() => '?').join(', ') || "''"})`);
       params.push(...query.nights);
     }
+    if (query.failing) where.push(`result != 'pass'`);
     const columns = query.transcripts ? '*' : TRIAL_COLUMNS_WITHOUT_TRANSCRIPT;
+    let from = `trials WHERE ${where.join(' AND ')}`;
+    if (query.perDut !== undefined) {
+      // The first trials of each DUT and run, numbered by the database.
+      from = `(SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY run_id, dut ORDER BY seq) AS nth FROM ${from}) WHERE nth <= ?`;
+      params.push(query.perDut);
+    }
     const reader = new Database(this.location, { readonly: true, fileMustExist: true });
     try {
-      const statement = reader.prepare(`SELECT ${columns} FROM trials WHERE ${where.join(' AND ')} ORDER BY night, run_id, dut, seq`);
+      const statement = reader.prepare(`SELECT ${columns} FROM ${from} ORDER BY night, run_id, dut, seq`);
       for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
     } finally {
       reader.close();
@@ -204,6 +212,53 @@ export class SqliteTrialStore implements TrialStore {
       if (!count.hub) delete count.hub;
       return count;
     });
+  }
+
+  async trial(trialId: string): Promise<TrialRecord | undefined> {
+    const row = this.db.prepare(`SELECT * FROM trials WHERE trial_id = ?`).get(trialId) as RawTrial | undefined;
+    return row ? recordFromRow(row, true) : undefined;
+  }
+
+  async trialIdsNear(trialId: string, limit: number): Promise<string[]> {
+    const parsed = parseTrialId(trialId);
+    if (parsed) {
+      const rows = this.db
+        .prepare(`SELECT trial_id FROM trials WHERE run_id = ? AND dut = ? ORDER BY ABS(seq - ?), seq LIMIT ?`)
+        .all(parsed.runId, parsed.dut, parsed.seq, limit) as Array<{ trial_id: string }>;
+      if (rows.length > 0) return rows.map((r) => r.trial_id);
+    }
+    const after = this.db.prepare(`SELECT trial_id FROM trials WHERE trial_id >= ? ORDER BY trial_id LIMIT ?`).all(trialId, limit) as Array<{ trial_id: string }>;
+    const before = this.db.prepare(`SELECT trial_id FROM trials WHERE trial_id < ? ORDER BY trial_id DESC LIMIT ?`).all(trialId, limit) as Array<{ trial_id: string }>;
+    return nearestTrialIds(trialId, [...before, ...after].map((r) => r.trial_id), limit);
+  }
+
+  async addAck(ack: NewAck): Promise<Ack> {
+    return { id: this.insertAck(null, ack), ...ack };
+  }
+
+  /** One ack row; a null id is given the next one. */
+  private insertAck(id: number | null, ack: NewAck): number {
+    const info = this.db
+      .prepare(`INSERT INTO acks (id, rig, kind, component, acked_by, note, since, until, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, ack.rig, ack.kind, ack.component, ack.by, ack.note, ack.since, ack.until, JSON.stringify(ack.scope));
+    return Number(info.lastInsertRowid);
+  }
+
+  async removeAcks(target: { rig: string; kind: ComponentKind; component: string }): Promise<number> {
+    return this.db.prepare(`DELETE FROM acks WHERE rig = ? AND kind = ? AND component = ?`).run(target.rig, target.kind, target.component).changes;
+  }
+
+  /** Makes the file's acks of a rig exactly these, ids included (a spool's copy of the database's). */
+  async replaceAcks(rig: string, acks: readonly Ack[]): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM acks WHERE rig = ?`).run(rig);
+      for (const { id, ...ack } of acks) this.insertAck(id, ack);
+    })();
+  }
+
+  async acks(rig: string): Promise<Ack[]> {
+    const rows = this.db.prepare(`SELECT * FROM acks WHERE rig = ? ORDER BY since, id`).all(rig) as RawAck[];
+    return rows.map(ackFromRow);
   }
 
   async nights(rig: string): Promise<string[]> {
