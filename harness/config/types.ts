@@ -321,6 +321,8 @@ export interface NightlyDefaults {
   trialTimeoutMs: number;
   /** Nights of history the diagnosis looks back over. */
   historyNights: number;
+  /** Time budget of a nightly run in minutes (undefined: none). */
+  maxMinutes?: number;
 }
 
 export interface Rig {

@@ -1,2 +1,4 @@
 export { MissingStoreError, openStore, type OpenStoreOptions } from './open.js';
-export type { BeginRunOptions, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from './types.js';
+export type { BeginRunOptions, RigLock, RunListing, RunRow, RunStatus, SymptomCount, SymptomCountQuery, TrialQuery, TrialStore } from './types.js';
+export { StoreError, type StoreProblem } from './errors.js';
+export { countsOfNights, FINISHED_STATUSES, isFinished, nightRunOf, type NightRunChoice } from './night-runs.js';

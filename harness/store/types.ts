@@ -7,7 +7,12 @@
 import type { Rig } from '../config/types.js';
 import type { NotRun, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+/**
+ * running: under way, or crashed; completed: every planned trial ran; cut-by-budget: stopped starting trials at its
+ * time budget (the trials not run are in `notRun`); interrupted: stopped by a signal; failed: the bench or the store
+ * failed under it.
+ */
+export type RunStatus = 'running' | 'completed' | 'cut-by-budget' | 'interrupted' | 'failed';
 
 export interface RunRow {
   id: string;
@@ -24,12 +29,24 @@ export interface RunRow {
   notRun: NotRun[];
 }
 
+/** A run with the number of trials it stored. */
+export interface RunListing extends RunRow {
+  trials: number;
+}
+
 /** Trials of one configuration (the same component ids) on one night that ended with one symptom (harness errors never). */
 export interface SymptomCount extends TrialComponents {
   night: string;
   profile: string;
   symptom: Symptom;
   count: number;
+}
+
+export interface SymptomCountQuery {
+  rig: string;
+  nights?: string[];
+  /** Only the trials of these runs (a night counts the run that stands for it: night-runs.ts). */
+  runIds?: string[];
 }
 
 export interface BeginRunOptions {
@@ -68,6 +85,8 @@ export interface TrialStore {
   /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
   findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined>;
   run(runId: string): Promise<RunRow | undefined>;
+  /** A rig's runs, on the given nights or all, oldest first, each with the number of trials it stored. */
+  runs(query: { rig: string; nights?: string[] }): Promise<RunListing[]>;
 
   /** Stores one finished trial: it survives a killed process once the promise resolves. The same trial id twice stays one. */
   addTrial(record: TrialRecord): Promise<void>;
@@ -80,7 +99,7 @@ export interface TrialStore {
    * Counts per night, configuration and symptom, aggregated by the database: everything the diagnosis and the
    * report's history need, whatever the number of trials. Harness errors are left out: no evidence about hardware.
    */
-  symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]>;
+  symptomCounts(query: SymptomCountQuery): Promise<SymptomCount[]>;
   /** Nights with trials for a rig, oldest first. */
   nights(rig: string): Promise<string[]>;
   /** Rigs with trials in the store. */
