@@ -142,7 +142,11 @@ export const mtkChipSchema = z
     watchdogTimeoutMs: ms.optional().describe('Reset after the handshake unless the watchdog is disabled (default 2000)'),
     preloader: z
       .strictObject({
-        readyIntervalMs: ms.optional().describe('default 20'),
+        readyIntervalMs: ms.optional().meta({
+          deprecated: true,
+          description:
+            'Not used: over UART the Preloader sends READY once per boot (the ~20 ms repeat is USB CDC behaviour, which is not emulated). Still accepted so older profiles validate.',
+        }),
         windowMs: ms.optional().describe('default 1000'),
         logBaud: z.number().int().positive().optional().describe('default 921600'),
         logText: z.string().optional(),

@@ -108,7 +108,6 @@ export function toMtkChip(c: MtkChipInput): MtkChipFacts {
     startupMs: c.startupMs ?? 100,
     watchdogTimeoutMs: c.watchdogTimeoutMs ?? 2000,
     preloader: {
-      readyIntervalMs: c.preloader?.readyIntervalMs ?? 20,
       windowMs: c.preloader?.windowMs ?? 1000,
       logBaud: c.preloader?.logBaud ?? 921600,
       logText: c.preloader?.logText ?? '[PL] boot reason: power key\r\n[PL] jump to LK\r\n',

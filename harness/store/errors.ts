@@ -1,10 +1,13 @@
 /**
+ * Errors every store implementation raises the same way.
+ *
  * What goes wrong with a store on a real bench — a folder that is not there, a damaged or truncated file, a full
  * disk, no permission — as one line that says what failed and what to do, exit 3 (an infrastructure error). Every
  * store implementation turns its database's errors into these, so every command says the same about the same file.
  */
 import { dirname } from 'node:path';
-import { InfrastructureError } from '../core/exit-codes.js';
+import { InfrastructureError, InputError } from '../core/exit-codes.js';
+import type { LabRig } from './types.js';
 
 export type StoreProblem = 'missing-folder' | 'damaged' | 'full' | 'not-writable' | 'busy' | 'too-new' | 'other';
 
@@ -70,5 +73,20 @@ export function storeError(error: unknown, location: string, doing: string): unk
         return new StoreError(`the store ${location} failed while ${doing}: ${cause}`, problem, location);
       }
       return error;
+  }
+}
+
+/**
+ * A rig id that another bench PC already runs in a shared store: two rig files of the same name on two PCs would
+ * mix their trials. A configuration problem (exit 2), refused before any trial is stored.
+ */
+export class RigClaimError extends InputError {
+  constructor(readonly rig: string, readonly claimedBy: LabRig, readonly host: string, readonly location: string) {
+    super(
+      `rig ${rig} in the store ${location} is the rig of bench PC ${claimedBy.host} (since ${claimedBy.since}), not of ${host}: ` +
+        `give this rig a lab-unique id (lab: { id: ${host}-${rig} } in its rig file), or, if the bench itself moved to this PC, ` +
+        `run \`shakedown sync --db … --adopt ${rig}\` here once`,
+    );
+    this.name = 'RigClaimError';
   }
 }

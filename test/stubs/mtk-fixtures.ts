@@ -27,7 +27,6 @@ export const MT6765: MtkChipFacts = {
   startupMs: 120,
   watchdogTimeoutMs: 2000,
   preloader: {
-    readyIntervalMs: 20,
     windowMs: 1000,
     logBaud: 921600,
     logText: '[PL] boot reason: power key\r\n[PL] DRAM calibration done\r\n',
@@ -48,7 +47,6 @@ export const MT6580: MtkChipFacts = {
   startupMs: 80,
   watchdogTimeoutMs: 1500,
   preloader: {
-    readyIntervalMs: 20,
     windowMs: 150,
     logBaud: 921600,
     logText: 'hello from preloader\r\n',
@@ -69,7 +67,6 @@ export const MT6735: MtkChipFacts = {
   startupMs: 150,
   watchdogTimeoutMs: 3000,
   preloader: {
-    readyIntervalMs: 25,
     windowMs: 1500,
     logBaud: 460800,
     logText: '[PLFM] keypad init\r\n',

@@ -1,14 +1,15 @@
 /**
- * `shakedown diagnose [--db FILE] [--rig RIG] [--night DATE] [--window N] [--json]`: which component explains the
+ * `shakedown diagnose [--db FILE|URL] [--rig RIG] [--night DATE] [--window N] [--json]`: which component explains the
  * failures in the store. Exit 1 when a component is suspect or bad, 0 otherwise, 2 on bad input (an impossible
- * date, a night without trials), 3 when the store cannot be read (damaged, truncated).
+ * date, a night without trials), 3 when the store cannot be read (damaged, truncated, away).
  */
 import type { Command } from 'commander';
-import { EXIT, InputError } from '../../core/exit-codes.js';
+import { EXIT, InfrastructureError, InputError } from '../../core/exit-codes.js';
 import { diagnose, hasFlags } from '../../diagnose/diagnose.js';
 import { formatDiagnosis } from '../../diagnose/format.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
+import { dbOption } from '../db-option.js';
 import { night } from '../options.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
@@ -24,7 +25,7 @@ export function register(program: Command): void {
   program
     .command('diagnose')
     .description('Work out from the stored trials which component is failing (board, cable, port, hub, supply, relay).')
-    .option('--db <file>', 'the SQLite store written by nightly runs (default: reports/shakedown.db)')
+    .addOption(dbOption('the store written by nightly runs (default: reports/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml) or its id (default: the only rig in the store)')
     .option('--night <date>', 'night to diagnose, YYYY-MM-DD (default: the latest)', night)
     .option('--window <nights>', 'nights of history to use', '14')
@@ -53,6 +54,9 @@ async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
     const result = await diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles });
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;
+  } catch (error) {
+    if (error instanceof InputError || error instanceof InfrastructureError) throw error;
+    throw new InfrastructureError(`reading the store ${store.location} failed: ${(error as Error).message}`);
   } finally {
     await store.close();
   }

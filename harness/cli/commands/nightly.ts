@@ -1,6 +1,7 @@
 /**
- * `shakedown nightly --rig <rig> [--out reports/] [--db FILE] [--trials N] [--max-minutes M] [--keep N] [--json]`:
- * the whole night — run, diagnose, report. Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure or
+ * `shakedown nightly --rig <rig> [--out reports/] [--db FILE|URL] [--trials N] [--max-minutes M] [--keep N] [--json]`:
+ * the whole night — run, diagnose, report. With a PostgreSQL URL, trials the database cannot take are spooled in
+ * <out>/spool/<rig>.db and uploaded later. Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure or
  * a bench not trustworthy · 129/130/143 stopped by a signal.
  */
 import type { Command } from 'commander';
@@ -10,8 +11,9 @@ import type { TrialRecord } from '../../core/record.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet } from '../../runner/safety.js';
 import type { World } from '../../runner/world.js';
-import { openStore } from '../../store/index.js';
+import { isPostgresUrl, openStore, spoolFileFor, type TrialStore } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
+import { dbOption } from '../db-option.js';
 import { minutes, positiveInt, trialCount } from '../options.js';
 import { ProgressView } from '../progress.js';
 import { benchToRun } from '../rig-arg.js';
@@ -34,7 +36,7 @@ export function register(program: Command): void {
     .description('the night’s job: run every DUT of a rig, diagnose with history, write the HTML/JUnit/JSON report')
     .requiredOption('--rig <file|id>', 'rig description (rigs/*.yaml), or its id (rigs/<id>.yaml)')
     .option('--out <dir>', 'reports folder', 'reports')
-    .option('--db <file>', 'SQLite store of every trial (default: <out>/shakedown.db)')
+    .addOption(dbOption('store of every trial (default: <out>/shakedown.db)'))
     .option('--trials <n>', 'trials per DUT, at most 100000 (default: the rig’s nightly.trials)', trialCount)
     .option('--max-minutes <m>', 'time budget: start no trial that would end after it (default: the rig’s nightly.maxMinutes, else none)', minutes)
     .option('--keep <nights>', 'keep the report folders of the newest N nights', positiveInt)
@@ -53,7 +55,8 @@ export function register(program: Command): void {
 async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const bench = benchToRun(flags.rig);
   mkdirSync(flags.out, { recursive: true });
-  const store = await openStore(flags.db ?? defaultDbPath(flags.out));
+  const location = flags.db ?? defaultDbPath(flags.out);
+  const store = await openStore(location, { spool: isPostgresUrl(location) ? spoolFileFor(flags.out, bench.rig.id) : undefined });
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   // With --json, stdout carries the JSON alone: people read the progress on stderr.
   const human = flags.json ? process.stderr : process.stdout;
@@ -91,7 +94,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     // A bench that could not be driven ran nothing: its one reason says more than a table of zeros.
     const table = tonight.length > 0 ? closingTable(tonight, bench.rig.duts.map((d) => d.id)) : '';
     log('\n' + table + notRunLines(notRun).trimEnd());
-    log(paint(human, result.exitCode === 0 ? 'green' : 'red', result.headline));
+    log(spoolLine(store) + paint(human, result.exitCode === 0 ? 'green' : 'red', result.headline));
     if (result.report) {
       log(`report: ${relative(process.cwd(), result.report.night.html)}`);
       if (!result.report.standsForNight || (result.report.input.nightRuns?.length ?? 0) > 1) {
@@ -107,4 +110,16 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     await store.close();
     world?.dispose();
   }
+}
+
+/** What a spooling store did tonight, as a line before the headline ('' when the database took every trial). */
+function spoolLine(store: TrialStore): string {
+  const spool = store.spoolStatus?.();
+  if (!spool || (spool.spooled === 0 && spool.pending === 0 && spool.uploaded === 0)) return '';
+  const parts = [];
+  if (spool.unreachable) parts.push(`the database was away (${spool.unreachable})`);
+  if (spool.spooled) parts.push(`${spool.spooled} trials were spooled in ${relative(process.cwd(), spool.file)}`);
+  if (spool.uploaded) parts.push(`${spool.uploaded} spooled trials were uploaded`);
+  if (spool.pending) parts.push(`${spool.pending} wait in the spool for the next run or \`shakedown sync\``);
+  return `${parts.join('; ')}\n`;
 }

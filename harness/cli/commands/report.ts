@@ -10,6 +10,7 @@ import { writeRunReport } from '../../nightly/night-report.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
 import { exitCodeOf, overall } from '../../report/index.js';
 import { MissingStoreError, nightRunOf, openStore, type RunRow, type TrialStore } from '../../store/index.js';
+import { dbOption } from '../db-option.js';
 import { night as nightArg } from '../options.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('write a run’s HTML/JUnit/JSON report again from the store (by default the run that stands for the night)')
-    .option('--db <file>', 'SQLite store (default: <out>/shakedown.db)')
+    .addOption(dbOption('the store (default: <out>/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml), or its id when rigs/<id>.yaml is the file; default: the only rig in the store')
     .option('--night <date>', 'YYYY-MM-DD (default: the latest night of the rig)', nightArg)
     .option('--run <id>', 'this run instead of the one that stands for its night (run ids: summary.json `runs`)')

@@ -15,6 +15,7 @@ import { installSafetyNet } from '../../runner/safety.js';
 import type { World } from '../../runner/world.js';
 import { openStore, type RunStatus, type TrialStore } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
+import { dbOption } from '../db-option.js';
 import { positiveInt, trialCount } from '../options.js';
 import { ProgressView } from '../progress.js';
 import { benchToRun } from '../rig-arg.js';
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .requiredOption('--rig <file|id>', 'rig description (rigs/*.yaml), or its id (rigs/<id>.yaml)')
     .option('--dut <id...>', 'only these DUTs')
     .option('--trials <n>', 'trials per DUT, at most 100000 (default: the rig’s nightly.trials)', trialCount)
-    .option('--db <file>', `store every trial in this SQLite file as it ends (default: ${RUN_DEFAULT_DB})`, RUN_DEFAULT_DB)
+    .addOption(dbOption(`store every trial here as it ends (default: ${RUN_DEFAULT_DB})`).default(RUN_DEFAULT_DB))
     .option('--no-db', 'store nothing (and take no lock: do not use it while the rig’s nightly runs)')
     .option('--concurrency <n>', 'lanes at once (default: the rig’s nightly.concurrency)', positiveInt)
     .option('--seed <n>', 'fault seed of a simulated rig (default: the rig’s sim.seed)', positiveInt)
