@@ -143,7 +143,7 @@ describe('shakedown for a lab engineer: limits, failures a person can act on, co
     for (const b of list) expect(b.valid).to.equal(true);
     const validate = shakedown(['validate', 'rigs/sim-bench.yaml', '--json']);
     expect(validate.code, validate.stderr).to.equal(0);
-    const result = JSON.parse(validate.stdout) as { ok: boolean; files: Array<{ file: string; kind: string; ok: boolean }> };
+    const result = JSON.parse(validate.stdout) as { ok: boolean; files: Array<{ file: string; kind: string; ok: boolean; summary: string | null; problems: unknown[] }> };
     expect(result.ok).to.equal(true);
     expect(result.files).to.deep.include({ file: 'rigs/sim-bench.yaml', kind: 'rig', ok: true, summary: result.files[0]!.summary, problems: [] });
   });
