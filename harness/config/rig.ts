@@ -371,7 +371,8 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
       concurrency: r.nightly?.concurrency ?? 8,
       trialTimeoutMs: r.nightly?.trialTimeoutMs ?? 10000,
       historyNights: r.nightly?.historyNights ?? 14,
-      maxMinutes: r.nightly?.maxMinutes,
+      // Absent, not undefined, when the rig sets no budget: a rig reads back as it was written.
+      ...(r.nightly?.maxMinutes === undefined ? {} : { maxMinutes: r.nightly.maxMinutes }),
     },
     // Each entry passed its backend's schema, which admits only keys of RelayEntry.
     relays: (r.relays ?? []).map((entry) => toRelayBoard(entry as unknown as RelayEntry)),
