@@ -31,11 +31,22 @@ export function closingTable(records: TrialRecord[], dutOrder: string[]): string
   return formatTable(['DUT', 'pass', 'fail', 'symptoms', 'harness errors', 'median handshake'], rows);
 }
 
-/** One line per DUT whose trials were not run, saying how many and why ('' when every trial ran). */
+/**
+ * The trials not run, saying how many and why ('' when every trial ran): one line per DUT, or one line for the DUTs
+ * that share a reason and its detail (a relay board not found stops every DUT the same way).
+ */
 export function notRunLines(notRun: readonly NotRun[]): string {
-  return notRun
-    .filter((n) => n.trials > 0)
-    .map((n) => `${n.dut}: ${n.trials} trial${n.trials === 1 ? '' : 's'} not run (${n.reason}) — ${n.detail}\n`)
+  const groups = new Map<string, NotRun[]>();
+  for (const n of notRun.filter((x) => x.trials > 0)) {
+    const key = `${n.reason}\u0000${n.detail}`;
+    groups.set(key, [...(groups.get(key) ?? []), n]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const trials = group.reduce((sum, n) => sum + n.trials, 0);
+      const { reason, detail } = group[0]!;
+      return `${group.map((n) => n.dut).join(', ')}: ${trials} trial${trials === 1 ? '' : 's'} not run (${reason}) — ${detail}\n`;
+    })
     .join('');
 }
 

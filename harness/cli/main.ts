@@ -1,21 +1,27 @@
 /**
  * The `shakedown` command line. Each subcommand lives in harness/cli/commands/<name>.ts and exports
- * `register(program)`; this file only wires them up and turns errors into exit codes without stack traces.
+ * `register(program)`; this file only wires them up and turns errors into exit codes: one line saying what failed
+ * and what to do, no stack trace (`--debug` adds it).
  */
-import { Command, CommanderError } from 'commander';
-import { EXIT, InfrastructureError, InputError } from '../core/exit-codes.js';
+import { Command } from 'commander';
+import { EXIT } from '../core/exit-codes.js';
+import { PRODUCT_VERSIONS } from '../nightly/versions.js';
 import { commands } from './commands/index.js';
+import { describeFailure } from './failure.js';
 
 const EXIT_HELP = `
 Exit codes:
   0  ok
   1  trials failed or components flagged
   2  bad input (profile, rig or arguments)
-  3  infrastructure error (relay board, store, host)`;
+  3  infrastructure error (relay board, store, disk, host)
+  129/130/143  stopped by SIGHUP/SIGINT/SIGTERM`;
 
 export function buildProgram(): Command {
   const program = new Command('shakedown')
     .description('Boot-ROM handshakes on a lab bench, and statistics that say which part is failing.')
+    .version(PRODUCT_VERSIONS.shakedown ?? 'unknown', '-V, --version', 'print the version of shakedown')
+    .option('--debug', 'print the stack trace of an error too')
     .showHelpAfterError()
     .addHelpText('after', EXIT_HELP)
     .exitOverride();
@@ -29,26 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
-    return exitCodeFor(error);
+    const failure = describeFailure(error, argv.includes('--debug'));
+    if (failure.text) process.stderr.write(failure.text);
+    return failure.code;
   }
-}
-
-function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // --help and --version end here with code 0; usage mistakes are bad input.
-    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-  }
-  if (error instanceof InputError) {
-    process.stderr.write(`shakedown: ${error.message}\n`);
-    return EXIT.badInput;
-  }
-  if (error instanceof InfrastructureError) {
-    process.stderr.write(`shakedown: ${error.message}\n`);
-    return EXIT.infrastructure;
-  }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`shakedown: internal error: ${message}\n`);
-  return EXIT.infrastructure;
 }
 
 const code = await main(process.argv.slice(2));

@@ -2,6 +2,7 @@
  * Run progress for people: one bar per DUT redrawn in place on a terminal, plain lines elsewhere (logs, CI).
  */
 import type { TrialRecord } from '../core/record.js';
+import { isInteractive } from './terminal.js';
 
 interface DutProgress {
   done: number;
@@ -21,7 +22,7 @@ export class ProgressView {
   private lastDraw = 0;
 
   constructor(
-    private readonly out: NodeJS.WriteStream,
+    private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
     duts: string[],
     private readonly trialsPerDut: number,
   ) {
@@ -29,7 +30,7 @@ export class ProgressView {
   }
 
   private get interactive(): boolean {
-    return Boolean(this.out.isTTY) && !process.env.CI;
+    return isInteractive(this.out);
   }
 
   trial(record: TrialRecord): void {

@@ -1,6 +1,7 @@
 /**
- * `--rig` of the commands that read the store (diagnose, report): a rig file (rigs/lab-3.yaml), or a rig id as the
- * store knows it (lab-3), or nothing when the store holds one rig only.
+ * `--rig` of every command: a rig file (rigs/lab-3.yaml) or a rig id (lab-3, the file rigs/lab-3.yaml). Commands that
+ * read the store (diagnose, report) also take an id the store knows without its file, or nothing when the store
+ * holds one rig only.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,14 @@ export async function rigIdFromArg(arg: string | undefined, store: TrialStore): 
   if (rigs.length === 0) throw new InputError('the store holds no trials yet');
   if (rigs.length > 1) throw new InputError(`the store holds several rigs (${rigs.join(', ')}): choose one with --rig`);
   return rigs[0]!;
+}
+
+/** The rig a command runs (run, nightly): the file given, or rigs/<id>.yaml for an id. */
+export function benchToRun(arg: string): LoadedBench {
+  if (isRigFile(arg)) return loadBench(arg);
+  const conventional = join('rigs', `${arg}.yaml`);
+  if (!existsSync(conventional)) throw new InputError(`--rig ${arg}: no rig file ${conventional} (give the rig file's path, or the id of a file in rigs/)`);
+  return loadBench(conventional);
 }
 
 /** The rig and its profiles: from the file given, else rigs/<id>.yaml; undefined when neither exists. */

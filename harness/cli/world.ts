@@ -7,9 +7,10 @@ import type { BindingInterface } from '@serialport/bindings-interface' with { 'r
 import { autoDetect } from '@serialport/bindings-cpp';
 import type { LoadedBench, PortMatch, RelayBoard } from '../config/types.js';
 import { realClock } from '../core/clock.js';
-import { InputError } from '../core/exit-codes.js';
+import { InfrastructureError, InputError } from '../core/exit-codes.js';
 import { resolvePort } from '../link/resolve.js';
 import { portOpener } from '../pins/open-serial.js';
+import { messageOf } from '../pins/support.js';
 import { relayBackendFor } from '../pins/registry.js';
 import type { RelayBackend } from '../pins/types.js';
 import type { World } from '../runner/world.js';
@@ -49,7 +50,12 @@ async function hardwareRelay(board: RelayBoard, binding: BindingInterface): Prom
       return backend.create(board);
     case 'own-port': {
       if (!board.port) throw new InputError(`relay board ${board.id} has no port in the rig`);
-      const path = await resolvePort(board.port, () => binding.list());
+      const path = await resolvePort(board.port, () => binding.list()).catch((error: unknown) => {
+        // The bench, not the input: the rig may be right and the board unplugged.
+        throw new InfrastructureError(
+          `relay board ${board.id} not found: ${messageOf(error)} — check that it is plugged in and powered; \`shakedown ports\` lists the ports the OS sees`,
+        );
+      });
       return backend.create(board, { path, openPort: portOpener(binding) });
     }
     case 'simulator':

@@ -9,6 +9,11 @@ import { componentId, dottedId, ms, pinName, portMatch, rate, serialSettings } f
 
 const notes = z.string().optional();
 
+/** Most trials per DUT a run may plan (the rig's nightly.trials and --trials alike). */
+export const MAX_TRIALS_PER_DUT = 100_000;
+/** Longest time budget of a run, in minutes: a week. */
+export const MAX_RUN_MINUTES = 7 * 24 * 60;
+
 export const cableSim = z.strictObject({
   bitErrorRate: rate.optional().describe('Probability that a bit flips on the wire'),
   dropRate: rate.optional().describe('Probability that a byte is lost'),
@@ -91,7 +96,7 @@ export const rigSchema = z.strictObject({
   sim: z.strictObject({ seed: z.number().int().describe('Seed of every fault draw: same seed, same night') }).optional(),
   nightly: z
     .strictObject({
-      trials: z.number().int().min(1).max(100000).optional().describe('Trials per DUT (default 100)'),
+      trials: z.number().int().min(1).max(MAX_TRIALS_PER_DUT).optional().describe('Trials per DUT (default 100)'),
       concurrency: z.number().int().min(1).max(256).optional().describe('Lanes at once (default 8)'),
       trialTimeoutMs: z.number().int().min(1).optional().describe('Hard limit of one trial (default 10000)'),
       historyNights: z.number().int().min(1).max(3650).optional().describe('Nights of history for diagnosis (default 14)'),
@@ -102,6 +107,12 @@ export const rigSchema = z.strictObject({
         .optional()
         .describe('Command run (by /bin/sh) when a night ends with new flags; the summary.json path is appended as its argument'),
       notifyTimeoutMs: z.number().int().min(1).max(3_600_000).optional().describe('The notify command is killed after this long (default 30000)'),
+      maxMinutes: z
+        .number()
+        .positive()
+        .max(MAX_RUN_MINUTES)
+        .optional()
+        .describe('Time budget of a nightly run in minutes: no trial starts that would end after it (default: none)'),
     })
     .optional(),
   relays: z.array(relayBoardSchema).optional(),

@@ -373,6 +373,8 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
       trialTimeoutMs: r.nightly?.trialTimeoutMs ?? 10000,
       historyNights: r.nightly?.historyNights ?? 14,
       ...(r.nightly?.notify ? { notify: { command: r.nightly.notify, timeoutMs: r.nightly.notifyTimeoutMs ?? 30_000 } } : {}),
+      // Absent, not undefined, when the rig sets no budget: a rig reads back as it was written.
+      ...(r.nightly?.maxMinutes === undefined ? {} : { maxMinutes: r.nightly.maxMinutes }),
     },
     // Each entry passed its backend's schema, which admits only keys of RelayEntry.
     relays: (r.relays ?? []).map((entry) => toRelayBoard(entry as unknown as RelayEntry)),

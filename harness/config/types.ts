@@ -324,6 +324,8 @@ export interface NightlyDefaults {
   trialTimeoutMs: number;
   /** Nights of history the diagnosis looks back over. */
   historyNights: number;
+  /** Time budget of a nightly run in minutes (undefined: none). */
+  maxMinutes?: number;
   /** A command run when a night ends with new flags, with the path of summary.json as its argument. */
   notify?: NotifyCommand;
 }

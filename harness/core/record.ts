@@ -125,10 +125,13 @@ export function asHarnessError(record: TrialRecord, reason: HarnessErrorReason, 
   return error;
 }
 
-/** Trials of a DUT a run did not attempt (its adapter missing and not back in time), and why. */
+/**
+ * Trials of a DUT a run did not attempt, and why: its adapter missing and not back in time (port-missing,
+ * port-unopenable), the bench unable to go on (relay-not-answering, exception), or the run's time budget (budget).
+ */
 export interface NotRun {
   dut: string;
   trials: number;
-  reason: HarnessErrorReason;
+  reason: HarnessErrorReason | 'budget';
   detail: string;
 }

@@ -4,7 +4,7 @@
  */
 import type { Rig } from '../config/types.js';
 import { InputError } from '../core/exit-codes.js';
-import type { TrialStore } from '../store/index.js';
+import { countsOfNights, type RunRow, type TrialStore } from '../store/index.js';
 import { attribute, type AttributeOptions, type ComponentReport } from './attribute.js';
 import { cellsFromCounts, type Cell } from './cells.js';
 import { changeOf, compareWithPrevious, nightsOf } from './history.js';
@@ -15,8 +15,10 @@ import type { DiagnosisResult } from './types.js';
 export interface DiagnoseOptions {
   store: TrialStore;
   rig: string;
-  /** The night diagnosed (default: the latest night in the store); the window ends with it. */
+  /** The night diagnosed (default: the run's night, else the latest night in the store); the window ends with it. */
   night?: string;
+  /** The run counted for its night (default: the run that stands for the night, store/night-runs.ts). */
+  run?: Pick<RunRow, 'id' | 'night'>;
   windowNights?: number;
   rigConfig?: Rig;
   /** The board profiles of the rig's DUTs (family and pins), so that a proposed board swap fits. */
@@ -31,14 +33,19 @@ export interface Diagnosis extends DiagnosisResult {
 export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
   const nights = await options.store.nights(options.rig);
   if (nights.length === 0) throw new InputError(`no trials of rig ${options.rig} in the store`);
-  const night = options.night ?? nights[nights.length - 1]!;
+  const night = options.night ?? options.run?.night ?? nights[nights.length - 1]!;
+  if (!nights.includes(night)) {
+    const span = nights.length === 1 ? nights[0] : `${nights[0]} … ${nights[nights.length - 1]}`;
+    throw new InputError(`no trials of rig ${options.rig} on ${night}: nothing to diagnose (the store holds ${nights.length} night${nights.length === 1 ? '' : 's'} of it: ${span})`);
+  }
   const upTo = nights.filter((n) => n <= night);
-  if (upTo.length === 0) throw new InputError(`no trials of rig ${options.rig} on or before ${night} (first night: ${nights[0]})`);
   const window = Math.max(1, options.windowNights ?? 14);
   const windowNights = upTo.slice(-window);
   // The night before is diagnosed over its own window too, so that tonight says what is new and what was fixed.
   const previousNights = upTo.slice(0, -1).slice(-window);
-  const cells = cellsFromCounts(await options.store.symptomCounts({ rig: options.rig, nights: [...new Set([...previousNights, ...windowNights])] }));
+  // Each night counts the run that stands for it, so a night run twice is not counted twice.
+  const counts = await countsOfNights(options.store, { rig: options.rig, nights: [...new Set([...previousNights, ...windowNights])], run: options.run });
+  const cells = cellsFromCounts(counts);
   const within = (nights: string[]) => {
     const set = new Set(nights);
     return cells.filter((c) => set.has(c.night));

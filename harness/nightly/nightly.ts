@@ -1,44 +1,59 @@
 /**
- * The night's job for one rig: lock → run every DUT (resuming the night's unfinished run after a crash) →
- * diagnose against the history window → write reports/<rig>/<night>/{index.html,summary.json,junit.xml} and the
- * `latest` link. Relays are safe whatever happens (runBench), every finished trial is in the store, and a run that
- * the bench cut short (a relay board lost) still gets its report before the error is passed on.
+ * The night's job for one rig: lock → say how long it will take → run every DUT (resuming the night's unfinished
+ * run after a crash; within the time budget, if any) → diagnose against the history window → write the run's report
+ * and the night's report, and point `latest` at the night. Relays are safe whatever happens (runBench), every
+ * finished trial is in the store, and a night the bench could not be driven through (a relay board not found or
+ * lost) still gets its report saying so; the failure is handed back for the caller to pass on (exit 3).
  */
 import { readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoadedBench } from '../config/types.js';
-import { EXIT } from '../core/exit-codes.js';
-import type { TrialRecord } from '../core/record.js';
-import { diagnose } from '../diagnose/index.js';
-import { exitCodeOf, overall, publishNights, writeReport, type WrittenReport } from '../report/index.js';
+import { EXIT, InfrastructureError } from '../core/exit-codes.js';
+import type { NotRun, TrialRecord } from '../core/record.js';
 import { newRunId, nightOf } from '../core/run-id.js';
+import { exitCodeOf, overall, publishNights } from '../report/index.js';
 import { runBench, type RunSummary } from '../runner/run.js';
 import type { World } from '../runner/world.js';
-import type { RunRow, TrialStore } from '../store/index.js';
+import { StoreError, type RunRow, type RunStatus, type TrialStore } from '../store/index.js';
+import { TimeBudget } from './budget.js';
+import { describeEstimate, estimateNight, type NightEstimate } from './estimate.js';
+import { writeRunReport, type WrittenRunReport } from './night-report.js';
 import { runNotify } from './notify.js';
-import { buildReportInput } from './report-data.js';
 
 export interface NightlyOptions {
   bench: LoadedBench;
-  /** The bench the run drives (runner/world.ts). */
-  world: World;
+  /**
+   * The bench the run drives (runner/world.ts), or how to build it: built inside the night, so a bench that cannot
+   * be built (a relay board not found) still ends the run as failed, with its report.
+   */
+  world: World | (() => Promise<World>);
   store: TrialStore;
   outDir: string;
   trialsPerDut?: number;
+  /** Time budget in minutes (default: the rig's nightly.maxMinutes; none when neither gives one). */
+  maxMinutes?: number;
   /** Keep report folders of the newest N nights of this rig. */
   keepNights?: number;
   signal?: AbortSignal;
   onTrial?: (record: TrialRecord) => void;
   log?: (line: string) => void;
+  /** The wall clock the night is dated by (default: now). */
+  now?: () => Date;
 }
 
 export interface NightlyResult {
   run: RunRow;
-  summary: RunSummary;
-  /** Absent when no trial finished tonight (stopped before the first one ended). */
-  report?: WrittenReport;
+  /** What this process ran; absent when the bench could not be driven or failed mid-run. */
+  summary?: RunSummary;
+  /** Absent only when even the report could not be written (the store or the disk failing). */
+  report?: WrittenRunReport;
   exitCode: number;
   headline: string;
+  /** Stopped by the caller's signal. */
+  interrupted: boolean;
+  /** What ended the run early (a relay board not found or lost, the store failing): the caller passes it on, exit 3. */
+  failure?: unknown;
+  estimate: NightEstimate;
 }
 
 export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
@@ -47,9 +62,10 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   const log = options.log ?? (() => undefined);
   const lock = await store.lockRig(rig.id);
   try {
-    const start = new Date();
+    const start = options.now?.() ?? new Date();
     const night = nightOf(start);
     const trialsPerDut = options.trialsPerDut ?? rig.nightly.trialsPerDut;
+    const maxMinutes = options.maxMinutes ?? rig.nightly.maxMinutes;
     const previous = await store.findRun({ rig: rig.id, night, command: 'nightly' });
     const resuming = previous && previous.status !== 'completed' ? previous : undefined;
     const runId = resuming?.id ?? newRunId(rig.id, start);
@@ -59,13 +75,19 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
       const done = [...doneTrials.values()].reduce((a, b) => a + b, 0);
       log(`resuming tonight's unfinished run ${runId} (${done} trials already stored)`);
     }
-    await store.beginRun({ runId, rig, night, meta: { command: 'nightly', trialsPerDut }, startedAt: resuming?.startedAt });
+    await store.beginRun({ runId, rig, night, meta: { command: 'nightly', trialsPerDut, maxMinutes: maxMinutes ?? null }, startedAt: resuming?.startedAt ?? start.toISOString() });
+    const plan = { duts: rig.duts, trialsPerDut, doneTrials, concurrency: rig.nightly.concurrency };
+    const estimate = await estimateNight(store, bench, plan);
+    log(`expected duration: ${describeEstimate(estimate, plan)}${maxMinutes ? `; time budget ${maxMinutes} min` : ''}`);
 
     let summary: RunSummary | undefined;
-    let benchFailure: unknown;
+    let failure: unknown;
+    let budget: TimeBudget | undefined;
     try {
+      const world = typeof options.world === 'function' ? await options.world() : options.world;
+      if (maxMinutes) budget = new TimeBudget(maxMinutes, world.clock, (dut) => estimate.trialTimes.get(dut.id)?.highMs ?? 0);
       summary = await runBench(bench, {
-        world: options.world,
+        world,
         runId,
         night,
         trialsPerDut,
@@ -73,38 +95,66 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         sink: store,
         signal: options.signal,
         onTrial: options.onTrial,
+        beforeTrial: budget ? (dut, seq) => budget!.beforeTrial(dut, seq) : undefined,
       });
     } catch (error) {
-      benchFailure = error;
-    }
-    if (summary) await store.setNotRun(runId, summary.notRun);
-    await store.endRun(runId, benchFailure ? 'failed' : summary!.interrupted ? 'interrupted' : 'completed');
-    if (!(await store.nights(rig.id)).includes(night)) {
-      // Not one trial finished tonight: there is nothing to diagnose or report.
-      if (benchFailure) throw benchFailure;
-      return { run: (await store.run(runId))!, summary: summary!, exitCode: EXIT.infrastructure, headline: 'no trial finished tonight' };
+      failure = error;
     }
 
-    const diagnosis = await diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig, profiles: bench.profiles });
-    const run = (await store.run(runId))!;
-    const input = await buildReportInput(store, bench, run, diagnosis);
-    const report = await writeReport(join(options.outDir, rig.id, night), input);
-    pointLatest(join(options.outDir, rig.id), night);
-    if (options.keepNights) pruneNights(join(options.outDir, rig.id), options.keepNights, log);
-    await publishNights(join(options.outDir, rig.id), rig.id, night);
-    if (benchFailure) {
-      log(`report of the trials before the failure: ${report.html}`);
-      throw benchFailure;
+    const status: RunStatus = failure ? 'failed' : summary!.interrupted ? 'interrupted' : budget?.cut ? 'cut-by-budget' : 'completed';
+    try {
+      const notRun = summary?.notRun ?? (failure instanceof StoreError ? [] : await notRunAfter(store, bench, runId, trialsPerDut, failure));
+      await store.setNotRun(runId, notRun);
+      await store.endRun(runId, status);
+    } catch (error) {
+      failure ??= error;
     }
 
-    const verdict = overall(input);
-    if (rig.nightly.notify && verdict.fresh.length > 0) await runNotify(rig.nightly.notify, resolve(report.summary), log);
+    let report: WrittenRunReport | undefined;
+    try {
+      const run = (await store.run(runId))!;
+      report = await writeRunReport(store, bench, run, options.outDir);
+      pointLatest(join(options.outDir, rig.id), night);
+      if (options.keepNights) pruneNights(join(options.outDir, rig.id), options.keepNights, log);
+      await publishNights(join(options.outDir, rig.id), rig.id, night);
+    } catch (error) {
+      if (!failure) throw error;
+      log(`no report tonight: ${error instanceof Error ? error.message : String(error)}`);
+    }
+
+    const run = (await store.run(runId).catch(() => undefined)) ?? fallbackRun(runId, rig.id, night, start, status);
+    const verdict = report ? overall(report.input) : undefined;
+    const headline = verdict?.headline ?? `no report: ${failure instanceof Error ? failure.message : String(failure)}`;
+    if (!failure && report && verdict && rig.nightly.notify && verdict.fresh.length > 0) {
+      await runNotify(rig.nightly.notify, resolve(report.night.summary), log);
+    }
     // A night of too many harness errors exits 3 like any other fault of the bench, not 1 as if hardware failed.
-    const exitCode = exitCodeOf(verdict.level);
-    return { run, summary: summary!, report, exitCode, headline: verdict.headline };
+    const exitCode = failure ? EXIT.infrastructure : verdict ? exitCodeOf(verdict.level) : EXIT.infrastructure;
+    return { run, summary, report, exitCode, headline, interrupted: summary?.interrupted ?? false, failure, estimate };
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * The trials a failed run did not attempt, per DUT: the planned ones not in the store. A relay board not found or
+ * lost (the runner's infrastructure errors are all its relay boards') is `relay-not-answering`; anything else, the
+ * harness's `exception`.
+ */
+async function notRunAfter(store: TrialStore, bench: LoadedBench, runId: string, trialsPerDut: number, failure: unknown): Promise<NotRun[]> {
+  const reason: NotRun['reason'] = failure instanceof InfrastructureError ? 'relay-not-answering' : 'exception';
+  const detail = failure instanceof Error ? failure.message : String(failure);
+  const notRun: NotRun[] = [];
+  for (const dut of bench.rig.duts) {
+    const left = trialsPerDut - (await store.lastSeq(runId, dut.id));
+    if (left > 0) notRun.push({ dut: dut.id, trials: left, reason, detail });
+  }
+  return notRun;
+}
+
+/** The run as far as it is known, when the store cannot say. */
+function fallbackRun(id: string, rig: string, night: string, start: Date, status: RunStatus): RunRow {
+  return { id, rig, night, startedAt: start.toISOString(), endedAt: null, host: '', versions: {}, rigDigest: null, status, meta: { command: 'nightly' }, notRun: [] };
 }
 
 /** Replaces reports/<rig>/latest with a link to tonight's folder, atomically. */

@@ -1,9 +1,10 @@
 /**
- * junit.xml for CI servers (Jenkins/Surefire style): a <testsuite> per DUT with stable checks (the night's pass
- * rate, "the harness ran every trial", and one testcase per symptom, so a CI server can track "corrupt on dut-3"
- * night after night) plus the sampled failing trials; a suite for the diagnosed components and one for profiles.
- * A harness error is an <error>, never a <failure>; trials not run are a <skipped>. Bounded whatever the number of
- * trials: per DUT 1 + 1 + 9 (+ 1 when trials were not run) + the sample.
+ * junit.xml for CI servers (Jenkins/Surefire style): a <testsuite> per DUT whose testcases are its trials — one
+ * <failure> per failing trial, one <error> per harness error, so the failure count is the failing trials' and a
+ * CI server counts what shakedown counts — plus one passing testcase standing for the passed trials and a <skipped>
+ * for trials not run; then a suite for the diagnosed components and one for profiles, whose verdicts are written
+ * out but fail nothing (they are drawn from the trials already counted). The sampled failing trials carry their
+ * expected-vs-got bytes and transcript tail; the others their detail line.
  */
 import type { TrialRecord } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
@@ -12,11 +13,11 @@ import { esc } from './escape.js';
 import { keyOf, setAsideText, type Folds } from './folds.js';
 import { fmtPct } from './format.js';
 import { mismatchText } from './text.js';
-import { FAILING_SYMPTOMS, sortedSymptoms } from './symptoms.js';
+import { sortedSymptoms } from './symptoms.js';
 import type { DutSummary, NotRun, ReportInput } from './types.js';
 import { isFlagged, overall, passRate } from './verdict.js';
 
-/** Sampled failing trials written as testcases per DUT. */
+/** Failing trials per DUT written with their bytes and transcript tail (the sample the report collected). */
 export const JUNIT_TRIALS_PER_DUT = 20;
 /** Components written to the components suite (flagged ones come first in the diagnosis). */
 export const JUNIT_COMPONENTS = 500;
@@ -28,6 +29,7 @@ interface Case {
   time: number;
   failure?: { kind: 'failure' | 'error' | 'skipped'; type: string; message: string; body: string };
   out?: string;
+  err?: string;
 }
 
 export function renderJunit(input: ReportInput): string {
@@ -74,9 +76,7 @@ export function renderJunit(input: ReportInput): string {
         name: p.id,
         classname: `shakedown.${rig}.profiles`,
         time: 0,
-        ...(isFlagged(p) && !o.folds.setAside.has(keyOf({ kind: 'profile', id: p.id }))
-          ? { failure: { kind: 'failure' as const, type: p.verdict, message: p.summary, body: p.action } }
-          : {}),
+        ...profileOutput(p, o.folds.setAside.get(keyOf({ kind: 'profile', id: p.id }))),
       })),
       input.perDut.length + 1,
     );
@@ -104,94 +104,82 @@ function dutProperties(input: ReportInput, d: DutSummary): Array<[string, string
     props.push(['component.relays', (c.relays ?? []).join(' ')], ['component.host', c.host]);
   }
   const rate = passRate(d.passes, d.failures);
-  props.push(['trials', String(d.trials)], ['passes', String(d.passes)], ['errors', String(d.errors)], ['passRate', rate === null ? '' : rate.toFixed(4)]);
+  props.push(['trials', String(d.trials)], ['passes', String(d.passes)], ['failures', String(d.failures)], ['errors', String(d.errors)], ['passRate', rate === null ? '' : rate.toFixed(4)]);
+  props.push(['symptoms', sortedSymptoms(d.symptoms).map(([s, n]) => `${s} ${n}`).join(', ')]);
   return props;
 }
 
-function dutCases(rig: string, d: DutSummary, failing: TrialRecord[], notRun: NotRun | undefined): Case[] {
+function dutCases(rig: string, d: DutSummary, sampled: TrialRecord[], notRun: NotRun | undefined): Case[] {
   const classname = `shakedown.${rig}.${d.dut}`;
-  const failed = d.failures;
-  const counted = d.passes + d.failures;
-  const mix = sortedSymptoms(d.symptoms);
+  const withBytes = new Map(sampled.map((t) => [t.trialId, t]));
   const cases: Case[] = [];
-  const overallCase: Case = { name: 'all trials pass', classname, time: d.totalMs / 1000 };
-  if (failed > 0 || d.trials === 0) {
-    overallCase.failure = {
-      kind: 'failure',
-      type: mix[0]?.[0] ?? 'no-trials',
-      message:
-        d.trials === 0
-          ? 'no trial ran'
-          : `${failed} of ${counted} trials failed (${fmtPct(failed / counted)}): ${mix.map(([s, n]) => `${s} ${n}`).join(', ')}`,
-      body: mix.map(([s]) => `${s}: ${(d.details?.[s] ?? []).slice(0, 3).map((x) => `${x.count}× ${x.text}`).join(' | ')}`).join('\n'),
-    };
+  // The passed trials as one passing testcase (bounded whatever their number); each other trial is a testcase.
+  const nonPassingMs = d.nonPassing.reduce((sum, t) => sum + t.totalMs, 0);
+  const mix = sortedSymptoms(d.symptoms);
+  const counted = d.passes + d.failures;
+  cases.push({
+    name: 'trials passed',
+    classname,
+    time: Math.max(0, d.totalMs - nonPassingMs) / 1000,
+    out:
+      `${d.passes} of ${counted} trials passed${counted ? ` (${fmtPct(d.passes / counted)})` : ''}` +
+      (mix.length ? `; failed: ${mix.map(([s, n]) => `${s} ${n}`).join(', ')}` : '') +
+      (d.errors ? `; ${plural(d.errors, 'harness error')} (not counted)` : ''),
+  });
+  for (const t of d.nonPassing) {
+    const full = withBytes.get(t.trialId);
+    const detail = full?.detail ?? t.detail;
+    cases.push({
+      name: `trial ${t.seq}`,
+      classname,
+      time: t.totalMs / 1000,
+      failure: {
+        // A harness error is an <error>, so a CI server never reads it as a hardware failure.
+        kind: t.result === 'error' ? 'error' : 'failure',
+        type: t.kind,
+        message: detail || `${t.result === 'error' ? 'harness error' : 'failed'}: ${t.kind}`,
+        body: full ? `${t.trialId}\n${full.mismatch ? mismatchText(full.mismatch) + '\n' : ''}${transcriptTail(full)}` : t.trialId,
+      },
+    });
   }
-  cases.push(overallCase);
-  // The harness's own faults, apart from the board's: an <error>, so a CI server never reads them as a hardware failure.
-  const harnessCase: Case = { name: 'harness ran every trial', classname, time: 0 };
-  const reasons = (Object.entries(d.errorReasons ?? {}) as Array<[string, number]>).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
-  if (d.errors > 0) {
-    harnessCase.failure = {
-      kind: 'error',
-      type: reasons[0]?.[0] ?? 'exception',
-      message: `${d.errors} of ${d.trials} trials were harness errors: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}`,
-      body: reasons
-        .map(([r]) => `${r}: ${((d.errorDetails as Record<string, Array<{ text: string; count: number }>> | undefined)?.[r] ?? []).slice(0, 3).map((x) => `${x.count}× ${x.text}`).join(' | ')}`)
-        .join('\n'),
-    };
-  }
-  cases.push(harnessCase);
   if (notRun && notRun.trials > 0) {
     cases.push({
       name: 'trials not run',
       classname,
       time: 0,
-      failure: { kind: 'skipped', type: notRun.reason, message: `${plural(notRun.trials, 'trial')} not run: ${notRun.detail}`, body: '' },
-    });
-  }
-  for (const s of FAILING_SYMPTOMS) {
-    const n = d.symptoms[s] ?? 0;
-    const c: Case = { name: `symptom ${s}`, classname, time: 0 };
-    if (n > 0) {
-      const top = d.details?.[s]?.[0]?.text ?? '';
-      c.failure = { kind: 'failure', type: s, message: `${n} of ${d.trials} trials: ${top}`, body: (d.details?.[s] ?? []).map((x) => `${x.count}× ${x.text}`).join('\n') };
-    }
-    cases.push(c);
-  }
-  for (const t of failing) {
-    cases.push({
-      name: `trial ${t.seq}`,
-      classname,
-      time: (t.phases?.totalMs ?? 0) / 1000,
-      failure: {
-        kind: t.result === 'error' ? 'error' : 'failure',
-        type: t.result === 'error' ? (t.reason ?? 'exception') : (t.symptom ?? 'silent'),
-        message: t.detail,
-        body: `${t.trialId}\n${t.mismatch ? mismatchText(t.mismatch) + '\n' : ''}${transcriptTail(t)}`,
-      },
+      failure: { kind: 'skipped', type: notRun.reason, message: `${plural(notRun.trials, 'trial')} not run (${notRun.reason}): ${notRun.detail}`, body: '' },
     });
   }
   return cases;
 }
 
+/**
+ * A diagnosed component: its verdict is a conclusion drawn from trials already counted (tonight's and earlier
+ * nights'), so it never fails the testcase — the failure count stays the failing trials'. A suspect or bad one says
+ * so in <system-err> (verdict, evidence, next action), a watched one in <system-out>.
+ */
 function componentCase(rig: string, c: ComponentDiagnosis, folds: Folds): Case {
   const out: Case = { name: c.id, classname: `shakedown.${rig}.components.${c.kind}`, time: 0 };
   const summary = c.evidence?.summary ?? '';
   const aside = folds.setAside.get(keyOf(c));
   if (aside) {
-    // A known problem set aside passes, and says why: CI stays green for what the lab already knows.
     out.out = `${c.verdict}, set aside: ${setAsideText(aside)}\n${summary}`;
   } else if (isFlagged(c)) {
     // The next step may already carry the separating swap: it is not written twice.
     const swap = c.separatingSwap && !c.action?.includes(c.separatingSwap) ? c.separatingSwap : undefined;
-    const extra = [c.action && `next: ${c.action}`, c.confoundedWith?.length && `confounded with ${c.confoundedWith.join(', ')}`, swap, c.changedSince]
-      .filter(Boolean)
-      .join('\n');
-    out.failure = { kind: 'failure', type: c.verdict, message: summary, body: extra };
+    const extra = [c.action && `next: ${c.action}`, c.confoundedWith?.length && `confounded with ${c.confoundedWith.join(', ')}`, swap, c.changedSince].filter(Boolean);
+    out.err = [`${c.verdict}: ${summary}`, ...extra].join('\n');
   } else if (c.verdict === 'watch') {
     out.out = `watch: ${summary}`;
   }
   return out;
+}
+
+/** A profile's verdict, as componentCase writes a component's: set aside, flagged, or watched. */
+function profileOutput(p: { verdict: string; summary: string; action?: string }, aside: Parameters<typeof setAsideText>[0] | undefined): Pick<Case, 'out' | 'err'> {
+  if (aside) return { out: `${p.verdict}, set aside: ${setAsideText(aside)}\n${p.summary}` };
+  if (p.verdict === 'suspect' || p.verdict === 'bad') return { err: `${p.verdict}: ${p.summary}\nnext: ${p.action}` };
+  return p.verdict === 'watch' ? { out: `watch: ${p.summary}` } : {};
 }
 
 /** The last events of a trial as text lines, for the failure body. */
@@ -230,7 +218,7 @@ function suite(
 
 function testcase(c: Case): string {
   const open = `  <testcase name="${esc(c.name)}" classname="${esc(c.classname)}" time="${secs(c.time)}"`;
-  if (!c.failure && !c.out) return `${open}/>\n`;
+  if (!c.failure && !c.out && !c.err) return `${open}/>\n`;
   let inner = '';
   if (c.failure) {
     const f = c.failure;
@@ -239,6 +227,7 @@ function testcase(c: Case): string {
     inner += `    <${f.kind}${type} message="${esc(f.message.slice(0, 1000))}">${esc(f.body.slice(0, BODY_CHARS))}</${f.kind}>\n`;
   }
   if (c.out) inner += `    <system-out>${esc(c.out)}</system-out>\n`;
+  if (c.err) inner += `    <system-err>${esc(c.err.slice(0, BODY_CHARS))}</system-err>\n`;
   return `${open}>\n${inner}  </testcase>\n`;
 }
 

@@ -12,6 +12,8 @@ export const STRIP_CELLS = 80;
 /** Distinct detail lines kept per symptom of one DUT. */
 export const DETAILS_PER_SYMPTOM = 8;
 const DETAIL_CHARS = 300;
+/** Non-passing trials of a DUT listed with their detail line; the rest are listed without (memory stays small). */
+export const NON_PASSING_DETAILS = 1000;
 
 export interface CollectOptions {
   /** Failing trials kept with their transcripts per DUT (the first ones of the night). */
@@ -84,6 +86,7 @@ class DutAccumulator {
       details: {},
       errorReasons: {},
       errorDetails: {},
+      nonPassing: [],
       strip: [],
       resetToFirstByteMs: emptyHistogram(),
       handshakeMs: emptyHistogram(),
@@ -116,6 +119,16 @@ class DutAccumulator {
       const symptom = failingSymptom(r);
       s.symptoms[symptom] = (s.symptoms[symptom] ?? 0) + 1;
       addDetail(this.detailCounts, symptom, r.detail);
+    }
+    if (!passed) {
+      s.nonPassing.push({
+        seq: r.seq,
+        trialId: r.trialId,
+        result: r.result === 'error' ? 'error' : 'fail',
+        kind: r.result === 'error' ? (r.reason ?? 'exception') : failingSymptom(r),
+        detail: s.nonPassing.length < NON_PASSING_DETAILS ? String(r.detail ?? '').slice(0, DETAIL_CHARS) : '',
+        totalMs: finite(r.phases?.totalMs),
+      });
     }
     if (r.resetToFirstByteMs !== null && r.resetToFirstByteMs !== undefined) addSample(s.resetToFirstByteMs, r.resetToFirstByteMs);
     if (passed) addSample(s.handshakeMs, finite(r.phases?.handshakeMs));

@@ -1,15 +1,17 @@
 /**
  * summary.json: the night in numbers for scripts. Its shape is documented field by field in
  * docs/report-format.md; every field is always present (null or empty when unknown), and any change to the
- * shape bumps SUMMARY_SCHEMA_VERSION.
+ * shape bumps SUMMARY_SCHEMA_VERSION. Numbers carry the digits they mean (round.ts): a rate four decimals, a time
+ * from histogram bins two significant digits, a p-value two significant digits.
  */
 import type { HarnessErrorReason, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
 import { dutState, keyOf, outOfService, type Folds } from './folds.js';
 import { spanMs } from './format.js';
 import { quantile } from './histogram.js';
-import type { DutSummary, ReportInput, TimingHistogram } from './types.js';
+import type { DutSummary, NotRun, ReportInput, TimingHistogram } from './types.js';
 import { overall, passRate, UNTRUSTWORTHY_ERROR_SHARE } from './verdict.js';
+import { exactMs, rate, score, significant } from './round.js';
 
 /**
  * 2: verdict may be `untrustworthy`; pass rates leave harness errors out; trustworthy, harnessErrors, notRun added.
@@ -22,6 +24,7 @@ export function buildSummary(input: ReportInput) {
   const o = overall(input);
   const { run } = input;
   const duration = spanMs(run.startedAt, run.endedAt);
+  const counts = buildRunCounts(input.perDut, input.notRun ?? []);
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     generator: 'shakedown',
@@ -33,26 +36,32 @@ export function buildSummary(input: ReportInput) {
     durationMs: Number.isFinite(duration) ? duration : null,
     status: run.status,
     host: run.host,
+    hostComponent: run.hostComponent ?? null,
+    maxMinutes: run.maxMinutes ?? null,
+    nightRun: (input.nightRuns ?? []).find((r) => r.standsForNight)?.runId ?? run.runId,
+    runs: (input.nightRuns ?? []).map((r) => ({
+      runId: r.runId,
+      command: r.command,
+      status: r.status,
+      startedAt: r.startedAt,
+      endedAt: r.endedAt,
+      trials: r.trials,
+      standsForNight: r.standsForNight,
+      report: `runs/${r.runId}/index.html`,
+    })),
     verdict: o.level,
     headline: o.headline,
     trustworthy: o.level !== 'untrustworthy',
-    totals: {
-      trials: o.trials,
-      passes: o.passes,
-      failures: o.failures,
-      errors: o.errors,
-      notRun: o.notRun,
-      passRate: o.passRate,
-    },
+    totals: counts.totals,
     harnessErrors: {
-      share: o.trials ? o.errors / o.trials : null,
+      share: o.trials ? rate(o.errors / o.trials) : null,
       threshold: UNTRUSTWORTHY_ERROR_SHARE,
       reasons: countsOf(o.errorReasons),
     },
-    notRun: (input.notRun ?? []).map((n) => ({ dut: n.dut, trials: n.trials, reason: n.reason, detail: n.detail })),
-    duts: input.perDut.map((d) => {
-      const verdict = (input.diagnosis?.components ?? []).find((c) => c.kind === 'dut' && c.id === d.dut)?.verdict;
-      return { ...dutEntry(d), health: dutState(input.rig, d.dut, verdict) };
+    notRun: counts.notRun,
+    duts: counts.duts.map((d) => {
+      const verdict = (input.diagnosis?.components ?? []).find((c) => c.kind === 'dut' && c.id === d.id)?.verdict;
+      return { ...d, health: dutState(input.rig, d.id, verdict) };
     }),
     components: (input.diagnosis?.components ?? []).map((c) => componentEntry(c, o.folds)),
     profiles: (input.diagnosis?.profiles ?? []).map((p) => ({ id: p.id, verdict: p.verdict, summary: p.summary, action: p.action })),
@@ -78,6 +87,25 @@ export function buildSummary(input: ReportInput) {
 
 export type Summary = ReturnType<typeof buildSummary>;
 
+/** A run's trial counts — summary.json's `totals`, `notRun` and `duts`, which `run --json` prints as well. */
+export function buildRunCounts(perDut: readonly DutSummary[], notRun: readonly NotRun[]) {
+  const sum = (pick: (d: DutSummary) => number) => perDut.reduce((n, d) => n + pick(d), 0);
+  const passes = sum((d) => d.passes);
+  const failures = sum((d) => d.failures);
+  return {
+    totals: {
+      trials: sum((d) => d.trials),
+      passes,
+      failures,
+      errors: sum((d) => d.errors),
+      notRun: notRun.reduce((n, x) => n + x.trials, 0),
+      passRate: rate(passRate(passes, failures)),
+    },
+    notRun: notRun.map((n) => ({ dut: n.dut, trials: n.trials, reason: n.reason, detail: n.detail })),
+    duts: perDut.map(dutEntry),
+  };
+}
+
 export function renderSummaryJson(input: ReportInput): string {
   // Non-finite numbers (a p-value of NaN) become null rather than invalid JSON.
   return JSON.stringify(buildSummary(input), (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
@@ -101,7 +129,7 @@ function dutEntry(d: DutSummary) {
     passes: d.passes,
     failures: d.failures,
     errors: d.errors,
-    passRate: passRate(d.passes, d.failures),
+    passRate: rate(passRate(d.passes, d.failures)),
     symptoms: countsOf(d.symptoms),
     errorReasons: countsOf(d.errorReasons ?? {}),
     timing: { resetToFirstByteMs: timing(d.resetToFirstByteMs), handshakeMs: timing(d.handshakeMs) },
@@ -119,19 +147,19 @@ function componentEntry(c: ComponentDiagnosis, folds: Folds) {
     evidence: {
       trials: e?.trials ?? 0,
       failures: e?.failures ?? 0,
-      failureRate: e?.failureRate ?? null,
-      poolRate: e?.poolRate ?? null,
-      pValue: e?.pValue ?? null,
-      ochiai: e?.ochiai ?? null,
+      failureRate: rate(e?.failureRate),
+      poolRate: rate(e?.poolRate),
+      pValue: significant(e?.pValue, 2),
+      ochiai: score(e?.ochiai),
       symptoms: countsOf(e?.symptoms ?? {}),
-      symptomFit: e?.symptomFit ?? null,
+      symptomFit: score(e?.symptomFit),
       summary: e?.summary ?? '',
     },
     action: c.action ?? '',
     confoundedWith: [...(c.confoundedWith ?? [])],
     separatingSwap: c.separatingSwap ?? null,
     changedSince: c.changedSince ?? null,
-    history: (c.history ?? []).map((h) => ({ night: h.night, trials: h.trials, passRate: h.passRate })),
+    history: (c.history ?? []).map((h) => ({ night: h.night, trials: h.trials, passRate: rate(h.passRate) ?? 0 })),
     news: c.news ?? null,
     previousVerdict: c.previousVerdict ?? null,
     setAside: aside?.reason ?? null,
@@ -147,5 +175,6 @@ function countsOf(counts: Partial<Record<Symptom | HarnessErrorReason, number>>)
 }
 
 function timing(h: TimingHistogram) {
-  return { count: h.count, median: quantile(h, 0.5), p95: quantile(h, 0.95), min: h.min, max: h.max };
+  // Quantiles come from log-spaced bins (about ±12 % wide): two significant digits; min and max are exact to the µs.
+  return { count: h.count, median: significant(quantile(h, 0.5), 2), p95: significant(quantile(h, 0.95), 2), min: exactMs(h.min), max: exactMs(h.max) };
 }

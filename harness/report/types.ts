@@ -16,7 +16,12 @@ export interface RunInfo {
   endedAt: string;
   /** e.g. "completed", "interrupted", "running". */
   status: string;
+  /** The machine that ran the run (its host name). */
   host: string;
+  /** The rig's host component id (the `host:` of the rig file; trials name it among their components). */
+  hostComponent?: string;
+  /** The run's time budget in minutes, if it had one. */
+  maxMinutes?: number | null;
   /** Tool and library versions, e.g. { shakedown: "0.1.0", node: "v20.19.0" }. */
   versions: Record<string, string>;
   rigDigest: string;
@@ -51,6 +56,18 @@ export interface StripCell {
   firstSeq: number;
 }
 
+/** A trial that failed or was a harness error, without its transcript. */
+export interface NonPassingTrial {
+  seq: number;
+  trialId: string;
+  result: 'fail' | 'error';
+  /** The symptom (fail) or the reason (error). */
+  kind: string;
+  /** '' past the first NON_PASSING_DETAILS of a DUT. */
+  detail: string;
+  totalMs: number;
+}
+
 export interface DutSummary {
   dut: string;
   profile: string;
@@ -70,6 +87,11 @@ export interface DutSummary {
   errorReasons: Partial<Record<HarnessErrorReason, number>>;
   /** Most frequent detail lines per harness error reason (capped). */
   errorDetails: Partial<Record<HarnessErrorReason, Array<{ text: string; count: number }>>>;
+  /**
+   * Every trial that did not pass, in arrival order, briefly (junit.xml writes one testcase each, so its failure
+   * count is the failing trials'); the detail line only for the first NON_PASSING_DETAILS of a DUT.
+   */
+  nonPassing: NonPassingTrial[];
   /** Trials in arrival order, capped at STRIP_CELLS cells (consecutive trials merge once it is full). */
   strip: StripCell[];
   /** From reset release (or power-on) to the first received byte, every trial where a byte came. */
@@ -90,8 +112,24 @@ export interface HistoryPoint {
   passes: number;
 }
 
+/** One run of the night, as the night's report lists it. */
+export interface NightRunEntry {
+  runId: string;
+  /** The command that made it: `nightly`, `run`. */
+  command: string;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** Trials it stored. */
+  trials: number;
+  /** Whether this run stands for the night (its trials are the night's in the diagnosis and the history). */
+  standsForNight: boolean;
+}
+
 export interface ReportInput {
   run: RunInfo;
+  /** Every run of the night, oldest first (absent: not known). */
+  nightRuns?: NightRunEntry[];
   /** Trials not attempted, per DUT (absent or empty: every planned trial ran). */
   notRun?: NotRun[];
   /** For grouping by hub and supply and for component titles. */

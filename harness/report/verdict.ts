@@ -69,6 +69,9 @@ export interface Overall {
   incomplete: boolean;
 }
 
+/** Why trials are not run when the bench itself could not be driven (nightly: a relay board not found or lost). */
+const BENCH_FAILURES = new Set<string>(['relay-not-answering', 'exception']);
+
 const FINISHED = new Set(['completed', 'complete', 'done', 'finished', 'ok']);
 
 export function isFlagged(c: { verdict: string }): boolean {
@@ -109,7 +112,12 @@ export function overall(input: ReportInput): Overall {
 
   let level: OverallLevel;
   let headline: string;
-  if (untrustworthy(trials, errors)) {
+  const undriven = trials === 0 ? notRunList.find((x) => x.trials > 0 && BENCH_FAILURES.has(x.reason)) : undefined;
+  if (undriven) {
+    // Not one trial ran because the bench could not be driven (a relay board not found): nothing can be trusted tonight.
+    level = 'untrustworthy';
+    headline = `Bench could not be driven tonight — ${undriven.detail}`;
+  } else if (untrustworthy(trials, errors)) {
     level = 'untrustworthy';
     const top = (Object.entries(errorReasons) as Array<[string, number]>).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`);
     headline = `Bench not trustworthy tonight — ${errors} of ${trials} trials were harness errors (${top.join(', ')}); no hardware is blamed for them`;
@@ -134,7 +142,7 @@ export function overall(input: ReportInput): Overall {
     headline = errors > 0 ? `Healthy — ${passes} of ${trials} trials passed, the others were harness errors` : `Healthy — ${trials === 1 ? 'the trial' : `all ${trials} trials`} passed`;
   }
   if (level !== 'untrustworthy' && errors > 0 && failures > 0) headline += ` (and ${plural(errors, 'harness error')})`;
-  if (notRun > 0) {
+  if (notRun > 0 && !undriven) {
     const duts = notRunList.filter((x) => x.trials > 0).map((x) => x.dut);
     headline += `; ${plural(notRun, 'trial')} of ${duts.join(', ')} not run (${notRunList[0]!.reason})`;
   }

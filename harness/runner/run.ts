@@ -44,6 +44,11 @@ export interface RunOptions {
   /** How long a lane waits for a vanished or unopenable port to come back before its next trial. */
   portReturnMs?: number;
   onTrial?: (record: TrialRecord) => void;
+  /**
+   * Asked before each trial of a DUT: why its lane must stop here (a time budget running out), or undefined to go on.
+   * The trials left are then not run, with that reason.
+   */
+  beforeTrial?: (dut: Dut, seq: number) => Pick<NotRun, 'reason' | 'detail'> | undefined;
 }
 
 export interface RunSummary {
@@ -117,6 +122,11 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
       const first = (options.doneTrials?.get(dut.id) ?? 0) + 1;
       let unopenedBefore = false;
       for (let seq = first; seq <= trialsPerDut && !stop.signal.aborted; seq++) {
+        const halt = options.beforeTrial?.(dut, seq);
+        if (halt) {
+          notRun.push({ dut: dut.id, trials: trialsPerDut - seq + 1, ...halt });
+          break;
+        }
         let record = await runTrial({
           runId, rig: rig.id, night, seq, dut, profile, components, pins, clock, serial, timeoutMs,
           signal: stop.signal,

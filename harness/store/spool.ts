@@ -13,7 +13,7 @@ import { DatabaseAwayError, isUnreachable, redactUrl } from './postgres/connect.
 import { PostgresTrialStore } from './postgres/store.js';
 import { lockRigBeside } from './sqlite/lock.js';
 import { SqliteTrialStore } from './sqlite/store.js';
-import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunRow, RunStatus, SpoolStatus, SymptomCount, TrialQuery, TrialStore } from './types.js';
+import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunListing, RunRow, RunStatus, SpoolStatus, SymptomCount, SymptomCountQuery, TrialQuery, TrialStore } from './types.js';
 
 /** Where a rig's spool lives: beside the reports of the bench, one file per rig. */
 export function spoolFileFor(outDir: string, rig: string): string {
@@ -176,6 +176,10 @@ export class SpoolingStore implements TrialStore {
     return this.read((s) => s.run(runId));
   }
 
+  async runs(query: { rig: string; nights?: string[] }): Promise<RunListing[]> {
+    return this.read((s) => s.runs(query));
+  }
+
   async resultCounts(runId: string): Promise<ResultCounts> {
     return this.read((s) => s.resultCounts(runId));
   }
@@ -199,7 +203,7 @@ export class SpoolingStore implements TrialStore {
     return (this.database ?? this.spool).trialsFor(query);
   }
 
-  async symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]> {
+  async symptomCounts(query: SymptomCountQuery): Promise<SymptomCount[]> {
     return this.read((s) => s.symptomCounts(query));
   }
 

@@ -8,7 +8,12 @@ import type { Rig } from '../config/types.js';
 import type { ComponentKind, NotRun, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
 import type { Verdict } from '../diagnose/types.js';
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+/**
+ * running: under way, or crashed; completed: every planned trial ran; cut-by-budget: stopped starting trials at its
+ * time budget (the trials not run are in `notRun`); interrupted: stopped by a signal; failed: the bench or the store
+ * failed under it.
+ */
+export type RunStatus = 'running' | 'completed' | 'cut-by-budget' | 'interrupted' | 'failed';
 
 export interface RunRow {
   id: string;
@@ -25,12 +30,24 @@ export interface RunRow {
   notRun: NotRun[];
 }
 
+/** A run with the number of trials it stored. */
+export interface RunListing extends RunRow {
+  trials: number;
+}
+
 /** Trials of one configuration (the same component ids) on one night that ended with one symptom (harness errors never). */
 export interface SymptomCount extends TrialComponents {
   night: string;
   profile: string;
   symptom: Symptom;
   count: number;
+}
+
+export interface SymptomCountQuery {
+  rig: string;
+  nights?: string[];
+  /** Only the trials of these runs (a night counts the run that stands for it: night-runs.ts). */
+  runIds?: string[];
 }
 
 export interface BeginRunOptions {
@@ -137,6 +154,8 @@ export interface TrialStore {
   /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
   findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined>;
   run(runId: string): Promise<RunRow | undefined>;
+  /** A rig's runs, on the given nights or all, oldest first, each with the number of trials it stored. */
+  runs(query: { rig: string; nights?: string[] }): Promise<RunListing[]>;
   /** Keeps a run exactly as given, inserted or replacing the row of the same id (moving runs between stores). */
   upsertRun(run: RunRow): Promise<void>;
   /** Trials of a run by result, counted by the database. */
@@ -159,7 +178,7 @@ export interface TrialStore {
    * Counts per night, configuration and symptom, aggregated by the database: everything the diagnosis and the
    * report's history need, whatever the number of trials. Harness errors are left out: no evidence about hardware.
    */
-  symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]>;
+  symptomCounts(query: SymptomCountQuery): Promise<SymptomCount[]>;
   /** Nights with trials for a rig, oldest first. */
   nights(rig: string): Promise<string[]>;
   /** Rigs with trials in the store. */

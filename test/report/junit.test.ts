@@ -48,32 +48,39 @@ describe('report: junit.xml', () => {
     expect(suite.attrs.get('package')).to.equal('shakedown.lab-3');
   });
 
-  it('fails the checks of a failing DUT with the symptom as type and the detail as message', () => {
+  it('counts one failure per failing trial: 40 corrupt trials are failures="40", not more', () => {
     const suite = suiteNamed(root, 'f103-b');
+    const dut = input.perDut.find((d) => d.dut === 'f103-b')!;
+    expect(dut.failures).to.equal(40);
+    expect(suite.attrs.get('failures')).to.equal('40');
     const cases = elements(suite, 'testcase');
-    const all = cases.find((c) => c.attrs.get('name') === 'all trials pass')!;
-    const failure = elements(all, 'failure')[0]!;
-    expect(failure.attrs.get('type')).to.equal('corrupt');
-    expect(failure.attrs.get('message')).to.match(/^40 of 200 trials failed \(20\.0%\): corrupt 40$/);
-    const corrupt = cases.find((c) => c.attrs.get('name') === 'symptom corrupt')!;
-    expect(elements(corrupt, 'failure')[0]!.attrs.get('type')).to.equal('corrupt');
-    const silent = cases.find((c) => c.attrs.get('name') === 'symptom silent')!;
-    expect(elements(silent)).to.have.length(0);
+    const failing = cases.filter((c) => elements(c, 'failure').length > 0);
+    expect(failing).to.have.length(40);
+    for (const c of failing) {
+      expect(c.attrs.get('name')).to.match(/^trial \d+$/);
+      expect(elements(c, 'failure')[0]!.attrs.get('type')).to.equal('corrupt');
+    }
+    const passed = cases.find((c) => c.attrs.get('name') === 'trials passed')!;
+    expect(elements(passed, 'failure')).to.have.length(0);
+    expect(textOf(elements(passed, 'system-out')[0]!)).to.equal('160 of 200 trials passed (80.0%); failed: corrupt 40');
+    // a sampled trial carries its bytes: expected vs got and the deviant ones
     const trial = cases.find((c) => c.attrs.get('name') === 'trial 3')!;
     const tf = elements(trial, 'failure')[0]!;
     expect(tf.attrs.get('message')).to.match(/expected 79, got F9 00/);
     expect(textOf(tf)).to.match(/deviant: #0 F9≠79, #1 00 extra/);
-    // a harness error is an <error> with its reason as type, not a <failure>, and not a symptom of the DUT
-    const f407 = elements(suiteNamed(root, 'f407'), 'testcase');
-    const errorTrial = f407.find((c) => c.attrs.get('name')!.startsWith('trial ') && elements(c, 'error').length > 0)!;
+  });
+
+  it('makes each harness error an <error>, never a <failure>, and trials not run a <skipped>', () => {
+    const suite = suiteNamed(root, 'f407');
+    const dut = input.perDut.find((d) => d.dut === 'f407')!;
+    expect(suite.attrs.get('errors')).to.equal(String(dut.errors));
+    expect(suite.attrs.get('failures')).to.equal(String(dut.failures));
+    const cases = elements(suite, 'testcase');
+    const errorTrial = cases.find((c) => c.attrs.get('name')!.startsWith('trial ') && elements(c, 'error').length > 0)!;
     expect(elements(errorTrial, 'error')[0]!.attrs.get('type')).to.equal('edge-late');
-    const harness = f407.find((c) => c.attrs.get('name') === 'harness ran every trial')!;
-    expect(elements(harness, 'error')[0]!.attrs.get('message')).to.match(/^4 of 200 trials were harness errors: edge-late 4$/);
-    expect(elements(harness, 'failure')).to.have.length(0);
-    const f407All = f407.find((c) => c.attrs.get('name') === 'all trials pass')!;
-    for (const f of elements(f407All, 'failure')) expect(f.attrs.get('message')).to.match(/ of 196 trials failed/);
-    const notRun = f407.find((c) => c.attrs.get('name') === 'trials not run')!;
-    expect(elements(notRun, 'skipped')[0]!.attrs.get('message')).to.match(/^3 trials not run: /);
+    expect(elements(errorTrial, 'failure')).to.have.length(0);
+    const notRun = cases.find((c) => c.attrs.get('name') === 'trials not run')!;
+    expect(elements(notRun, 'skipped')[0]!.attrs.get('message')).to.match(/^3 trials not run \(port-missing\): /);
   });
 
   it('keeps a healthy DUT green and counts consistent', () => {
@@ -89,16 +96,20 @@ describe('report: junit.xml', () => {
     expect(root.attrs.get('tests')).to.equal(String(total));
   });
 
-  it('flags diagnosed components as failing testcases of a components suite', () => {
+  it('writes the diagnosed components’ verdicts without counting them as failures', () => {
     const suite = suiteNamed(root, 'components');
+    expect(suite.attrs.get('failures')).to.equal('0');
     const c2 = elements(suite, 'testcase').find((c) => c.attrs.get('name') === 'c2')!;
     expect(c2.attrs.get('classname')).to.equal('shakedown.lab-3.components.cable');
-    const f = elements(c2, 'failure')[0]!;
-    expect(f.attrs.get('type')).to.equal('bad');
-    expect(textOf(f)).to.match(/next: Replace cable c2/);
+    expect(elements(c2, 'failure')).to.have.length(0);
+    const said = textOf(elements(c2, 'system-err')[0]!);
+    expect(said).to.match(/^bad: /).and.match(/next: Replace cable c2/);
     const psu = elements(suite, 'testcase').find((c) => c.attrs.get('name') === 'psu-b')!;
     expect(elements(psu, 'failure')).to.have.length(0);
     expect(textOf(elements(psu, 'system-out')[0]!)).to.match(/^watch, set aside: acknowledged \(supply psu-b\) by anna/);
+    // the whole file's failure count is the failing trials', components flagged or not
+    const failingTrials = input.perDut.reduce((n, d) => n + d.failures, 0);
+    expect(root.attrs.get('failures')).to.equal(String(failingTrials));
   });
 
   it('carries a script-like DUT name and device text as data, not markup', () => {
@@ -118,15 +129,19 @@ describe('report: junit.xml', () => {
     expect(out).to.include('got \\x00\\x07\\x1b[31m');
   });
 
-  it('stays bounded for a DUT with many failing trials', () => {
+  it('writes every one of 5000 failing trials as a testcase, still valid, sampled ones with their bytes', () => {
     const many = syntheticInput(20);
     const dut = many.perDut[1]!.dut;
     const records = Array.from({ length: 5000 }, (_, i) => ({ ...many.failingTrials[0]!, dut, seq: i + 1, trialId: `x/${dut}/${i + 1}` }));
     many.perDut = summarizeDuts(records);
-    many.failingTrials = records;
+    many.failingTrials = records.slice(0, 5);
     const out = renderJunit(many);
-    const cases = elements(suiteNamed(parseXml(out), dut), 'testcase');
-    expect(cases.length).to.be.at.most(1 + 1 + 9 + 20);
+    const suite = suiteNamed(parseXml(out), dut);
+    expect(suite.attrs.get('failures')).to.equal('5000');
+    const cases = elements(suite, 'testcase');
+    expect(cases).to.have.length(5000 + 1);
+    expect(textOf(elements(cases[1]!, 'failure')[0]!)).to.match(/deviant/);
+    expect(textOf(elements(cases[4000]!, 'failure')[0]!)).to.equal(`x/${dut}/4000`);
     expect(schema.validate(out)).to.deep.equal([]);
   });
 });

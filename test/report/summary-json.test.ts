@@ -104,6 +104,29 @@ describe('report: summary.json', () => {
     expect(s.durationMs).to.equal(null);
   });
 
+  it('rounds numbers to what they mean: rates to 0.01 %, scores to 0.001, a p-value to two significant digits', () => {
+    const input = syntheticInput(10);
+    const evidence = input.diagnosis.components[0]!.evidence;
+    Object.assign(evidence, { pValue: 0.000123456789, ochiai: 0.912345678, failureRate: 0.2051234567 });
+    input.perDut[0] = { ...input.perDut[0]!, passes: 2, failures: 1, errors: 0 };
+    const s = JSON.parse(renderSummaryJson(input));
+    expect(s.components[0].evidence).to.include({ pValue: 0.00012, ochiai: 0.912, failureRate: 0.2051 });
+    expect(s.duts[0].passRate).to.equal(0.6667);
+    const digits = (n: number) => (String(n).split('.')[1] ?? '').length;
+    const long: string[] = [];
+    const visit = (v: unknown, path: string): void => {
+      if (typeof v === 'number' && digits(v) > 4 && !/pValue|\.(min|max)$/.test(path)) long.push(`${path} = ${v}`);
+      else if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) visit(child, `${path}.${k}`);
+    };
+    visit(s, '');
+    expect(long, 'numbers with more digits than they mean').to.deep.equal([]);
+  });
+
+  it('names the machine that ran the run as host, and the rig’s host component apart', () => {
+    expect(summary.host).to.equal(input.run.host);
+    expect(summary.hostComponent).to.equal(input.perDut[0]!.components.host);
+  });
+
   it('says healthy when every trial passed and nothing is flagged', () => {
     const healthy = syntheticInput(10);
     healthy.perDut = healthy.perDut.map((d) => ({ ...d, passes: d.trials, failures: 0, errors: 0, symptoms: {} }));

@@ -266,13 +266,20 @@ export function syntheticInput(trialsPerDut = 200): ReportInput {
       startedAt: '2026-11-21T00:30:00.000Z',
       endedAt: '2026-11-21T02:05:31.000Z',
       status: 'completed',
-      host: 'bench-pc',
+      host: 'lab3-pc.example',
+      hostComponent: 'bench-pc',
+      maxMinutes: null,
       versions: { shakedown: '0.1.0', node: 'v20.19.0' },
       rigDigest: 'sha256:1f3a9c',
       profileDigests: { stm32f103: 'sha256:stm32f103', stm32f407: 'sha256:stm32f407', mt6765: 'sha256:mt6765' },
     },
     // f407's adapter went missing at the end of the night: its last trials were not run.
     notRun: [{ dut: 'f407', trials: 3, reason: 'port-missing', detail: `cannot open the serial port: ENOENT (${EVIL}); it was not back within 30 s` }],
+    // The night was run twice: an earlier run interrupted, this one completed and standing for the night.
+    nightRuns: [
+      { runId: 'run-2026-11-21-0010', command: 'nightly', status: 'interrupted', startedAt: '2026-11-21T00:10:00.000Z', endedAt: '2026-11-21T00:20:00.000Z', trials: 95, standsForNight: false },
+      { runId: RUN_ID, command: 'nightly', status: 'completed', startedAt: '2026-11-21T00:30:00.000Z', endedAt: '2026-11-21T02:05:31.000Z', trials: 1197, standsForNight: true },
+    ],
     rig: syntheticRig(),
     perDut: data.perDut,
     failingTrials: data.failingTrials,

@@ -16,7 +16,7 @@ import { isUnreachable, redactUrl } from '../../harness/store/postgres/connect.j
 import { SCHEMA_VERSION } from '../../harness/store/postgres/schema.js';
 import { PostgresTrialStore } from '../../harness/store/postgres/store.js';
 import { freshDatabase } from './postgres-server.js';
-import { makeRecord } from './records.js';
+import { expectRunsOfANight, makeRecord } from './records.js';
 
 const HOLDER = fileURLToPath(new URL('./postgres-lock-holder.ts', import.meta.url));
 
@@ -96,6 +96,10 @@ describe('store: PostgreSQL', function () {
     expect(counts.map((c) => [c.symptom, c.count])).to.deep.equal([['corrupt', 1], ['ok', 3]]);
     expect(counts[0]!.relays).to.deep.equal(['rb1.d1']);
     expect(await store.symptomCounts({ rig: 'bench', nights: [] })).to.deep.equal([]);
+  });
+
+  it('lists a night’s runs with their trials, and counts the trials of the runs chosen for each night', async () => {
+    await expectRunsOfANight(store);
   });
 
   it('finds the latest run of a night, and the same trial written twice stays one (the last)', async () => {

@@ -1,6 +1,7 @@
 /** Trial records for store and diagnosis tests. */
 import type { Symptom, TrialComponents, TrialRecord } from '../../harness/core/record.js';
-import type { TrialQuery, TrialStore } from '../../harness/store/index.js';
+import { expect } from 'chai';
+import { countsOfNights, type RunStatus, type TrialQuery, type TrialStore } from '../../harness/store/index.js';
 
 /** Every record a query yields, in order. */
 export async function all(store: TrialStore, query: TrialQuery): Promise<TrialRecord[]> {
@@ -38,4 +39,39 @@ export function makeRecord(fields: { runId?: string; dut?: string; seq: number; 
     detail: symptom === 'ok' ? 'ok' : 'expected 79, got 68',
     identity: { productId: 0x410, bootloaderVersion: 0x22 },
   };
+}
+
+/**
+ * One night run three times and an earlier night, in `store`: a completed nightly (2 trials), a `run` during the day
+ * (3), a later nightly interrupted (1). Every store lists the runs with their trials and counts the chosen runs only,
+ * so the night counts its completed nightly's 2 trials — not 6.
+ */
+export async function expectRunsOfANight(store: TrialStore): Promise<void> {
+  const night = '2026-11-20';
+  const runs: Array<[id: string, at: string, command: string, status: RunStatus, trials: number, n?: string]> = [
+    ['early', '2026-11-19T01:00:00.000Z', 'nightly', 'completed', 1, '2026-11-19'],
+    ['nightly-1', '2026-11-20T01:00:00.000Z', 'nightly', 'completed', 2],
+    ['day-run', '2026-11-20T02:00:00.000Z', 'run', 'completed', 3],
+    ['nightly-2', '2026-11-20T03:00:00.000Z', 'nightly', 'interrupted', 1],
+  ];
+  for (const [id, startedAt, command, status, trials, n] of runs) {
+    await store.beginRun({ runId: id, rig: 'bench', night: n ?? night, startedAt, meta: { command } });
+    for (let seq = 1; seq <= trials; seq++) await store.addTrial(makeRecord({ runId: id, seq, night: n ?? night, symptom: 'late' }));
+    await store.endRun(id, status);
+  }
+
+  const listed = await store.runs({ rig: 'bench', nights: [night] });
+  expect(listed.map((r) => [r.id, r.meta.command, r.status, r.trials])).to.deep.equal([
+    ['nightly-1', 'nightly', 'completed', 2],
+    ['day-run', 'run', 'completed', 3],
+    ['nightly-2', 'nightly', 'interrupted', 1],
+  ]);
+  expect((await store.runs({ rig: 'bench' })).map((r) => r.id)).to.deep.equal(['early', 'nightly-1', 'day-run', 'nightly-2']);
+  expect(await store.runs({ rig: 'bench', nights: [] })).to.deep.equal([]);
+  const total = (counts: Array<{ count: number }>) => counts.reduce((sum, c) => sum + c.count, 0);
+  expect(total(await store.symptomCounts({ rig: 'bench', nights: [night] }))).to.equal(6);
+  expect(total(await store.symptomCounts({ rig: 'bench', nights: [night], runIds: ['day-run', 'nightly-2'] }))).to.equal(4);
+  expect(await store.symptomCounts({ rig: 'bench', runIds: [] })).to.deep.equal([]);
+  expect(total(await countsOfNights(store, { rig: 'bench', nights: ['2026-11-19', night] }))).to.equal(1 + 2);
+  expect(total(await countsOfNights(store, { rig: 'bench', nights: [night], run: { id: 'nightly-2', night } }))).to.equal(1);
 }

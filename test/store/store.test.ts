@@ -12,7 +12,7 @@ import { InputError } from '../../harness/core/exit-codes.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../harness/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../harness/store/sqlite/schema.js';
 import { SqliteTrialStore } from '../../harness/store/sqlite/store.js';
-import { all, makeRecord } from './records.js';
+import { all, expectRunsOfANight, makeRecord } from './records.js';
 
 
 describe('store', () => {
@@ -164,6 +164,15 @@ describe('store', () => {
     expect(counts[0]!.relays).to.deep.equal(['rb1.d1']);
     expect(counts[0]!.hub).to.equal('hub1');
     await store.close();
+  });
+
+  it('lists a night’s runs with their trials, and counts the trials of the runs chosen for each night', async () => {
+    const store = await openStore(file);
+    try {
+      await expectRunsOfANight(store);
+    } finally {
+      await store.close();
+    }
   });
 
   it('finds the latest run of a night to resume, and the same trial written twice stays one', async () => {

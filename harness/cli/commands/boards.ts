@@ -1,7 +1,8 @@
-/** `shakedown boards [--dir boards]`: the board profiles available, one line each. */
+/** `shakedown boards [--dir boards] [--json]`: the board profiles available, one line each (or a JSON array). */
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { BoardProfile } from '../../config/types.js';
+import type { ConfigIssue } from '../../config/issues.js';
 import { ConfigError, formatIssue, loadProfile, profileIdsIn } from '../../config/load.js';
 import { EXIT, InputError } from '../../core/exit-codes.js';
 import { formatTable } from '../table.js';
@@ -16,21 +17,39 @@ export function chipIdOf(profile: BoardProfile): string {
   return '0x' + id.toString(16).toUpperCase().padStart(digits, '0');
 }
 
-export function boardsTable(dir: string): { table: string; problems: string[] } {
+/** One profile as `boards --json` prints it; family, chipId, engine and title are null for an invalid profile. */
+export interface BoardEntry {
+  id: string;
+  file: string;
+  valid: boolean;
+  family: string | null;
+  chipId: string | null;
+  engine: string | null;
+  title: string | null;
+  problems: ConfigIssue[];
+}
+
+export function boardEntries(dir: string): BoardEntry[] {
   const ids = profileIdsIn(dir);
   if (ids.length === 0) throw new InputError(`no board profiles (*.yaml) in ${dir}`);
-  const rows: string[][] = [];
-  const problems: string[] = [];
-  for (const id of ids) {
+  return ids.map((id) => {
+    const file = join(dir, `${id}.yaml`);
     try {
-      const p = loadProfile(join(dir, `${id}.yaml`));
-      rows.push([p.id, p.family, chipIdOf(p), p.protocol.engine, p.title]);
+      const p = loadProfile(file);
+      return { id: p.id, file, valid: true, family: p.family, chipId: chipIdOf(p), engine: p.protocol.engine, title: p.title, problems: [] };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      rows.push([id, '?', '?', '?', `invalid: ${error.issues.length} problem(s), see below`]);
-      problems.push(...error.issues.map(formatIssue));
+      return { id, file, valid: false, family: null, chipId: null, engine: null, title: null, problems: error.issues };
     }
-  }
+  });
+}
+
+export function boardsTable(dir: string): { table: string; problems: string[] } {
+  const entries = boardEntries(dir);
+  const rows = entries.map((b) =>
+    b.valid ? [b.id, b.family!, b.chipId!, b.engine!, b.title!] : [b.id, '?', '?', '?', `invalid: ${b.problems.length} problem(s), see below`],
+  );
+  const problems = entries.flatMap((b) => b.problems.map(formatIssue));
   return { table: formatTable(['id', 'family', 'chip id', 'engine', 'title'], rows), problems };
 }
 
@@ -39,7 +58,14 @@ export function register(program: Command): void {
     .command('boards')
     .description('list the board profiles: id, family, chip id, protocol engine, title')
     .option('--dir <dir>', 'folder of board profiles', 'boards')
-    .action((flags: { dir: string }) => {
+    .option('--json', 'print [{ id, file, valid, family, chipId, engine, title, problems }] on stdout')
+    .action((flags: { dir: string; json?: boolean }) => {
+      if (flags.json) {
+        const entries = boardEntries(flags.dir);
+        process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+        if (entries.some((b) => !b.valid)) process.exitCode = EXIT.badInput;
+        return;
+      }
       const { table, problems } = boardsTable(flags.dir);
       process.stdout.write(table);
       if (problems.length === 0) return;

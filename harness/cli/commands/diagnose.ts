@@ -1,13 +1,16 @@
 /**
- * `shakedown diagnose --db FILE|URL [--rig RIG] [--night DATE] [--window N] [--json]`: which component explains the
- * failures in the store. Exit 1 when a component is suspect or bad, 0 otherwise, 2 on bad input.
+ * `shakedown diagnose [--db FILE|URL] [--rig RIG] [--night DATE] [--window N] [--json]`: which component explains the
+ * failures in the store. Exit 1 when a component is suspect or bad, 0 otherwise, 2 on bad input (an impossible
+ * date, a night without trials), 3 when the store cannot be read (damaged, truncated, away).
  */
 import type { Command } from 'commander';
 import { EXIT, InfrastructureError, InputError } from '../../core/exit-codes.js';
 import { diagnose, hasFlags } from '../../diagnose/diagnose.js';
 import { formatDiagnosis } from '../../diagnose/format.js';
+import { defaultDbPath } from '../../nightly/nightly.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
 import { dbOption } from '../db-option.js';
+import { night } from '../options.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
 interface DiagnoseFlags {
@@ -22,9 +25,9 @@ export function register(program: Command): void {
   program
     .command('diagnose')
     .description('Work out from the stored trials which component is failing (board, cable, port, hub, supply, relay).')
-    .addOption(dbOption('the store written by nightly runs (required)'))
+    .addOption(dbOption('the store written by nightly runs (default: reports/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml) or its id (default: the only rig in the store)')
-    .option('--night <date>', 'night to diagnose, YYYY-MM-DD (default: the latest)')
+    .option('--night <date>', 'night to diagnose, YYYY-MM-DD (default: the latest)', night)
     .option('--window <nights>', 'nights of history to use', '14')
     .option('--json', 'print the diagnosis as JSON')
     .action(async (flags: DiagnoseFlags) => {
@@ -35,16 +38,14 @@ export function register(program: Command): void {
 async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const window = Number(flags.window);
   if (!Number.isInteger(window) || window < 1) throw new InputError(`--window must be a whole number of nights ≥ 1, got "${flags.window}"`);
-  if (flags.night !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.night)) throw new InputError(`--night must be YYYY-MM-DD, got "${flags.night}"`);
+  const dbFile = flags.db ?? defaultDbPath('reports');
 
-  if (!flags.db) throw new InputError('give the store with --db FILE|URL (or set SHAKEDOWN_DB)');
   let store: TrialStore;
   try {
-    store = await openStore(flags.db, { mustExist: true });
+    store = await openStore(dbFile, { mustExist: true });
   } catch (error) {
     if (error instanceof MissingStoreError) throw new InputError(`${error.message} (run a nightly first, or pass --db with the right file)`);
-    if (error instanceof InfrastructureError) throw error;
-    throw new InputError(`cannot read ${flags.db} as a shakedown store: ${(error as Error).message}`);
+    throw error; // a damaged store: the same one line, exit 3, as every other command
   }
   try {
     const rig = await rigIdFromArg(flags.rig, store);
@@ -54,7 +55,7 @@ async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof InputError || error instanceof InfrastructureError) throw error;
     throw new InfrastructureError(`reading the store ${store.location} failed: ${(error as Error).message}`);
   } finally {
     await store.close();

@@ -1,9 +1,11 @@
 /**
- * `shakedown validate FILE…`: checks board profiles and rigs (a rig together with the profiles it names) and
- * prints every problem of every file as `file:line:col: key.path: message`; exit 2 if there is any.
+ * `shakedown validate FILE… [--json]`: checks board profiles and rigs (a rig together with the profiles it names) and
+ * prints every problem of every file as `file:line:col: key.path: message` (or all of it as JSON); exit 2 if there
+ * is any.
  */
 import { Command, Option } from 'commander';
 import type { BoardProfile, LoadedBench } from '../../config/types.js';
+import type { ConfigIssue } from '../../config/issues.js';
 import { ConfigError, detectKind, formatIssue, loadBench, loadProfile, type ConfigKind } from '../../config/load.js';
 import { EXIT } from '../../core/exit-codes.js';
 
@@ -18,6 +20,18 @@ export interface ValidateResult {
   /** Every problem, formatted, without duplicates (a rig repeats the problems of its profiles). */
   problems: string[];
   failedFiles: string[];
+  /** Per file given, in order: what `validate --json` prints. */
+  files: FileResult[];
+}
+
+export interface FileResult {
+  file: string;
+  kind: ConfigKind | null;
+  ok: boolean;
+  /** The ok line's summary (`board stm32f103c8, stm32, engine stm32, expects 0x410`); null when not ok. */
+  summary: string | null;
+  /** Its problems (a rig's include those of its profiles, each naming its own file). */
+  problems: ConfigIssue[];
 }
 
 const hex = (n: number, digits: number) => '0x' + n.toString(16).toUpperCase().padStart(digits, '0');
@@ -43,16 +57,19 @@ export function describeBench(b: LoadedBench): string {
 }
 
 export function validateFiles(files: string[], options: ValidateOptions = {}): ValidateResult {
-  const result: ValidateResult = { ok: [], problems: [], failedFiles: [] };
+  const result: ValidateResult = { ok: [], problems: [], failedFiles: [], files: [] };
   const seen = new Set<string>();
   for (const file of files) {
+    let kind: ConfigKind | null = options.kind ?? null;
     try {
-      const kind = options.kind ?? detectKind(file);
+      kind ??= detectKind(file);
       const summary = kind === 'rig' ? describeBench(loadBench(file, options.boards)) : describeProfile(loadProfile(file));
       result.ok.push(`${file}: ok — ${summary}`);
+      result.files.push({ file, kind, ok: true, summary, problems: [] });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       result.failedFiles.push(file);
+      result.files.push({ file, kind, ok: false, summary: null, problems: error.issues });
       for (const issue of error.issues) {
         const line = formatIssue(issue);
         if (!seen.has(line)) result.problems.push(line);
@@ -70,14 +87,19 @@ export function register(program: Command): void {
     .argument('<files...>', 'profile or rig files')
     .addOption(new Option('--kind <kind>', 'treat every file as this kind (default: rigs/ folder or a duts: key → rig)').choices(['board', 'rig']))
     .option('--boards <dir>', "profiles for rigs (default: the rig's boards: key, else <rig dir>/../boards)")
-    .action((files: string[], flags: { kind?: ConfigKind; boards?: string }) => {
+    .option('--json', 'print { ok, files: [{ file, kind, ok, summary, problems: [{ file, line, col, path, message }] }] } on stdout')
+    .action((files: string[], flags: { kind?: ConfigKind; boards?: string; json?: boolean }) => {
       const result = validateFiles(files, flags);
+      if (result.problems.length > 0) process.exitCode = EXIT.badInput;
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ ok: result.problems.length === 0, files: result.files }, null, 2) + '\n');
+        return;
+      }
       for (const line of result.ok) process.stdout.write(`${line}\n`);
       if (result.problems.length === 0) return;
       for (const line of result.problems) process.stderr.write(`${line}\n`);
       const n = result.problems.length;
       const f = result.failedFiles.length;
       process.stderr.write(`${n} problem${n === 1 ? '' : 's'} in ${f} of ${files.length} file${files.length === 1 ? '' : 's'}\n`);
-      process.exitCode = EXIT.badInput;
     });
 }

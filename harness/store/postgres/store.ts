@@ -12,7 +12,7 @@ import type { ComponentKind, NotRun, TrialRecord } from '../../core/record.js';
 import { RigClaimError } from '../errors.js';
 import { ackFromRow, recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
 import { nearestTrialIds, parseTrialId } from '../trial-ids.js';
-import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunListing, RunRow, RunStatus, SymptomCount, SymptomCountQuery, TrialQuery, TrialStore } from '../types.js';
 import { isUnreachable, openPool, redactUrl } from './connect.js';
 import { lockRigOnServer } from './lock.js';
 import { migrate } from './schema.js';
@@ -189,6 +189,21 @@ export class PostgresTrialStore implements TrialStore {
     return rows[0] ? runFromRow(rows[0]) : undefined;
   }
 
+  async runs(query: { rig: string; nights?: string[] }): Promise<RunListing[]> {
+    const params: unknown[] = [query.rig];
+    let nightFilter = '';
+    if (query.nights) {
+      params.push(query.nights);
+      nightFilter = ` AND r.night = ANY($2::text[])`;
+    }
+    const { rows } = await this.pool.query<RawRun & { trial_count: number }>(
+      `SELECT ${RUN_COLUMNS.map((c) => `r.${c}`).join(', ')}, (SELECT COUNT(*)::int FROM trials t WHERE t.run_id = r.id) AS trial_count
+         FROM runs r WHERE r.rig = $1${nightFilter} ORDER BY r.started_at, r.position`,
+      params,
+    );
+    return rows.map((row) => ({ ...runFromRow(row), trials: row.trial_count }));
+  }
+
   /** A run from elsewhere (a spool): its rig is claimed for the host that ran it, like any run. */
   async upsertRun(run: RunRow): Promise<void> {
     await this.claimRig({ id: run.rig, host: run.host, site: null, title: null, since: run.startedAt });
@@ -263,16 +278,20 @@ export class PostgresTrialStore implements TrialStore {
     }
   }
 
-  async symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]> {
+  async symptomCounts(query: SymptomCountQuery): Promise<SymptomCount[]> {
     const params: unknown[] = [query.rig];
-    let nightFilter = '';
+    let filter = '';
     if (query.nights) {
       params.push(query.nights);
-      nightFilter = ` AND night = ANY($2::text[])`;
+      filter += ` AND night = ANY($${params.length}::text[])`;
+    }
+    if (query.runIds) {
+      params.push(query.runIds);
+      filter += ` AND run_id = ANY($${params.length}::text[])`;
     }
     const { rows } = await this.pool.query<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>(
       `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*)::int AS count
-         FROM trials WHERE rig = $1 AND result <> 'error'${nightFilter}
+         FROM trials WHERE rig = $1 AND result <> 'error'${filter}
         GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom
         ORDER BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
       params,

@@ -9,8 +9,9 @@ import Database from 'better-sqlite3';
 import { benchHost } from '../../core/bench-host.js';
 import { newRunId } from '../../core/run-id.js';
 import type { ComponentKind, NotRun, TrialRecord } from '../../core/record.js';
+import { storeError } from '../errors.js';
 import { ackFromRow, recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
-import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunListing, RunRow, RunStatus, SymptomCount, SymptomCountQuery, TrialQuery, TrialStore } from '../types.js';
 import { nearestTrialIds, parseTrialId } from '../trial-ids.js';
 import { lockRigBeside } from './lock.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
@@ -37,9 +38,19 @@ export class SqliteTrialStore implements TrialStore {
    * read-only is brought up to date first (one transaction), so every older store can still be read.
    */
   static open(file: string, options: { readonly?: boolean } = {}): SqliteTrialStore {
+    try {
+      return SqliteTrialStore.openFile(file, options);
+    } catch (error) {
+      throw storeError(error, file, 'opening it');
+    }
+  }
+
+  private static openFile(file: string, options: { readonly?: boolean }): SqliteTrialStore {
     if (options.readonly) upgradeIfOlder(file);
     const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     try {
+      // Reading the schema reads the file's first pages: a file that is not a store, or a damaged one, fails here.
+      db.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
@@ -64,51 +75,73 @@ export class SqliteTrialStore implements TrialStore {
     const digest = typeof options.rig === 'string' ? null : options.rig.digest;
     const startedAt = options.startedAt ?? new Date().toISOString();
     const runId = options.runId ?? newRunId(rigId, new Date(startedAt));
-    this.db
-      .prepare(
-        `INSERT INTO runs (id, rig, night, started_at, host, versions, rig_digest, status, meta)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)
-         ON CONFLICT(id) DO UPDATE SET status = 'running', ended_at = NULL`,
-      )
-      .run(
-        runId, rigId, options.night, startedAt, benchHost(),
-        JSON.stringify({ node: process.versions.node, sqlite: this.sqliteVersion(), store: STORE_VERSION }),
-        digest, JSON.stringify(options.meta ?? {}),
-      );
+    this.guard('starting a run', () =>
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, rig, night, started_at, host, versions, rig_digest, status, meta)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)
+           ON CONFLICT(id) DO UPDATE SET status = 'running', ended_at = NULL`,
+        )
+        .run(
+          runId, rigId, options.night, startedAt, benchHost(),
+          JSON.stringify({ node: process.versions.node, sqlite: this.sqliteVersion(), store: STORE_VERSION }),
+          digest, JSON.stringify(options.meta ?? {}),
+        ),
+    );
     return runId;
   }
 
   /** One transaction per trial: committed when this resolves (WAL, synchronous=NORMAL: a power cut may lose the last commits). */
   async addTrial(record: TrialRecord): Promise<void> {
-    this.insertTrial.run(trialRow(record));
+    this.guard('storing a trial', () => this.insertTrial.run(trialRow(record)));
   }
 
   async addTrials(records: Iterable<TrialRecord>): Promise<void> {
-    this.db.transaction(() => {
-      for (const record of records) this.insertTrial.run(trialRow(record));
-    })();
+    this.guard('storing trials', () =>
+      this.db.transaction(() => {
+        for (const record of records) this.insertTrial.run(trialRow(record));
+      })(),
+    );
   }
 
   async endRun(runId: string, status: RunStatus = 'completed'): Promise<void> {
-    this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId);
+    this.guard('ending a run', () => this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId));
   }
 
   async setNotRun(runId: string, notRun: readonly NotRun[]): Promise<void> {
-    this.db.prepare(`UPDATE runs SET not_run = ? WHERE id = ?`).run(JSON.stringify(notRun), runId);
+    this.guard('storing the trials not run', () => this.db.prepare(`UPDATE runs SET not_run = ? WHERE id = ?`).run(JSON.stringify(notRun), runId));
   }
 
   async findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined> {
     const byCommand = query.command ? ` AND json_extract(meta, '$.command') = ?` : '';
     const params = query.command ? [query.rig, query.night, query.command] : [query.rig, query.night];
-    const row = this.db
-      .prepare(`SELECT * FROM runs WHERE rig = ? AND night = ?${byCommand} ORDER BY started_at DESC, rowid DESC LIMIT 1`)
-      .get(...params) as RawRun | undefined;
+    const row = this.guard('reading runs', () =>
+      this.db.prepare(`SELECT * FROM runs WHERE rig = ? AND night = ?${byCommand} ORDER BY started_at DESC, rowid DESC LIMIT 1`).get(...params),
+    ) as RawRun | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
   async run(runId: string): Promise<RunRow | undefined> {
-    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId) as RawRun | undefined;
+    const row = this.guard('reading runs', () => this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId)) as RawRun | undefined;
     return row ? runFromRow(row) : undefined;
+  }
+
+  async runs(query: { rig: string; nights?: string[] }): Promise<RunListing[]> {
+    const params: unknown[] = [query.rig];
+    let nightFilter = '';
+    if (query.nights) {
+      nightFilter = ` AND r.night IN (${query.nights.map(() => '?').join(', ') || "''"})`;
+      params.push(...query.nights);
+    }
+    const rows = this.guard('reading runs', () =>
+      this.db
+        .prepare(
+          `SELECT r.*, (SELECT COUNT(*) FROM trials t WHERE t.run_id = r.id) AS trial_count
+           FROM runs r WHERE r.rig = ?${nightFilter} ORDER BY r.started_at, r.rowid`,
+        )
+        .all(...params),
+    ) as Array<RawRun & { trial_count: number }>;
+    return rows.map((row) => ({ ...runFromRow(row), trials: row.trial_count }));
   }
 
   async upsertRun(run: RunRow): Promise<void> {
@@ -183,30 +216,46 @@ export class SqliteTrialStore implements TrialStore {
       from = `(SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY run_id, dut ORDER BY seq) AS nth FROM ${from}) WHERE nth <= ?`;
       params.push(query.perDut);
     }
-    const reader = new Database(this.location, { readonly: true, fileMustExist: true });
+    const reader = this.guard('reading trials', () => new Database(this.location, { readonly: true, fileMustExist: true }));
     try {
-      const statement = reader.prepare(`SELECT ${columns} FROM ${from} ORDER BY night, run_id, dut, seq`);
-      for (const row of statement.iterate(...params) as IterableIterator<RawTrial>) yield recordFromRow(row, query.transcripts ?? false);
+      const rows = this.guard('reading trials', () =>
+        reader.prepare(`SELECT ${columns} FROM ${from} ORDER BY night, run_id, dut, seq`).iterate(...params),
+      ) as IterableIterator<RawTrial>;
+      try {
+        while (true) {
+          const next = this.guard('reading trials', () => rows.next());
+          if (next.done) break;
+          yield recordFromRow(next.value, query.transcripts ?? false);
+        }
+      } finally {
+        rows.return?.(); // a caller that stops early leaves the statement running
+      }
     } finally {
       reader.close();
     }
   }
 
-  async symptomCounts(query: { rig: string; nights?: string[] }): Promise<SymptomCount[]> {
+  async symptomCounts(query: SymptomCountQuery): Promise<SymptomCount[]> {
     const params: unknown[] = [query.rig];
-    let nightFilter = '';
+    let filter = '';
     if (query.nights) {
-      nightFilter = ` AND night IN (${query.nights.map(() => '?').join(', ') || "''"})`;
+      filter += ` AND night IN (${query.nights.map(() => '?').join(', ') || "''"})`;
       params.push(...query.nights);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count
-         FROM trials WHERE rig = ? AND result != 'error'${nightFilter}
-         GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom
-         ORDER BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
-      )
-      .all(...params) as Array<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>;
+    if (query.runIds) {
+      filter += ` AND run_id IN (${query.runIds.map(() => '?').join(', ') || "''"})`;
+      params.push(...query.runIds);
+    }
+    const rows = this.guard('counting trials', () =>
+      this.db
+        .prepare(
+          `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count
+           FROM trials WHERE rig = ? AND result != 'error'${filter}
+           GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom
+           ORDER BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
+        )
+        .all(...params),
+    ) as Array<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>;
     return rows.map((row) => {
       const count: SymptomCount = { ...row, relays: JSON.parse(row.relays) as string[], hub: row.hub || undefined };
       if (!count.hub) delete count.hub;
@@ -262,22 +311,23 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   async nights(rig: string): Promise<string[]> {
-    return (this.db.prepare(`SELECT DISTINCT night FROM trials WHERE rig = ? ORDER BY night`).all(rig) as Array<{ night: string }>).map((r) => r.night);
+    const rows = this.guard('listing nights', () => this.db.prepare(`SELECT DISTINCT night FROM trials WHERE rig = ? ORDER BY night`).all(rig)) as Array<{ night: string }>;
+    return rows.map((r) => r.night);
   }
 
   async rigs(): Promise<string[]> {
-    return (this.db.prepare(`SELECT DISTINCT rig FROM trials ORDER BY rig`).all() as Array<{ rig: string }>).map((r) => r.rig);
+    const rows = this.guard('listing rigs', () => this.db.prepare(`SELECT DISTINCT rig FROM trials ORDER BY rig`).all()) as Array<{ rig: string }>;
+    return rows.map((r) => r.rig);
   }
 
   async lastSeq(runId: string, dut: string): Promise<number> {
-    const row = this.db.prepare(`SELECT MAX(seq) AS seq FROM trials WHERE run_id = ? AND dut = ?`).get(runId, dut) as { seq: number | null };
+    const row = this.guard('reading trials', () => this.db.prepare(`SELECT MAX(seq) AS seq FROM trials WHERE run_id = ? AND dut = ?`).get(runId, dut)) as { seq: number | null };
     return row.seq ?? 0;
   }
 
   async completedSeqs(runId: string, dut: string): Promise<number[]> {
-    return (this.db.prepare(`SELECT seq FROM trials WHERE run_id = ? AND dut = ? ORDER BY seq`).all(runId, dut) as Array<{ seq: number }>).map(
-      (r) => r.seq,
-    );
+    const rows = this.guard('reading trials', () => this.db.prepare(`SELECT seq FROM trials WHERE run_id = ? AND dut = ? ORDER BY seq`).all(runId, dut)) as Array<{ seq: number }>;
+    return rows.map((r) => r.seq);
   }
 
   /** The lock file lives beside the store file: every run on this store sees it, whatever its $TMPDIR. */
@@ -287,6 +337,15 @@ export class SqliteTrialStore implements TrialStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** Runs one database step; its failure becomes a StoreError that says what failed and what to do. */
+  private guard<T>(doing: string, step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw storeError(error, this.location, doing);
+    }
   }
 
   private sqliteVersion(): string {
