@@ -7,6 +7,7 @@
  */
 import { readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { dutsInService } from '../config/health.js';
 import type { LoadedBench } from '../config/types.js';
 import { EXIT, InfrastructureError } from '../core/exit-codes.js';
 import type { NotRun, TrialRecord } from '../core/record.js';
@@ -145,7 +146,7 @@ async function notRunAfter(store: TrialStore, bench: LoadedBench, runId: string,
   const reason: NotRun['reason'] = failure instanceof InfrastructureError ? 'relay-not-answering' : 'exception';
   const detail = failure instanceof Error ? failure.message : String(failure);
   const notRun: NotRun[] = [];
-  for (const dut of bench.rig.duts) {
+  for (const dut of dutsInService(bench.rig)) {
     const left = trialsPerDut - (await store.lastSeq(runId, dut.id));
     if (left > 0) notRun.push({ dut: dut.id, trials: left, reason, detail });
   }
