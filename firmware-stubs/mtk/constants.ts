@@ -45,5 +45,5 @@ export const DA_RUNNING_MARKER = 0xc0;
 /** What the Preloader pushes while it waits for a host. */
 export const READY_TEXT = 'READY';
 
-/** Watchdog register and disable value of most chips, used when the profile's protocol is not mtk-brom. */
+/** Watchdog register and disable value of most chips, used when the profile's protocol is not mediatek. */
 export const DEFAULT_WATCHDOG = { address: 0x10007000, value: 0x22000064 } as const;

@@ -47,7 +47,7 @@ export class MtkDevice extends PinDrivenChip {
     faults: DeviceFaults = {},
   ) {
     super(profile, clock, faults);
-    this.watchdog = profile.protocol.engine === 'mtk-brom' ? { ...profile.protocol.watchdog } : { ...DEFAULT_WATCHDOG };
+    this.watchdog = profile.protocol.engine === 'mediatek' ? { ...profile.protocol.watchdog } : { ...DEFAULT_WATCHDOG };
   }
 
   get state(): MtkState {

@@ -12,8 +12,8 @@ const deadlines = z
     replyMs: positiveMs.optional().describe('Default wait for any reply byte (default 500)'),
     syncMs: positiveMs.optional().describe('stm32: wait for the ACK to 0x7F; esp32: wait for each SYNC answer'),
     readMs: positiveMs.optional().describe('stm32: wait for a Read Memory block'),
-    handshakeMs: positiveMs.optional().describe('mtk-brom: the whole A0 0A 50 05 handshake'),
-    byteMs: positiveMs.optional().describe('mtk-brom: each echoed handshake byte'),
+    handshakeMs: positiveMs.optional().describe('mediatek: the whole A0 0A 50 05 handshake'),
+    byteMs: positiveMs.optional().describe('mediatek: each echoed handshake byte'),
   })
   .describe('Deadlines in ms; an engine falls back to replyMs for keys not given');
 
@@ -50,7 +50,7 @@ const stm32Protocol = z.strictObject({
 });
 
 const mtkProtocol = z.strictObject({
-  engine: z.literal('mtk-brom'),
+  engine: z.literal('mediatek'),
   ...common,
   watchdog: z
     .strictObject({ address: hexInt, value: hexInt })
@@ -94,8 +94,8 @@ export const stepSchema = z
 const expectSchema = z.strictObject({
   productId: hexInt.optional().describe('stm32: product id from Get ID, e.g. 0x410'),
   minBootloaderVersion: byteValue.optional().describe('stm32: lowest acceptable bootloader version, e.g. 0x22'),
-  hwCode: hexInt.optional().describe('mtk-brom: hw_code from GET_HW_CODE, e.g. 0x0766'),
-  mode: z.enum(['brom', 'preloader']).optional().describe('mtk-brom: mode the board must answer in (default brom)'),
+  hwCode: hexInt.optional().describe('mediatek: hw_code from GET_HW_CODE, e.g. 0x0766'),
+  mode: z.enum(['brom', 'preloader']).optional().describe('mediatek: mode the board must answer in (default brom)'),
   captures: z.record(z.string(), byteValue).optional().describe('script: capture name → expected byte'),
   ...esp32ExpectShape,
 });

@@ -13,15 +13,17 @@ import { checkScript, checkSteps, toScriptStep, toStep } from './steps.js';
 import { validate } from './zod-issues.js';
 
 /** Family each built-in engine speaks to. */
-const ENGINE_FAMILY: Record<string, string> = { stm32: 'stm32', 'mtk-brom': 'mediatek', esp32: 'esp32' };
+const ENGINE_FAMILY: Record<string, string> = { stm32: 'stm32', 'mediatek': 'mediatek', esp32: 'esp32' };
 /** Expect keys each engine checks. */
 const EXPECT_KEYS: Record<string, string[]> = {
   stm32: ['productId', 'minBootloaderVersion'],
-  'mtk-brom': ['hwCode', 'mode'],
+  'mediatek': ['hwCode', 'mode'],
   script: ['captures'],
   esp32: ['chipId', 'magic'],
 };
-const REQUIRED_EXPECT: Record<string, string> = { stm32: 'productId', 'mtk-brom': 'hwCode' };
+const REQUIRED_EXPECT: Record<string, string> = { stm32: 'productId', 'mediatek': 'hwCode' };
+/** Engine names profiles used before, and the name each one has now. */
+const RENAMED_ENGINES: Record<string, string> = { 'mtk-brom': 'mediatek' };
 
 /** Loads and validates one board profile; throws ConfigError listing every problem. */
 export function loadProfile(file: string): BoardProfile {
@@ -31,7 +33,10 @@ export function loadProfile(file: string): BoardProfile {
 export function profileFromSource(source: ConfigSource): BoardProfile {
   const data = source.data;
   const shape = validate(source, boardShapeSchema, data);
-  const issues: ConfigIssue[] = shape.ok ? [] : [...shape.issues];
+  const renamed = renamedEngine(source);
+  // A renamed engine is said once, with its new name, instead of as an unknown value.
+  const issues: ConfigIssue[] = shape.ok ? [] : shape.issues.filter((i) => !renamed || i.path !== renamed.path);
+  if (renamed) issues.push(renamed);
   issues.push(...checkRules(source));
 
   const raw = asMap(data) ?? {};
@@ -51,6 +56,14 @@ export function profileFromSource(source: ConfigSource): BoardProfile {
   const infeasible = checkStartup(source, profile);
   if (infeasible.length > 0) throw new ConfigError(infeasible);
   return profile;
+}
+
+/** An engine a profile names by its former name. */
+function renamedEngine(source: ConfigSource): ConfigIssue | null {
+  const engine = asString(asMap(asMap(source.data)?.protocol)?.engine);
+  const now = engine !== undefined && Object.hasOwn(RENAMED_ENGINES, engine) ? RENAMED_ENGINES[engine] : undefined;
+  if (!now) return null;
+  return source.issue(['protocol', 'engine'], `engine ${engine} was renamed to ${now}: write engine: ${now}`, 'value');
 }
 
 /** Rules across keys, run on the raw data so they are reported even when the shape has other problems. */
@@ -129,8 +142,8 @@ function toProtocol(p: BoardInput['protocol'], chip: ChipFacts | undefined): Pro
       const address = p.read?.address;
       return { engine: 'stm32', ...common, readBytes: p.read?.bytes ?? 0, readAddress: address === undefined ? flashStart : toInt(address) };
     }
-    case 'mtk-brom':
-      return { engine: 'mtk-brom', ...common, watchdog: { address: toInt(p.watchdog.address), value: toInt(p.watchdog.value) } };
+    case 'mediatek':
+      return { engine: 'mediatek', ...common, watchdog: { address: toInt(p.watchdog.address), value: toInt(p.watchdog.value) } };
     case 'script':
       return { engine: 'script', ...common, script: p.script.map((s) => toScriptStep(s, deadlines.replyMs)) };
     case 'esp32':
@@ -144,7 +157,7 @@ function toExpect(e: BoardInput['expect'], engine: string): ExpectedIdentity {
   if (e?.minBootloaderVersion !== undefined) out.minBootloaderVersion = toInt(e.minBootloaderVersion);
   if (e?.hwCode !== undefined) out.hwCode = toInt(e.hwCode);
   if (e?.mode !== undefined) out.mode = e.mode;
-  else if (engine === 'mtk-brom') out.mode = 'brom';
+  else if (engine === 'mediatek') out.mode = 'brom';
   if (e?.captures) out.captures = Object.fromEntries(Object.entries(e.captures).map(([k, v]) => [k, toInt(v)]));
   return { ...out, ...toEsp32Expect(e) };
 }

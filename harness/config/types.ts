@@ -9,7 +9,7 @@
 
 import type { Esp32ChipFacts, Esp32Expected, Esp32Protocol } from '../families/esp32/schema.js';
 
-export type EngineKind = 'stm32' | 'mtk-brom' | 'script' | 'esp32';
+export type EngineKind = 'stm32' | 'mediatek' | 'script' | 'esp32';
 export type Parity = 'none' | 'even' | 'odd';
 
 export interface SerialSettings {
@@ -71,7 +71,7 @@ export interface Stm32Protocol {
 }
 
 export interface MtkProtocol {
-  engine: 'mtk-brom';
+  engine: 'mediatek';
   serial: SerialSettings;
   deadlines: Deadlines; // keys used: handshakeMs (whole handshake), byteMs (per echo), replyMs
   retries: number;

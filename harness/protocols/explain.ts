@@ -34,7 +34,7 @@ export interface Exchange {
   /** Mode the profile expects; READY is only wrong when BROM is wanted. */
   expectMode?: 'brom' | 'preloader';
   /** Engine family, for wording: an STM32 printing text runs its application. */
-  family?: 'stm32' | 'mtk' | 'script' | 'esp32';
+  family?: 'stm32' | 'mediatek' | 'script' | 'esp32';
 }
 
 const READY = [0x52, 0x45, 0x41, 0x44, 0x59];

@@ -14,7 +14,7 @@ export type { EngineOutcome } from './types.js';
 
 const ENGINES: Record<EngineKind, { family: Exchange['family']; run: (s: Session) => Promise<string> }> = {
   stm32: { family: 'stm32', run: runStm32 },
-  'mtk-brom': { family: 'mtk', run: runMtk },
+  'mediatek': { family: 'mediatek', run: runMtk },
   script: { family: 'script', run: runScript },
   esp32: { family: 'esp32', run: runEsp32 },
 };

@@ -139,12 +139,12 @@ async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
   const heard = concatBytes(stray);
   const elapsed = link.clock.now() - start;
   link.note(`handshake gave up after ${s.retries} restarts, ${Math.round(elapsed)} ms`);
-  const unasked = explainUnasked(heard, 'mtk', s.profile.expect.mode);
+  const unasked = explainUnasked(heard, 'mediatek', s.profile.expect.mode);
   if (unasked?.symptom === 'wrong-mode') s.fail(unasked);
   if (heard.length > FLOOD_BYTES) s.fail(explainFlood('the handshake', heard));
   if (last && last.got.length > 0) {
     const expected = [~last.sent & 0xff];
-    const why = explainReply({ step: 'handshake', sent: Uint8Array.of(last.sent), expected, got: last.got, expectMode: s.profile.expect.mode, family: 'mtk' });
+    const why = explainReply({ step: 'handshake', sent: Uint8Array.of(last.sent), expected, got: last.got, expectMode: s.profile.expect.mode, family: 'mediatek' });
     s.fail(why, s.mark('handshake', expected, last.got));
   }
   s.fail(explainSilence('handshake (A0)', elapsed, false));

@@ -59,7 +59,7 @@ describe('config: shipped profiles and rigs', () => {
     expect(load('mt6765').expect).to.deep.equal({ hwCode: 0x0766, mode: 'brom' });
     expect(load('mt6580').expect.hwCode).to.equal(0x6580);
     const mt6735 = load('mt6735');
-    expect(mt6735.protocol).to.deep.include({ engine: 'mtk-brom', watchdog: { address: 0x10212000, value: 0x22000000 } });
+    expect(mt6735.protocol).to.deep.include({ engine: 'mediatek', watchdog: { address: 0x10212000, value: 0x22000000 } });
     expect(load('mt6765').protocol).to.deep.include({ watchdog: { address: 0x10007000, value: 0x22000064 } });
   });
 

@@ -29,31 +29,31 @@ describe('explain: bytes to symptom and detail', () => {
     },
     {
       name: 'byte+1 echoes before sync',
-      x: { step: 'handshake', sent: b(0xa0, 0x0a), expected: [0x5f, 0xf5], got: b(0xa1, 0x0b), family: 'mtk' },
+      x: { step: 'handshake', sent: b(0xa0, 0x0a), expected: [0x5f, 0xf5], got: b(0xa1, 0x0b), family: 'mediatek' },
       symptom: 'unexpected-reply',
       detail: 'got A1 0B: target answers byte+1, not in sync',
     },
     {
       name: 'byte+1 echoes after sync mean a restart',
-      x: { step: 'GET_HW_CODE', sent: b(0xfd), expected: [0xfd], got: b(0xfe), afterSync: true, family: 'mtk' },
+      x: { step: 'GET_HW_CODE', sent: b(0xfd), expected: [0xfd], got: b(0xfe), afterSync: true, family: 'mediatek' },
       symptom: 'reset-mid',
       detail: /^GET_HW_CODE: echo came back FE \(byte\+1\): the SoC restarted mid-session/,
     },
     {
       name: 'READY while BROM is expected',
-      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: text('READY'), expectMode: 'brom', family: 'mtk' },
+      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: text('READY'), expectMode: 'brom', family: 'mediatek' },
       symptom: 'wrong-mode',
       detail: 'READY from Preloader, expected BROM',
     },
     {
       name: 'READY again after sync',
-      x: { step: 'GET_HW_SW_VER', sent: b(0xfc), expected: [0xfc], got: text('READY'), afterSync: true, family: 'mtk' },
+      x: { step: 'GET_HW_SW_VER', sent: b(0xfc), expected: [0xfc], got: text('READY'), afterSync: true, family: 'mediatek' },
       symptom: 'reset-mid',
       detail: /^READY again at GET_HW_SW_VER/,
     },
     {
       name: 'one flipped bit',
-      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: b(0x5e), family: 'mtk' },
+      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: b(0x5e), family: 'mediatek' },
       symptom: 'corrupt',
       detail: 'expected 5F, got 5E: one bit differs (bit 0) — noisy cable or port?',
     },
@@ -77,7 +77,7 @@ describe('explain: bytes to symptom and detail', () => {
     },
     {
       name: 'log text on a MediaTek',
-      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: text('[PLFM] init\r\n'), family: 'mtk' },
+      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: text('[PLFM] init\r\n'), family: 'mediatek' },
       symptom: 'unexpected-reply',
       detail: /^handshake: the board prints "\[PLFM\] init\\r\\n": a log, not the protocol/,
     },
@@ -89,7 +89,7 @@ describe('explain: bytes to symptom and detail', () => {
     },
     {
       name: 'the host byte back unchanged',
-      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: b(0xa0), family: 'mtk' },
+      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: b(0xa0), family: 'mediatek' },
       symptom: 'unexpected-reply',
       detail: /^expected 5F, got A0 back unchanged: the target is already in command mode/,
     },
@@ -159,8 +159,8 @@ describe('explain: bytes to symptom and detail', () => {
   it('bytes before anyone asked', () => {
     expect(explainUnasked(b(), 'stm32')).to.equal(null);
     expect(explainUnasked(b(0x00), 'stm32')).to.equal(null);
-    expect(explainUnasked(text('READYREADY'), 'mtk', 'brom')).to.deep.equal({ symptom: 'wrong-mode', detail: 'READY from Preloader, expected BROM' });
-    expect(explainUnasked(text('READY'), 'mtk', 'preloader')).to.equal(null);
+    expect(explainUnasked(text('READYREADY'), 'mediatek', 'brom')).to.deep.equal({ symptom: 'wrong-mode', detail: 'READY from Preloader, expected BROM' });
+    expect(explainUnasked(text('READY'), 'mediatek', 'preloader')).to.equal(null);
     expect(explainUnasked(text('Blinky ready\r\n'), 'stm32')?.symptom).to.equal('wrong-mode');
     expect(explainUnasked(new Uint8Array(1000).fill(0x41), 'stm32')?.symptom).to.equal('flood');
     expect(explainFlood('sync', b(1, 2), 5000).detail).to.match(/^5000 unasked bytes \(01 02 …\) during sync/);

@@ -32,7 +32,7 @@ export function stm32Profile(over: { productId?: number; readBytes?: number; ret
 export function mtkProfile(over: { hwCode?: number; mode?: 'brom' | 'preloader' } = {}): BoardProfile {
   return profile(
     {
-      engine: 'mtk-brom',
+      engine: 'mediatek',
       serial: SERIAL_8N1,
       deadlines: { replyMs: 200, handshakeMs: 2000, byteMs: 20 },
       retries: 30,

@@ -13,7 +13,7 @@ async function run(options: MtkOptions, profileOptions: Parameters<typeof mtkPro
 const sent = (r: ReturnType<typeof rig>) => r.link.transcript.filter((e) => e.kind === 'tx').map((e) => (e as { data: string }).data);
 const notes = (r: ReturnType<typeof rig>) => r.link.transcript.flatMap((e) => (e.kind === 'note' ? [e.text] : []));
 
-describe('mtk-brom engine against a scripted BROM', () => {
+describe('mediatek engine against a scripted BROM', () => {
   it('handshakes byte by byte and identifies an MT6765 in BROM', async () => {
     const { outcome, r } = await run({});
     expect(outcome.ok, outcome.detail).to.equal(true);

@@ -8,7 +8,7 @@ const BYTE_MS = 10_000 / 115200;
 
 function session() {
   const r = rig();
-  return { r, s: new Session(r.link, mtkProfile(), 'mtk') };
+  return { r, s: new Session(r.link, mtkProfile(), 'mediatek') };
 }
 
 describe('session: reply deadlines', () => {

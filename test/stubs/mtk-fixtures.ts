@@ -98,7 +98,7 @@ function pin(name: string, active: 'high' | 'low'): PinDef {
 export function mtkProfile(chip: MtkChipFacts, options: ProfileOptions = {}): BoardProfile {
   const name = `mt${chip.hwCode.toString(16)}`;
   const protocol: MtkProtocol = {
-    engine: 'mtk-brom',
+    engine: 'mediatek',
     serial: { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 },
     deadlines: { replyMs: 50, handshakeMs: 2000, byteMs: 20 },
     retries: 3,
