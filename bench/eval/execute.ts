@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProfile } from '../../harness/config/load.js';
-import type { BoardProfile, Rig } from '../../harness/config/types.js';
+import type { BoardProfile, PinDef, Rig } from '../../harness/config/types.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { VirtualClock } from '../../harness/core/virtual-clock.js';
 import { runBench } from '../../harness/runner/run.js';
@@ -63,8 +63,8 @@ export async function loadRealRunner(only?: string[], boardsDir = BOARDS): Promi
     const wrongMode = wrongModeOf(profile);
     if (!wrongMode) continue;
     profiles.set(profile.id, profile);
-    // The pin that restarts the board first (reset or power), then the mode pins.
-    const pins = Object.keys(profile.pins).sort((a, b) => rank(a) - rank(b));
+    // The pin that restarts the board first (its role reset or power), then the mode pins.
+    const pins = Object.values(profile.pins).sort((a, b) => rank(a) - rank(b)).map((pin) => pin.name);
     sketches.push({ id: profile.id, pins, wrongMode, family: profile.chip!.family });
   }
   if (sketches.length === 0) throw new Error(`no loadable board profile with an emulated chip in ${boardsDir}`);
@@ -93,6 +93,6 @@ export function runnerExecutor(runner: RealRunner): Executor {
   return (scenario, options) => runner.run(scenario.rig, { trialsPerDut: options.trialsPerDut, night: options.night, seed: scenario.seed });
 }
 
-function rank(pin: string): number {
-  return pin === 'reset' || pin === 'power' ? 0 : 1;
+function rank(pin: PinDef): number {
+  return pin.role === 'reset' || pin.role === 'power' ? 0 : 1;
 }

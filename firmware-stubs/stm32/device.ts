@@ -6,6 +6,7 @@
 import type { BoardProfile, Stm32ChipFacts } from '../../harness/config/types.js';
 import type { Clock } from '../../harness/core/clock.js';
 import type { DeviceFaults, EmulatedDevice } from '../device.js';
+import { BoardPins } from '../common/board-pins.js';
 import { BOOTLOOP_ROUND_MS, bootloopBurst, chooseBootMode, type BootMode } from './boot.js';
 import type { CommandContext } from './commands.js';
 import { Stm32Memory } from './memory.js';
@@ -26,9 +27,8 @@ export class Stm32Device implements EmulatedDevice {
   hostBaud: number;
   private current = 'off';
   private supply = false;
-  /** A profile may switch the board's power through a relay on a `power` pin, on top of the supply. */
-  private readonly hasPowerPin: boolean;
-  private readonly pins = new Map<string, boolean>();
+  /** Pins by role: power pins switch the board's power on top of the supply, a reset pin holds it in reset. */
+  private readonly pins: BoardPins;
   private faults: DeviceFaults;
   private session: BootloaderSession | null = null;
   private readonly listeners: Listener[] = [];
@@ -44,8 +44,7 @@ export class Stm32Device implements EmulatedDevice {
     this.faults = { ...faults };
     this.hostBaud = profile.protocol.serial.baudRate || DEFAULT_BAUD;
     // Pins rest where the profile says they rest between trials, as the relays leave them.
-    for (const [name, pin] of Object.entries(profile.pins)) this.pins.set(name, pin.idle === 'active');
-    this.hasPowerPin = 'power' in profile.pins;
+    this.pins = new BoardPins(profile);
   }
 
   get state(): string {
@@ -71,10 +70,11 @@ export class Stm32Device implements EmulatedDevice {
     const wasPowered = this.powered;
     const before = this.pin(name);
     this.pins.set(name, asserted);
-    if (name === 'power') return this.powerChanged(wasPowered);
-    if (name !== 'reset' || before === asserted || !this.powered) return;
+    const role = this.pins.roleOf(name);
+    if (role === 'power') return this.powerChanged(wasPowered);
+    if (role !== 'reset' || before === asserted || !this.powered) return;
     if (asserted) this.holdInReset();
-    else this.boot();
+    else if (this.pins.running(this.supply)) this.boot();
   }
 
   setPower(on: boolean): void {
@@ -96,11 +96,11 @@ export class Stm32Device implements EmulatedDevice {
   }
 
   private pin(name: string): boolean {
-    return this.pins.get(name) ?? false;
+    return this.pins.isAsserted(name);
   }
 
   private get powered(): boolean {
-    return this.supply && (!this.hasPowerPin || this.pin('power'));
+    return this.pins.powered(this.supply);
   }
 
   private powerChanged(wasPowered: boolean): void {
@@ -109,7 +109,7 @@ export class Stm32Device implements EmulatedDevice {
     if (!powered) {
       this.halt();
       this.current = 'off';
-    } else if (this.pin('reset')) {
+    } else if (!this.pins.running(this.supply)) {
       this.holdInReset();
     } else {
       this.boot();

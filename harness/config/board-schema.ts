@@ -4,6 +4,7 @@
  * The JSON Schema in schema/board.schema.json is generated from here.
  */
 import { z } from 'zod';
+import { PIN_ROLES } from './types.js';
 import { byteValue, hexInt, ms, pinName, positiveMs, serialSettings } from './schema-parts.js';
 import { esp32ChipSchema, esp32ExpectShape, esp32ProtocolKeys } from '../families/esp32/schema.js';
 
@@ -68,6 +69,7 @@ const esp32Protocol = z.strictObject({ engine: z.literal('esp32'), ...common, ..
 export const protocolSchema = z.discriminatedUnion('engine', [stm32Protocol, mtkProtocol, scriptProtocol, esp32Protocol]);
 
 const pinDef = z.strictObject({
+  role: z.enum(PIN_ROLES).describe('What the pin does: reset (its release starts the boot), power (its assertion does), boot-strap (sampled at reset to pick the boot mode), other'),
   active: z.enum(['high', 'low']).describe('Electrical level that asserts the pin (NRST: low)'),
   idle: z.enum(['active', 'inactive']).optional().describe('State between trials and after an abort (default inactive)'),
   notes: z.string().optional(),

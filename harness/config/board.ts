@@ -4,6 +4,7 @@ import type { BoardProfile, ChipFacts, Deadlines, ExpectedIdentity, PinDef, Prot
 import { boardShapeSchema, DEFAULT_EDGE_TOLERANCE_MS, type BoardInput } from './board-schema.js';
 import { CHIP_SCHEMAS, checkStm32Chip, isChipFamily, toChipFacts } from './chip.js';
 import { checkStartup } from './feasibility.js';
+import { checkPinRoles } from './pin-roles.js';
 import { checkEsp32Profile, toEsp32Expect, toEsp32Protocol } from '../families/esp32/schema.js';
 import { ConfigError, type ConfigIssue } from './issues.js';
 import { asMap, asString } from './raw.js';
@@ -22,6 +23,8 @@ const EXPECT_KEYS: Record<string, string[]> = {
   esp32: ['chipId', 'magic'],
 };
 const REQUIRED_EXPECT: Record<string, string> = { stm32: 'productId', 'mediatek': 'hwCode' };
+/** The boot straps each family knows by name. */
+const STRAPS: Record<string, string[]> = { stm32: ['boot0', 'boot1'], mediatek: ['kcol0'], esp32: ['boot', 'gpio0', 'gpio9'] };
 /** Engine names profiles used before, and the name each one has now. */
 const RENAMED_ENGINES: Record<string, string> = { 'mtk-brom': 'mediatek' };
 
@@ -33,11 +36,11 @@ export function loadProfile(file: string): BoardProfile {
 export function profileFromSource(source: ConfigSource): BoardProfile {
   const data = source.data;
   const shape = validate(source, boardShapeSchema, data);
-  const renamed = renamedEngine(source);
-  // A renamed engine is said once, with its new name, instead of as an unknown value.
-  const issues: ConfigIssue[] = shape.ok ? [] : shape.issues.filter((i) => !renamed || i.path !== renamed.path);
-  if (renamed) issues.push(renamed);
-  issues.push(...checkRules(source));
+  // A renamed engine and a pin without its role are said once, with the fix, instead of as a bad or missing key.
+  const explained = [...renamedEngine(source), ...pinRoleIssues(source)];
+  const paths = new Set(explained.map((i) => i.path));
+  const issues: ConfigIssue[] = shape.ok ? [] : shape.issues.filter((i) => !paths.has(i.path));
+  issues.push(...explained, ...checkRules(source));
 
   const raw = asMap(data) ?? {};
   const family = raw.family;
@@ -59,11 +62,18 @@ export function profileFromSource(source: ConfigSource): BoardProfile {
 }
 
 /** An engine a profile names by its former name. */
-function renamedEngine(source: ConfigSource): ConfigIssue | null {
+function renamedEngine(source: ConfigSource): ConfigIssue[] {
   const engine = asString(asMap(asMap(source.data)?.protocol)?.engine);
   const now = engine !== undefined && Object.hasOwn(RENAMED_ENGINES, engine) ? RENAMED_ENGINES[engine] : undefined;
-  if (!now) return null;
-  return source.issue(['protocol', 'engine'], `engine ${engine} was renamed to ${now}: write engine: ${now}`, 'value');
+  if (!now) return [];
+  return [source.issue(['protocol', 'engine'], `engine ${engine} was renamed to ${now}: write engine: ${now}`, 'value')];
+}
+
+function pinRoleIssues(source: ConfigSource): ConfigIssue[] {
+  const raw = asMap(source.data) ?? {};
+  const family = asString(raw.family);
+  const straps = family !== undefined && Object.hasOwn(STRAPS, family) ? STRAPS[family] : undefined;
+  return checkPinRoles(source, raw.pins, family, straps, Object.values(STRAPS).flat());
 }
 
 /** Rules across keys, run on the raw data so they are reported even when the shape has other problems. */
@@ -165,7 +175,7 @@ function toExpect(e: BoardInput['expect'], engine: string): ExpectedIdentity {
 function toProfile(source: ConfigSource, b: BoardInput, chip: ChipFacts | undefined): BoardProfile {
   const pins: Record<string, PinDef> = {};
   for (const [name, pin] of Object.entries(b.pins)) {
-    pins[name] = { name, active: pin.active, idle: pin.idle ?? 'inactive', ...(pin.notes !== undefined ? { notes: pin.notes } : {}) };
+    pins[name] = { name, role: pin.role, active: pin.active, idle: pin.idle ?? 'inactive', ...(pin.notes !== undefined ? { notes: pin.notes } : {}) };
   }
   const profile: BoardProfile = {
     id: fileStem(source.file),

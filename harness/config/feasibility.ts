@@ -14,7 +14,7 @@ import type { BoardProfile, Rig } from './types.js';
 /** The chip must be listening when the engine sends its first byte, right after the enter sequence. */
 export function checkStartup(source: ConfigSource, profile: BoardProfile): ConfigIssue[] {
   const startupMs = profile.chip?.startupMs;
-  const boot = bootWait(profile.enter);
+  const boot = bootWait(profile.enter, profile.pins);
   if (startupMs === undefined || !boot || boot.waitMs >= startupMs) return [];
   const waits = profile.enter.map((step, i) => ({ step, i })).filter(({ step, i }) => i > boot.step && step.kind === 'wait');
   const at = waits.length > 0 ? ['enter', waits[waits.length - 1]!.i, 'wait'] : ['enter', boot.step];

@@ -1,6 +1,6 @@
 /** Enter/leave steps and script steps: rules across keys, and conversion to the typed form. */
 import { parseHex } from '../core/bytes.js';
-import type { ScriptStep, Step } from './types.js';
+import type { PinDef, PinRole, ScriptStep, Step } from './types.js';
 import type { ScriptStepInput, StepInput } from './board-schema.js';
 import { asList, asMap } from './raw.js';
 import type { ConfigSource, KeyPath } from './source.js';
@@ -36,9 +36,9 @@ export function checkSteps(source: ConfigSource, steps: unknown, where: KeyPath,
   return issues;
 }
 
-/** Pins whose release (reset) or assertion (power) starts the board booting. */
-export function startsBoot(pin: string, active: boolean): boolean {
-  return (pin === 'reset' && !active) || (pin === 'power' && active);
+/** Whether this edge of a pin with this role starts the board booting: releasing reset, or applying power. */
+export function startsBoot(role: PinRole | undefined, active: boolean): boolean {
+  return (role === 'reset' && !active) || (role === 'power' && active);
 }
 
 /** The sum of a sequence's waits, pulses and off times: its physical floor. */
@@ -56,13 +56,14 @@ export function sequenceFloorMs(steps: readonly Step[]): number {
  * Where the board starts booting in a sequence and how long the sequence waits after it: the index of the last step
  * that releases reset or powers the board on, and the sum of the waits that follow it (null when no step does).
  */
-export function bootWait(steps: readonly Step[]): { step: number; waitMs: number } | null {
+export function bootWait(steps: readonly Step[], pins: Readonly<Record<string, PinDef>>): { step: number; waitMs: number } | null {
+  const role = (pin: string) => pins[pin]?.role;
   let found: { step: number; waitMs: number } | null = null;
   for (const [index, step] of steps.entries()) {
     const boots =
-      (step.kind === 'set' && Object.entries(step.pins).some(([pin, active]) => startsBoot(pin, active))) ||
-      (step.kind === 'pulse' && startsBoot(step.pin, false)) ||
-      (step.kind === 'powerCycle' && startsBoot(step.pin, true));
+      (step.kind === 'set' && Object.entries(step.pins).some(([pin, active]) => startsBoot(role(pin), active))) ||
+      (step.kind === 'pulse' && startsBoot(role(step.pin), false)) ||
+      (step.kind === 'powerCycle' && startsBoot(role(step.pin), true));
     if (boots) found = { step: index, waitMs: 0 };
     else if (found && step.kind === 'wait') found.waitMs += step.ms;
     else if (found && step.kind === 'pulse') found.waitMs += step.ms;

@@ -19,9 +19,21 @@ export interface SerialSettings {
   stopBits: 1 | 2;
 }
 
+/**
+ * What a pin does to the board, which is all the harness goes by (never the pin's name):
+ * - reset: held asserted, the chip is in reset; its release starts the boot (NRST, EN, RST);
+ * - power: asserted, the board has power; its assertion starts the boot (a relay in the supply line);
+ * - boot-strap: sampled as the chip leaves reset to pick the boot mode (BOOT0/BOOT1, KCOL0, GPIO0/GPIO9); its
+ *   family says which strap names it knows;
+ * - other: anything else the sequences switch.
+ */
+export const PIN_ROLES = ['reset', 'power', 'boot-strap', 'other'] as const;
+export type PinRole = (typeof PIN_ROLES)[number];
+
 /** A logical pin of a board: `active` is the electrical level that asserts it (NRST is active low). */
 export interface PinDef {
   name: string;
+  role: PinRole;
   active: 'high' | 'low';
   /** The state the pin rests in between trials and after an abort. */
   idle: 'active' | 'inactive';

@@ -23,8 +23,8 @@ const MINIMAL_STM32 = `title: Minimal
 family: stm32
 protocol: { engine: stm32 }
 pins:
-  reset: { active: low }
-  boot0: { active: high }
+  reset: { role: reset, active: low }
+  boot0: { role: boot-strap, active: high }
 enter:
   - set: { boot0: on }
   - pulse: { pin: reset, ms: 5 }
@@ -62,7 +62,7 @@ describe('config: loader', () => {
     expect(p.protocol.deadlines).to.deep.equal({ replyMs: 500 });
     expect(p.protocol.retries).to.equal(2);
     expect(p.protocol).to.include({ readBytes: 0, readAddress: 0x08000000 });
-    expect(p.pins.reset).to.deep.equal({ name: 'reset', active: 'low', idle: 'inactive' });
+    expect(p.pins.reset).to.deep.equal({ name: 'reset', role: 'reset', active: 'low', idle: 'inactive' });
     expect(p.enter).to.deep.equal([{ kind: 'set', pins: { boot0: true } }, { kind: 'pulse', pin: 'reset', ms: 5 }, { kind: 'wait', ms: 60 }]);
     expect(p.timing).to.deep.equal({ edgeToleranceMs: 250 });
     expect(p.leave).to.deep.equal([{ kind: 'set', pins: { boot0: false } }]);

@@ -91,8 +91,8 @@ export interface ProfileOptions {
   watchdog?: { address: number; value: number };
 }
 
-function pin(name: string, active: 'high' | 'low'): PinDef {
-  return { name, active, idle: 'inactive' };
+function pin(name: string, role: PinDef['role'], active: 'high' | 'low'): PinDef {
+  return { name, role, active, idle: 'inactive' };
 }
 
 export function mtkProfile(chip: MtkChipFacts, options: ProfileOptions = {}): BoardProfile {
@@ -104,9 +104,9 @@ export function mtkProfile(chip: MtkChipFacts, options: ProfileOptions = {}): Bo
     retries: 3,
     watchdog: options.watchdog ?? WATCHDOGS.get(chip) ?? { address: 0x10007000, value: 0x22000064 },
   };
-  const pins: Record<string, PinDef> = { kcol0: pin('kcol0', 'low') };
-  if (options.powerPin) pins.power = pin('power', 'high');
-  if (options.resetPin) pins.reset = pin('reset', 'low');
+  const pins: Record<string, PinDef> = { kcol0: pin('kcol0', 'boot-strap', 'low') };
+  if (options.powerPin) pins.power = pin('power', 'power', 'high');
+  if (options.resetPin) pins.reset = pin('reset', 'reset', 'low');
   return {
     id: `test-${name}`,
     title: `Test board with ${name}`,

@@ -202,7 +202,7 @@ describe('STM32 emulator: autobaud sync', () => {
 describe('STM32 emulator: a power relay declared in the profile', () => {
   it('runs only while both the supply and the power pin are on', () => {
     const profile = f103Profile();
-    profile.pins.power = { name: 'power', active: 'high', idle: 'inactive' };
+    profile.pins.power = { name: 'power', role: 'power', active: 'high', idle: 'inactive' };
     const b = new Stm32Bench(profile);
     b.device.setPin('boot0', true);
     b.device.setPower(true);

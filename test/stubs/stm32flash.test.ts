@@ -58,7 +58,7 @@ describe('stm32flash 0.7 against the F103 emulator on a pty', function () {
     const profile = f103Profile();
     device = createStm32Device(profile.chip as Stm32ChipFacts, profile, realClock) as Stm32Device;
     device.onTransmit((bytes) => sent.push(...bytes));
-    server = await servePty(device, { link, baud: 115200, pins: { boot0: true, boot1: false } });
+    server = await servePty(device, { link, baud: 115200, pins: { boot0: true, boot1: false }, resetPin: 'reset' });
     await untilState('bootloader');
   });
 

@@ -11,6 +11,7 @@ import type { BoardProfile } from '../../config/types.js';
 import type { DeviceFaults } from '../../../firmware-stubs/device.js';
 import { createDevice } from '../../../firmware-stubs/index.js';
 import { CONTROL_HELP, parseControl, servePty, type PtyServer } from '../../../firmware-stubs/pty/index.js';
+import { pinsWithRole } from '../../config/pin-roles.js';
 import { realClock } from '../../core/clock.js';
 import { InfrastructureError, InputError } from '../../core/exit-codes.js';
 
@@ -26,8 +27,16 @@ export interface StubSettings {
   bitErrorRate?: number;
   dropRate?: number;
   seed?: number;
-  /** The board's DTR/RTS auto-reset circuit: RTS → `en`, DTR → `strap`, moved with `lines` control lines. */
-  autoReset?: { en: string; strap: string };
+  /**
+   * The board's DTR/RTS auto-reset circuit: RTS → `en`, DTR → `strap`, moved with `lines` control lines; `true`:
+   * the profile's reset pin and its boot strap.
+   */
+  autoReset?: true | AutoResetWiring;
+}
+
+export interface AutoResetWiring {
+  en: string;
+  strap: string;
 }
 
 /** Longest start-up the stub waits for before it says ready anyway. */
@@ -63,6 +72,26 @@ export function startingPins(profile: BoardProfile, given: Record<string, boolea
   return { ...pins, ...given };
 }
 
+/**
+ * The pins the auto-reset circuit drives on this profile: as given, or its reset pin (EN) and its one boot strap.
+ * Throws InputError naming the profile's pins when it has no such pin.
+ */
+export function autoResetWiring(profile: BoardProfile, given: true | AutoResetWiring): AutoResetWiring {
+  const pins = Object.keys(profile.pins).join(', ');
+  if (given !== true) {
+    for (const pin of [given.en, given.strap]) {
+      if (!(pin in profile.pins)) throw new InputError(`--auto-reset: profile ${profile.id} has no pin ${pin} (its pins: ${pins})`);
+    }
+    return given;
+  }
+  const [en, ...moreResets] = pinsWithRole(profile.pins, 'reset');
+  const [strap, ...moreStraps] = pinsWithRole(profile.pins, 'boot-strap');
+  if (!en || !strap || moreResets.length > 0 || moreStraps.length > 0) {
+    throw new InputError(`--auto-reset: profile ${profile.id} needs one pin with role reset and one with role boot-strap for it (its pins: ${pins}); name them: --auto-reset <en pin>,<strap pin>`);
+  }
+  return { en, strap };
+}
+
 export async function startStub(profile: BoardProfile, settings: StubSettings): Promise<PtyServer> {
   const board = applyOverrides(profile, settings);
   const faults: DeviceFaults = settings.mode ? { forcedMode: settings.mode } : {};
@@ -71,7 +100,8 @@ export async function startStub(profile: BoardProfile, settings: StubSettings): 
     link: settings.link,
     baud: settings.baud ?? board.protocol.serial.baudRate,
     pins: startingPins(board, settings.pins),
-    autoReset: settings.autoReset,
+    resetPin: pinsWithRole(board.pins, 'reset')[0],
+    autoReset: settings.autoReset === undefined ? undefined : autoResetWiring(board, settings.autoReset),
     cable: { bitErrorRate: settings.bitErrorRate, dropRate: settings.dropRate, seed: settings.seed },
   });
   // "ready" should mean a client can start talking: let the board finish its start-up first.
@@ -93,6 +123,9 @@ export async function runStub(server: PtyServer, profile: BoardProfile, io: Stub
   const known = new Set([...Object.keys(profile.pins), ...(profile.chip?.family === 'stm32' ? ['boot1'] : [])]);
   const say = (line: string): boolean => io.output.write(line + '\n');
   const warn = (line: string): boolean => io.errors.write(line + '\n');
+  // `reset` on a control line is the board's reset pin, whatever the profile calls it.
+  const resetPin = pinsWithRole(profile.pins, 'reset')[0];
+  const pinNamed = (name: string) => (name === 'reset' && !(name in profile.pins) && resetPin !== undefined ? resetPin : name);
   const lines = createInterface({ input: io.input, terminal: false });
   let finish: (reason: 'quit' | 'lost') => void = () => undefined;
   const finished = new Promise<'quit' | 'lost'>((resolve) => (finish = resolve));
@@ -132,11 +165,13 @@ export async function runStub(server: PtyServer, profile: BoardProfile, io: Stub
         if (!server.setLines(command)) warn('this board has no DTR/RTS circuit: start the stub with --auto-reset');
         return;
       case 'pulse':
-      case 'pin':
-        if (!known.has(command.name)) warn(`note: profile ${profile.id} declares no pin "${command.name}"`);
-        if (command.kind === 'pulse') void server.pulse(command.name, command.ms);
-        else server.setPin(command.name, command.asserted);
+      case 'pin': {
+        const name = pinNamed(command.name);
+        if (!known.has(name)) warn(`note: profile ${profile.id} declares no pin "${name}"`);
+        if (command.kind === 'pulse') void server.pulse(name, command.ms);
+        else server.setPin(name, command.asserted);
         return;
+      }
     }
   });
 
@@ -186,14 +221,12 @@ export function settingsFrom(flags: StubFlags): StubSettings {
   if (flags.boot1 !== undefined) pins.boot1 = flags.boot1;
   const { link, baud, startupMs, mode, bitErrorRate, dropRate, seed } = flags;
   const banner = flags.banner === undefined ? undefined : unescapeText(flags.banner);
-  const autoReset = flags.autoReset === undefined ? undefined : autoResetPins(flags.autoReset === true ? DEFAULT_AUTO_RESET : flags.autoReset);
+  const autoReset = flags.autoReset === undefined || flags.autoReset === true ? flags.autoReset : autoResetPins(flags.autoReset);
   return { link, baud, pins, banner, startupMs, mode, bitErrorRate, dropRate, seed, autoReset };
 }
 
 /** RTS drives EN, DTR the boot strap: the pins' names in the profile. */
-const DEFAULT_AUTO_RESET = 'reset,boot';
-
-function autoResetPins(value: string): { en: string; strap: string } {
+function autoResetPins(value: string): AutoResetWiring {
   const match = /^([A-Za-z]\w*),([A-Za-z]\w*)$/.exec(value);
   if (!match) throw new InvalidArgumentError('expected <en pin>,<strap pin>, e.g. reset,boot');
   return { en: match[1]!, strap: match[2]! };
@@ -221,7 +254,7 @@ export function register(program: Command): void {
     .option('--bit-error-rate <p>', 'cable: probability of a flipped bit, both ways', numberIn(0, 1))
     .option('--drop-rate <p>', 'cable: probability of a lost byte, both ways', numberIn(0, 1))
     .option('--seed <n>', 'seed for the cable faults', numberIn(0, 2 ** 32 - 1))
-    .option('--auto-reset [en,strap]', "the board's DTR/RTS auto-reset circuit (RTS → EN, DTR → strap), moved by `lines` control lines (default reset,boot)")
+    .option('--auto-reset [en,strap]', "the board's DTR/RTS auto-reset circuit (RTS → EN, DTR → strap), moved by `lines` control lines (default: the profile's reset pin and its boot strap)")
     .addHelpText('after', `\nControl lines on stdin (SIGHUP also pulses reset):\n${CONTROL_HELP}`)
     .action(async (file: string, flags: StubFlags) => {
       const { loadProfile } = await import('../../config/load.js').catch((error: unknown) => {
@@ -229,9 +262,7 @@ export function register(program: Command): void {
       });
       const profile: BoardProfile = await loadProfile(file);
       const settings = settingsFrom(flags);
-      for (const pin of Object.values(settings.autoReset ?? {})) {
-        if (!(pin in profile.pins)) throw new InputError(`--auto-reset: profile ${profile.id} has no pin ${pin} (its pins: ${Object.keys(profile.pins).join(', ')})`);
-      }
+      if (settings.autoReset !== undefined) autoResetWiring(profile, settings.autoReset);
       const board = applyOverrides(profile, settings);
       const server = await startStub(board, settings);
       try {

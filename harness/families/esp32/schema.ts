@@ -124,8 +124,8 @@ export function checkEsp32Profile(source: ConfigSource, raw: Record<string, unkn
     issues.push(source.issue(raw.expect === undefined ? [] : ['expect'], 'missing expect.chipId or expect.magic: the esp32 engine checks the identity the board reports (chipId for ESP32-S3/C3, magic for ESP32)'));
   }
   const pins = asMap(raw.pins);
-  if (raw.family === 'esp32' && pins && !('boot' in pins)) {
-    issues.push(source.issue(['pins'], 'an esp32 board needs a pin named boot: the strap (GPIO0; GPIO9 on the ESP32-C3) held low at reset for download mode'));
+  if (raw.family === 'esp32' && pins && !Object.values(pins).some((pin) => asMap(pin)?.role === 'boot-strap')) {
+    issues.push(source.issue(['pins'], 'an esp32 board needs a pin with role: boot-strap: the strap (GPIO0; GPIO9 on the ESP32-C3) held low at reset for download mode'));
   }
   // The engine reads the MAC where the identified chip keeps it, so it must know the chip.
   const known = Object.values(CHIPS);
