@@ -2,8 +2,8 @@
 import type { BoardProfile } from '../harness/config/types.js';
 import type { Clock } from '../harness/core/clock.js';
 import type { DeviceFaults, EmulatedDevice } from './device.js';
-import { createStm32Device } from './stm32/index.js';
-import { createMtkDevice } from './mtk/index.js';
+import { createStm32Device } from '../harness/families/stm32/emulator/index.js';
+import { createMtkDevice } from '../harness/families/mediatek/emulator/index.js';
 import { createEsp32Device } from '../harness/families/esp32/emulator/index.js';
 
 export function createDevice(profile: BoardProfile, clock: Clock, faults: DeviceFaults = {}): EmulatedDevice {

@@ -1,10 +1,10 @@
 /** Runs the handshake-and-identify engine a board profile names, and turns how it ended into an outcome. */
 import type { BoardProfile, EngineKind } from '../config/types.js';
 import type { Link } from '../link/types.js';
-import { runMtk } from './mtk-brom.js';
+import { runMtk } from '../families/mediatek/engine.js';
 import { runScript } from './script.js';
 import { Session, Stop } from './session.js';
-import { runStm32 } from './stm32.js';
+import { runStm32 } from '../families/stm32/engine.js';
 import { runEsp32 } from '../families/esp32/engine.js';
 import type { EngineOutcome } from './types.js';
 import type { Exchange } from './explain.js';

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SerialPort } from 'serialport';
-import { createStm32Device, type Stm32Device } from '../../firmware-stubs/stm32/index.js';
+import { createStm32Device, type Stm32Device } from '../../harness/families/stm32/emulator/index.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
 import { InputError } from '../../harness/core/exit-codes.js';
 import type { Stm32ChipFacts } from '../../harness/config/types.js';
 import { applyOverrides, autoResetWiring, runStub, settingsFrom, startStub, unescapeText } from '../../harness/cli/commands/stub.js';
 import { loadProfile } from '../../harness/config/load.js';
-import { f103Profile } from './fixtures.js';
-import { MT6765, mtkProfile } from './mtk-fixtures.js';
+import { f103Profile } from '../families/stm32/fixtures.js';
+import { MT6765, mtkProfile } from '../families/mediatek/fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStm32Device, type Stm32Device } from '../../firmware-stubs/stm32/index.js';
+import { createStm32Device, type Stm32Device } from '../../harness/families/stm32/emulator/index.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
 import type { Stm32ChipFacts } from '../../harness/config/types.js';
-import { f103Profile, f407Profile } from './fixtures.js';
+import { f103Profile, f407Profile } from '../families/stm32/fixtures.js';
 
 const FLASH = 0x08000000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,8 +3,8 @@
  * wrong echo), then GET_BL_VER (BROM echoes, Preloader answers a version byte), GET_HW_CODE, GET_HW_SW_VER,
  * GET_TARGET_CONFIG, and the watchdog disabled with WRITE32 before it resets the SoC.
  */
-import type { MtkProtocol } from '../config/types.js';
-import { concatBytes, readU16be, readU32be, toHex, u32be } from '../core/bytes.js';
+import type { MtkProtocol } from '../../config/types.js';
+import { concatBytes, readU16be, readU32be, toHex, u32be } from '../../core/bytes.js';
 import {
   explainFlood,
   explainIdentity,
@@ -17,8 +17,8 @@ import {
   hexId,
   type ExpectedByte,
   type Explanation,
-} from './explain.js';
-import { Stop, type Session } from './session.js';
+} from '../../protocols/explain.js';
+import { Stop, type Session } from '../../protocols/session.js';
 
 const HANDSHAKE = [0xa0, 0x0a, 0x50, 0x05];
 const CMD = {

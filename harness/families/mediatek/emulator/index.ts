@@ -1,8 +1,8 @@
 /** MediaTek BROM + Preloader emulator: the factory the bench and the pty stub use. */
-import type { BoardProfile, MtkChipFacts } from '../../harness/config/types.js';
-import type { Clock } from '../../harness/core/clock.js';
-import type { DeviceFaults, EmulatedDevice } from '../device.js';
-import { MtkDevice } from './mtk-device.js';
+import type { BoardProfile, MtkChipFacts } from '../../../config/types.js';
+import type { Clock } from '../../../core/clock.js';
+import type { DeviceFaults, EmulatedDevice } from '../../../../firmware-stubs/device.js';
+import { MtkDevice } from './device.js';
 
 export function createMtkDevice(
   chip: MtkChipFacts,
@@ -13,6 +13,6 @@ export function createMtkDevice(
   return new MtkDevice(chip, profile, clock, faults);
 }
 
-export { MtkDevice, type MtkState } from './mtk-device.js';
+export { MtkDevice, type MtkState } from './device.js';
 export { xor16le } from './checksum.js';
 export { CMD, STATUS, HANDSHAKE_BYTES, PROTOCOL_BAUD, DA_RUNNING_MARKER, READY_TEXT } from './constants.js';

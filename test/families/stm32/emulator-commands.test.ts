@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { TIMING } from '../../firmware-stubs/stm32/index.js';
-import { Stm32Bench, addr, cmd, length, payload, range } from './stm32-helpers.js';
+import { TIMING } from '../../../harness/families/stm32/emulator/index.js';
+import { Stm32Bench, addr, cmd, length, payload, range } from './helpers.js';
 import { f407Profile } from './fixtures.js';
 
 const ACK = 0x79;

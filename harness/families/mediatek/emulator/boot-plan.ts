@@ -1,5 +1,5 @@
 /** What a MediaTek SoC does when it comes out of power-on or reset: pins first, then board faults on top. */
-import type { DeviceFaults } from '../device.js';
+import type { DeviceFaults } from '../../../../firmware-stubs/device.js';
 
 export type BootPlan = 'brom' | 'preloader' | 'dead' | 'bootloop';
 

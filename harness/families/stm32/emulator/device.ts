@@ -3,10 +3,10 @@
  * the system-memory bootloader (session.ts), the application (prints its banner, ignores input), code in SRAM
  * (silent), or a faulty board (dead, bootlooping).
  */
-import type { BoardProfile, Stm32ChipFacts } from '../../harness/config/types.js';
-import type { Clock } from '../../harness/core/clock.js';
-import type { DeviceFaults, EmulatedDevice } from '../device.js';
-import { BoardPins } from '../common/board-pins.js';
+import type { BoardProfile, Stm32ChipFacts } from '../../../config/types.js';
+import type { Clock } from '../../../core/clock.js';
+import type { DeviceFaults, EmulatedDevice } from '../../../../firmware-stubs/device.js';
+import { BoardPins } from '../../../../firmware-stubs/common/board-pins.js';
 import { BOOTLOOP_ROUND_MS, bootloopBurst, chooseBootMode, type BootMode } from './boot.js';
 import type { CommandContext } from './commands.js';
 import { Stm32Memory } from './memory.js';

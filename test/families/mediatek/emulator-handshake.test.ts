@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../harness/core/clock.js';
-import { toHex } from '../../harness/core/bytes.js';
-import { createMtkDevice } from '../../firmware-stubs/mtk/index.js';
-import { MT6580, MT6765, mtkProfile, powerUp, Probe, sendBytewise, sendChunk, type Bench } from './mtk-fixtures.js';
+import { ManualClock } from '../../../harness/core/clock.js';
+import { toHex } from '../../../harness/core/bytes.js';
+import { createMtkDevice } from '../../../harness/families/mediatek/emulator/index.js';
+import { MT6580, MT6765, mtkProfile, powerUp, Probe, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
 function bromBench(options: { powerPin?: boolean; resetPin?: boolean } = {}): Bench {
   const clock = new ManualClock();

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../harness/core/clock.js';
-import { toHex, u32be } from '../../harness/core/bytes.js';
-import type { MtkChipFacts } from '../../harness/config/types.js';
-import { MT6735, MT6765, powerUp, sendBytewise, sendChunk, type Bench } from './mtk-fixtures.js';
+import { ManualClock } from '../../../harness/core/clock.js';
+import { toHex, u32be } from '../../../harness/core/bytes.js';
+import type { MtkChipFacts } from '../../../harness/config/types.js';
+import { MT6735, MT6765, powerUp, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
 function synced(chip: MtkChipFacts, mode: 'brom' | 'preloader' = 'brom'): Bench {
   const clock = new ManualClock();

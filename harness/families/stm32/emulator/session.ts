@@ -3,7 +3,7 @@
  * complement, each played by its generator from commands.ts. Bytes that arrive while a command is busy
  * (erasing) wait in the receive queue, as the host would not send more before the ACK anyway.
  */
-import type { Clock } from '../../harness/core/clock.js';
+import type { Clock } from '../../../core/clock.js';
 import { ACK, NACK, commandFlow, type CommandContext, type CommandFlow, type FlowStep } from './commands.js';
 
 const SYNC = 0x7f;

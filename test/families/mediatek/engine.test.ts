@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { runEngine } from '../../harness/protocols/index.js';
-import { drive, mtkProfile, mtkResponder, rig, type MtkOptions } from './fixtures.js';
+import { runEngine } from '../../../harness/protocols/index.js';
+import { drive, mtkProfile, mtkResponder, rig, type MtkOptions } from '../../protocols/fixtures.js';
 
 async function run(options: MtkOptions, profileOptions: Parameters<typeof mtkProfile>[0] = {}) {
   const r = rig();

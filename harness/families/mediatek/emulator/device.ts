@@ -9,10 +9,10 @@
  * After the handshake the watchdog runs: unless WRITE32 puts the profile's disable value into the watchdog
  * register within chip.watchdogTimeoutMs, the SoC resets and boots again as the pins say at that moment.
  */
-import type { BoardProfile, MtkChipFacts } from '../../harness/config/types.js';
-import type { Clock } from '../../harness/core/clock.js';
-import type { DeviceFaults } from '../device.js';
-import { PinDrivenChip } from '../common/pin-driven-chip.js';
+import type { BoardProfile, MtkChipFacts } from '../../../config/types.js';
+import type { Clock } from '../../../core/clock.js';
+import type { DeviceFaults } from '../../../../firmware-stubs/device.js';
+import { PinDrivenChip } from '../../../../firmware-stubs/common/pin-driven-chip.js';
 import { planBoot, type BootPlan } from './boot-plan.js';
 import { CommandSession } from './command-session.js';
 import type { CommandContext, MtkMode } from './commands.js';
@@ -21,7 +21,7 @@ import { Handshake } from './handshake.js';
 import { startLogFlood } from './log-flood.js';
 import { SparseMemory } from './memory.js';
 import { PreloaderWindow } from './preloader.js';
-import { asciiBytes } from '../common/transmitter.js';
+import { asciiBytes } from '../../../../firmware-stubs/common/transmitter.js';
 
 export type MtkState = 'off' | 'reset' | 'booting' | MtkMode | 'booted' | 'bootloop' | 'dead' | 'da';
 

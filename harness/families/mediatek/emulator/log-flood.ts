@@ -2,8 +2,8 @@
  * Log text printed over and over at the log baud, as fast as the UART can carry it: a booted-on Preloader
  * or a bootlooping board. Copies are batched so that one timer tick covers at least MIN_TICK_MS of line time.
  */
-import type { TimerSet } from '../common/timers.js';
-import { asciiBytes } from '../common/transmitter.js';
+import type { TimerSet } from '../../../../firmware-stubs/common/timers.js';
+import { asciiBytes } from '../../../../firmware-stubs/common/transmitter.js';
 
 const MIN_TICK_MS = 5;
 /** 8N1: ten bit times per byte. */

@@ -2,8 +2,8 @@
  * STM32 system-memory bootloader over USART: sync on 0x7F, then Get Version, Get, Get ID, and an optional read
  * of the start of flash — the session order of stm32flash, with the profile's deadlines.
  */
-import type { Stm32Protocol } from '../config/types.js';
-import { concatBytes, readU16be, u32be, xorAll } from '../core/bytes.js';
+import type { Stm32Protocol } from '../../config/types.js';
+import { concatBytes, readU16be, u32be, xorAll } from '../../core/bytes.js';
 import {
   bootloaderVersionText,
   explainIdentity,
@@ -14,8 +14,8 @@ import {
   explainUnasked,
   hexId,
   type ExpectedByte,
-} from './explain.js';
-import { GRACE_FACTOR, type Session } from './session.js';
+} from '../../protocols/explain.js';
+import { GRACE_FACTOR, type Session } from '../../protocols/session.js';
 
 const SYNC = 0x7f;
 const ACK = 0x79;

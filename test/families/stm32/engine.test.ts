@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { runEngine } from '../../harness/protocols/index.js';
-import { drive, rig, stm32Profile, stm32Responder, type Stm32Options } from './fixtures.js';
+import { runEngine } from '../../../harness/protocols/index.js';
+import { drive, rig, stm32Profile, stm32Responder, type Stm32Options } from '../../protocols/fixtures.js';
 
 async function run(options: Stm32Options, profileOptions: Parameters<typeof stm32Profile>[0] = {}) {
   const r = rig();

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../harness/core/clock.js';
-import { textShare, toHex } from '../../harness/core/bytes.js';
-import { MtkDevice } from '../../firmware-stubs/mtk/index.js';
-import { MT6580, MT6735, MT6765, mtkProfile, powerUp, Probe, sendBytewise } from './mtk-fixtures.js';
+import { ManualClock } from '../../../harness/core/clock.js';
+import { textShare, toHex } from '../../../harness/core/bytes.js';
+import { MtkDevice } from '../../../harness/families/mediatek/emulator/index.js';
+import { MT6580, MT6735, MT6765, mtkProfile, powerUp, Probe, sendBytewise } from './fixtures.js';
 
 const READY = '52 45 41 44 59';
 

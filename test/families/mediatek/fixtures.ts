@@ -3,11 +3,11 @@
  * device transmits. Identity numbers follow the MediaTek fact sheet (hw_code, watchdog register and value);
  * the rest (ids, timings, log text) are plausible values chosen for the tests.
  */
-import type { BoardProfile, MtkChipFacts, MtkProtocol, PinDef } from '../../harness/config/types.js';
-import type { Clock, ManualClock } from '../../harness/core/clock.js';
-import { concatBytes, parseHex } from '../../harness/core/bytes.js';
-import type { DeviceFaults, EmulatedDevice } from '../../firmware-stubs/device.js';
-import { MtkDevice } from '../../firmware-stubs/mtk/index.js';
+import type { BoardProfile, MtkChipFacts, MtkProtocol, PinDef } from '../../../harness/config/types.js';
+import type { Clock, ManualClock } from '../../../harness/core/clock.js';
+import { concatBytes, parseHex } from '../../../harness/core/bytes.js';
+import type { DeviceFaults, EmulatedDevice } from '../../../firmware-stubs/device.js';
+import { MtkDevice } from '../../../harness/families/mediatek/emulator/index.js';
 
 function idBytes(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed + i * 37) & 0xff);

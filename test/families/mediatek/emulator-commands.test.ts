@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../harness/core/clock.js';
-import { parseHex, toHex, u32be } from '../../harness/core/bytes.js';
-import { xor16le } from '../../firmware-stubs/mtk/index.js';
-import type { MtkChipFacts } from '../../harness/config/types.js';
-import { MT6580, MT6765, powerUp, sendBytewise, sendChunk, type Bench } from './mtk-fixtures.js';
+import { ManualClock } from '../../../harness/core/clock.js';
+import { parseHex, toHex, u32be } from '../../../harness/core/bytes.js';
+import { xor16le } from '../../../harness/families/mediatek/emulator/index.js';
+import type { MtkChipFacts } from '../../../harness/config/types.js';
+import { MT6580, MT6765, powerUp, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
 /** A device in the given mode, handshake done. */
 function synced(mode: 'brom' | 'preloader', chip: MtkChipFacts = MT6765): Bench {

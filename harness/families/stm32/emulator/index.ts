@@ -1,7 +1,7 @@
 /** The STM32 system-memory bootloader emulator (AN3155 USART protocol, AN2606 boot pins). */
-import type { BoardProfile, Stm32ChipFacts } from '../../harness/config/types.js';
-import type { Clock } from '../../harness/core/clock.js';
-import type { DeviceFaults, EmulatedDevice } from '../device.js';
+import type { BoardProfile, Stm32ChipFacts } from '../../../config/types.js';
+import type { Clock } from '../../../core/clock.js';
+import type { DeviceFaults, EmulatedDevice } from '../../../../firmware-stubs/device.js';
 import { Stm32Device } from './device.js';
 
 export { Stm32Device } from './device.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Stm32Bench } from './stm32-helpers.js';
+import { Stm32Bench } from './helpers.js';
 import { f103Profile, f407Profile } from './fixtures.js';
 
 describe('STM32 emulator: power, reset and boot pins', () => {

@@ -4,9 +4,9 @@
  * the first A0 it ever receives is swallowed without an answer, and if the handshake has not completed when
  * windowMs has passed, the Preloader boots on (the caller then prints the log).
  */
-import type { MtkChipFacts } from '../../harness/config/types.js';
+import type { MtkChipFacts } from '../../../config/types.js';
 import { HANDSHAKE_BYTES } from './constants.js';
-import type { TimerSet } from '../common/timers.js';
+import type { TimerSet } from '../../../../firmware-stubs/common/timers.js';
 
 export class PreloaderWindow {
   private stopReady: () => void = () => {};

@@ -5,8 +5,8 @@
  * data words are echoed; the SEND_DA payload is not. GET_BL_VER and GET_VERSION answer with a version byte
  * in place of the echo (except GET_BL_VER in BROM, which only echoes).
  */
-import type { MtkChipFacts } from '../../harness/config/types.js';
-import { readU32be, u16be, u32be } from '../../harness/core/bytes.js';
+import type { MtkChipFacts } from '../../../config/types.js';
+import { readU32be, u16be, u32be } from '../../../core/bytes.js';
 import { Xor16le } from './checksum.js';
 import { CMD, MAX_UART_BAUD, MAX_WORDS, STATUS } from './constants.js';
 

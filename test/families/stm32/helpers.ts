@@ -1,9 +1,9 @@
 /** Drives an STM32 emulator directly on a ManualClock and collects what it transmits. */
-import type { BoardProfile, Stm32ChipFacts } from '../../harness/config/types.js';
-import { u32be, xorAll } from '../../harness/core/bytes.js';
-import { ManualClock } from '../../harness/core/clock.js';
-import type { DeviceFaults } from '../../firmware-stubs/device.js';
-import { createStm32Device, type Stm32Device } from '../../firmware-stubs/stm32/index.js';
+import type { BoardProfile, Stm32ChipFacts } from '../../../harness/config/types.js';
+import { u32be, xorAll } from '../../../harness/core/bytes.js';
+import { ManualClock } from '../../../harness/core/clock.js';
+import type { DeviceFaults } from '../../../firmware-stubs/device.js';
+import { createStm32Device, type Stm32Device } from '../../../harness/families/stm32/emulator/index.js';
 import { f103Profile } from './fixtures.js';
 
 export class Stm32Bench {
