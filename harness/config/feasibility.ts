@@ -5,6 +5,7 @@
  * - on each rig that uses it: the enter sequence plus the profile's deadlines fit in the rig's trial timeout.
  * (Pulses, off times and deadlines > 0 and byte values 0–255 are part of the schema.)
  */
+import { engineNamed } from '../protocols/engines.js';
 import { asMap } from './raw.js';
 import type { ConfigIssue } from './issues.js';
 import type { ConfigSource } from './source.js';
@@ -27,11 +28,14 @@ export function checkStartup(source: ConfigSource, profile: BoardProfile): Confi
   ];
 }
 
-/** The sum of the deadlines a profile states: what a handshake may take before the engine gives up on a step. */
+/**
+ * What a handshake may take before the engine gives up on a step: what its engine says, or by default the sum of
+ * the deadlines the profile states.
+ */
 export function deadlinesMs(profile: BoardProfile): number {
   const protocol = profile.protocol;
-  if (protocol.engine === 'script') return protocol.script.reduce((sum, step) => sum + (step.kind === 'expect' ? step.withinMs : 0), 0);
-  return Object.values(protocol.deadlines).reduce((sum, ms) => sum + ms, 0);
+  const budget = engineNamed(protocol.engine)?.budgetMs?.(protocol.options);
+  return budget ?? Object.values(protocol.deadlines).reduce((sum, ms) => sum + ms, 0);
 }
 
 /** Every DUT's profile must fit, enter sequence and deadlines, within the rig's trial timeout (once per profile). */

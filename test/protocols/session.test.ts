@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { LinkLatency, MAX_LINK_LATENCY_MS } from '../../harness/protocols/latency.js';
 import { Session } from '../../harness/protocols/session.js';
+import { mediatekExplainer } from '../../harness/families/mediatek/explain.js';
 import { drive, mtkProfile, rig } from './fixtures.js';
 
 /** 115200 baud 8N1: ten bits a byte. */
@@ -8,7 +9,7 @@ const BYTE_MS = 10_000 / 115200;
 
 function session() {
   const r = rig();
-  return { r, s: new Session(r.link, mtkProfile(), 'mediatek') };
+  return { r, s: new Session(r.link, mtkProfile(), mediatekExplainer('brom')) };
 }
 
 describe('session: reply deadlines', () => {

@@ -4,7 +4,9 @@
  */
 import { expect } from 'chai';
 import { loadProfile } from '../../harness/config/load.js';
-import type { BoardProfile, MtkChipFacts, Rig, Stm32ChipFacts } from '../../harness/config/types.js';
+import type { BoardProfile, Rig } from '../../harness/config/types.js';
+import type { MediatekChipFacts } from '../../harness/families/mediatek/schema.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
 import { ManualClock } from '../../harness/core/clock.js';
 import { SimBench } from '../../harness/sim/bench.js';
 import { find, loaded, sampleRig } from './fixtures.js';
@@ -14,7 +16,7 @@ import { openStream } from './streams.js';
 const STM32_BOARD: BoardProfile = loadProfile('boards/stm32f103c8.yaml');
 const MTK_BOARD: BoardProfile = loadProfile('boards/mt6765.yaml');
 const F103 = STM32_BOARD.chip as Stm32ChipFacts;
-const MT6765 = MTK_BOARD.chip as MtkChipFacts;
+const MT6765 = MTK_BOARD.chip as MediatekChipFacts;
 
 function realBench(edit?: (rig: Rig) => void) {
   const rig = sampleRig();

@@ -82,7 +82,7 @@ function profile(id: string, pins: BoardProfile['pins'], baudRate = 115200): Boa
       serial: { baudRate, dataBits: 8, parity: 'none', stopBits: 1 },
       deadlines: { replyMs: 100 },
       retries: 0,
-      script: [],
+      options: { script: [] },
     },
     pins,
     enter: [],

@@ -8,7 +8,7 @@ import { createStm32Device, type Stm32Device } from '../../harness/families/stm3
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
 import { InputError } from '../../harness/core/exit-codes.js';
-import type { Stm32ChipFacts } from '../../harness/config/types.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
 import { applyOverrides, autoResetWiring, runStub, settingsFrom, startStub, unescapeText } from '../../harness/cli/commands/stub.js';
 import { loadProfile } from '../../harness/config/load.js';
 import { f103Profile } from '../families/stm32/fixtures.js';

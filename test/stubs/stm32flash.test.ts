@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createStm32Device, type Stm32Device } from '../../harness/families/stm32/emulator/index.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
-import type { Stm32ChipFacts } from '../../harness/config/types.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
 import { f103Profile, f407Profile } from '../families/stm32/fixtures.js';
 
 const FLASH = 0x08000000;

@@ -1,6 +1,7 @@
 /**
- * `shakedown stub <profile.yaml> --link <path>`: an emulated board on a pseudo-terminal, for stm32flash, other
- * flashing tools, or the harness's hardware binding. Pins are driven from stdin lines (see CONTROL_HELP) and
+ * `shakedown stub <profile.yaml> --link <path>`: an emulated board on a pseudo-terminal, for a vendor's flashing
+ * tool or the harness's hardware binding. Its family adds its flags (strap levels) and says what `--banner` and
+ * `--mode` mean. Pins are driven from stdin lines (see CONTROL_HELP) and
  * SIGHUP pulses reset, standing in for the relay board.
  */
 import { createInterface } from 'node:readline';
@@ -13,6 +14,8 @@ import { createDevice } from '../../../firmware-stubs/index.js';
 import { CONTROL_HELP, parseControl, servePty, type PtyServer } from '../../../firmware-stubs/pty/index.js';
 import { pinsWithRole } from '../../config/pin-roles.js';
 import { realClock } from '../../core/clock.js';
+import type { Family } from '../../families/family.js';
+import { FAMILIES, familyNamed } from '../../families/index.js';
 import { InfrastructureError, InputError } from '../../core/exit-codes.js';
 
 export interface StubSettings {
@@ -42,34 +45,29 @@ export interface AutoResetWiring {
 /** Longest start-up the stub waits for before it says ready anyway. */
 const BOOT_WAIT_LIMIT_MS = 10_000;
 
-const MODES: Record<string, string[]> = {
-  stm32: ['bootloader', 'app', 'sram'],
-  mediatek: ['brom', 'preloader'],
-  esp32: ['bootloader', 'app'],
-};
+/** The family of a profile that has something to emulate. */
+function emulatedFamily(profile: BoardProfile): Family {
+  const family = familyNamed(profile.family);
+  if (!profile.chip || !family) throw new InputError(`board profile ${profile.id} has no chip facts: there is nothing to emulate`);
+  return family;
+}
 
 /** The profile with the command line's overrides of its chip facts. */
 export function applyOverrides(profile: BoardProfile, settings: StubSettings): BoardProfile {
-  const chip = profile.chip;
-  if (!chip) throw new InputError(`board profile ${profile.id} has no chip facts: there is nothing to emulate`);
-  const copy = { ...chip } as typeof chip;
-  if (settings.startupMs !== undefined) copy.startupMs = settings.startupMs;
-  if (settings.banner !== undefined) {
-    if (copy.family === 'stm32') copy.appBanner = settings.banner;
-    else if (copy.family === 'esp32') copy.appLog = settings.banner;
-    else copy.preloader = { ...copy.preloader, logText: settings.banner };
+  const family = emulatedFamily(profile);
+  let chip = { ...profile.chip! };
+  if (settings.startupMs !== undefined) chip.startupMs = settings.startupMs;
+  if (settings.banner !== undefined) chip = family.stub.withBanner(chip, settings.banner);
+  const modes = family.emulator.modes;
+  if (settings.mode !== undefined && !modes.includes(settings.mode)) {
+    throw new InputError(`--mode ${settings.mode} does not exist on ${family.name} (use ${modes.join(', ')})`);
   }
-  if (settings.mode !== undefined && !MODES[chip.family]!.includes(settings.mode)) {
-    throw new InputError(`--mode ${settings.mode} does not exist on ${chip.family} (use ${MODES[chip.family]!.join(', ')})`);
-  }
-  return { ...profile, chip: copy };
+  return { ...profile, chip };
 }
 
-/** Starting pin levels: the profile's STM32 boot pins select the bootloader unless told otherwise. */
+/** Starting pin levels: the family's straps where it has a default (STM32: the bootloader), then what was given. */
 export function startingPins(profile: BoardProfile, given: Record<string, boolean>): Record<string, boolean> {
-  const pins: Record<string, boolean> = {};
-  if (profile.chip?.family === 'stm32') Object.assign(pins, { boot0: true, boot1: false });
-  return { ...pins, ...given };
+  return { ...(familyNamed(profile.family)?.stub.startingPins ?? {}), ...given };
 }
 
 /**
@@ -119,8 +117,8 @@ export interface StubIo {
 
 /** Prints `ready <link>`, then obeys control lines until quit, a signal, or the pty dies. */
 export async function runStub(server: PtyServer, profile: BoardProfile, io: StubIo): Promise<void> {
-  // BOOT1 may be left out of an STM32 profile (tied low on the board); the emulator still has it.
-  const known = new Set([...Object.keys(profile.pins), ...(profile.chip?.family === 'stm32' ? ['boot1'] : [])]);
+  // A strap may be left out of a profile (tied on the board, as BOOT1 often is); the emulator still has it.
+  const known = new Set([...Object.keys(profile.pins), ...(familyNamed(profile.family)?.stub.impliedPins ?? [])]);
   const say = (line: string): boolean => io.output.write(line + '\n');
   const warn = (line: string): boolean => io.errors.write(line + '\n');
   // `reset` on a control line is the board's reset pin, whatever the profile calls it.
@@ -200,11 +198,14 @@ function pinSetting(value: string, previous: Record<string, boolean> = {}): Reco
   return { ...previous, [match[1]!]: level(match[2]!) };
 }
 
+/** The flags families add that set a strap at power-on (`--boot0 <0|1>`), by pin. */
+const PIN_FLAGS = FAMILIES.flatMap((family) => family.stub.pinFlags ?? []);
+
 interface StubFlags {
   link: string;
   autoReset?: true | string;
-  boot0?: boolean;
-  boot1?: boolean;
+  /** A family's strap flag (`boot0`), by its pin. */
+  [pinFlag: string]: unknown;
   pin?: Record<string, boolean>;
   baud?: number;
   banner?: string;
@@ -217,8 +218,7 @@ interface StubFlags {
 
 export function settingsFrom(flags: StubFlags): StubSettings {
   const pins: Record<string, boolean> = { ...(flags.pin ?? {}) };
-  if (flags.boot0 !== undefined) pins.boot0 = flags.boot0;
-  if (flags.boot1 !== undefined) pins.boot1 = flags.boot1;
+  for (const { pin } of PIN_FLAGS) if (typeof flags[pin] === 'boolean') pins[pin] = flags[pin];
   const { link, baud, startupMs, mode, bitErrorRate, dropRate, seed } = flags;
   const banner = flags.banner === undefined ? undefined : unescapeText(flags.banner);
   const autoReset = flags.autoReset === undefined || flags.autoReset === true ? flags.autoReset : autoResetPins(flags.autoReset);
@@ -239,18 +239,18 @@ export function unescapeText(text: string): string {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('stub')
-    .description('serve an emulated board (its boot ROM) on a pseudo-terminal, for stm32flash and friends')
-    .argument('<profile>', 'board profile, e.g. boards/stm32f103c8.yaml')
-    .requiredOption('--link <path>', 'symlink to create for the pty, e.g. /tmp/ttyUSB-stub')
-    .option('--boot0 <0|1>', 'BOOT0 at power-on (STM32; default 1 = bootloader)', level)
-    .option('--boot1 <0|1>', 'BOOT1 at power-on (STM32; default 0)', level)
+    .description("serve an emulated board (its boot ROM) on a pseudo-terminal, for flashing tools and the harness's hardware binding")
+    .argument('<profile>', 'board profile, e.g. boards/<id>.yaml')
+    .requiredOption('--link <path>', 'symlink to create for the pty, e.g. /tmp/ttyUSB-stub');
+  for (const flag of PIN_FLAGS) command.option(`--${flag.pin} <0|1>`, flag.description, level);
+  command
     .option('--pin <name=0|1>', 'any logical pin at power-on, repeatable (e.g. kcol0=1)', pinSetting)
     .option('--baud <rate>', 'line rate (default: the profile serial baud)', numberIn(50, 4_000_000))
-    .option('--banner <text>', 'what the application prints at start (STM32) / the log text (MediaTek); \\r \\n allowed')
+    .option('--banner <text>', `${FAMILIES.map((f) => f.stub.banner).join(' / ')}; \\r \\n allowed`)
     .option('--startup-ms <ms>', 'time from reset release until the boot ROM listens', numberIn(0, 60_000))
-    .option('--mode <mode>', 'boot into this mode whatever the pins say: bootloader|app|sram (STM32), brom|preloader (MediaTek), bootloader|app (ESP32)')
+    .option('--mode <mode>', `boot into this mode whatever the pins say: ${FAMILIES.map((f) => `${f.emulator.modes.join('|')} (${f.title})`).join(', ')}`)
     .option('--bit-error-rate <p>', 'cable: probability of a flipped bit, both ways', numberIn(0, 1))
     .option('--drop-rate <p>', 'cable: probability of a lost byte, both ways', numberIn(0, 1))
     .option('--seed <n>', 'seed for the cable faults', numberIn(0, 2 ** 32 - 1))

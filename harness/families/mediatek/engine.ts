@@ -3,15 +3,12 @@
  * wrong echo), then GET_BL_VER (BROM echoes, Preloader answers a version byte), GET_HW_CODE, GET_HW_SW_VER,
  * GET_TARGET_CONFIG, and the watchdog disabled with WRITE32 before it resets the SoC.
  */
-import type { MtkProtocol } from '../../config/types.js';
 import { concatBytes, readU16be, readU32be, toHex, u32be } from '../../core/bytes.js';
 import {
   explainFlood,
   explainIdentity,
-  explainMode,
   explainReply,
   explainSilence,
-  explainStatus,
   explainUnasked,
   FLOOD_BYTES,
   hexId,
@@ -19,6 +16,8 @@ import {
   type Explanation,
 } from '../../protocols/explain.js';
 import { Stop, type Session } from '../../protocols/session.js';
+import { explainMode, explainStatus } from './explain.js';
+import type { MediatekExpected, MediatekIdentity, MediatekOptions } from './schema.js';
 
 const HANDSHAKE = [0xa0, 0x0a, 0x50, 0x05];
 const CMD = {
@@ -32,26 +31,27 @@ const CMD = {
 /** Status words at or below this mean success (BROM reports 0x0001 before WRITE32 data). */
 const STATUS_OK_MAX = 0xff;
 
-export async function runMtk(s: Session): Promise<string> {
-  const protocol = s.profile.protocol as MtkProtocol;
+export async function runMediatek(s: Session, protocol: MediatekOptions, expected: MediatekExpected): Promise<string> {
+  const found: MediatekIdentity = {};
+  s.identity = found;
   s.begin('handshake');
-  await handshake(s, protocol);
+  await handshake(s);
 
   s.restartProbe = (step) => probeRestart(s, step);
   s.begin('identify');
   const mode = await blVersion(s);
-  s.identity.mode = mode.mode;
-  const wanted = s.profile.expect.mode;
+  found.mode = mode.mode;
+  const wanted = expected.mode;
   try {
-    await identify(s, protocol);
+    await identify(s, found, protocol, expected);
   } catch (error) {
     // In the wrong mode later steps may well fail; the mode is the finding that matters.
-    if (!(error instanceof Stop) || !wanted || wanted === mode.mode) throw error;
+    if (!(error instanceof Stop) || wanted === mode.mode) throw error;
   }
-  if (wanted && wanted !== mode.mode) s.fail(explainMode(mode.mode, wanted, mode.reply));
+  if (wanted !== mode.mode) s.fail(explainMode(mode.mode, wanted, mode.reply));
   s.end();
 
-  const { hwCode, hwVersion, swVersion, targetConfig } = s.identity;
+  const { hwCode, hwVersion, swVersion, targetConfig } = found;
   return `hw_code ${hexId(hwCode ?? 0, 4)} (${mode.mode === 'brom' ? 'BROM' : 'Preloader'}), hw ${hexId(hwVersion ?? 0, 4)} sw ${hexId(swVersion ?? 0, 4)}, target config ${hexId(targetConfig ?? 0, 8)}`;
 }
 
@@ -74,21 +74,21 @@ async function probeRestart(s: Session, step: string): Promise<Explanation | nul
   return null;
 }
 
-async function identify(s: Session, protocol: MtkProtocol): Promise<void> {
+async function identify(s: Session, found: MediatekIdentity, protocol: MediatekOptions, expected: MediatekExpected): Promise<void> {
   const hw = await command(s, 'GET_HW_CODE', CMD.GET_HW_CODE, 4);
-  s.identity.hwCode = readU16be(hw);
+  const hwCode = readU16be(hw);
+  found.hwCode = hwCode;
   status(s, 'GET_HW_CODE', readU16be(hw, 2));
-  const expected = s.profile.expect.hwCode;
-  if (expected !== undefined && s.identity.hwCode !== expected) s.fail(explainIdentity('GET_HW_CODE', s.identity.hwCode, expected, 4));
+  if (expected.hwCode !== undefined && hwCode !== expected.hwCode) s.fail(explainIdentity('GET_HW_CODE', hwCode, expected.hwCode, 4));
 
   const ver = await command(s, 'GET_HW_SW_VER', CMD.GET_HW_SW_VER, 8);
-  s.identity.hwSubcode = readU16be(ver);
-  s.identity.hwVersion = readU16be(ver, 2);
-  s.identity.swVersion = readU16be(ver, 4);
+  found.hwSubcode = readU16be(ver);
+  found.hwVersion = readU16be(ver, 2);
+  found.swVersion = readU16be(ver, 4);
   status(s, 'GET_HW_SW_VER', readU16be(ver, 6));
 
   const config = await command(s, 'GET_TARGET_CONFIG', CMD.GET_TARGET_CONFIG, 6);
-  s.identity.targetConfig = readU32be(config);
+  found.targetConfig = readU32be(config);
   status(s, 'GET_TARGET_CONFIG', readU16be(config, 4));
 
   await write32(s, protocol.watchdog.address, protocol.watchdog.value);
@@ -101,7 +101,7 @@ async function identify(s: Session, protocol: MtkProtocol): Promise<void> {
  * asked for is taken off the line before every byte (and kept for the diagnosis). An A0 that comes back unchanged
  * from a target that then answers GET_VERSION is a target already past the handshake: as good as in sync.
  */
-async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
+async function handshake(s: Session): Promise<void> {
   const { link } = s;
   const totalMs = s.deadline('handshakeMs');
   const byteMs = s.deadline('byteMs');
@@ -110,7 +110,7 @@ async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
   let last: { sent: number; got: Uint8Array } | null = null;
   let step = 0;
   while (step < HANDSHAKE.length) {
-    if (link.clock.now() - start > totalMs || s.retries > protocol.retries) break;
+    if (link.clock.now() - start > totalMs || s.retries > s.profile.protocol.retries) break;
     stray.push(link.takePending());
     const sent = HANDSHAKE[step]!;
     await s.send(Uint8Array.of(sent));
@@ -139,12 +139,12 @@ async function handshake(s: Session, protocol: MtkProtocol): Promise<void> {
   const heard = concatBytes(stray);
   const elapsed = link.clock.now() - start;
   link.note(`handshake gave up after ${s.retries} restarts, ${Math.round(elapsed)} ms`);
-  const unasked = explainUnasked(heard, 'mediatek', s.profile.expect.mode);
+  const unasked = explainUnasked(heard, s.explainer);
   if (unasked?.symptom === 'wrong-mode') s.fail(unasked);
   if (heard.length > FLOOD_BYTES) s.fail(explainFlood('the handshake', heard));
   if (last && last.got.length > 0) {
     const expected = [~last.sent & 0xff];
-    const why = explainReply({ step: 'handshake', sent: Uint8Array.of(last.sent), expected, got: last.got, expectMode: s.profile.expect.mode, family: 'mediatek' });
+    const why = explainReply({ step: 'handshake', sent: Uint8Array.of(last.sent), expected, got: last.got }, s.explainer);
     s.fail(why, s.mark('handshake', expected, last.got));
   }
   s.fail(explainSilence('handshake (A0)', elapsed, false));

@@ -2,40 +2,31 @@
  * STM32 system-memory bootloader over USART: sync on 0x7F, then Get Version, Get, Get ID, and an optional read
  * of the start of flash — the session order of stm32flash, with the profile's deadlines.
  */
-import type { Stm32Protocol } from '../../config/types.js';
 import { concatBytes, readU16be, u32be, xorAll } from '../../core/bytes.js';
-import {
-  bootloaderVersionText,
-  explainIdentity,
-  explainLateBootloader,
-  explainNack,
-  explainSilence,
-  explainStm32Probe,
-  explainUnasked,
-  hexId,
-  type ExpectedByte,
-} from '../../protocols/explain.js';
+import { explainIdentity, explainSilence, explainUnasked, hexId, type ExpectedByte } from '../../protocols/explain.js';
 import { GRACE_FACTOR, type Session } from '../../protocols/session.js';
+import { bootloaderVersionText, explainLateBootloader, explainNack, explainStm32Probe, STM32_EXPLAINER } from './explain.js';
+import type { Stm32Expected, Stm32Identity, Stm32Options } from './schema.js';
 
 const SYNC = 0x7f;
 const ACK = 0x79;
 const NACK = 0x1f;
 const BLOCK = 256;
 
-export async function runStm32(s: Session): Promise<string> {
-  const protocol = s.profile.protocol as Stm32Protocol;
+export async function runStm32(s: Session, protocol: Stm32Options, expect: Stm32Expected): Promise<string> {
+  const found: Stm32Identity = {};
+  s.identity = found;
   s.begin('handshake');
-  await sync(s, protocol);
+  await sync(s);
 
   s.begin('identify');
   const version = await getVersion(s);
   const commands = await getCommands(s);
   const productId = await getId(s);
-  s.identity.bootloaderVersion = version;
-  s.identity.commands = commands;
-  s.identity.productId = productId;
+  found.bootloaderVersion = version;
+  found.commands = commands;
+  found.productId = productId;
 
-  const { expect } = s.profile;
   if (expect.productId !== undefined && productId !== expect.productId) {
     s.fail(explainIdentity('Get ID', productId, expect.productId));
   }
@@ -45,7 +36,7 @@ export async function runStm32(s: Session): Promise<string> {
       detail: `bootloader v${bootloaderVersionText(version)} is older than the profile's minimum v${bootloaderVersionText(expect.minBootloaderVersion)} — wrong profile or wrong board?`,
     });
   }
-  if (protocol.readBytes > 0) s.identity.readBytes = await readMemory(s, protocol.readAddress, protocol.readBytes);
+  if (protocol.readBytes > 0) found.readBytes = await readMemory(s, protocol.readAddress, protocol.readBytes);
   s.end();
   const read = protocol.readBytes > 0 ? `, read ${protocol.readBytes} bytes` : '';
   return `PID ${hexId(productId)}, bootloader v${bootloaderVersionText(version)}${read}`;
@@ -56,12 +47,12 @@ export async function runStm32(s: Session): Promise<string> {
  * a command); ACK means it only started listening after the first one (late). Input from before the first 0x7F is
  * stale: it is taken off the line (and only kept as a hint of what the board was doing).
  */
-async function sync(s: Session, protocol: Stm32Protocol): Promise<void> {
+async function sync(s: Session): Promise<void> {
   const { link } = s;
   const syncMs = s.deadline('syncMs');
-  const hint = explainUnasked(link.takePending(), 'stm32');
+  const hint = explainUnasked(link.takePending(), STM32_EXPLAINER);
   const sent = Uint8Array.of(SYNC);
-  const tries = Math.max(1, protocol.retries);
+  const tries = Math.max(1, s.profile.protocol.retries);
   for (let attempt = 0; attempt <= tries; attempt++) {
     if (attempt > 0) s.retries++;
     await s.send(sent);

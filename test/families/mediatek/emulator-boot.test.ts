@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../harness/core/clock.js';
 import { textShare, toHex } from '../../../harness/core/bytes.js';
-import { MtkDevice } from '../../../harness/families/mediatek/emulator/index.js';
+import { MediatekDevice } from '../../../harness/families/mediatek/emulator/index.js';
 import { MT6580, MT6735, MT6765, mtkProfile, powerUp, Probe, sendBytewise } from './fixtures.js';
 
 const READY = '52 45 41 44 59';
@@ -223,7 +223,7 @@ describe('MediaTek emulator: boot modes', () => {
       const profile = mtkProfile(MT6765, { powerPin: true });
       profile.pins.power = { ...profile.pins.power!, idle: 'active' };
       profile.pins.kcol0 = { ...profile.pins.kcol0!, idle: 'active' };
-      const device = new MtkDevice(MT6765, profile, clock);
+      const device = new MediatekDevice(MT6765, profile, clock);
       expect(device.state).to.equal('off');
       device.setPower(true);
       expect(device.boots).to.equal(1);
@@ -233,7 +233,7 @@ describe('MediaTek emulator: boot modes', () => {
 
     it('dispose stops every timer and ignores what follows', () => {
       const clock = new ManualClock();
-      const device = new MtkDevice(MT6765, mtkProfile(MT6765), clock);
+      const device = new MediatekDevice(MT6765, mtkProfile(MT6765), clock);
       const probe = new Probe(device, clock);
       device.setPower(true);
       clock.advance(MT6765.startupMs);

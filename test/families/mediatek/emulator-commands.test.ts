@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../harness/core/clock.js';
 import { parseHex, toHex, u32be } from '../../../harness/core/bytes.js';
 import { xor16le } from '../../../harness/families/mediatek/emulator/index.js';
-import type { MtkChipFacts } from '../../../harness/config/types.js';
+import type { MediatekChipFacts } from '../../../harness/families/mediatek/schema.js';
 import { MT6580, MT6765, powerUp, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
 /** A device in the given mode, handshake done. */
-function synced(mode: 'brom' | 'preloader', chip: MtkChipFacts = MT6765): Bench {
+function synced(mode: 'brom' | 'preloader', chip: MediatekChipFacts = MT6765): Bench {
   const clock = new ManualClock();
   const bench = powerUp(clock, chip, { kcol0: mode === 'brom' });
   clock.advance(chip.startupMs);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../harness/core/clock.js';
 import { toHex } from '../../../harness/core/bytes.js';
-import { createMtkDevice } from '../../../harness/families/mediatek/emulator/index.js';
+import { createMediatekDevice } from '../../../harness/families/mediatek/emulator/index.js';
 import { MT6580, MT6765, mtkProfile, powerUp, Probe, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
 function bromBench(options: { powerPin?: boolean; resetPin?: boolean } = {}): Bench {
@@ -138,7 +138,7 @@ describe('MediaTek emulator: handshake', () => {
 
   it('copes with a host that answers from inside the transmit callback (bytes stay in order)', () => {
     const clock = new ManualClock();
-    const device = createMtkDevice(MT6765, mtkProfile(MT6765), clock);
+    const device = createMediatekDevice(MT6765, mtkProfile(MT6765), clock);
     const probe = new Probe(device, clock);
     const next = new Map([
       [0x5f, 0x0a],

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../harness/core/clock.js';
 import { toHex, u32be } from '../../../harness/core/bytes.js';
-import type { MtkChipFacts } from '../../../harness/config/types.js';
+import type { MediatekChipFacts } from '../../../harness/families/mediatek/schema.js';
 import { MT6735, MT6765, powerUp, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
-function synced(chip: MtkChipFacts, mode: 'brom' | 'preloader' = 'brom'): Bench {
+function synced(chip: MediatekChipFacts, mode: 'brom' | 'preloader' = 'brom'): Bench {
   const clock = new ManualClock();
   const bench = powerUp(clock, chip, { kcol0: mode === 'brom' });
   clock.advance(chip.startupMs);

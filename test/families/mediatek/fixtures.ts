@@ -3,17 +3,18 @@
  * device transmits. Identity numbers follow the MediaTek fact sheet (hw_code, watchdog register and value);
  * the rest (ids, timings, log text) are plausible values chosen for the tests.
  */
-import type { BoardProfile, MtkChipFacts, MtkProtocol, PinDef } from '../../../harness/config/types.js';
+import type { BoardProfile, PinDef, ProtocolConfig } from '../../../harness/config/types.js';
+import type { MediatekChipFacts, MediatekOptions } from '../../../harness/families/mediatek/schema.js';
 import type { Clock, ManualClock } from '../../../harness/core/clock.js';
 import { concatBytes, parseHex } from '../../../harness/core/bytes.js';
 import type { DeviceFaults, EmulatedDevice } from '../../../firmware-stubs/device.js';
-import { MtkDevice } from '../../../harness/families/mediatek/emulator/index.js';
+import { MediatekDevice } from '../../../harness/families/mediatek/emulator/index.js';
 
 function idBytes(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed + i * 37) & 0xff);
 }
 
-export const MT6765: MtkChipFacts = {
+export const MT6765: MediatekChipFacts = {
   family: 'mediatek',
   hwCode: 0x0766,
   hwSubcode: 0x8a00,
@@ -34,7 +35,7 @@ export const MT6765: MtkChipFacts = {
   },
 };
 
-export const MT6580: MtkChipFacts = {
+export const MT6580: MediatekChipFacts = {
   family: 'mediatek',
   hwCode: 0x6580,
   hwSubcode: 0x8a00,
@@ -55,7 +56,7 @@ export const MT6580: MtkChipFacts = {
   },
 };
 
-export const MT6735: MtkChipFacts = {
+export const MT6735: MediatekChipFacts = {
   family: 'mediatek',
   hwCode: 0x0321,
   hwSubcode: 0x8a00,
@@ -76,7 +77,7 @@ export const MT6735: MtkChipFacts = {
   },
 };
 
-const WATCHDOGS = new Map<MtkChipFacts, { address: number; value: number }>([
+const WATCHDOGS = new Map<MediatekChipFacts, { address: number; value: number }>([
   [MT6765, { address: 0x10007000, value: 0x22000064 }],
   [MT6580, { address: 0x10007000, value: 0x22000064 }],
   [MT6735, { address: 0x10212000, value: 0x22000000 }],
@@ -95,14 +96,15 @@ function pin(name: string, role: PinDef['role'], active: 'high' | 'low'): PinDef
   return { name, role, active, idle: 'inactive' };
 }
 
-export function mtkProfile(chip: MtkChipFacts, options: ProfileOptions = {}): BoardProfile {
+export function mtkProfile(chip: MediatekChipFacts, options: ProfileOptions = {}): BoardProfile {
   const name = `mt${chip.hwCode.toString(16)}`;
-  const protocol: MtkProtocol = {
+  const mediatek: MediatekOptions = { watchdog: options.watchdog ?? WATCHDOGS.get(chip) ?? { address: 0x10007000, value: 0x22000064 } };
+  const protocol: ProtocolConfig = {
     engine: 'mediatek',
     serial: { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 },
     deadlines: { replyMs: 50, handshakeMs: 2000, byteMs: 20 },
     retries: 3,
-    watchdog: options.watchdog ?? WATCHDOGS.get(chip) ?? { address: 0x10007000, value: 0x22000064 },
+    options: mediatek,
   };
   const pins: Record<string, PinDef> = { kcol0: pin('kcol0', 'boot-strap', 'low') };
   if (options.powerPin) pins.power = pin('power', 'power', 'high');
@@ -174,17 +176,17 @@ export function sendChunk(device: EmulatedDevice, probe: Probe, hex: string | Ui
 
 export interface Bench {
   clock: ManualClock;
-  device: MtkDevice;
+  device: MediatekDevice;
   probe: Probe;
 }
 
 /** A device on a board with the supply on and KCOL0 set as asked, powered up but not yet started. */
 export function powerUp(
   clock: ManualClock,
-  chip: MtkChipFacts,
+  chip: MediatekChipFacts,
   options: ProfileOptions & { kcol0: boolean; faults?: DeviceFaults },
 ): Bench {
-  const device = new MtkDevice(chip, mtkProfile(chip, options), clock, options.faults ?? {});
+  const device = new MediatekDevice(chip, mtkProfile(chip, options), clock, options.faults ?? {});
   const probe = new Probe(device, clock);
   device.setPin('kcol0', options.kcol0);
   if (options.powerPin) device.setPin('power', true);

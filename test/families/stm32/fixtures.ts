@@ -1,6 +1,7 @@
 /** The shipped STM32 profiles for emulator tests: an F103 (Erase 0x43, 1 KiB pages) and an F407 (Extended Erase, sectors). */
 import { loadProfile } from '../../../harness/config/load.js';
-import type { BoardProfile, Stm32ChipFacts } from '../../../harness/config/types.js';
+import type { BoardProfile } from '../../../harness/config/types.js';
+import type { Stm32ChipFacts } from '../../../harness/families/stm32/schema.js';
 
 /** A fresh copy each call: tests change chip facts and expectations on it. */
 export function f103Profile(): BoardProfile {

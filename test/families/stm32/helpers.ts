@@ -1,5 +1,6 @@
 /** Drives an STM32 emulator directly on a ManualClock and collects what it transmits. */
-import type { BoardProfile, Stm32ChipFacts } from '../../../harness/config/types.js';
+import type { BoardProfile } from '../../../harness/config/types.js';
+import type { Stm32ChipFacts } from '../../../harness/families/stm32/schema.js';
 import { u32be, xorAll } from '../../../harness/core/bytes.js';
 import { ManualClock } from '../../../harness/core/clock.js';
 import type { DeviceFaults } from '../../../firmware-stubs/device.js';

@@ -5,17 +5,16 @@
  * data words are echoed; the SEND_DA payload is not. GET_BL_VER and GET_VERSION answer with a version byte
  * in place of the echo (except GET_BL_VER in BROM, which only echoes).
  */
-import type { MtkChipFacts } from '../../../config/types.js';
+import type { MediatekChipFacts, MediatekMode } from '../schema.js';
 import { readU32be, u16be, u32be } from '../../../core/bytes.js';
 import { Xor16le } from './checksum.js';
 import { CMD, MAX_UART_BAUD, MAX_WORDS, STATUS } from './constants.js';
 
-export type MtkMode = 'brom' | 'preloader';
 
 /** What a handler may do to the device it runs on. */
 export interface CommandContext {
-  readonly mode: MtkMode;
-  readonly chip: MtkChipFacts;
+  readonly mode: MediatekMode;
+  readonly chip: MediatekChipFacts;
   send(bytes: Uint8Array | readonly number[]): void;
   readWord(address: number): number;
   writeWord(address: number, value: number): void;

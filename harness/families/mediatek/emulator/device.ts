@@ -9,13 +9,14 @@
  * After the handshake the watchdog runs: unless WRITE32 puts the profile's disable value into the watchdog
  * register within chip.watchdogTimeoutMs, the SoC resets and boots again as the pins say at that moment.
  */
-import type { BoardProfile, MtkChipFacts } from '../../../config/types.js';
+import type { BoardProfile } from '../../../config/types.js';
+import { mediatekOptionsOf, type MediatekChipFacts, type MediatekMode } from '../schema.js';
 import type { Clock } from '../../../core/clock.js';
 import type { DeviceFaults } from '../../../../firmware-stubs/device.js';
 import { PinDrivenChip } from '../../../../firmware-stubs/common/pin-driven-chip.js';
 import { planBoot, type BootPlan } from './boot-plan.js';
 import { CommandSession } from './command-session.js';
-import type { CommandContext, MtkMode } from './commands.js';
+import type { CommandContext } from './commands.js';
 import { DA_RUNNING_MARKER, DEFAULT_WATCHDOG, PROTOCOL_BAUD, READY_TEXT } from './constants.js';
 import { Handshake } from './handshake.js';
 import { startLogFlood } from './log-flood.js';
@@ -23,13 +24,13 @@ import { SparseMemory } from './memory.js';
 import { PreloaderWindow } from './preloader.js';
 import { asciiBytes } from '../../../../firmware-stubs/common/transmitter.js';
 
-export type MtkState = 'off' | 'reset' | 'booting' | MtkMode | 'booted' | 'bootloop' | 'dead' | 'da';
+export type MediatekState = 'off' | 'reset' | 'booting' | MediatekMode | 'booted' | 'bootloop' | 'dead' | 'da';
 
-export class MtkDevice extends PinDrivenChip {
+export class MediatekDevice extends PinDrivenChip {
   private readonly memory = new SparseMemory();
   private readonly handshake = new Handshake();
   private readonly watchdog: { address: number; value: number };
-  private current: MtkState = 'off';
+  private current: MediatekState = 'off';
   private baud = PROTOCOL_BAUD;
   private session: CommandSession | null = null;
   private preloader: PreloaderWindow | null = null;
@@ -41,16 +42,16 @@ export class MtkDevice extends PinDrivenChip {
   private draining = false;
 
   constructor(
-    readonly chip: MtkChipFacts,
+    readonly chip: MediatekChipFacts,
     profile: BoardProfile,
     clock: Clock,
     faults: DeviceFaults = {},
   ) {
     super(profile, clock, faults);
-    this.watchdog = profile.protocol.engine === 'mediatek' ? { ...profile.protocol.watchdog } : { ...DEFAULT_WATCHDOG };
+    this.watchdog = { ...(mediatekOptionsOf(profile)?.watchdog ?? DEFAULT_WATCHDOG) };
   }
 
-  get state(): MtkState {
+  get state(): MediatekState {
     return this.current;
   }
 
@@ -104,7 +105,7 @@ export class MtkDevice extends PinDrivenChip {
   }
 
   /** Everything volatile is lost: timers, sync, memory, the UART rate, a loaded DA. */
-  private halt(state: MtkState): void {
+  private halt(state: MediatekState): void {
     this.timers.cancelAll();
     this.current = state;
     this.session = null;
@@ -178,13 +179,13 @@ export class MtkDevice extends PinDrivenChip {
     if (this.handshake.synced) this.enterCommandMode(mode);
   }
 
-  private enterCommandMode(mode: MtkMode): void {
+  private enterCommandMode(mode: MediatekMode): void {
     this.preloader?.synced();
     this.session = new CommandSession(this.commandContext(mode));
     this.stopWatchdog = this.timers.after(this.chip.watchdogTimeoutMs, () => this.watchdogReset());
   }
 
-  private commandContext(mode: MtkMode): CommandContext {
+  private commandContext(mode: MediatekMode): CommandContext {
     return {
       mode,
       chip: this.chip,

@@ -1,18 +1,19 @@
 /** MediaTek BROM + Preloader emulator: the factory the bench and the pty stub use. */
-import type { BoardProfile, MtkChipFacts } from '../../../config/types.js';
+import type { BoardProfile } from '../../../config/types.js';
+import type { MediatekChipFacts } from '../schema.js';
 import type { Clock } from '../../../core/clock.js';
 import type { DeviceFaults, EmulatedDevice } from '../../../../firmware-stubs/device.js';
-import { MtkDevice } from './device.js';
+import { MediatekDevice } from './device.js';
 
-export function createMtkDevice(
-  chip: MtkChipFacts,
+export function createMediatekDevice(
+  chip: MediatekChipFacts,
   profile: BoardProfile,
   clock: Clock,
   faults: DeviceFaults = {},
 ): EmulatedDevice {
-  return new MtkDevice(chip, profile, clock, faults);
+  return new MediatekDevice(chip, profile, clock, faults);
 }
 
-export { MtkDevice, type MtkState } from './device.js';
+export { MediatekDevice, type MediatekState } from './device.js';
 export { xor16le } from './checksum.js';
 export { CMD, STATUS, HANDSHAKE_BYTES, PROTOCOL_BAUD, DA_RUNNING_MARKER, READY_TEXT } from './constants.js';

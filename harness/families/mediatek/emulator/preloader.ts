@@ -4,7 +4,7 @@
  * the first A0 it ever receives is swallowed without an answer, and if the handshake has not completed when
  * windowMs has passed, the Preloader boots on (the caller then prints the log).
  */
-import type { MtkChipFacts } from '../../../config/types.js';
+import type { MediatekChipFacts } from '../schema.js';
 import { HANDSHAKE_BYTES } from './constants.js';
 import type { TimerSet } from '../../../../firmware-stubs/common/timers.js';
 
@@ -15,7 +15,7 @@ export class PreloaderWindow {
   private swallowed = false;
 
   constructor(
-    private readonly chip: MtkChipFacts,
+    private readonly chip: MediatekChipFacts,
     private readonly timers: TimerSet,
     private readonly pushReady: () => void,
     private readonly bootOn: () => void,

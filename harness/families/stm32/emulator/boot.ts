@@ -1,5 +1,5 @@
 /** What an STM32 does when it leaves reset: which memory it boots from, and what a crashing firmware prints. */
-import type { Stm32ChipFacts } from '../../../config/types.js';
+import type { Stm32ChipFacts } from '../schema.js';
 
 export type BootMode = 'bootloader' | 'app' | 'sram';
 

@@ -3,7 +3,7 @@
  * `{ need: n }` bytes from the host or `{ waitMs }` of device time (erasing, programming option bytes) — and
  * the session (session.ts) feeds it. Checksum, range and protection failures answer NACK and end the command.
  */
-import type { Stm32ChipFacts } from '../../../config/types.js';
+import type { Stm32ChipFacts } from '../schema.js';
 import { readU16be, readU32be, xorAll } from '../../../core/bytes.js';
 import type { Stm32Memory } from './memory.js';
 

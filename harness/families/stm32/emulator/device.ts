@@ -3,7 +3,8 @@
  * the system-memory bootloader (session.ts), the application (prints its banner, ignores input), code in SRAM
  * (silent), or a faulty board (dead, bootlooping).
  */
-import type { BoardProfile, Stm32ChipFacts } from '../../../config/types.js';
+import type { BoardProfile } from '../../../config/types.js';
+import type { Stm32ChipFacts } from '../schema.js';
 import type { Clock } from '../../../core/clock.js';
 import type { DeviceFaults, EmulatedDevice } from '../../../../firmware-stubs/device.js';
 import { BoardPins } from '../../../../firmware-stubs/common/board-pins.js';

@@ -3,7 +3,7 @@
  * host may use (the bootloader's own RAM below `ram.start` is not modelled and never reachable), system memory
  * (read-only; on F1 it holds the flash-size register) and the option bytes (which carry readout protection).
  */
-import type { MemoryRegion, Stm32ChipFacts } from '../../../config/types.js';
+import type { MemoryRegion, Stm32ChipFacts } from '../schema.js';
 import { hashString } from '../../../core/rng.js';
 
 export type RegionKind = 'flash' | 'ram' | 'system' | 'option';
