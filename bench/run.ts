@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only B3[,B5]] [--quick]`: the benchmarks B1–B7, one after another, then one
+ * `npm run bench [-- --only B3[,B5]] [--quick]`: the benchmarks B1–B9, one after another, then one
  * table (what, figure, target, verdict) and the details of each. Never part of `npm test`.
  * Exit 0 when every benchmark run met its target, 1 when one missed, 2 on bad arguments.
  */
@@ -12,13 +12,16 @@ import { b4 } from './b4-analysis.js';
 import { b5 } from './b5-read.js';
 import { b6 } from './b6-detection.js';
 import { b7 } from './b7-healthy-bench.js';
+import { b7StubLatency } from './b7-stub-latency.js';
+import { b8 } from './b8-lab-writes.js';
+import { b9 } from './b9-lab-month.js';
 import type { BenchResult, Benchmark } from './lib/types.js';
 import { describeMachine, machineLine } from './lib/machine.js';
 
-const ALL: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7];
+const ALL: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7, b7StubLatency, b8, b9];
 
 const program = new Command('bench')
-  .description('benchmarks B1–B7 (see docs/benchmarks.md)')
+  .description('benchmarks B1–B9 (see docs/benchmarks.md)')
   .option('--only <ids>', 'run only these, comma-separated (e.g. B3 or B1,B5)')
   .option('--quick', 'small sizes: every benchmark together in about a minute')
   .parse(process.argv);

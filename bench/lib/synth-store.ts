@@ -99,7 +99,7 @@ function drawSymptom(rng: Rng, f: PlantedFaults, dut: Dut, hub: string | undefin
   return 'ok';
 }
 
-interface RecordParts {
+export interface RecordParts {
   runId: string;
   rigId: string;
   night: string;
@@ -114,7 +114,7 @@ interface RecordParts {
 
 const IDENTITY: Identity = { productId: 0x410, bootloaderVersion: 0x22 };
 
-function recordOf(p: RecordParts): TrialRecord {
+export function recordOf(p: RecordParts): TrialRecord {
   const ok = p.symptom === 'ok';
   const jitter = p.rng.next();
   const record: TrialRecord = {

@@ -72,6 +72,16 @@ export const dutSchema = z.strictObject({
 export const rigSchema = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().optional().describe('Must equal the file name stem when given'),
+  lab: z
+    .strictObject({
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error: 'expected a lab id: letters, digits, . _ - (up to 63), e.g. lab2-bench1' })
+        .describe("The rig's id across the lab; replaces the file name as the rig's id in the store and the reports"),
+      site: z.string().min(1).max(100).optional().describe('Room, building or team, for grouping on the lab page'),
+    })
+    .optional()
+    .describe('Lab identity of a rig sharing a store with other bench PCs (docs/lab.md)'),
   title: z.string().min(1),
   kind: z.enum(['simulated', 'hardware']),
   host: componentId.optional().describe('Host component id (default "host")'),

@@ -362,7 +362,7 @@ function withOptional<T extends { id: string }>(item: T & { notes?: string; sim?
 
 function toRig(source: ConfigSource, r: RigInput): Rig {
   const rig: Rig = {
-    id: basename(source.file, extname(source.file)),
+    id: r.lab?.id ?? basename(source.file, extname(source.file)),
     title: r.title,
     kind: r.kind,
     host: r.host ?? 'host',
@@ -383,6 +383,7 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
     file: source.file,
   };
   if (r.sim) rig.sim = { seed: r.sim.seed };
+  if (r.lab) rig.lab = r.lab.site === undefined ? { id: r.lab.id } : { id: r.lab.id, site: r.lab.site };
   if (r.spares) rig.spares = { cables: r.spares.cables ?? [], ports: r.spares.ports ?? [], relays: r.spares.relays ?? [] };
   return rig;
 }

@@ -242,9 +242,19 @@ export interface NightlyDefaults {
   historyNights: number;
 }
 
-export interface Rig {
-  /** File name stem. */
+/** Where a rig stands in a lab of benches sharing one store. */
+export interface LabIdentity {
+  /** The rig's id across the lab (it replaces the file name stem as the rig's id). */
   id: string;
+  /** Room, building or team, for grouping on the lab page. */
+  site?: string;
+}
+
+export interface Rig {
+  /** The lab id when the rig declares one (`lab.id`), else the file name stem. */
+  id: string;
+  /** Declared lab identity (absent: the file name stem is the id). */
+  lab?: LabIdentity;
   title: string;
   kind: 'simulated' | 'hardware';
   /** Host component id (the PC the bench hangs on). */

@@ -13,7 +13,9 @@ export async function buildReportInput(store: TrialStore, bench: LoadedBench, ru
   const collector = new ReportDataCollector();
   for await (const record of store.trialsFor({ rig: run.rig, runId: run.id, transcripts: true })) collector.add(record);
   const data = collector.finish();
+  const spool = store.spoolStatus?.();
   return {
+    ...(spool && (spool.spooled > 0 || spool.pending > 0) ? { spool } : {}),
     notRun: run.notRun,
     run: {
       runId: run.id,

@@ -5,6 +5,7 @@
 import type { Rig } from '../config/types.js';
 import type { HarnessErrorReason, NotRun, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
+import type { SpoolStatus } from '../store/types.js';
 
 export interface RunInfo {
   runId: string;
@@ -102,6 +103,8 @@ export interface ReportInput {
   sampleTrial?: Record<string, TrialRecord>;
   diagnosis: DiagnosisResult;
   history: HistoryPoint[];
+  /** Trials kept in the bench's local spool while the lab's database was away (absent: the database took them all). */
+  spool?: SpoolStatus;
 }
 
 export type { HarnessErrorReason, NotRun, Symptom, TrialResult };

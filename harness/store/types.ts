@@ -49,6 +49,38 @@ export interface TrialQuery {
   transcripts?: boolean;
 }
 
+/** A rig as the lab knows it: the bench PC whose rig id it is, and where it stands. */
+export interface LabRig {
+  id: string;
+  /** The bench PC (SHAKEDOWN_HOST, else the host name) that runs the rig. */
+  host: string;
+  site: string | null;
+  title: string | null;
+  /** Since when (ISO 8601) the rig id has been this host's. */
+  since: string;
+}
+
+/** Trials of one run by result. */
+export interface ResultCounts {
+  pass: number;
+  fail: number;
+  error: number;
+}
+
+/** Trials a spooling store kept in its local file while the database was away. */
+export interface SpoolStatus {
+  /** The local SQLite spool. */
+  file: string;
+  /** Trials this process wrote to the spool. */
+  spooled: number;
+  /** Trials still in the spool, waiting for the database. */
+  pending: number;
+  /** Trials this process moved from the spool into the database (earlier runs' included). */
+  uploaded: number;
+  /** Why the database was set aside (its error), when it was. */
+  unreachable: string | null;
+}
+
 /** A rig's run lock, held until released or until the process ends, however it ends. */
 export interface RigLock {
   release(): Promise<void>;
@@ -60,7 +92,10 @@ export interface TrialStore {
   /** Versions of the software the store runs on (its database driver), for the report's environment section. */
   readonly versions: Readonly<Record<string, string>>;
 
-  /** Starts a run, or marks an unfinished one running again (resuming); returns its id. */
+  /**
+   * Starts a run, or marks an unfinished one running again (resuming); returns its id. In a store shared by a lab,
+   * a rig given whole is claimed for this bench PC: a rig id another PC runs is refused (RigClaimError).
+   */
   beginRun(options: BeginRunOptions): Promise<string>;
   endRun(runId: string, status?: RunStatus): Promise<void>;
   /** Keeps the trials a run did not attempt (replacing what an earlier part of a resumed run said). */
@@ -68,6 +103,16 @@ export interface TrialStore {
   /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
   findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined>;
   run(runId: string): Promise<RunRow | undefined>;
+  /** Keeps a run exactly as given, inserted or replacing the row of the same id (moving runs between stores). */
+  upsertRun(run: RunRow): Promise<void>;
+  /** Trials of a run by result, counted by the database. */
+  resultCounts(runId: string): Promise<ResultCounts>;
+  /** Every rig of the store with the bench PC that runs it, by id. */
+  labRigs(): Promise<LabRig[]>;
+  /** Gives a rig id to another bench PC (the bench moved); a store of one bench has nothing to hand over. */
+  adoptRig(rig: string, host: string): Promise<void>;
+  /** Trials kept in a local spool while the database was away; absent for a store that never spools. */
+  spoolStatus?(): SpoolStatus;
 
   /** Stores one finished trial: it survives a killed process once the promise resolves. The same trial id twice stays one. */
   addTrial(record: TrialRecord): Promise<void>;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timingErrors, trailingWaitMs } from '../../bench/b2-timing.js';
+import { edgesAfterWait, timingErrors, trailingWaitMs } from '../../bench/b2-timing.js';
 import { detectOnce } from '../../bench/b6-detection.js';
 import { stm32Fleet, soloBench, stm32DutIds } from '../../bench/lib/rigs.js';
 import { median, quantile } from '../../bench/lib/stats.js';
@@ -51,20 +51,40 @@ describe('bench helpers', () => {
     expect(trialFloorMs(r, profile, profile.protocol.serial)).to.be.closeTo(140 + (44 * 1000) / 115200, 1e-9);
   });
 
-  it('finds the lateness of edges and of the first send after the enter sequence', () => {
+  it('measures each edge against its own plan and the first send from the real last enter edge', () => {
     const bench = soloBench('d1');
     const profile = bench.profiles.get('stm32f103c8')!;
     expect(trailingWaitMs(profile.enter)).to.equal(120);
+    // enter: set boot0 + boot1, pulse reset (10 ms), wait 120; leave: set boot0, pulse reset (10 ms).
+    expect(edgesAfterWait(profile.enter)).to.deep.equal([false, false, false, true]);
+    expect(edgesAfterWait(profile.leave)).to.deep.equal([false, false, true]);
     const r = record([
       { t: 1_000, kind: 'edge', pin: 'boot0', active: true, planned: 1_000 },
+      { t: 1_000, kind: 'edge', pin: 'boot1', active: false, planned: 1_000 },
       { t: 1_500, kind: 'edge', pin: 'reset', active: true, planned: 1_000 },
-      { t: 11_000, kind: 'edge', pin: 'reset', active: false, planned: 11_000 },
-      { t: 133_000, kind: 'tx', data: '7F' },
-      { t: 170_000, kind: 'edge', pin: 'boot0', active: false, planned: 168_000 },
+      // The reset release left 0.4 ms late; the 120 ms wait counts from there, so the send was due at 131.4 ms.
+      { t: 11_400, kind: 'edge', pin: 'reset', active: false, planned: 11_000 },
+      { t: 131_900, kind: 'tx', data: '7F' },
+      { t: 140_000, kind: 'edge', pin: 'boot0', active: false, planned: 140_000 },
+      { t: 140_100, kind: 'edge', pin: 'reset', active: true, planned: 140_000 },
+      { t: 152_100, kind: 'edge', pin: 'reset', active: false, planned: 150_100 },
     ]);
     const errors = timingErrors(r, profile);
-    expect(errors.edges).to.deep.equal([0, 0.5, 0, 2]);
-    expect(errors.send).to.equal(2);
+    expect(errors.edges).to.deep.equal([0, 0, 0.5, 0.4, 0, 0.1, 2]);
+    expect(errors.timed).to.deep.equal([0.4, 2]);
+    expect(errors.send).to.be.closeTo(0.5, 1e-9);
+  });
+
+  it('leaves out which edges a timer released when a trial stopped mid-sequence', () => {
+    const profile = soloBench('d1').profiles.get('stm32f103c8')!;
+    const r = record([
+      { t: 1_000, kind: 'edge', pin: 'boot0', active: true, planned: 1_000 },
+      { t: 300_000, kind: 'edge', pin: 'reset', active: true, planned: 1_000 },
+    ]);
+    const errors = timingErrors(r, profile);
+    expect(errors.edges).to.deep.equal([0, 299]);
+    expect(errors.timed).to.deep.equal([]);
+    expect(errors.send).to.equal(undefined);
   });
 
   it('builds fleets of STM32 DUTs with their own cables, ports and relay channels, that run', async function () {

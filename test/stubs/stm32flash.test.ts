@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SerialPort } from 'serialport';
 import { createStm32Device, type Stm32Device } from '../../harness/families/stm32/emulator/index.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
@@ -45,6 +46,17 @@ describe('stm32flash 0.7 against the F103 emulator on a pty', function () {
         resolve({ code, out });
       });
     });
+  }
+
+  /** Reads the pty until nothing has arrived for 100 ms, so the next client starts with nothing waiting. */
+  async function drainPty(): Promise<void> {
+    const port = new SerialPort({ path: link, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    const started = Date.now();
+    let lastData = started;
+    port.on('data', () => (lastData = Date.now()));
+    while (Date.now() - lastData < 100 && Date.now() - started < 2000) await sleep(20);
+    await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
   async function untilState(state: string): Promise<void> {
@@ -129,6 +141,9 @@ describe('stm32flash 0.7 against the F103 emulator on a pty', function () {
     };
     try {
       server.setPin('reset', true);
+      // The application started by the test before may still have banner text on its way through the pty;
+      // stm32flash would read it as the answer to its first 0x7F.
+      await drainPty();
       const running = stm32flash();
       for (let i = 0; i < 500 && seen.length === 0; i++) await sleep(5);
       expect(seen).to.deep.equal([0x7f]);

@@ -1,5 +1,6 @@
 /**
- * `shakedown nightly --rig <rig> [--out reports/] [--db FILE]`: the whole night — run, diagnose, report.
+ * `shakedown nightly --rig <rig> [--out reports/] [--db FILE|URL]`: the whole night — run, diagnose, report. With a
+ * PostgreSQL URL, trials the database cannot take are spooled in <out>/spool/<rig>.db and uploaded later.
  * Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure · 129/130/143 stopped by a signal.
  */
 import type { Command } from 'commander';
@@ -10,8 +11,9 @@ import type { TrialRecord } from '../../core/record.js';
 import { defaultDbPath, runNightly } from '../../nightly/nightly.js';
 import { installSafetyNet } from '../../runner/safety.js';
 import type { World } from '../../runner/world.js';
-import { openStore } from '../../store/index.js';
+import { isPostgresUrl, openStore, spoolFileFor, type TrialStore } from '../../store/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
+import { dbOption } from '../db-option.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
 import { worldFor } from '../world.js';
@@ -30,7 +32,7 @@ export function register(program: Command): void {
     .description('the night’s job: run every DUT of a rig, diagnose with history, write the HTML/JUnit/JSON report')
     .requiredOption('--rig <file>', 'rig description (rigs/*.yaml)')
     .option('--out <dir>', 'reports folder', 'reports')
-    .option('--db <file>', 'SQLite store of every trial (default: <out>/shakedown.db)')
+    .addOption(dbOption('store of every trial (default: <out>/shakedown.db)'))
     .option('--trials <n>', 'trials per DUT (default: the rig’s nightly.trials)', positiveInt)
     .option('--keep <nights>', 'keep the report folders of the newest N nights', positiveInt)
     .addHelpText(
@@ -46,8 +48,8 @@ export function register(program: Command): void {
 async function nightlyCommand(flags: NightlyFlags): Promise<number> {
   const bench = loadBench(flags.rig);
   mkdirSync(flags.out, { recursive: true });
-  const dbFile = flags.db ?? defaultDbPath(flags.out);
-  const store = await openStore(dbFile);
+  const location = flags.db ?? defaultDbPath(flags.out);
+  const store = await openStore(location, { spool: isPostgresUrl(location) ? spoolFileFor(flags.out, bench.rig.id) : undefined });
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
   const progress = new ProgressView(process.stdout, bench.rig.duts.map((d) => d.id), trialsPerDut);
   const safety = installSafetyNet();
@@ -72,7 +74,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     const tonight: TrialRecord[] = [];
     for await (const record of store.trialsFor({ rig: bench.rig.id, runId: result.run.id })) tonight.push(record);
     log('\n' + closingTable(tonight, bench.rig.duts.map((d) => d.id)) + notRunLines(result.summary.notRun).trimEnd());
-    log(result.headline);
+    log(spoolLine(store) + result.headline);
     if (result.report) log(`report: ${relative(process.cwd(), result.report.html)}`);
     if (result.summary.interrupted) return safety.stoppedExit('run nightly again tonight to complete it');
     return result.exitCode;
@@ -81,4 +83,16 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
     await store.close();
     world?.dispose();
   }
+}
+
+/** What a spooling store did tonight, as a line before the headline ('' when the database took every trial). */
+function spoolLine(store: TrialStore): string {
+  const spool = store.spoolStatus?.();
+  if (!spool || (spool.spooled === 0 && spool.pending === 0 && spool.uploaded === 0)) return '';
+  const parts = [];
+  if (spool.unreachable) parts.push(`the database was away (${spool.unreachable})`);
+  if (spool.spooled) parts.push(`${spool.spooled} trials were spooled in ${relative(process.cwd(), spool.file)}`);
+  if (spool.uploaded) parts.push(`${spool.uploaded} spooled trials were uploaded`);
+  if (spool.pending) parts.push(`${spool.pending} wait in the spool for the next run or \`shakedown sync\``);
+  return `${parts.join('; ')}\n`;
 }

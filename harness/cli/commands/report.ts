@@ -10,6 +10,7 @@ import { buildReportInput } from '../../nightly/report-data.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
 import { exitCodeOf, overall, writeReport } from '../../report/index.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
+import { dbOption } from '../db-option.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
 
 interface ReportFlags {
@@ -23,7 +24,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('write a night’s HTML/JUnit/JSON report again from the store')
-    .option('--db <file>', 'SQLite store (default: <out>/shakedown.db)')
+    .addOption(dbOption('the store (default: <out>/shakedown.db)'))
     .option('--rig <file|id>', 'the rig file (rigs/*.yaml), or its id when rigs/<id>.yaml is the file; default: the only rig in the store')
     .option('--night <date>', 'YYYY-MM-DD (default: the latest night of the rig)')
     .option('--out <dir>', 'reports folder', 'reports')

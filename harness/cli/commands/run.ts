@@ -13,6 +13,7 @@ import type { World } from '../../runner/world.js';
 import { openStore, type TrialStore } from '../../store/index.js';
 import { untrustworthy } from '../../report/index.js';
 import { closingTable, notRunLines } from '../closing-table.js';
+import { dbOption } from '../db-option.js';
 import { positiveInt } from '../options.js';
 import { ProgressView } from '../progress.js';
 import { worldFor } from '../world.js';
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .requiredOption('--rig <file>', 'rig description (rigs/*.yaml)')
     .option('--dut <id...>', 'only these DUTs')
     .option('--trials <n>', 'trials per DUT (default: the rig’s nightly.trials)', positiveInt)
-    .option('--db <file>', 'also store every trial in this SQLite file as it ends')
+    .addOption(dbOption('also store every trial here as it ends'))
     .option('--concurrency <n>', 'lanes at once (default: the rig’s nightly.concurrency)', positiveInt)
     .option('--seed <n>', 'fault seed of a simulated rig (default: the rig’s sim.seed)', positiveInt)
     .addHelpText('after', '\nExit codes: 0 every trial passed · 1 some failed · 2 bad input · 3 infrastructure, or more than 5% harness errors · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (relays safe, finished trials stored)')
@@ -97,7 +98,7 @@ async function runLocked(bench: LoadedBench, flags: RunFlags, store: TrialStore 
 
   const errors = summary.records.filter((r) => r.result === 'error').length;
   process.stdout.write('\n' + closingTable(summary.records, dutIds) + notRunLines(summary.notRun));
-  process.stdout.write(`run ${runId}: ${summary.trials} trials${errors ? ` (${errors} harness errors)` : ''}${store ? `, stored in ${flags.db}` : ''}\n`);
+  process.stdout.write(`run ${runId}: ${summary.trials} trials${errors ? ` (${errors} harness errors)` : ''}${store ? `, stored in ${store.location}` : ''}\n`);
   if (summary.interrupted) return safety.stoppedExit();
   if (untrustworthy(summary.trials, errors)) {
     process.stderr.write(`shakedown: bench not trustworthy: ${errors} of ${summary.trials} trials were harness errors (see the table)\n`);

@@ -92,7 +92,11 @@ export const mediatekChipSchema = z
     watchdogTimeoutMs: ms.optional().describe('Reset after the handshake unless the watchdog is disabled (default 2000)'),
     preloader: z
       .strictObject({
-        readyIntervalMs: ms.optional().describe('default 20'),
+        readyIntervalMs: ms.optional().meta({
+          deprecated: true,
+          description:
+            'Not used: over UART the Preloader sends READY once per boot (the ~20 ms repeat is USB CDC behaviour, which is not emulated). Still accepted so older profiles validate.',
+        }),
         windowMs: ms.optional().describe('default 1000'),
         logBaud: z.number().int().positive().optional().describe('default 921600'),
         logText: z.string().optional(),
@@ -122,8 +126,6 @@ export interface MediatekChipFacts extends ChipFacts {
   /** The SoC resets if the watchdog is not disabled within this time after the handshake. */
   watchdogTimeoutMs: number;
   preloader: {
-    /** Interval of the pushed `READY` strings. */
-    readyIntervalMs: number;
     /** How long the preloader listens for a handshake before booting on. */
     windowMs: number;
     /** Baud of the log text printed after booting on. */
@@ -154,7 +156,6 @@ export function toMediatekChip(c: MediatekChipInput): MediatekChipFacts {
     startupMs: c.startupMs ?? 100,
     watchdogTimeoutMs: c.watchdogTimeoutMs ?? 2000,
     preloader: {
-      readyIntervalMs: c.preloader?.readyIntervalMs ?? 20,
       windowMs: c.preloader?.windowMs ?? 1000,
       logBaud: c.preloader?.logBaud ?? 921600,
       logText: c.preloader?.logText ?? '[PL] boot reason: power key\r\n[PL] jump to LK\r\n',

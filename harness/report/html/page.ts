@@ -12,17 +12,15 @@ import { harnessErrorsSection } from './harness-errors.js';
 import { historySection } from './history.js';
 import { benchMatrix } from './matrix.js';
 import { anchors } from './parts.js';
+import { spoolNote } from './spool.js';
 import { STYLE } from './style.js';
 import { checkFirst, verdictHeader } from './top.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; script-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'";
 
-export function renderHtml(input: ReportInput): string {
-  const o = overall(input);
-  const index = indexBench(input.rig, input.perDut, input.diagnosis?.components ?? []);
-  const anchor = anchors(input.perDut.map((d) => d.dut));
-  const title = `${o.level === 'healthy' ? '✓' : '✗'} ${input.run.rig} ${input.run.night} — ${o.headline}`;
+/** The start of every shakedown page up to <main>: the policy that forbids every request, the one stylesheet. */
+export function pageHead(title: string, extraStyle = ''): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -31,8 +29,19 @@ export function renderHtml(input: ReportInput): string {
     '<meta name="referrer" content="no-referrer">',
     `<meta name="generator" content="shakedown">`,
     `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style></head><body><main>`,
+    `<style>${STYLE}${extraStyle}</style></head><body><main>`,
+  ].join('\n');
+}
+
+export function renderHtml(input: ReportInput): string {
+  const o = overall(input);
+  const index = indexBench(input.rig, input.perDut, input.diagnosis?.components ?? []);
+  const anchor = anchors(input.perDut.map((d) => d.dut));
+  const title = `${o.level === 'healthy' ? '✓' : '✗'} ${input.run.rig} ${input.run.night} — ${o.headline}`;
+  return [
+    pageHead(title),
     verdictHeader(input, o),
+    spoolNote(input),
     '<nav class="toc"><a href="#check-first">Check first</a><a href="#harness-errors">Harness errors</a><a href="#matrix">Bench matrix</a><a href="#duts">DUTs</a><a href="#history">History</a><a href="#environment">Environment</a></nav>',
     checkFirst(input, o, index),
     harnessErrorsSection(input, o),

@@ -3,6 +3,7 @@
  * the missing ones in one transaction, so an old file is brought up to date and a new one is built the same way.
  */
 import type Database from 'better-sqlite3';
+import { InfrastructureError } from '../../core/exit-codes.js';
 
 export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
   // 1: runs and trials, with the component ids as columns so the diagnosis can aggregate in SQL.
@@ -71,7 +72,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`store schema version ${current} is newer than this shakedown understands (${SCHEMA_VERSION})`);
+    throw new InfrastructureError(`store schema version ${current} is newer than this shakedown understands (${SCHEMA_VERSION}): upgrade shakedown`);
   }
   if (current === SCHEMA_VERSION) return;
   db.transaction(() => {

@@ -5,12 +5,12 @@
  * better-sqlite3 is synchronous: every method does its work before its promise settles.
  */
 import { createRequire } from 'node:module';
-import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { benchHost } from '../../core/bench-host.js';
 import { newRunId } from '../../core/run-id.js';
-import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../../core/record.js';
-import { decodeTranscript, encodeTranscript } from '../transcript-codec.js';
-import type { BeginRunOptions, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
+import type { NotRun, TrialRecord } from '../../core/record.js';
+import { recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawRun, type RawTrial } from '../rows.js';
+import type { BeginRunOptions, LabRig, ResultCounts, RigLock, RunRow, RunStatus, SymptomCount, TrialQuery, TrialStore } from '../types.js';
 import { lockRigBeside } from './lock.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 
@@ -70,7 +70,7 @@ export class SqliteTrialStore implements TrialStore {
          ON CONFLICT(id) DO UPDATE SET status = 'running', ended_at = NULL`,
       )
       .run(
-        runId, rigId, options.night, startedAt, hostname(),
+        runId, rigId, options.night, startedAt, benchHost(),
         JSON.stringify({ node: process.versions.node, sqlite: this.sqliteVersion(), store: STORE_VERSION }),
         digest, JSON.stringify(options.meta ?? {}),
       );
@@ -110,6 +110,55 @@ export class SqliteTrialStore implements TrialStore {
     return row ? runFromRow(row) : undefined;
   }
 
+  async upsertRun(run: RunRow): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, rig, night, started_at, ended_at, host, versions, rig_digest, status, meta, not_run)
+         VALUES (@id, @rig, @night, @started_at, @ended_at, @host, @versions, @rig_digest, @status, @meta, @not_run)
+         ON CONFLICT(id) DO UPDATE SET ended_at = excluded.ended_at, status = excluded.status, not_run = excluded.not_run`,
+      )
+      .run(runRow(run));
+  }
+
+  async resultCounts(runId: string): Promise<ResultCounts> {
+    const counts: ResultCounts = { pass: 0, fail: 0, error: 0 };
+    const rows = this.db.prepare(`SELECT result, COUNT(*) AS n FROM trials WHERE run_id = ? GROUP BY result`).all(runId) as Array<{ result: keyof ResultCounts; n: number }>;
+    for (const row of rows) counts[row.result] = row.n;
+    return counts;
+  }
+
+  /** One store file, one bench: the rigs are those of its runs, with the host of each rig's latest run. */
+  async labRigs(): Promise<LabRig[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT rig AS id, (SELECT host FROM runs AS latest WHERE latest.rig = runs.rig ORDER BY started_at DESC, rowid DESC LIMIT 1) AS host,
+           MIN(started_at) AS since FROM runs GROUP BY rig ORDER BY rig`,
+      )
+      .all() as Array<{ id: string; host: string; since: string }>;
+    return rows.map((row) => ({ ...row, site: null, title: null }));
+  }
+
+  /** Every run of the file, oldest first (a spool hands them on to the database). */
+  async allRuns(): Promise<RunRow[]> {
+    return (this.db.prepare(`SELECT * FROM runs ORDER BY started_at, rowid`).all() as RawRun[]).map(runFromRow);
+  }
+
+  /** Forgets a run and its trials (a spool, once they are safe in the database). */
+  async removeRun(runId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM trials WHERE run_id = ?`).run(runId);
+      this.db.prepare(`DELETE FROM runs WHERE id = ?`).run(runId);
+    })();
+  }
+
+  /** Trials in the file. */
+  async trialCount(): Promise<number> {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM trials`).get() as { n: number }).n;
+  }
+
+  /** A store file belongs to one bench: no other PC holds a rig id in it. */
+  async adoptRig(): Promise<void> {}
+
   /**
    * Reads through a connection of its own: better-sqlite3 keeps a connection busy while a statement iterates, and
    * the caller may use the store between records. WAL gives that reader a consistent snapshot.
@@ -146,7 +195,8 @@ export class SqliteTrialStore implements TrialStore {
       .prepare(
         `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count
          FROM trials WHERE rig = ? AND result != 'error'${nightFilter}
-         GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
+         GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom
+         ORDER BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
       )
       .all(...params) as Array<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>;
     return rows.map((row) => {
@@ -205,132 +255,4 @@ function upgradeIfOlder(file: string): void {
   } finally {
     db.close();
   }
-}
-
-interface RawRun {
-  id: string;
-  rig: string;
-  night: string;
-  started_at: string;
-  ended_at: string | null;
-  host: string;
-  versions: string;
-  rig_digest: string | null;
-  status: RunStatus;
-  meta: string;
-  not_run: string;
-}
-
-function runFromRow(row: RawRun): RunRow {
-  return {
-    id: row.id,
-    rig: row.rig,
-    night: row.night,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    host: row.host,
-    versions: JSON.parse(row.versions) as Record<string, string>,
-    rigDigest: row.rig_digest,
-    status: row.status,
-    meta: JSON.parse(row.meta) as Record<string, unknown>,
-    notRun: JSON.parse(row.not_run) as NotRun[],
-  };
-}
-
-const TRIAL_COLUMNS_WITHOUT_TRANSCRIPT =
-  'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail, profile, profile_digest, cable, port, hub, ' +
-  'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch';
-
-interface RawTrial {
-  run_id: string;
-  trial_id: string;
-  rig: string;
-  dut: string;
-  seq: number;
-  night: string;
-  started_at: string;
-  result: TrialResult;
-  /** '' for a harness error (no hardware symptom). */
-  symptom: Symptom | '';
-  reason: HarnessErrorReason | null;
-  detail: string;
-  profile: string;
-  profile_digest: string;
-  cable: string;
-  port: string;
-  hub: string;
-  supply: string;
-  relays: string;
-  host: string;
-  phases: string;
-  retries: number;
-  reset_to_first_byte: number | null;
-  identity: string | null;
-  mismatch: string | null;
-  transcript?: Buffer;
-}
-
-function trialRow(record: TrialRecord): Record<string, unknown> {
-  const c = record.components;
-  return {
-    runId: record.runId,
-    trialId: record.trialId,
-    rig: record.rig,
-    dut: record.dut,
-    seq: record.seq,
-    night: record.night,
-    startedAt: record.startedAt,
-    result: record.result,
-    symptom: record.symptom ?? '',
-    reason: record.reason ?? null,
-    detail: record.detail,
-    profile: record.profile,
-    profileDigest: record.profileDigest,
-    cable: c.cable,
-    port: c.port,
-    hub: c.hub ?? '',
-    supply: c.supply,
-    relays: JSON.stringify(c.relays),
-    host: c.host,
-    phases: JSON.stringify(record.phases),
-    retries: record.retries,
-    resetToFirstByte: record.resetToFirstByteMs,
-    identity: record.identity ? JSON.stringify(record.identity) : null,
-    mismatch: record.mismatch ? JSON.stringify(record.mismatch) : null,
-    transcript: encodeTranscript(record.transcript),
-  };
-}
-
-function recordFromRow(row: RawTrial, withTranscript: boolean): TrialRecord {
-  const record: TrialRecord = {
-    runId: row.run_id,
-    trialId: row.trial_id,
-    rig: row.rig,
-    dut: row.dut,
-    seq: row.seq,
-    night: row.night,
-    components: {
-      dut: row.dut,
-      cable: row.cable,
-      port: row.port,
-      supply: row.supply,
-      relays: JSON.parse(row.relays) as string[],
-      host: row.host,
-    },
-    profile: row.profile,
-    profileDigest: row.profile_digest,
-    startedAt: row.started_at,
-    phases: JSON.parse(row.phases) as PhaseTimings,
-    resetToFirstByteMs: row.reset_to_first_byte,
-    retries: row.retries,
-    transcript: withTranscript && row.transcript ? decodeTranscript(row.transcript) : [],
-    result: row.result,
-    symptom: row.symptom === '' ? null : row.symptom,
-    detail: row.detail,
-  };
-  if (row.reason) record.reason = row.reason;
-  if (row.hub) record.components.hub = row.hub;
-  if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
-  if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];
-  return record;
 }

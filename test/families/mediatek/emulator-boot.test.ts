@@ -1,7 +1,12 @@
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadProfile } from '../../../harness/config/load.js';
 import { ManualClock } from '../../../harness/core/clock.js';
 import { textShare, toHex } from '../../../harness/core/bytes.js';
 import { MediatekDevice } from '../../../harness/families/mediatek/emulator/index.js';
+import type { MediatekChipFacts } from '../../../harness/families/mediatek/schema.js';
 import { MT6580, MT6735, MT6765, mtkProfile, powerUp, Probe, sendBytewise } from './fixtures.js';
 
 const READY = '52 45 41 44 59';
@@ -49,29 +54,54 @@ describe('MediaTek emulator: boot modes', () => {
   });
 
   describe('Preloader (KCOL0 released at power-on)', () => {
-    it('pushes READY when its window opens and then every readyIntervalMs at 115200 baud', () => {
+    it('sends READY once per boot at 115200 baud, when its window opens (over UART it does not repeat it)', () => {
       const clock = new ManualClock();
       const { device, probe } = powerUp(clock, MT6765, { kcol0: false });
       clock.advance(MT6765.startupMs - 1);
       expect(probe.total).to.equal(0);
-      clock.advance(61);
+      // The whole window passes without a host byte: one READY, nothing else.
+      clock.advance(1 + MT6765.preloader.windowMs - 1);
       expect(device.state).to.equal('preloader');
       const pushes = probe.takeTransmissions();
-      expect(pushes.map((t) => t.at)).to.deep.equal([120, 140, 160, 180]);
-      for (const push of pushes) {
-        expect(toHex(push.bytes)).to.equal(READY);
-        expect(push.baud).to.equal(115200);
+      expect(pushes.map((t) => t.at)).to.deep.equal([MT6765.startupMs]);
+      expect(toHex(pushes[0]!.bytes)).to.equal(READY);
+      expect(pushes[0]!.baud).to.equal(115200);
+      // The next boot sends it once more.
+      device.setPower(false);
+      device.setPower(true);
+      const poweredAt = clock.now();
+      clock.advance(MT6765.startupMs + 500);
+      expect(probe.takeTransmissions().map((t) => [t.at, toHex(t.bytes)])).to.deep.equal([[poweredAt + MT6765.startupMs, READY]]);
+    });
+
+    it('still loads a profile that sets preloader.readyIntervalMs, and sends READY once all the same', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'shakedown-mtk-profile-'));
+      try {
+        const file = join(dir, 'mt6765-old.yaml');
+        const text = readFileSync('boards/mt6765.yaml', 'utf8').replace(/\n  preloader:\n/, '\n  preloader:\n    readyIntervalMs: 20\n');
+        expect(text).to.contain('readyIntervalMs: 20');
+        writeFileSync(file, text);
+        const profile = loadProfile(file);
+        const chip = profile.chip as MediatekChipFacts;
+        const clock = new ManualClock();
+        const device = new MediatekDevice(chip, profile, clock);
+        const probe = new Probe(device, clock);
+        device.setPower(true);
+        clock.advance(chip.startupMs + chip.preloader.windowMs - 1);
+        expect(probe.takeTransmissions().map((t) => toHex(t.bytes))).to.deep.equal([READY]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 
-    it('stops pushing READY once the host speaks, and swallows the first A0', () => {
+    it('swallows the first A0 without an answer, then answers the handshake', () => {
       const clock = new ManualClock();
       const { device, probe } = powerUp(clock, MT6765, { kcol0: false });
       clock.advance(MT6765.startupMs + 30);
       probe.take();
       expect(sendBytewise(device, probe, 'A0')).to.have.length(0);
       clock.advance(200);
-      expect(probe.total).to.equal(2 * 5);
+      expect(probe.total).to.equal(5);
       expect(toHex(sendBytewise(device, probe, 'A0 0A 50 05'))).to.equal('5F F5 AF FA');
       expect(device.synced).to.equal(true);
       expect(device.state).to.equal('preloader');
@@ -102,9 +132,7 @@ describe('MediaTek emulator: boot modes', () => {
       const { device, probe } = powerUp(clock, MT6580, { kcol0: false });
       clock.advance(MT6580.startupMs + MT6580.preloader.windowMs - 1);
       expect(device.state).to.equal('preloader');
-      const before = probe.takeTransmissions();
-      expect(before.every((t) => toHex(t.bytes) === READY)).to.equal(true);
-      expect(before).to.have.length(8); // at 0, 20, …, 140 ms of a 150 ms window
+      expect(probe.takeTransmissions().map((t) => toHex(t.bytes))).to.deep.equal([READY]);
       clock.advance(1);
       expect(device.state).to.equal('booted');
       clock.advance(50);

@@ -28,7 +28,6 @@ export const MT6765: MediatekChipFacts = {
   startupMs: 120,
   watchdogTimeoutMs: 2000,
   preloader: {
-    readyIntervalMs: 20,
     windowMs: 1000,
     logBaud: 921600,
     logText: '[PL] boot reason: power key\r\n[PL] DRAM calibration done\r\n',
@@ -49,7 +48,6 @@ export const MT6580: MediatekChipFacts = {
   startupMs: 80,
   watchdogTimeoutMs: 1500,
   preloader: {
-    readyIntervalMs: 20,
     windowMs: 150,
     logBaud: 921600,
     logText: 'hello from preloader\r\n',
@@ -70,7 +68,6 @@ export const MT6735: MediatekChipFacts = {
   startupMs: 150,
   watchdogTimeoutMs: 3000,
   preloader: {
-    readyIntervalMs: 25,
     windowMs: 1500,
     logBaud: 460800,
     logText: '[PLFM] keypad init\r\n',

@@ -1,11 +1,12 @@
 /**
  * Log text printed over and over at the log baud, as fast as the UART can carry it: a booted-on Preloader
- * or a bootlooping board. Copies are batched so that one timer tick covers at least MIN_TICK_MS of line time.
+ * or a bootlooping board. Copies are batched so that one timer tick covers at least MIN_TICK_MS of line time:
+ * few timers here, and few precise deliveries (each burst's last byte) on the wire that carries them.
  */
 import type { TimerSet } from '../../../../firmware-stubs/common/timers.js';
 import { asciiBytes } from '../../../../firmware-stubs/common/transmitter.js';
 
-const MIN_TICK_MS = 5;
+const MIN_TICK_MS = 20;
 /** 8N1: ten bit times per byte. */
 const BITS_PER_BYTE = 10;
 

@@ -1,0 +1,153 @@
+/**
+ * A trial record and a run as table rows, the same for every database: component ids as columns (so the diagnosis
+ * aggregates in SQL), the nested parts as JSON text (kept byte for byte, key order included), the transcript
+ * compressed. Each implementation only says how its driver hands the columns over.
+ */
+import type { HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../core/record.js';
+import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
+import type { RunRow, RunStatus } from './types.js';
+
+export interface RawRun {
+  id: string;
+  rig: string;
+  night: string;
+  started_at: string;
+  ended_at: string | null;
+  host: string;
+  versions: string;
+  rig_digest: string | null;
+  status: RunStatus;
+  meta: string;
+  not_run: string;
+}
+
+export function runFromRow(row: RawRun): RunRow {
+  return {
+    id: row.id,
+    rig: row.rig,
+    night: row.night,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    host: row.host,
+    versions: JSON.parse(row.versions) as Record<string, string>,
+    rigDigest: row.rig_digest,
+    status: row.status,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+    notRun: JSON.parse(row.not_run) as NotRun[],
+  };
+}
+
+/** A run as the named parameters of the runs table. */
+export function runRow(run: RunRow): Record<string, unknown> {
+  return {
+    id: run.id,
+    rig: run.rig,
+    night: run.night,
+    started_at: run.startedAt,
+    ended_at: run.endedAt,
+    host: run.host,
+    versions: JSON.stringify(run.versions),
+    rig_digest: run.rigDigest,
+    status: run.status,
+    meta: JSON.stringify(run.meta),
+    not_run: JSON.stringify(run.notRun),
+  };
+}
+
+export const TRIAL_COLUMNS_WITHOUT_TRANSCRIPT =
+  'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail, profile, profile_digest, cable, port, hub, ' +
+  'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch';
+
+export interface RawTrial {
+  run_id: string;
+  trial_id: string;
+  rig: string;
+  dut: string;
+  seq: number;
+  night: string;
+  started_at: string;
+  result: TrialResult;
+  /** '' for a harness error (no hardware symptom). */
+  symptom: Symptom | '';
+  reason: HarnessErrorReason | null;
+  detail: string;
+  profile: string;
+  profile_digest: string;
+  cable: string;
+  port: string;
+  hub: string;
+  supply: string;
+  relays: string;
+  host: string;
+  phases: string;
+  retries: number;
+  reset_to_first_byte: number | null;
+  identity: string | null;
+  mismatch: string | null;
+  transcript?: Buffer;
+}
+
+export function trialRow(record: TrialRecord): Record<string, unknown> {
+  const c = record.components;
+  return {
+    runId: record.runId,
+    trialId: record.trialId,
+    rig: record.rig,
+    dut: record.dut,
+    seq: record.seq,
+    night: record.night,
+    startedAt: record.startedAt,
+    result: record.result,
+    symptom: record.symptom ?? '',
+    reason: record.reason ?? null,
+    detail: record.detail,
+    profile: record.profile,
+    profileDigest: record.profileDigest,
+    cable: c.cable,
+    port: c.port,
+    hub: c.hub ?? '',
+    supply: c.supply,
+    relays: JSON.stringify(c.relays),
+    host: c.host,
+    phases: JSON.stringify(record.phases),
+    retries: record.retries,
+    resetToFirstByte: record.resetToFirstByteMs,
+    identity: record.identity ? JSON.stringify(record.identity) : null,
+    mismatch: record.mismatch ? JSON.stringify(record.mismatch) : null,
+    transcript: encodeTranscript(record.transcript),
+  };
+}
+
+export function recordFromRow(row: RawTrial, withTranscript: boolean): TrialRecord {
+  const record: TrialRecord = {
+    runId: row.run_id,
+    trialId: row.trial_id,
+    rig: row.rig,
+    dut: row.dut,
+    seq: row.seq,
+    night: row.night,
+    components: {
+      dut: row.dut,
+      cable: row.cable,
+      port: row.port,
+      supply: row.supply,
+      relays: JSON.parse(row.relays) as string[],
+      host: row.host,
+    },
+    profile: row.profile,
+    profileDigest: row.profile_digest,
+    startedAt: row.started_at,
+    phases: JSON.parse(row.phases) as PhaseTimings,
+    resetToFirstByteMs: row.reset_to_first_byte,
+    retries: row.retries,
+    transcript: withTranscript && row.transcript ? decodeTranscript(row.transcript) : [],
+    result: row.result,
+    symptom: row.symptom === '' ? null : row.symptom,
+    detail: row.detail,
+  };
+  if (row.reason) record.reason = row.reason;
+  if (row.hub) record.components.hub = row.hub;
+  if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
+  if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];
+  return record;
+}

@@ -1,0 +1,201 @@
+/** The precise scheduler: one wake-up for every pending deadline, order, cancellation; and its thread on the real clock. */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ManualClock, realClock } from '../../harness/core/clock.js';
+import { MAX_SPIN_MS, PreciseScheduler, clockWakeup, preciseTimer, waitUntil } from '../../harness/core/precise-timer.js';
+import type { Wakeup } from '../../harness/core/wake-thread.js';
+
+function manual(): { clock: ManualClock; scheduler: PreciseScheduler; fired: string[] } {
+  const clock = new ManualClock();
+  return { clock, scheduler: new PreciseScheduler(clock, clockWakeup(clock)), fired: [] };
+}
+
+/** A wake-up that only records what it was asked, and runs the scheduler when told. */
+function recordingWakeup(leadMs = 0): { make: (run: () => void) => Wakeup; armedAt: () => number | null; wake: () => void; arms: number[] } {
+  let armed: number | null = null;
+  let run: () => void = () => undefined;
+  const arms: number[] = [];
+  return {
+    make: (r) => {
+      run = r;
+      return {
+        leadMs,
+        arm: (at) => {
+          armed = at;
+          arms.push(at);
+        },
+        disarm: () => {
+          armed = null;
+        },
+      };
+    },
+    armedAt: () => armed,
+    wake: () => run(),
+    arms,
+  };
+}
+
+describe('precise scheduler (ManualClock)', () => {
+  it('fires deadlines in time order whatever order they were scheduled in, equal times in scheduling order', () => {
+    const { clock, scheduler, fired } = manual();
+    for (const [name, at] of [['c', 30], ['a', 10], ['d', 30], ['b', 20], ['e', 30], ['z', 5]] as const) {
+      scheduler.schedule(at, () => fired.push(`${name}@${clock.now()}`));
+    }
+    clock.advance(100);
+    expect(fired).to.deep.equal(['z@5', 'a@10', 'b@20', 'c@30', 'd@30', 'e@30']);
+    expect(scheduler.pending).to.equal(0);
+  });
+
+  it('never fires a deadline before its time', () => {
+    const { clock, scheduler, fired } = manual();
+    scheduler.schedule(10.5, () => fired.push('x'));
+    clock.advance(10.4);
+    expect(fired).to.deep.equal([]);
+    clock.advance(0.1);
+    expect(fired).to.deep.equal(['x']);
+  });
+
+  it('a cancelled deadline never fires, even when cancelled by a callback due at the same time', () => {
+    const { clock, scheduler, fired } = manual();
+    const cancelB = scheduler.schedule(10, () => fired.push('b'));
+    scheduler.schedule(5, () => {
+      fired.push('a');
+      cancelC();
+    });
+    const cancelC = scheduler.schedule(5, () => fired.push('c'));
+    scheduler.schedule(20, () => fired.push('d'));
+    cancelB();
+    cancelB(); // twice is harmless
+    expect(scheduler.pending).to.equal(3);
+    clock.advance(100);
+    expect(fired).to.deep.equal(['a', 'd']);
+    expect(scheduler.pending).to.equal(0);
+  });
+
+  it('cancelling after the deadline fired changes nothing', () => {
+    const { clock, scheduler, fired } = manual();
+    const cancel = scheduler.schedule(1, () => fired.push('a'));
+    scheduler.schedule(2, () => fired.push('b'));
+    clock.advance(1);
+    cancel();
+    expect(scheduler.pending).to.equal(1);
+    clock.advance(1);
+    expect(fired).to.deep.equal(['a', 'b']);
+  });
+
+  it('a deadline scheduled by a callback fires in turn, in the same pass when it is already due', () => {
+    const { clock, scheduler, fired } = manual();
+    scheduler.schedule(10, () => {
+      fired.push(`a@${clock.now()}`);
+      scheduler.schedule(clock.now(), () => fired.push(`now@${clock.now()}`));
+      scheduler.schedule(clock.now() + 5, () => fired.push(`later@${clock.now()}`));
+    });
+    scheduler.schedule(10, () => fired.push(`b@${clock.now()}`));
+    clock.advance(10);
+    expect(fired).to.deep.equal(['a@10', 'b@10', 'now@10']);
+    clock.advance(10);
+    expect(fired).to.deep.equal(['a@10', 'b@10', 'now@10', 'later@15']);
+  });
+
+  it('a callback that throws does not stop the deadlines after it', () => {
+    const { clock, scheduler, fired } = manual();
+    scheduler.schedule(1, () => {
+      throw new Error('boom');
+    });
+    scheduler.schedule(1, () => fired.push('same time'));
+    scheduler.schedule(3, () => fired.push('later'));
+    expect(() => clock.advance(1)).to.throw('boom');
+    clock.advance(2);
+    expect(fired).to.deep.equal(['same time', 'later']);
+  });
+
+  it('keeps one wake-up armed for the earliest pending deadline, and none when nothing is pending', () => {
+    const wakeup = recordingWakeup();
+    let now = 0;
+    const clock = { now: () => now, setTimer: () => () => undefined, sleep: async () => undefined };
+    const scheduler = new PreciseScheduler(clock, wakeup.make);
+    const cancels = [50, 20, 80, 20, 10].map((at) => scheduler.schedule(at, () => undefined));
+    // Armed when a deadline came before the armed one, not for the later ones.
+    expect(wakeup.arms).to.deep.equal([50, 20, 10]);
+    cancels[4]!();
+    now = 10;
+    wakeup.wake(); // the cancelled deadline's wake-up: nothing fires, the next one is armed
+    expect(wakeup.armedAt()).to.equal(20);
+    now = 20;
+    wakeup.wake();
+    expect(scheduler.pending).to.equal(2);
+    expect(wakeup.armedAt()).to.equal(50);
+    cancels[0]!();
+    cancels[2]!();
+    expect(scheduler.pending).to.equal(0);
+    expect(wakeup.armedAt()).to.equal(null);
+  });
+
+  it('arms a wake-up with a lead that much early, and busy-waits only for deadlines nearer than the lead, MAX_SPIN_MS in all', () => {
+    const lead = 0.1;
+    const wakeup = recordingWakeup(lead);
+    // A clock that moves 0.01 ms each time it is read, as a busy-wait sees it.
+    let now = 0;
+    const clock = { now: () => (now += 0.01), setTimer: () => () => undefined, sleep: async () => undefined };
+    const scheduler = new PreciseScheduler(clock, wakeup.make);
+    const fired: Array<{ at: number; when: number }> = [];
+    // Deadlines half a lead apart, for longer than the bound; then one far off.
+    const times = Array.from({ length: 8 }, (_, i) => 1 + (i * lead) / 2);
+    for (const at of [...times, 3]) scheduler.schedule(at, () => fired.push({ at, when: now }));
+    expect(wakeup.armedAt()).to.be.closeTo(1 - lead, 1e-9);
+    now = 1 - lead;
+    wakeup.wake();
+    // Waited out from the wake-up (at 0.91) until 0.91 + MAX_SPIN_MS: a, b, c, d; none before its time.
+    const spunUntil = 1 - lead + 0.01 + MAX_SPIN_MS;
+    expect(fired.map((f) => f.at)).to.deep.equal(times.filter((at) => at <= spunUntil));
+    for (const f of fired) expect(f.when).to.be.at.least(f.at);
+    const next = times.find((at) => at > spunUntil)!;
+    expect(wakeup.armedAt()).to.be.closeTo(next - lead, 1e-9);
+    // Woken for the next one, the wait for the far deadline is left to the wake-up.
+    now = next - lead;
+    wakeup.wake();
+    expect(fired.map((f) => f.at)).to.deep.equal(times);
+    expect(wakeup.armedAt()).to.be.closeTo(3 - lead, 1e-9);
+  });
+
+  it('rejects NaN for a time', () => {
+    const { scheduler } = manual();
+    expect(() => scheduler.schedule(Number.NaN, () => undefined)).to.throw(RangeError);
+  });
+});
+
+describe('precise timers on the real clock (wake-up thread)', () => {
+  it('fire every deadline in order and none before its time; cancelled ones never', async () => {
+    const start = realClock.now();
+    const fired: Array<{ at: number; when: number }> = [];
+    const cancelledFired: number[] = [];
+    const offsets = Array.from({ length: 40 }, (_, i) => ((i * 7919) % 40) * 0.5 + 1); // 1–20.5 ms, shuffled
+    for (const offset of offsets) {
+      const at = start + offset;
+      preciseTimer(realClock, at, () => fired.push({ at, when: realClock.now() }));
+      const cancel = preciseTimer(realClock, at + 0.25, () => cancelledFired.push(at));
+      cancel();
+    }
+    await waitUntil(realClock, start + 25);
+    expect(fired).to.have.length(offsets.length);
+    for (const f of fired) expect(f.when, `deadline ${f.at - start} ms`).to.be.at.least(f.at - 1e-6);
+    const order = fired.map((f) => f.at);
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    expect(cancelledFired).to.deep.equal([]);
+  });
+
+  it('keep the process alive while a deadline is pending, and let it end once none is', function () {
+    this.timeout(30_000);
+    const script = `
+      import { realClock } from ${JSON.stringify(fileURLToPath(new URL('../../harness/core/clock.ts', import.meta.url)))};
+      import { preciseTimer } from ${JSON.stringify(fileURLToPath(new URL('../../harness/core/precise-timer.ts', import.meta.url)))};
+      preciseTimer(realClock, realClock.now() + 600_000, () => console.log('cancelled one fired'))();
+      preciseTimer(realClock, realClock.now() + 50, () => console.log('fired'));
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 25_000 });
+    expect(child.stderr).to.equal('');
+    expect(child.stdout).to.equal('fired\n');
+    expect(child.status).to.equal(0);
+  });
+});
