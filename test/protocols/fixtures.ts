@@ -30,7 +30,7 @@ export function stm32Profile(over: { productId?: number; readBytes?: number; ret
   );
 }
 
-export function mtkProfile(over: { hwCode?: number; mode?: 'brom' | 'preloader' } = {}): BoardProfile {
+export function mediatekProfile(over: { hwCode?: number; mode?: 'brom' | 'preloader' } = {}): BoardProfile {
   return profile(
     {
       engine: 'mediatek',
@@ -177,7 +177,7 @@ export function stm32Responder(r: Rig, o: Stm32Options = {}): void {
 
 // ---------------------------------------------------------------- MediaTek model
 
-export interface MtkOptions {
+export interface MediatekResponderOptions {
   hwCode?: number;
   /** Runs the Preloader (READY pushes, swallows the first A0, GET_BL_VER answers a version byte). */
   preloader?: boolean;
@@ -203,7 +203,7 @@ export interface MtkOptions {
   echoAll?: boolean;
 }
 
-export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
+export function mediatekResponder(r: Rig, o: MediatekResponderOptions = {}): void {
   const hw = o.hwCode ?? 0x0766;
   const seq = [0xa0, 0x0a, 0x50, 0x05];
   let index = 0;

@@ -12,7 +12,7 @@ import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
 import { applyOverrides, autoResetWiring, runStub, settingsFrom, startStub, unescapeText } from '../../harness/cli/commands/stub.js';
 import { loadProfile } from '../../harness/config/load.js';
 import { f103Profile } from '../families/stm32/fixtures.js';
-import { MT6765, mtkProfile } from '../families/mediatek/fixtures.js';
+import { MT6765, mediatekProfile } from '../families/mediatek/fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -244,7 +244,7 @@ describe('stub command: runStub with control lines', function () {
   it('serves a MediaTek board too: KCOL0 held at power-on gives the BROM handshake', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-stub-mtk-'));
     const link = join(dir, 'ttyACM7');
-    const profile = mtkProfile(MT6765);
+    const profile = mediatekProfile(MT6765);
     const settings = settingsFrom({ link, pin: { kcol0: true } });
     const server = await startStub(applyOverrides(profile, settings), settings);
     try {

@@ -7,7 +7,7 @@ import { ManualClock } from '../../../harness/core/clock.js';
 import { textShare, toHex } from '../../../harness/core/bytes.js';
 import { MediatekDevice } from '../../../harness/families/mediatek/emulator/index.js';
 import type { MediatekChipFacts } from '../../../harness/families/mediatek/schema.js';
-import { MT6580, MT6735, MT6765, mtkProfile, powerUp, Probe, sendBytewise } from './fixtures.js';
+import { MT6580, MT6735, MT6765, mediatekProfile, powerUp, Probe, sendBytewise } from './fixtures.js';
 
 const READY = '52 45 41 44 59';
 
@@ -248,7 +248,7 @@ describe('MediaTek emulator: boot modes', () => {
   describe('pins and lifetime', () => {
     it('starts pins in their profile idle state and counts boots', () => {
       const clock = new ManualClock();
-      const profile = mtkProfile(MT6765, { powerPin: true });
+      const profile = mediatekProfile(MT6765, { powerPin: true });
       profile.pins.power = { ...profile.pins.power!, idle: 'active' };
       profile.pins.kcol0 = { ...profile.pins.kcol0!, idle: 'active' };
       const device = new MediatekDevice(MT6765, profile, clock);
@@ -261,7 +261,7 @@ describe('MediaTek emulator: boot modes', () => {
 
     it('dispose stops every timer and ignores what follows', () => {
       const clock = new ManualClock();
-      const device = new MediatekDevice(MT6765, mtkProfile(MT6765), clock);
+      const device = new MediatekDevice(MT6765, mediatekProfile(MT6765), clock);
       const probe = new Probe(device, clock);
       device.setPower(true);
       clock.advance(MT6765.startupMs);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ManualClock } from '../../../harness/core/clock.js';
 import { toHex } from '../../../harness/core/bytes.js';
 import { createMediatekDevice } from '../../../harness/families/mediatek/emulator/index.js';
-import { MT6580, MT6765, mtkProfile, powerUp, Probe, sendBytewise, sendChunk, type Bench } from './fixtures.js';
+import { MT6580, MT6765, mediatekProfile, powerUp, Probe, sendBytewise, sendChunk, type Bench } from './fixtures.js';
 
 function bromBench(options: { powerPin?: boolean; resetPin?: boolean } = {}): Bench {
   const clock = new ManualClock();
@@ -138,7 +138,7 @@ describe('MediaTek emulator: handshake', () => {
 
   it('copes with a host that answers from inside the transmit callback (bytes stay in order)', () => {
     const clock = new ManualClock();
-    const device = createMediatekDevice(MT6765, mtkProfile(MT6765), clock);
+    const device = createMediatekDevice(MT6765, mediatekProfile(MT6765), clock);
     const probe = new Probe(device, clock);
     const next = new Map([
       [0x5f, 0x0a],

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { runEngine } from '../../../harness/protocols/index.js';
-import { drive, mtkProfile, mtkResponder, rig, type MtkOptions } from '../../protocols/fixtures.js';
+import { drive, mediatekProfile, mediatekResponder, rig, type MediatekResponderOptions } from '../../protocols/fixtures.js';
 
-async function run(options: MtkOptions, profileOptions: Parameters<typeof mtkProfile>[0] = {}) {
+async function run(options: MediatekResponderOptions, profileOptions: Parameters<typeof mediatekProfile>[0] = {}) {
   const r = rig();
-  mtkResponder(r, options);
+  mediatekResponder(r, options);
   await r.clock.advanceAsync(2);
-  const outcome = await drive(r.clock, runEngine(mtkProfile(profileOptions), r.link));
+  const outcome = await drive(r.clock, runEngine(mediatekProfile(profileOptions), r.link));
   return { outcome, r };
 }
 
@@ -135,9 +135,9 @@ describe('mediatek engine against a scripted BROM', () => {
 
     it('stale input from before the handshake is taken off the line, not read as an echo', async () => {
       const r = rig();
-      mtkResponder(r, {});
+      mediatekResponder(r, {});
       r.link.deliver(Uint8Array.of(0x5f, 0x00));
-      const outcome = await drive(r.clock, runEngine(mtkProfile(), r.link));
+      const outcome = await drive(r.clock, runEngine(mediatekProfile(), r.link));
       expect(outcome.ok, outcome.detail).to.equal(true);
       expect(outcome.retries).to.equal(0);
     });
@@ -145,9 +145,9 @@ describe('mediatek engine against a scripted BROM', () => {
 
   it('port-lost mid-handshake', async () => {
     const r = rig();
-    mtkResponder(r, {});
+    mediatekResponder(r, {});
     r.clock.setTimer(0.3, () => r.link.vanish('ENODEV'));
-    const outcome = await drive(r.clock, runEngine(mtkProfile(), r.link));
+    const outcome = await drive(r.clock, runEngine(mediatekProfile(), r.link));
     expect(outcome.symptom).to.equal('port-lost');
   });
 });

@@ -93,7 +93,7 @@ function pin(name: string, role: PinDef['role'], active: 'high' | 'low'): PinDef
   return { name, role, active, idle: 'inactive' };
 }
 
-export function mtkProfile(chip: MediatekChipFacts, options: ProfileOptions = {}): BoardProfile {
+export function mediatekProfile(chip: MediatekChipFacts, options: ProfileOptions = {}): BoardProfile {
   const name = `mt${chip.hwCode.toString(16)}`;
   const mediatek: MediatekOptions = { watchdog: options.watchdog ?? WATCHDOGS.get(chip) ?? { address: 0x10007000, value: 0x22000064 } };
   const protocol: ProtocolConfig = {
@@ -183,7 +183,7 @@ export function powerUp(
   chip: MediatekChipFacts,
   options: ProfileOptions & { kcol0: boolean; faults?: DeviceFaults },
 ): Bench {
-  const device = new MediatekDevice(chip, mtkProfile(chip, options), clock, options.faults ?? {});
+  const device = new MediatekDevice(chip, mediatekProfile(chip, options), clock, options.faults ?? {});
   const probe = new Probe(device, clock);
   device.setPin('kcol0', options.kcol0);
   if (options.powerPin) device.setPin('power', true);
