@@ -10,7 +10,6 @@ import { asList, asMap, asString } from './raw.js';
 import { parseRig } from './rig.js';
 import { readConfigSource, type ConfigSource } from './source.js';
 
-
 /**
  * Loads a rig and the profiles of its DUTs (from `boardsDir`, else the rig's `boards:` key relative to the rig,
  * else <rig dir>/../boards) and cross-checks them (feasibility.ts: each profile fits the rig's trial timeout);

@@ -81,7 +81,6 @@ export interface ChipFacts {
   startupMs: number;
 }
 
-
 export interface BoardProfile {
   /** File name stem. */
   id: string;

@@ -50,7 +50,6 @@ export const scriptStep = z
   })
   .describe('One of send or expect');
 
-
 export const scriptProtocolKeys = { script: z.array(scriptStep).min(1) };
 
 export const scriptExpectKeys = {

@@ -10,7 +10,6 @@ import { readU32be, u16be, u32be } from '../../../core/bytes.js';
 import { Xor16le } from './checksum.js';
 import { CMD, MAX_UART_BAUD, MAX_WORDS, STATUS } from './constants.js';
 
-
 /** What a handler may do to the device it runs on. */
 export interface CommandContext {
   readonly mode: MediatekMode;
