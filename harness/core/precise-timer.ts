@@ -193,3 +193,18 @@ export function waitUntil(clock: Clock, atMs: number): Promise<void> {
   if (clock.now() >= atMs) return Promise.resolve();
   return new Promise((resolve) => preciseTimer(clock, atMs, resolve));
 }
+
+/**
+ * The clock with its timers on the precise scheduler: an emulator's own timers (a chip's start-up time, a
+ * watchdog) then fire in time order with the simulated wire's byte arrivals, as they would on silicon. On plain
+ * timers a start-up that a busy process delays past a byte due later would lose that byte — a fault of the
+ * harness, not of the board. A test clock is exact already and is returned as it is.
+ */
+export function preciseClock(clock: Clock): Clock {
+  if (clock !== realClock) return clock;
+  return {
+    now: () => clock.now(),
+    setTimer: (ms, fn) => preciseTimer(clock, clock.now() + Math.max(0, ms), fn),
+    sleep: (ms) => waitUntil(clock, clock.now() + Math.max(0, ms)),
+  };
+}

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ManualClock, realClock } from '../../harness/core/clock.js';
-import { MAX_SPIN_MS, PreciseScheduler, clockWakeup, preciseTimer, waitUntil } from '../../harness/core/precise-timer.js';
+import { MAX_SPIN_MS, PreciseScheduler, clockWakeup, preciseClock, preciseTimer } from '../../harness/core/precise-timer.js';
 import type { Wakeup } from '../../harness/core/wake-thread.js';
 
 function manual(): { clock: ManualClock; scheduler: PreciseScheduler; fired: string[] } {
@@ -177,12 +177,40 @@ describe('precise timers on the real clock (wake-up thread)', () => {
       const cancel = preciseTimer(realClock, at + 0.25, () => cancelledFired.push(at));
       cancel();
     }
-    await waitUntil(realClock, start + 25);
+    // Not waitUntil: it resolves at once if a busy machine held this test past the time; a deadline after all the
+    // others fires after them, however late.
+    await new Promise((resolve) => preciseTimer(realClock, start + 25, () => resolve(undefined)));
     expect(fired).to.have.length(offsets.length);
     for (const f of fired) expect(f.when, `deadline ${f.at - start} ms`).to.be.at.least(f.at - 1e-6);
     const order = fired.map((f) => f.at);
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(cancelledFired).to.deep.equal([]);
+  });
+
+  it("a precise clock's timers keep time order with other precise deadlines when the process is held up", async () => {
+    // An emulator's start-up timer (due at +5 ms) and a byte's arrival on the simulated wire (+10 ms): a busy
+    // process holds the main thread from +1 to +20 ms. A plain timer would fire after the arrival that became due
+    // in the same pass — the chip would drop a byte a real chip takes.
+    const order: string[] = [];
+    const start = realClock.now();
+    const device = preciseClock(realClock);
+    await new Promise<void>((resolve) => {
+      preciseTimer(realClock, start + 1, () => {
+        while (realClock.now() < start + 20);
+      });
+      device.setTimer(5, () => order.push('start-up'));
+      preciseTimer(realClock, start + 10, () => {
+        order.push('byte');
+        resolve();
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).to.deep.equal(['start-up', 'byte']);
+  });
+
+  it('a precise clock on a test clock is the test clock itself', () => {
+    const clock = new ManualClock();
+    expect(preciseClock(clock)).to.equal(clock);
   });
 
   it('keep the process alive while a deadline is pending, and let it end once none is', function () {
