@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProfile } from '../harness/config/load.js';
-import type { BoardProfile, SerialSettings, Stm32Protocol } from '../harness/config/types.js';
+import type { BoardProfile, SerialSettings } from '../harness/config/types.js';
+import type { Stm32ChipFacts, Stm32Options } from '../harness/families/stm32/schema.js';
 import { realClock } from '../harness/core/clock.js';
 import { Transcript } from '../harness/core/transcript.js';
 import { openSerialLink } from '../harness/link/serial-link.js';
@@ -28,10 +29,10 @@ const TARGET_RATIO = 1;
 
 /** A copy of the profile whose session reads `bytes` from the start of flash, 8N1 for the pty. */
 function readingProfile(profile: BoardProfile, bytes: number): { profile: BoardProfile; serial: SerialSettings } {
-  const protocol = profile.protocol as Stm32Protocol;
-  const serial: SerialSettings = { ...protocol.serial, baudRate: BAUD, parity: 'none' };
-  const flash = profile.chip?.family === 'stm32' ? profile.chip.flash.start : 0x08000000;
-  return { profile: { ...profile, protocol: { ...protocol, serial, readBytes: bytes, readAddress: flash } }, serial };
+  const serial: SerialSettings = { ...profile.protocol.serial, baudRate: BAUD, parity: 'none' };
+  const flash = (profile.chip as Stm32ChipFacts).flash.start;
+  const options: Stm32Options = { readBytes: bytes, readAddress: flash };
+  return { profile: { ...profile, protocol: { ...profile.protocol, serial, options } }, serial };
 }
 
 /** One shakedown session (open, sync, Get Version, Get, Get ID, read, close); wall ms. */
@@ -81,7 +82,7 @@ export const b5: Benchmark = {
     const rounds = ctx.quick ? 1 : 3;
     const base = loadProfile(PROFILE);
     const { profile, serial } = readingProfile(base, bytes);
-    const flash = (profile.protocol as Stm32Protocol).readAddress;
+    const flash = (profile.protocol.options as Stm32Options).readAddress;
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-bench-b5-'));
     const server = await startStubProcess(PROFILE, join(dir, 'ttyUSB-stm32'), ['--baud', String(BAUD)]);
     try {

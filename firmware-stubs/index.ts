@@ -1,20 +1,12 @@
-/** Picks the emulator for a board profile's family. */
+/** Picks the emulator for a board profile: its family's (harness/families/index.ts). */
 import type { BoardProfile } from '../harness/config/types.js';
 import type { Clock } from '../harness/core/clock.js';
+import { familyNamed } from '../harness/families/index.js';
 import type { DeviceFaults, EmulatedDevice } from './device.js';
-import { createStm32Device } from './stm32/index.js';
-import { createMtkDevice } from './mtk/index.js';
-import { createEsp32Device } from '../harness/families/esp32/emulator/index.js';
 
 export function createDevice(profile: BoardProfile, clock: Clock, faults: DeviceFaults = {}): EmulatedDevice {
   const chip = profile.chip;
-  if (!chip) throw new Error(`board profile ${profile.id} has no chip facts to emulate`);
-  switch (chip.family) {
-    case 'stm32':
-      return createStm32Device(chip, profile, clock, faults);
-    case 'mediatek':
-      return createMtkDevice(chip, profile, clock, faults);
-    case 'esp32':
-      return createEsp32Device(chip, profile, clock, faults);
-  }
+  const family = familyNamed(profile.family);
+  if (!chip || !family) throw new Error(`board profile ${profile.id} has no chip facts to emulate`);
+  return family.emulator.create(chip, profile, clock, faults);
 }

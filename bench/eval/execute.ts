@@ -6,9 +6,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProfile } from '../../harness/config/load.js';
-import type { BoardProfile, Rig } from '../../harness/config/types.js';
+import type { BoardProfile, PinDef, Rig } from '../../harness/config/types.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { VirtualClock } from '../../harness/core/virtual-clock.js';
+import { familyNamed } from '../../harness/families/index.js';
 import { runBench } from '../../harness/runner/run.js';
 import { simulatedWorld } from '../../harness/sim/world.js';
 import type { ProfileSketch, Scenario } from './scenario.js';
@@ -34,18 +35,6 @@ export interface RealRunner {
   run(rig: Rig, options: { trialsPerDut: number; night: string; seed: number }): Promise<TrialRecord[]>;
 }
 
-/** A mode the emulator can be stuck in that is not its boot ROM: the application in flash, or MediaTek's Preloader. */
-function wrongModeOf(profile: BoardProfile): ProfileSketch['wrongMode'] | undefined {
-  switch (profile.chip?.family) {
-    case 'stm32':
-    case 'esp32':
-      return 'app';
-    case 'mediatek':
-      return 'preloader';
-    default:
-      return undefined;
-  }
-}
 
 /** Loads boards/*.yaml (or the given ids among them) and returns the runner over them. */
 export async function loadRealRunner(only?: string[], boardsDir = BOARDS): Promise<RealRunner> {
@@ -60,12 +49,13 @@ export async function loadRealRunner(only?: string[], boardsDir = BOARDS): Promi
       continue; // a profile that does not load is the config's business, not the evaluation's
     }
     if (only && !only.includes(profile.id)) continue;
-    const wrongMode = wrongModeOf(profile);
-    if (!wrongMode) continue;
+    // Boards whose family has an emulator, stuck outside its boot ROM by the family's wrong mode.
+    const family = familyNamed(profile.family);
+    if (!family || !profile.chip) continue;
     profiles.set(profile.id, profile);
-    // The pin that restarts the board first (reset or power), then the mode pins.
-    const pins = Object.keys(profile.pins).sort((a, b) => rank(a) - rank(b));
-    sketches.push({ id: profile.id, pins, wrongMode, family: profile.chip!.family });
+    // The pin that restarts the board first (its role reset or power), then the mode pins.
+    const pins = Object.values(profile.pins).sort((a, b) => rank(a) - rank(b)).map((pin) => pin.name);
+    sketches.push({ id: profile.id, pins, wrongMode: family.simulation.wrongMode, family: family.name });
   }
   if (sketches.length === 0) throw new Error(`no loadable board profile with an emulated chip in ${boardsDir}`);
   return {
@@ -93,6 +83,6 @@ export function runnerExecutor(runner: RealRunner): Executor {
   return (scenario, options) => runner.run(scenario.rig, { trialsPerDut: options.trialsPerDut, night: options.night, seed: scenario.seed });
 }
 
-function rank(pin: string): number {
-  return pin === 'reset' || pin === 'power' ? 0 : 1;
+function rank(pin: PinDef): number {
+  return pin.role === 'reset' || pin.role === 'power' ? 0 : 1;
 }

@@ -27,9 +27,9 @@ export interface ProfileSketch {
   id: string;
   /** Pins wired to relay channels; the first is the one that restarts the board (reset or power). */
   pins: string[];
-  /** A mode the board can be stuck in that is not the boot ROM (for the `mode` fault). */
-  wrongMode: 'app' | 'preloader';
-  /** Chip family (stm32, mediatek, esp32), when known. */
+  /** A mode the board can be stuck in that is not the boot ROM (for the `mode` fault): its family's wrong mode. */
+  wrongMode: string;
+  /** Chip family, when known. */
   family?: string;
 }
 
@@ -53,7 +53,7 @@ export interface ScenarioOptions {
 
 export const DEFAULT_PROFILES: ProfileSketch[] = [
   { id: 'sim-stm32', pins: ['reset', 'boot0'], wrongMode: 'app' },
-  { id: 'sim-mtk', pins: ['power', 'kcol0'], wrongMode: 'preloader' },
+  { id: 'sim-mediatek', pins: ['power', 'kcol0'], wrongMode: 'preloader' },
 ];
 
 export const DEFAULT_FAULT_RATE: [number, number] = [0.1, 0.6];

@@ -1,6 +1,6 @@
 /**
  * What every emulated chip does the same way with its board: it runs while it has power (the supply, and the
- * profile's `power` pin if there is one) and is not held in reset (a declared `reset` pin); it starts when that
+ * profile's power pins if it has any) and is not held in reset (a pin with role reset); it starts when that
  * becomes true and stops when it ends. A subclass says what starting and stopping mean for its boot ROM.
  */
 import type { BoardProfile } from '../../harness/config/types.js';

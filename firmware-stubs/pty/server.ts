@@ -23,6 +23,8 @@ export interface PtyServerOptions {
   baud: number;
   /** Logical pins to set before power is applied (true = asserted). */
   pins?: Record<string, boolean>;
+  /** The board's reset pin (the profile's pin with role reset), which pulseReset pulses; none: pulseReset does nothing. */
+  resetPin?: string;
   /**
    * The board's DTR/RTS auto-reset circuit: RTS pulls the `en` pin, DTR the `strap` pin (a pty has no modem
    * lines, so clients move them with setLines, e.g. through the stub's `lines` control line).
@@ -44,6 +46,7 @@ export interface PtyServer {
   setPower(on: boolean): void;
   /** Asserts a pin for ms, then releases it; for reset, the device samples its boot pins at the release. */
   pulse(name: string, ms?: number): Promise<void>;
+  /** Pulses the board's reset pin (options.resetPin). */
   pulseReset(ms?: number): Promise<void>;
   /** The adapter's DTR/RTS lines through the board's auto-reset circuit; false when the board has none. */
   setLines(lines: Partial<ModemLineLevels>): boolean;
@@ -96,7 +99,7 @@ export async function servePty(device: EmulatedDevice, options: PtyServerOptions
   const setPin = (name: string, asserted: boolean): void => {
     if (closed) return;
     // A chip held in reset stops its UART mid-byte: what was still on the line never arrives.
-    if (name === 'reset' && asserted) hostPacer.clear();
+    if (name === options.resetPin && asserted) hostPacer.clear();
     device.setPin(name, asserted);
   };
   // Both lines rest released until a client moves them: nothing pulls EN or the strap.
@@ -130,7 +133,9 @@ export async function servePty(device: EmulatedDevice, options: PtyServerOptions
       device.setPower(on);
     },
     pulse,
-    pulseReset: (ms) => pulse('reset', ms),
+    pulseReset: async (ms) => {
+      if (options.resetPin !== undefined) await pulse(options.resetPin, ms);
+    },
     setLines,
     async close() {
       shutDown();

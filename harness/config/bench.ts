@@ -1,6 +1,7 @@
 /** A rig together with the board profiles its DUTs name, checked against each other. */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { familyNamed } from '../families/index.js';
 import type { BoardProfile, LoadedBench } from './types.js';
 import { loadProfile } from './board.js';
 import { checkTrialTimeout } from './feasibility.js';
@@ -8,9 +9,6 @@ import { ConfigError, didYouMean, type ConfigIssue } from './issues.js';
 import { asList, asMap, asString } from './raw.js';
 import { parseRig } from './rig.js';
 import { readConfigSource, type ConfigSource } from './source.js';
-
-/** Modes a simulated board can be stuck in, per chip family. */
-const SIM_MODES: Record<string, string[]> = { stm32: ['app', 'bootloader'], mediatek: ['brom', 'preloader'], esp32: ['app', 'bootloader'] };
 
 /**
  * Loads a rig and the profiles of its DUTs (from `boardsDir`, else the rig's `boards:` key relative to the rig,
@@ -83,9 +81,10 @@ function checkProfiles(source: ConfigSource, dir: string, profiles: Map<string, 
       }
     }
     const mode = asMap(dut.sim)?.mode;
-    const modes = profile.chip ? SIM_MODES[profile.chip.family] : undefined;
+    const family = familyNamed(profile.family);
+    const modes = family?.simulation.modes;
     if (typeof mode === 'string' && modes && !modes.includes(mode)) {
-      issues.push(source.issue(['duts', i, 'sim', 'mode'], `a ${profile.chip!.family} board has no mode '${mode}' (use ${modes.join(' or ')})`, 'value'));
+      issues.push(source.issue(['duts', i, 'sim', 'mode'], `a ${family!.name} board has no mode '${mode}' (use ${modes.join(' or ')})`, 'value'));
     }
   });
   return issues;

@@ -4,70 +4,36 @@
  * The JSON Schema in schema/board.schema.json is generated from here.
  */
 import { z } from 'zod';
-import { byteValue, hexInt, ms, pinName, positiveMs, serialSettings } from './schema-parts.js';
-import { esp32ChipSchema, esp32ExpectShape, esp32ProtocolKeys } from '../families/esp32/schema.js';
+import { FAMILIES } from '../families/index.js';
+import { ENGINES } from '../protocols/engines.js';
+import type { EngineDescriptor } from '../protocols/engine.js';
+import { PIN_ROLES } from './types.js';
+import { ms, pinName, positiveMs, serialSettings } from './schema-parts.js';
 
-const deadlines = z
-  .strictObject({
-    replyMs: positiveMs.optional().describe('Default wait for any reply byte (default 500)'),
-    syncMs: positiveMs.optional().describe('stm32: wait for the ACK to 0x7F; esp32: wait for each SYNC answer'),
-    readMs: positiveMs.optional().describe('stm32: wait for a Read Memory block'),
-    handshakeMs: positiveMs.optional().describe('mtk-brom: the whole A0 0A 50 05 handshake'),
-    byteMs: positiveMs.optional().describe('mtk-brom: each echoed handshake byte'),
-  })
-  .describe('Deadlines in ms; an engine falls back to replyMs for keys not given');
+/** Deadlines of an engine: replyMs, which every engine has and falls back to, and its own keys. */
+function deadlinesOf(engine: EngineDescriptor) {
+  const own = Object.fromEntries(Object.entries(engine.deadlines).map(([key, what]) => [key, positiveMs.optional().describe(what)]));
+  return z
+    .strictObject({ replyMs: positiveMs.optional().describe('Default wait for any reply byte (default 500)'), ...own })
+    .describe('Deadlines in ms; the engine falls back to replyMs for keys not given');
+}
 
-const hexBytes = z.union([z.string().min(1), z.array(z.number().int().min(0).max(255)).min(1)], {
-  error: 'expected hex bytes in quotes like "7F" or "02 FD", or a list of byte values',
-});
+/** An engine's `protocol:` block: what every engine has, and its own keys. */
+function protocolOf(engine: EngineDescriptor) {
+  return z.strictObject({
+    engine: z.literal(engine.name),
+    serial: serialSettings.optional(),
+    deadlines: deadlinesOf(engine).optional(),
+    retries: z.number().int().min(0).max(20).optional().describe('Retries of a failed handshake within a trial (default 2)'),
+    ...engine.protocolKeys,
+  });
+}
 
-const scriptStep = z
-  .strictObject({
-    send: hexBytes.optional().describe('Bytes to send, hex: "02 FD"'),
-    expect: z
-      .string({ error: 'expected a pattern in quotes like "79 ?? {pid_hi}"' })
-      .min(1)
-      .optional()
-      .describe('Pattern: hex bytes, ?? = any byte, {name} = capture one byte'),
-    within: positiveMs.optional().describe('expect only: deadline in ms (default: deadlines.replyMs)'),
-    label: z.string().optional().describe('Name of the step in transcripts'),
-  })
-  .describe('One of send or expect');
-
-const common = {
-  serial: serialSettings.optional(),
-  deadlines: deadlines.optional(),
-  retries: z.number().int().min(0).max(20).optional().describe('Retries of a failed handshake within a trial (default 2)'),
-};
-
-const stm32Protocol = z.strictObject({
-  engine: z.literal('stm32'),
-  ...common,
-  read: z
-    .strictObject({ address: hexInt.optional(), bytes: z.number().int().min(0).max(65536) })
-    .optional()
-    .describe('Read this many bytes (default 0 = no read) from address (default flash start) after identifying'),
-});
-
-const mtkProtocol = z.strictObject({
-  engine: z.literal('mtk-brom'),
-  ...common,
-  watchdog: z
-    .strictObject({ address: hexInt, value: hexInt })
-    .describe('WRITE32 right after the handshake that disables the watchdog, e.g. 0x10007000 / 0x22000064'),
-});
-
-const scriptProtocol = z.strictObject({
-  engine: z.literal('script'),
-  ...common,
-  script: z.array(scriptStep).min(1),
-});
-
-const esp32Protocol = z.strictObject({ engine: z.literal('esp32'), ...common, ...esp32ProtocolKeys });
-
-export const protocolSchema = z.discriminatedUnion('engine', [stm32Protocol, mtkProtocol, scriptProtocol, esp32Protocol]);
+const [firstProtocol, ...moreProtocols] = ENGINES.map(protocolOf);
+export const protocolSchema = z.discriminatedUnion('engine', [firstProtocol!, ...moreProtocols]);
 
 const pinDef = z.strictObject({
+  role: z.enum(PIN_ROLES).describe('What the pin does: reset (its release starts the boot), power (its assertion does), boot-strap (sampled at reset to pick the boot mode), other'),
   active: z.enum(['high', 'low']).describe('Electrical level that asserts the pin (NRST: low)'),
   idle: z.enum(['active', 'inactive']).optional().describe('State between trials and after an abort (default inactive)'),
   notes: z.string().optional(),
@@ -91,69 +57,8 @@ export const stepSchema = z
   .meta({ minProperties: 1, maxProperties: 1 })
   .describe('Exactly one of set, pulse, wait, powerCycle');
 
-const expectSchema = z.strictObject({
-  productId: hexInt.optional().describe('stm32: product id from Get ID, e.g. 0x410'),
-  minBootloaderVersion: byteValue.optional().describe('stm32: lowest acceptable bootloader version, e.g. 0x22'),
-  hwCode: hexInt.optional().describe('mtk-brom: hw_code from GET_HW_CODE, e.g. 0x0766'),
-  mode: z.enum(['brom', 'preloader']).optional().describe('mtk-brom: mode the board must answer in (default brom)'),
-  captures: z.record(z.string(), byteValue).optional().describe('script: capture name → expected byte'),
-  ...esp32ExpectShape,
-});
-
-const region = z
-  .strictObject({ start: hexInt, end: hexInt.optional(), size: hexInt.optional() })
-  .describe('start plus either end (exclusive) or size');
-
-export const stm32ChipSchema = z
-  .strictObject({
-    productId: hexInt,
-    bootloaderVersion: byteValue,
-    optionBytes: z.tuple([byteValue, byteValue]).optional().describe('The two option bytes of Get Version (default [0, 0])'),
-    commands: z.array(byteValue).min(1).describe('Command codes answered by Get, in order'),
-    flash: region,
-    pageSize: hexInt.optional().describe('Uniform flash page size in bytes (or give sectors)'),
-    sectors: z.array(hexInt).min(1).optional().describe('Flash sector sizes in bytes (F4)'),
-    ram: region.describe('RAM the host may write'),
-    systemMemory: region,
-    optionBytesAddress: hexInt,
-    startupMs: ms.optional().describe('Reset release to bootloader listening (default 60)'),
-    appBanner: z.string().optional().describe('What the application prints at start ("" = silent, the default)'),
-    appBaud: z.number().int().positive().optional().describe('Baud of the application banner (default 115200)'),
-  })
-  .describe('STM32 chip facts for the emulator');
-
-const hexString = (bytes: number) =>
-  z
-    .string({ error: `expected ${bytes} bytes as a hex string in quotes` })
-    .regex(new RegExp(`^([0-9a-fA-F]{2}[ :]?){${bytes - 1}}[0-9a-fA-F]{2}$`), { error: `expected ${bytes} bytes as a hex string` });
-
-export const mtkChipSchema = z
-  .strictObject({
-    hwCode: hexInt,
-    hwSubcode: hexInt.optional().describe('default 0x8a00'),
-    hwVersion: hexInt.optional().describe('default 0xca00'),
-    swVersion: hexInt.optional().describe('default 0x0000'),
-    targetConfig: hexInt.optional().describe('GET_TARGET_CONFIG bits (default 0: no secure boot)'),
-    bromVersion: byteValue.optional().describe('GET_VERSION in BROM (default 0x05)'),
-    preloaderVersion: byteValue.optional().describe('GET_BL_VER in Preloader (default 0x01)'),
-    meId: hexString(16).optional().describe('16 bytes, hex (default derived from hwCode)'),
-    socId: hexString(32).optional().describe('32 bytes, hex (default derived from hwCode)'),
-    startupMs: ms.optional().describe('Power-on to BROM listening (default 100)'),
-    watchdogTimeoutMs: ms.optional().describe('Reset after the handshake unless the watchdog is disabled (default 2000)'),
-    preloader: z
-      .strictObject({
-        readyIntervalMs: ms.optional().meta({
-          deprecated: true,
-          description:
-            'Not used: over UART the Preloader sends READY once per boot (the ~20 ms repeat is USB CDC behaviour, which is not emulated). Still accepted so older profiles validate.',
-        }),
-        windowMs: ms.optional().describe('default 1000'),
-        logBaud: z.number().int().positive().optional().describe('default 921600'),
-        logText: z.string().optional(),
-      })
-      .optional(),
-  })
-  .describe('MediaTek chip facts for the emulator');
+/** Every engine's expect keys: which of them a profile may use is checked against its engine (board.ts). */
+const expectSchema = z.strictObject(Object.assign({}, ...ENGINES.map((engine) => engine.expectKeys)) as z.ZodRawShape);
 
 /** How late a pin edge may leave the host, when the profile does not say. */
 export const DEFAULT_EDGE_TOLERANCE_MS = 250;
@@ -174,8 +79,8 @@ export function boardSchemaWith(chip: z.ZodType) {
     title: z.string().min(1),
     family: z
       .string()
-      .regex(/^[a-z][a-z0-9_-]*$/, { error: 'expected a lower-case family name like stm32 or mediatek' })
-      .describe('stm32 | mediatek | esp32 | another family name (script engine only)'),
+      .regex(/^[a-z][a-z0-9_-]*$/, { error: `expected a lower-case family name like ${FAMILIES.map((f) => f.name).join(' or ')}` })
+      .describe(`${FAMILIES.map((f) => f.name).join(' | ')} | another family name (script engine only)`),
     notes: z.string().optional(),
     protocol: protocolSchema,
     timing: timingSchema.optional(),
@@ -187,12 +92,9 @@ export function boardSchemaWith(chip: z.ZodType) {
   });
 }
 
-/** For editors: chip is either kind. */
-export const boardSchema = boardSchemaWith(z.union([stm32ChipSchema, mtkChipSchema, esp32ChipSchema]));
+/** For editors: chip is any family's. */
+export const boardSchema = boardSchemaWith(z.union(FAMILIES.map((family) => family.chip.schema)));
 /** For the first pass of validation: chip is checked afterwards against the family's own schema. */
 export const boardShapeSchema = boardSchemaWith(z.unknown());
 export type BoardInput = z.infer<typeof boardShapeSchema>;
-export type Stm32ChipInput = z.infer<typeof stm32ChipSchema>;
-export type MtkChipInput = z.infer<typeof mtkChipSchema>;
 export type StepInput = z.infer<typeof stepSchema>;
-export type ScriptStepInput = z.infer<typeof scriptStep>;

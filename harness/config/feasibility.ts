@@ -5,6 +5,7 @@
  * - on each rig that uses it: the enter sequence plus the profile's deadlines fit in the rig's trial timeout.
  * (Pulses, off times and deadlines > 0 and byte values 0–255 are part of the schema.)
  */
+import { engineNamed } from '../protocols/engines.js';
 import { asMap } from './raw.js';
 import type { ConfigIssue } from './issues.js';
 import type { ConfigSource } from './source.js';
@@ -14,7 +15,7 @@ import type { BoardProfile, Rig } from './types.js';
 /** The chip must be listening when the engine sends its first byte, right after the enter sequence. */
 export function checkStartup(source: ConfigSource, profile: BoardProfile): ConfigIssue[] {
   const startupMs = profile.chip?.startupMs;
-  const boot = bootWait(profile.enter);
+  const boot = bootWait(profile.enter, profile.pins);
   if (startupMs === undefined || !boot || boot.waitMs >= startupMs) return [];
   const waits = profile.enter.map((step, i) => ({ step, i })).filter(({ step, i }) => i > boot.step && step.kind === 'wait');
   const at = waits.length > 0 ? ['enter', waits[waits.length - 1]!.i, 'wait'] : ['enter', boot.step];
@@ -27,11 +28,14 @@ export function checkStartup(source: ConfigSource, profile: BoardProfile): Confi
   ];
 }
 
-/** The sum of the deadlines a profile states: what a handshake may take before the engine gives up on a step. */
+/**
+ * What a handshake may take before the engine gives up on a step: what its engine says, or by default the sum of
+ * the deadlines the profile states.
+ */
 export function deadlinesMs(profile: BoardProfile): number {
   const protocol = profile.protocol;
-  if (protocol.engine === 'script') return protocol.script.reduce((sum, step) => sum + (step.kind === 'expect' ? step.withinMs : 0), 0);
-  return Object.values(protocol.deadlines).reduce((sum, ms) => sum + ms, 0);
+  const budget = engineNamed(protocol.engine)?.budgetMs?.(protocol.options);
+  return budget ?? Object.values(protocol.deadlines).reduce((sum, ms) => sum + ms, 0);
 }
 
 /** Every DUT's profile must fit, enter sequence and deadlines, within the rig's trial timeout (once per profile). */

@@ -3,6 +3,7 @@
  * to board profiles are checked in rig.ts and bench.ts. schema/rig.schema.json is generated from here.
  */
 import { z } from 'zod';
+import { FAMILIES } from '../families/index.js';
 import { RELAY_BACKENDS } from '../pins/registry.js';
 import { DUT_HEALTH } from './health.js';
 import { componentId, dottedId, ms, pinName, portMatch, rate, serialSettings } from './schema-parts.js';
@@ -29,7 +30,10 @@ export const supplySim = z.strictObject({
   slowStartMs: ms.optional().describe('Extra power ramp time before the board starts'),
 });
 export const dutSim = z.strictObject({
-  mode: z.enum(['app', 'preloader', 'brom', 'bootloader']).optional().describe('Board stuck in this mode whatever its pins say'),
+  mode: z
+    .enum([...new Set(FAMILIES.flatMap((family) => family.simulation.modes))])
+    .optional()
+    .describe(`Board stuck in this mode whatever its pins say (${FAMILIES.map((f) => `${f.name}: ${f.simulation.modes.join(', ')}`).join('; ')})`),
   bootloopRate: rate.optional(),
   deadRate: rate.optional(),
   bootDelayMs: ms.optional(),

@@ -57,7 +57,7 @@ export const serialSettings = z
     parity: z.enum(['none', 'even', 'odd']).optional(),
     stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
   })
-  .describe('Serial line settings; defaults: stm32 115200 8E1, other engines 115200 8N1');
+  .describe("Serial line settings; defaults 115200 8N1, or what the engine needs (its family's README in harness/families/<family>)");
 export type SerialInput = z.infer<typeof serialSettings>;
 
 /** USB vendor/product ids are strings of four hex digits, as the OS lists them. */

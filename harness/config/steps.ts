@@ -1,7 +1,6 @@
-/** Enter/leave steps and script steps: rules across keys, and conversion to the typed form. */
-import { parseHex } from '../core/bytes.js';
-import type { ScriptStep, Step } from './types.js';
-import type { ScriptStepInput, StepInput } from './board-schema.js';
+/** Enter/leave steps: rules across keys, where the board starts booting, and conversion to the typed form. */
+import type { PinDef, PinRole, Step } from './types.js';
+import type { StepInput } from './board-schema.js';
 import { asList, asMap } from './raw.js';
 import type { ConfigSource, KeyPath } from './source.js';
 import type { ConfigIssue } from './issues.js';
@@ -36,9 +35,9 @@ export function checkSteps(source: ConfigSource, steps: unknown, where: KeyPath,
   return issues;
 }
 
-/** Pins whose release (reset) or assertion (power) starts the board booting. */
-export function startsBoot(pin: string, active: boolean): boolean {
-  return (pin === 'reset' && !active) || (pin === 'power' && active);
+/** Whether this edge of a pin with this role starts the board booting: releasing reset, or applying power. */
+export function startsBoot(role: PinRole | undefined, active: boolean): boolean {
+  return (role === 'reset' && !active) || (role === 'power' && active);
 }
 
 /** The sum of a sequence's waits, pulses and off times: its physical floor. */
@@ -56,13 +55,14 @@ export function sequenceFloorMs(steps: readonly Step[]): number {
  * Where the board starts booting in a sequence and how long the sequence waits after it: the index of the last step
  * that releases reset or powers the board on, and the sum of the waits that follow it (null when no step does).
  */
-export function bootWait(steps: readonly Step[]): { step: number; waitMs: number } | null {
+export function bootWait(steps: readonly Step[], pins: Readonly<Record<string, PinDef>>): { step: number; waitMs: number } | null {
+  const role = (pin: string) => pins[pin]?.role;
   let found: { step: number; waitMs: number } | null = null;
   for (const [index, step] of steps.entries()) {
     const boots =
-      (step.kind === 'set' && Object.entries(step.pins).some(([pin, active]) => startsBoot(pin, active))) ||
-      (step.kind === 'pulse' && startsBoot(step.pin, false)) ||
-      (step.kind === 'powerCycle' && startsBoot(step.pin, true));
+      (step.kind === 'set' && Object.entries(step.pins).some(([pin, active]) => startsBoot(role(pin), active))) ||
+      (step.kind === 'pulse' && startsBoot(role(step.pin), false)) ||
+      (step.kind === 'powerCycle' && startsBoot(role(step.pin), true));
     if (boots) found = { step: index, waitMs: 0 };
     else if (found && step.kind === 'wait') found.waitMs += step.ms;
     else if (found && step.kind === 'pulse') found.waitMs += step.ms;
@@ -80,72 +80,4 @@ export function toStep(step: StepInput): Step {
   if (step.pulse) return { kind: 'pulse', pin: step.pulse.pin, ms: step.pulse.ms };
   if (step.powerCycle) return { kind: 'powerCycle', pin: step.powerCycle.pin, offMs: step.powerCycle.offMs };
   return { kind: 'wait', ms: step.wait ?? 0 };
-}
-
-type PatternByte = Extract<ScriptStep, { kind: 'expect' }>['pattern'][number];
-
-/** Parses "79 ?? {pid_hi} 1F" into pattern bytes; throws Error with a readable message on a bad token. */
-export function parsePattern(text: string): PatternByte[] {
-  const out: PatternByte[] = [];
-  for (const token of text.trim().split(/[\s,]+/).filter(Boolean)) {
-    if (token === '??') out.push({ wildcard: true });
-    else if (/^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(token)) out.push({ capture: token.slice(1, -1) });
-    else {
-      let bytes: Uint8Array;
-      try {
-        bytes = parseHex(token);
-      } catch {
-        throw new Error(`'${token}' is not a hex byte, ?? or {name}`);
-      }
-      for (const value of bytes) out.push({ value });
-    }
-  }
-  if (out.length === 0) throw new Error('the pattern is empty');
-  return out;
-}
-
-export function sendBytes(send: string | number[]): Uint8Array {
-  return typeof send === 'string' ? parseHex(send) : Uint8Array.from(send);
-}
-
-/** Script rules: one of send/expect per step, parsable bytes and patterns, expected captures that exist. */
-export function checkScript(source: ConfigSource, script: unknown, where: KeyPath, expectedCaptures: string[], capturesPath: KeyPath): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const captured = new Set<string>();
-  asList(script).forEach((raw, index) => {
-    const step = asMap(raw);
-    if (!step) return;
-    const at = [...where, index];
-    const hasSend = 'send' in step;
-    const hasExpect = 'expect' in step;
-    if (hasSend && hasExpect) issues.push(source.issue([...at, 'expect'], 'a script step has either send or expect, not both (split it into two steps)'));
-    if (!hasSend && !hasExpect) issues.push(source.issue(at, 'a script step needs send or expect'));
-    if (hasSend && 'within' in step) issues.push(source.issue([...at, 'within'], 'within belongs to expect steps; a send does not wait'));
-    if (typeof step.send === 'string') {
-      try {
-        if (sendBytes(step.send).length === 0) throw new Error('empty');
-      } catch {
-        issues.push(source.issue([...at, 'send'], `expected hex bytes like "02 FD", found ${JSON.stringify(step.send)}`, 'value'));
-      }
-    }
-    if (typeof step.expect === 'string') {
-      try {
-        for (const p of parsePattern(step.expect)) if ('capture' in p) captured.add(p.capture);
-      } catch (error) {
-        issues.push(source.issue([...at, 'expect'], `bad pattern: ${(error as Error).message} (write hex bytes, ?? or {name}, e.g. "79 01 {pid_hi} {pid_lo} 79")`, 'value'));
-      }
-    }
-  });
-  for (const name of expectedCaptures) {
-    if (!captured.has(name)) {
-      issues.push(source.issue([...capturesPath, name], `the script captures no '${name}'${didYouMean(name, [...captured])} (captured: ${[...captured].join(', ') || 'none'})`));
-    }
-  }
-  return issues;
-}
-
-export function toScriptStep(step: ScriptStepInput, replyMs: number): ScriptStep {
-  const label = step.label === undefined ? {} : { label: step.label };
-  if (step.send !== undefined) return { kind: 'send', bytes: sendBytes(step.send), ...label };
-  return { kind: 'expect', pattern: parsePattern(step.expect ?? ''), withinMs: step.within ?? replyMs, ...label };
 }

@@ -7,12 +7,9 @@
  * (`0x410` or `1040`); here they are plain numbers.
  */
 
-import type { Esp32ChipFacts, Esp32Expected, Esp32Protocol } from '../families/esp32/schema.js';
 import type { DutHealth } from './health.js';
 
 export type { DutHealth };
-
-export type EngineKind = 'stm32' | 'mtk-brom' | 'script' | 'esp32';
 export type Parity = 'none' | 'even' | 'odd';
 
 export interface SerialSettings {
@@ -22,9 +19,21 @@ export interface SerialSettings {
   stopBits: 1 | 2;
 }
 
+/**
+ * What a pin does to the board, which is all the harness goes by (never the pin's name):
+ * - reset: held asserted, the chip is in reset; its release starts the boot (NRST, EN, RST);
+ * - power: asserted, the board has power; its assertion starts the boot (a relay in the supply line);
+ * - boot-strap: sampled as the chip leaves reset to pick the boot mode (BOOT0/BOOT1, KCOL0, GPIO0/GPIO9); its
+ *   family says which strap names it knows;
+ * - other: anything else the sequences switch.
+ */
+export const PIN_ROLES = ['reset', 'power', 'boot-strap', 'other'] as const;
+export type PinRole = (typeof PIN_ROLES)[number];
+
 /** A logical pin of a board: `active` is the electrical level that asserts it (NRST is active low). */
 export interface PinDef {
   name: string;
+  role: PinRole;
   active: 'high' | 'low';
   /** The state the pin rests in between trials and after an abort. */
   idle: 'active' | 'inactive';
@@ -52,118 +61,28 @@ export interface Deadlines {
   [step: string]: number;
 }
 
-/** A script-engine step: send bytes, expect a pattern within a deadline. */
-export type ScriptStep =
-  | { kind: 'send'; bytes: Uint8Array; label?: string }
-  | {
-      kind: 'expect';
-      /** Pattern: per byte either a literal value, a wildcard (null), or a capture name. */
-      pattern: Array<{ value: number } | { wildcard: true } | { capture: string }>;
-      withinMs: number;
-      label?: string;
-    };
-
-export interface Stm32Protocol {
-  engine: 'stm32';
+/**
+ * The `protocol:` block: what every engine has, and the engine's own options. `engine` is a family's name (its
+ * engine) or `script`; `options` is of the engine's own type (harness/protocols/engine.ts), made by the loader.
+ */
+export interface ProtocolConfig {
+  engine: string;
   serial: SerialSettings;
-  deadlines: Deadlines; // keys used: syncMs, replyMs, readMs
-  retries: number;
-  /** Read this many bytes from the start of flash after identification (0 = no read). */
-  readBytes: number;
-  readAddress: number;
-}
-
-export interface MtkProtocol {
-  engine: 'mtk-brom';
-  serial: SerialSettings;
-  deadlines: Deadlines; // keys used: handshakeMs (whole handshake), byteMs (per echo), replyMs
-  retries: number;
-  /** Written with WRITE32 right after the handshake, or the SoC resets within seconds. */
-  watchdog: { address: number; value: number };
-}
-
-export interface ScriptProtocol {
-  engine: 'script';
-  serial: SerialSettings;
+  /** Keys beyond replyMs are the engine's own (its descriptor lists them). */
   deadlines: Deadlines;
+  /** Restarts of a failed handshake within a trial. */
   retries: number;
-  script: ScriptStep[];
+  options: unknown;
 }
 
-export type ProtocolConfig = Stm32Protocol | MtkProtocol | ScriptProtocol | Esp32Protocol;
-
-/** What the harness checks after the handshake. */
-export interface ExpectedIdentity extends Esp32Expected {
-  /** STM32 product id from Get ID, e.g. 0x410. */
-  productId?: number;
-  /** STM32 minimum bootloader version from Get/Get Version, e.g. 0x22 for v2.2. */
-  minBootloaderVersion?: number;
-  /** MediaTek hw_code from GET_HW_CODE, e.g. 0x0766. */
-  hwCode?: number;
-  /** MediaTek mode the board must be in. */
-  mode?: 'brom' | 'preloader';
-  /** Script engine: capture name → expected value. */
-  captures?: Record<string, number>;
-}
-
-export interface MemoryRegion {
-  start: number;
-  /** Exclusive end address. */
-  end: number;
-}
-
-/** Facts an STM32 system-memory bootloader emulator needs to play this chip. */
-export interface Stm32ChipFacts {
-  family: 'stm32';
-  productId: number;
-  bootloaderVersion: number;
-  /** The two option bytes of Get Version. */
-  optionBytes: [number, number];
-  /** Command codes answered by Get, in order. */
-  commands: number[];
-  flash: MemoryRegion;
-  /** Uniform page size in bytes, or a list of sector sizes in bytes (F4). */
-  pages: { size: number } | { sectors: number[] };
-  /** RAM the host may write (the bootloader reserves what lies below `start`). */
-  ram: MemoryRegion;
-  systemMemory: MemoryRegion;
-  optionBytesAddress: number;
-  /** Time from reset release to the bootloader listening; bytes before that are lost. */
+/**
+ * What every family's chip facts (the `chip:` block, what its emulator plays) have: the family's name and how long
+ * the chip takes from reset release or power-on until its boot ROM listens. Each family extends it.
+ */
+export interface ChipFacts {
+  family: string;
   startupMs: number;
-  /** What the user application prints at start when booted from flash ('' = silent). */
-  appBanner: string;
-  /** Baud at which the application prints its banner. */
-  appBaud: number;
 }
-
-/** Facts a MediaTek BROM/Preloader emulator needs to play this chip. */
-export interface MtkChipFacts {
-  family: 'mediatek';
-  hwCode: number;
-  hwSubcode: number;
-  hwVersion: number;
-  swVersion: number;
-  targetConfig: number;
-  /** GET_VERSION answer in BROM. */
-  bromVersion: number;
-  /** GET_BL_VER answer in Preloader. */
-  preloaderVersion: number;
-  meId: Uint8Array;
-  socId: Uint8Array;
-  /** Time from power-on to BROM listening. */
-  startupMs: number;
-  /** The SoC resets if the watchdog is not disabled within this time after the handshake. */
-  watchdogTimeoutMs: number;
-  preloader: {
-    /** How long the preloader listens for a handshake before booting on. */
-    windowMs: number;
-    /** Baud of the log text printed after booting on. */
-    logBaud: number;
-    logText: string;
-  };
-}
-
-export type ChipFacts = Stm32ChipFacts | MtkChipFacts | Esp32ChipFacts;
 
 export interface BoardProfile {
   /** File name stem. */
@@ -181,8 +100,9 @@ export interface BoardProfile {
   pins: Record<string, PinDef>;
   enter: Step[];
   leave: Step[];
-  expect: ExpectedIdentity;
-  /** Facts for the emulator; required for families that have one (stm32, mediatek). */
+  /** What the engine checks of the board's identity, of the engine's own type (made by the loader). */
+  expect: unknown;
+  /** Facts for the emulator, of the family's own type; every registered family has them. */
   chip?: ChipFacts;
   /** sha256 of the file's bytes, recorded with every trial. */
   digest: string;
@@ -221,8 +141,8 @@ export interface RelayChannelSim {
   stuckRate?: number;
 }
 export interface DutSim {
-  /** Board stuck in a mode whatever its pins say. */
-  mode?: 'app' | 'preloader' | 'brom' | 'bootloader';
+  /** Board stuck in a mode whatever its pins say: one of its family's simulated modes. */
+  mode?: string;
   bootloopRate?: number;
   deadRate?: number;
   bootDelayMs?: number;
@@ -253,7 +173,7 @@ export interface RelayBoard {
   dut?: string;
   /** Input level that closes a relay (most cheap relay shields are active-low). */
   polarity: 'active-high' | 'active-low';
-  /** dtr-rts: the lines reach the board through the two-transistor auto-reset circuit (ESP32 boards). */
+  /** dtr-rts: the lines reach the board through the two-transistor auto-reset circuit (of most ESP32 boards). */
   circuit?: 'auto-reset';
   channels: RelayChannel[];
 }

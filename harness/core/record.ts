@@ -2,7 +2,6 @@
  * A trial and its record: the data every later stage (store, diagnosis, report) reads.
  * Field names here are stored in SQLite and written to summary.json: change them only with a schema version bump.
  */
-import type { Esp32Identity } from '../families/esp32/schema.js';
 import type { Symptom } from './symptoms.js';
 
 export { SYMPTOMS, type Symptom } from './symptoms.js';
@@ -50,21 +49,15 @@ export interface PhaseTimings {
   totalMs: number;
 }
 
-/** What the board said about itself. */
-export interface Identity extends Esp32Identity {
-  productId?: number;
-  bootloaderVersion?: number;
-  commands?: number[];
-  hwCode?: number;
-  hwSubcode?: number;
-  hwVersion?: number;
-  swVersion?: number;
-  targetConfig?: number;
-  mode?: 'brom' | 'preloader';
-  captures?: Record<string, number>;
-  /** Bytes read from memory, when the profile asks for a read. */
-  readBytes?: number;
-}
+/** A value that survives JSON as it is (the store keeps identities as JSON). */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
+
+/**
+ * What the board said about itself, as its engine reports it: each family has its own type of it (STM32: product
+ * id, bootloader version, commands; MediaTek: hw_code, versions, mode; ESP32: chip id or magic, MAC; the script
+ * engine: its captures), every one a JSON-safe record.
+ */
+export type Identity = { readonly [key: string]: JsonValue | undefined };
 
 export interface TrialRecord {
   runId: string;

@@ -163,7 +163,7 @@ export function swapSentence(plan: SwapPlan): string {
 
 /** The kind of board that can stand in for one: its profile, or another of its family with the same pins. */
 function boardWanted(slot: BoardSlot): string {
-  const pins = slot.pins?.length ? ` with pins ${slot.pins.join(', ')}` : '';
+  const pins = slot.pins?.length ? ` with pins ${slot.pins.map((pin) => pin.name).join(', ')}` : '';
   return slot.family ? `another ${slot.profile}, or a ${slot.family} board${pins}` : `another ${slot.profile}${pins}`;
 }
 

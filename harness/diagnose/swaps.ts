@@ -2,7 +2,7 @@
  * The swap that would separate components that always ran together, as a choice of parts (sentences.ts words it):
  * every part it names fits where it goes and is itself healthy, or there is none and a spare must be brought.
  */
-import type { BoardProfile, RelayBoard, RelayChannel, Rig } from '../config/types.js';
+import type { BoardProfile, PinRole, RelayBoard, RelayChannel, Rig } from '../config/types.js';
 import { componentKey, type Cell, type ComponentRef } from './cells.js';
 import type { Verdict } from './types.js';
 
@@ -20,21 +20,33 @@ export interface SwapContext {
   profiles?: ReadonlyMap<string, ProfileFacts>;
 }
 
-/** A board as a swap sees it: its profile, family and the pins wired to it. */
+/** A board as a swap sees it: its profile, family and the pins wired to it, with their roles where known. */
 export interface BoardSlot {
   profile: string;
   family?: string;
-  pins?: string[];
+  pins?: Array<{ name: string; role?: PinRole }>;
 }
 
 /**
- * Whether two boards can trade places with the relay wiring left as it is: the same family and the same pins wired.
- * Unknown facts only match the same profile. (Pin roles — reset, power, boot strap — will replace pin names here.)
+ * Whether two boards can trade places with the relay wiring left as it is: the same family, and wired pins that do
+ * the same things — a reset for a reset, a power switch for a power switch whatever each profile calls them; a boot
+ * strap or another pin only for the one of the same name (its name tells its family which strap it is).
+ * Unknown facts only match the same profile.
  */
 export function boardsInterchangeable(a: BoardSlot, b: BoardSlot): boolean {
   const sameFamily = a.family !== undefined && b.family !== undefined ? a.family === b.family : a.profile === b.profile;
-  const samePins = a.pins && b.pins ? a.pins.length === b.pins.length && a.pins.every((pin) => b.pins!.includes(pin)) : a.profile === b.profile;
+  const samePins = a.pins && b.pins ? sameItems(a.pins.map(wiredAs), b.pins.map(wiredAs)) : a.profile === b.profile;
   return sameFamily && samePins;
+}
+
+/** What a wired pin is to the board, for comparing wirings. */
+function wiredAs(pin: { name: string; role?: PinRole }): string {
+  return pin.role === 'reset' || pin.role === 'power' ? pin.role : `${pin.role ?? 'unknown'} ${pin.name}`;
+}
+
+function sameItems(a: string[], b: string[]): boolean {
+  const sorted = (items: string[]) => [...items].sort().join('\n');
+  return a.length === b.length && sorted(a) === sorted(b);
 }
 
 /**
@@ -78,7 +90,7 @@ function slotOf(dut: string, ctx: SwapContext): BoardSlot {
   const slot: BoardSlot = { profile };
   if (facts) slot.family = facts.family;
   const pins = wired ?? facts?.pins;
-  if (pins) slot.pins = Object.keys(pins);
+  if (pins) slot.pins = Object.keys(pins).map((name) => ({ name, ...(facts?.pins[name] ? { role: facts.pins[name].role } : {}) }));
   return slot;
 }
 

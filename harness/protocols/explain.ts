@@ -1,7 +1,10 @@
 /**
- * The one place that turns raw bytes and what was expected into a symptom and a sentence a person can act on.
- * Every engine hands its evidence here; nothing else interprets bytes. The order of the checks matters: the
- * most specific reading of the bytes wins (Preloader READY before flood, a single flipped bit before "text").
+ * The one place that turns raw bytes and what was expected into a symptom and a sentence a person can act on —
+ * the readings every boot ROM shares (silence, a late answer, a flood, lost bytes, one-bit flips, echoes, text).
+ * Every engine hands its evidence here; what a family's bytes mean beyond that (MediaTek's READY is its Preloader,
+ * text from an STM32 is its application) comes from the family's ByteExplainer, handed in by its engine. The order
+ * of the checks matters: the most specific reading of the bytes wins (another mode before flood, a single flipped
+ * bit before "text").
  */
 import { hexByte, printable, textShare, toHex } from '../core/bytes.js';
 import type { Symptom } from '../core/record.js';
@@ -31,13 +34,35 @@ export interface Exchange {
   got: Uint8Array;
   /** The session was established before this step (a restart then means reset-mid). */
   afterSync?: boolean;
-  /** Mode the profile expects; READY is only wrong when BROM is wanted. */
-  expectMode?: 'brom' | 'preloader';
-  /** Engine family, for wording: an STM32 printing text runs its application. */
-  family?: 'stm32' | 'mtk' | 'script' | 'esp32';
 }
 
-const READY = [0x52, 0x45, 0x41, 0x44, 0x59];
+/**
+ * What a family's bytes mean beyond the generic readings: its engine hands one to the session. A family without
+ * one (and the script engine) gets GENERIC_EXPLAINER.
+ */
+export interface ByteExplainer {
+  /**
+   * Bytes that are, unmistakably, another mode of this family's chip, read before anything else (MediaTek: READY is
+   * its Preloader). `when`: before the host asked anything, in reply, or in reply once the session was under way
+   * (the chip has restarted since), to `step`. Returns 'expected' for the mode the profile wants (nothing to
+   * explain), null for bytes that are not another mode.
+   */
+  otherMode?(bytes: Uint8Array, when: 'unasked' | 'reply' | 'after-sync', step: string): Explanation | 'expected' | null;
+  /** Printable text (its start quoted) where `step` expected the protocol. */
+  text(step: string, quoted: string): Explanation;
+  /** Printable text before the host asked anything. */
+  textBeforeHandshake(quoted: string): Explanation;
+}
+
+/** Text is a log: the board is not where the protocol expects it. */
+export const GENERIC_EXPLAINER: ByteExplainer = {
+  text: (step, quoted) => ({ symptom: 'unexpected-reply', detail: `${step}: the board prints ${quoted}: a log, not the protocol — boot mode, or wrong baud?`, weak: true }),
+  textBeforeHandshake: (quoted) => ({
+    symptom: 'unexpected-reply',
+    detail: `before the handshake the board printed ${quoted}: a log, not the boot ROM — boot pins or strap not held?`,
+    weak: true,
+  }),
+};
 
 /** "68 ('h')", or "9A" when the byte is not text. */
 export function describeByte(b: number): string {
@@ -60,25 +85,14 @@ export function matches(expected: readonly ExpectedByte[], got: Uint8Array): boo
   return got.length === expected.length && expected.every((b, i) => b === null || b === got[i]);
 }
 
-export function containsReady(bytes: Uint8Array): boolean {
-  outer: for (let i = 0; i + READY.length <= bytes.length; i++) {
-    for (let j = 0; j < READY.length; j++) if (bytes[i + j] !== READY[j]) continue outer;
-    return true;
-  }
-  return false;
-}
-
-/** A reply that did not match what the protocol prescribes. */
-export function explainReply(x: Exchange): Explanation {
+/** A reply that did not match what the protocol prescribes, read generically and then as `explainer` says. */
+export function explainReply(x: Exchange, explainer: ByteExplainer = GENERIC_EXPLAINER): Explanation {
   const { got, expected, sent } = x;
   const want = expectedHex(expected);
   if (got.length === 0) return explainSilence(x.step, null, x.afterSync ?? false);
 
-  if (containsReady(got) && x.expectMode !== 'preloader') {
-    return x.afterSync
-      ? { symptom: 'reset-mid', detail: `READY again at ${x.step}: the board restarted into its Preloader mid-session — brown-out? check the supply` }
-      : { symptom: 'wrong-mode', detail: 'READY from Preloader, expected BROM' };
-  }
+  const mode = explainer.otherMode?.(got, x.afterSync ? 'after-sync' : 'reply', x.step);
+  if (mode && mode !== 'expected') return mode;
 
   if (got.length > FLOOD_BYTES) return explainFlood(x.step, got);
 
@@ -116,11 +130,7 @@ export function explainReply(x: Exchange): Explanation {
   }
 
   const text = textShare(got) >= 0.8 && got.length >= 4 ? quoteText(got) : null;
-  if (text) {
-    return x.family === 'stm32'
-      ? { symptom: 'wrong-mode', detail: `${x.step}: the board prints ${text}: it runs its application, not the bootloader — BOOT0 not held high during reset?`, weak: true }
-      : { symptom: 'unexpected-reply', detail: `${x.step}: the board prints ${text}: a log, not the protocol — boot mode, or wrong baud?`, weak: true };
-  }
+  if (text) return explainer.text(x.step, text);
 
   const bad = at >= 0 && at < got.length ? got[at]! : got[0]!;
   if (printable(bad) !== null) {
@@ -159,61 +169,6 @@ export function explainLate(step: string, afterMs: number, deadlineMs: number, l
   };
 }
 
-/** STM32: silence to the first 0x7F, then ACK (not NACK) to the second: the bootloader started after the first. */
-export function explainLateBootloader(): Explanation {
-  return {
-    symptom: 'late',
-    detail:
-      'bootloader ACKed only the second 7F (the first was lost while it started; stm32flash: "Failed to init device after retry") — boot delay too short?',
-  };
-}
-
-/**
- * STM32: a command went unanswered; a fresh 0x7F then told what the bootloader was doing.
- * 'ack' — it had lost its sync, so it restarted; 'nack' — it was still waiting for a byte of the command, so a
- * byte was lost on the way; 'none' — it stopped answering at all.
- */
-export function explainStm32Probe(step: string, answer: 'ack' | 'nack' | 'none'): Explanation {
-  if (answer === 'ack') {
-    return {
-      symptom: 'reset-mid',
-      detail: `no answer to ${step}, then a fresh 7F was ACKed (not NACKed): the bootloader restarted mid-session — brown-out? check the supply`,
-    };
-  }
-  if (answer === 'nack') {
-    return {
-      symptom: 'corrupt',
-      detail: `no answer to ${step}, and a fresh 7F completed a pending command (NACK): a byte of the command was lost — cable, connector or port?`,
-    };
-  }
-  return explainSilence(step, null, true);
-}
-
-/** MediaTek: GET_BL_VER tells BROM (echo FE) from Preloader (a version byte). */
-export function explainMode(got: 'brom' | 'preloader', expected: 'brom' | 'preloader', reply: number): Explanation {
-  return got === 'preloader'
-    ? {
-        symptom: 'wrong-mode',
-        detail: `GET_BL_VER answered ${hex1(reply)} (a Preloader version byte, BROM echoes FE): Preloader, expected BROM — test point (KCOL0) not held at power-on?`,
-      }
-    : {
-        symptom: 'wrong-mode',
-        detail: `GET_BL_VER echoed FE: BROM, expected Preloader — test point held, or the preloader is missing or broken?`,
-      };
-}
-
-/** MediaTek: a status word other than success. */
-export function explainStatus(step: string, status: number): Explanation {
-  const known: Record<number, string> = {
-    0x1d0c: 'no auth needed',
-    0x1d0d: 'SLA required (secure boot)',
-    0x7017: 'DAA security error',
-    0x1d1d: 'baud rate too high',
-  };
-  const why = known[status] ? ` (${known[status]})` : '';
-  return { symptom: 'unexpected-reply', detail: `${step} returned status ${hexId(status, 4)}${why}` };
-}
-
 /** Many bytes nobody asked for; `sample` shows what they look like, `total` counts them all. */
 export function explainFlood(step: string, sample: Uint8Array, total = sample.length): Explanation {
   const kind =
@@ -225,20 +180,17 @@ export function explainFlood(step: string, sample: Uint8Array, total = sample.le
 }
 
 /**
- * Bytes that came before the host asked anything. Null when they say nothing (no bytes, a stray byte).
- * READY means Preloader; lots of bytes mean a flood; a line of text on an STM32 means its application runs.
+ * Bytes that came before the host asked anything. Null when they say nothing (no bytes, a stray byte, the mode
+ * the profile wants). Another mode of the family's chip first; lots of bytes mean a flood; a line of text, what
+ * the explainer says text means.
  */
-export function explainUnasked(bytes: Uint8Array, family: Exchange['family'], expectMode?: 'brom' | 'preloader'): Explanation | null {
+export function explainUnasked(bytes: Uint8Array, explainer: ByteExplainer = GENERIC_EXPLAINER): Explanation | null {
   if (bytes.length === 0) return null;
-  if (containsReady(bytes)) {
-    return expectMode === 'preloader' ? null : { symptom: 'wrong-mode', detail: 'READY from Preloader, expected BROM' };
-  }
+  const mode = explainer.otherMode?.(bytes, 'unasked', 'start-up');
+  if (mode === 'expected') return null;
+  if (mode) return mode;
   if (bytes.length > FLOOD_BYTES) return explainFlood('start-up', bytes);
-  if (bytes.length >= 4 && textShare(bytes) >= 0.8) {
-    return family === 'stm32'
-      ? { symptom: 'wrong-mode', detail: `before sync the board printed ${quoteText(bytes)}: it runs its application — BOOT0 not held high during reset?`, weak: true }
-      : { symptom: 'unexpected-reply', detail: `before the handshake the board printed ${quoteText(bytes)}: a log, not the boot ROM — test point not held?`, weak: true };
-  }
+  if (bytes.length >= 4 && textShare(bytes) >= 0.8) return explainer.textBeforeHandshake(quoteText(bytes));
   return null;
 }
 
@@ -250,21 +202,10 @@ export function explainIdentity(what: string, got: number, expected: number, dig
   };
 }
 
-/** A NACK (STM32 0x1F) where an ACK belonged. */
-export function explainNack(step: string, afterSync: boolean): Explanation {
-  return afterSync
-    ? { symptom: 'corrupt', detail: `${step} was NACKed (1F): the bootloader saw a garbled command — noisy cable or port?` }
-    : { symptom: 'unexpected-reply', detail: `${step} was NACKed (1F)` };
-}
-
-/** Versions as ST prints them: 0x22 → "2.2". */
-export function bootloaderVersionText(v: number): string {
-  return `${v >> 4}.${v & 0x0f}`;
-}
-
 // ---------------------------------------------------------------- helpers
 
-function hex1(b: number): string {
+/** A byte as two hex digits, "7F". */
+export function hex1(b: number): string {
   return hexByte(b).slice(2);
 }
 
@@ -306,7 +247,8 @@ function isLossOf(expected: readonly ExpectedByte[], got: Uint8Array): boolean {
   return j === got.length && got.length > 0;
 }
 
-function quoteText(bytes: Uint8Array): string {
+/** The start of some text, quoted, with unprintable bytes as dots: "blinky v1.0 ready". */
+export function quoteText(bytes: Uint8Array): string {
   let text = '';
   for (const b of bytes.subarray(0, 40)) text += printable(b) ?? '.';
   return JSON.stringify(text.trim() + (bytes.length > 40 ? '…' : '')).replace(/\\\\/g, '\\');

@@ -16,8 +16,9 @@ import {
   expectedHex,
   FLOOD_BYTES,
   explainFlood,
+  GENERIC_EXPLAINER,
   matches,
-  type Exchange,
+  type ByteExplainer,
   type ExpectedByte,
   type Explanation,
 } from './explain.js';
@@ -59,6 +60,7 @@ export interface ExpectOptions {
 
 export class Session {
   retries = 0;
+  /** What the board said about itself: the engine puts its own (typed) identity record here. */
   identity: Identity = {};
   /**
    * Asked when a reply after a good start never comes: a probe that can tell a board that restarted (reset-mid)
@@ -79,7 +81,8 @@ export class Session {
   constructor(
     readonly link: Link,
     readonly profile: BoardProfile,
-    readonly family: Exchange['family'],
+    /** How this session reads bytes beyond the generic readings: the engine's family's explainer. */
+    readonly explainer: ByteExplainer = GENERIC_EXPLAINER,
   ) {
     const serial = profile.protocol.serial;
     this.byteMs = byteTimeMs(serial, serial.baudRate);
@@ -177,15 +180,7 @@ export class Session {
   async mismatch(step: string, expected: readonly ExpectedByte[], got: Uint8Array, options: ExpectOptions = {}): Promise<never> {
     const rest = await this.link.readUntilQuiet(LISTEN_QUIET_MS, LISTEN_MAX_MS);
     const all = concatBytes([got, rest]);
-    const why = explainReply({
-      step,
-      expected,
-      got: all,
-      sent: options.sent,
-      afterSync: options.afterSync,
-      expectMode: this.profile.expect.mode,
-      family: this.family,
-    });
+    const why = explainReply({ step, expected, got: all, sent: options.sent, afterSync: options.afterSync }, this.explainer);
     this.fail(why, this.mark(step, expected, all));
   }
 

@@ -5,7 +5,7 @@
  * full boot time. An edge later than the tolerance makes the trial a harness error (HarnessFault 'edge-late').
  */
 import { startsBoot } from '../config/steps.js';
-import type { Step } from '../config/types.js';
+import type { PinDef, Step } from '../config/types.js';
 import { HarnessFault } from '../core/harness-fault.js';
 import type { Transcript } from '../core/transcript.js';
 import type { PinController } from './pin-controller.js';
@@ -21,6 +21,8 @@ export interface SequenceOptions {
   edgeToleranceMs?: number;
   /** Once aborted (the trial's deadline passed), no further edge is applied: the leave sequence owns the pins. */
   signal?: AbortSignal;
+  /** The profile's pins: their roles say which edge starts the boot (absent: none is known to). */
+  boardPins?: Readonly<Record<string, PinDef>>;
 }
 
 export async function runSequence(
@@ -40,7 +42,7 @@ export async function runSequence(
     const planned = next;
     const at = await pins.apply(states, transcript, planned);
     next = at;
-    for (const [pin, active] of Object.entries(states)) if (startsBoot(pin, active)) bootStartedAt = at;
+    for (const [pin, active] of Object.entries(states)) if (startsBoot(options.boardPins?.[pin]?.role, active)) bootStartedAt = at;
     const late = at - planned;
     if (late > tolerance) {
       const what = Object.entries(states).map(([pin, active]) => `${pin} ${active ? 'asserted' : 'released'}`).join(', ');

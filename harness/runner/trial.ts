@@ -101,7 +101,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
     const enterStart = clock.now();
     const edgeToleranceMs = profile.timing?.edgeToleranceMs ?? DEFAULT_EDGE_TOLERANCE_MS;
     const enterAndEngine = (async () => {
-      bootStartedAt = (await runSequence(profile.enter, ctx.pins, transcript, { edgeToleranceMs, signal: enterStop.signal })).bootStartedAt;
+      bootStartedAt = (await runSequence(profile.enter, ctx.pins, transcript, { edgeToleranceMs, signal: enterStop.signal, boardPins: profile.pins })).bootStartedAt;
       enterMs = clock.now() - enterStart;
       entered = true;
       return runEngine(profile, link);

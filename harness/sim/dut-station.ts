@@ -39,6 +39,8 @@ export const SIM_MANUFACTURER = 'shakedown-sim';
 
 interface WiredPin {
   name: string;
+  /** A power pin gates the board's rail (with the supply); every other pin only reaches the emulator. */
+  power: boolean;
   channel: string;
   /** Contact closed asserts the pin (wiring `closed: active`). */
   closedAsserts: boolean;
@@ -68,7 +70,6 @@ export class DutStation implements PortWire {
   private readonly clock: Clock;
   private readonly parts: DutComponents;
   private readonly pins: WiredPin[];
-  private readonly hasPowerPin: boolean;
   private readonly pinState = new Map<string, boolean>();
   private port: SimPortBinding | null = null;
   private absentUntil = Number.NEGATIVE_INFINITY;
@@ -95,10 +96,10 @@ export class DutStation implements PortWire {
     this.faults = idleFaults(parts);
     this.pins = Object.entries(parts.dut.pins).map(([name, wiring]) => ({
       name,
+      power: profile.pins[name]?.role === 'power',
       channel: wiring.channel,
       closedAsserts: wiring.closed !== 'inactive',
     }));
-    this.hasPowerPin = 'power' in profile.pins && this.pins.some((p) => p.name === 'power');
     this.toDevice = new TimedQueue(clock, (bytes) => this.arriveAtDevice(bytes), BATCH_MS);
     this.toHost = new TimedQueue(clock, (bytes) => this.port?.receive(bytes), BATCH_MS);
     device.onTransmit((bytes, baud) => this.deviceTransmits(bytes, baud));
@@ -302,7 +303,7 @@ export class DutStation implements PortWire {
     if (this.disposed) return;
     for (const pin of this.pins) {
       if (pin.channel !== channel.id) continue;
-      if (pin.name !== 'power') this.drivePin(pin);
+      if (!pin.power) this.drivePin(pin);
       else if (this.asserted(pin)) {
         // The emulator hears of the power pin too (some model it); the rail follows it up, and drops first.
         this.drivePin(pin);
@@ -326,8 +327,8 @@ export class DutStation implements PortWire {
   }
 
   private updatePower(): void {
-    const powerPin = this.pins.find((p) => p.name === 'power');
-    const on = this.supplyUp && (!this.hasPowerPin || !powerPin || this.asserted(powerPin));
+    // The rail needs the supply and every power relay of the board closed.
+    const on = this.supplyUp && this.pins.every((pin) => !pin.power || this.asserted(pin));
     if (on === this.powered) return;
     this.powered = on;
     this.device.setPower(on);

@@ -50,7 +50,7 @@ describe('config: CLI', () => {
   it('validate: prints the problems of every file, and ok lines for the good ones', async () => {
     const r = await runCli(['validate', 'boards/mt6765.yaml', 'fixtures/config/boards/tabs.yaml', 'fixtures/config/rigs/duplicate-id.yaml', 'missing.yaml']);
     expect(r.code).to.equal(2);
-    expect(r.stdout).to.include('boards/mt6765.yaml: ok — board mt6765, mediatek, engine mtk-brom, expects 0x0766 (brom)');
+    expect(r.stdout).to.include('boards/mt6765.yaml: ok — board mt6765, mediatek, engine mediatek, expects 0x0766 (brom)');
     expect(r.stderr).to.include('fixtures/config/boards/tabs.yaml:5:1: ');
     expect(r.stderr).to.include('fixtures/config/rigs/duplicate-id.yaml:11:18: supplies[0].id: ');
     expect(r.stderr).to.include('missing.yaml:1:1: no such file');
@@ -71,7 +71,7 @@ describe('config: CLI', () => {
     const rows = r.stdout.trim().split('\n');
     expect(rows[0]).to.match(/^id\s+family\s+chip id\s+engine\s+title$/);
     expect(rows.length - 2).to.equal(shippedFiles('boards').length);
-    expect(rows.find((l) => l.startsWith('mt6735 '))).to.match(/mediatek\s+0x0321\s+mtk-brom/);
+    expect(rows.find((l) => l.startsWith('mt6735 '))).to.match(/mediatek\s+0x0321\s+mediatek/);
     expect(rows.find((l) => l.startsWith('stm32-sync-only '))).to.match(/stm32\s+0x410\s+script/);
   });
 

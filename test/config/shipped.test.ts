@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseDocument } from 'yaml';
-import type { BoardProfile, Stm32ChipFacts } from '../../harness/config/types.js';
+import type { BoardProfile } from '../../harness/config/types.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
 import { loadBench, loadProfile } from '../../harness/config/load.js';
 import { ROOT, shippedFiles } from './helpers.js';
+import type { ScriptOptions } from '../../harness/protocols/script-schema.js';
 
 const at = (file: string) => join(ROOT, file);
 
@@ -57,10 +59,10 @@ describe('config: shipped profiles and rigs', () => {
     expect(stm32('stm32g071rb').productId).to.equal(0x460);
     expect(stm32('stm32g071rb').commands).to.include(0x44);
     expect(load('mt6765').expect).to.deep.equal({ hwCode: 0x0766, mode: 'brom' });
-    expect(load('mt6580').expect.hwCode).to.equal(0x6580);
+    expect(load('mt6580').expect).to.deep.include({ hwCode: 0x6580 });
     const mt6735 = load('mt6735');
-    expect(mt6735.protocol).to.deep.include({ engine: 'mtk-brom', watchdog: { address: 0x10212000, value: 0x22000000 } });
-    expect(load('mt6765').protocol).to.deep.include({ watchdog: { address: 0x10007000, value: 0x22000064 } });
+    expect(mt6735.protocol).to.deep.include({ engine: 'mediatek', options: { watchdog: { address: 0x10212000, value: 0x22000000 } } });
+    expect(load('mt6765').protocol.options).to.deep.equal({ watchdog: { address: 0x10007000, value: 0x22000064 } });
   });
 
   it('gives STM32 8E1 and MediaTek 8N1 serial settings', () => {
@@ -80,8 +82,8 @@ describe('config: shipped profiles and rigs', () => {
 
   it('turns the script profile into send/expect steps with captures', () => {
     const p = load('stm32-sync-only');
-    if (p.protocol.engine !== 'script') throw new Error('expected the script engine');
-    const [sync, ack, getId, reply] = p.protocol.script;
+    expect(p.protocol.engine).to.equal('script');
+    const [sync, ack, getId, reply] = (p.protocol.options as ScriptOptions).script;
     expect(sync).to.deep.equal({ kind: 'send', bytes: Uint8Array.from([0x7f]) });
     expect(ack).to.deep.include({ kind: 'expect', pattern: [{ value: 0x79 }], withinMs: 500, label: 'sync' });
     expect(getId).to.deep.equal({ kind: 'send', bytes: Uint8Array.from([0x02, 0xfd]) });
@@ -90,7 +92,7 @@ describe('config: shipped profiles and rigs', () => {
       pattern: [{ value: 0x79 }, { value: 0x01 }, { capture: 'pid_hi' }, { capture: 'pid_lo' }, { value: 0x79 }],
       withinMs: 500,
     });
-    expect(p.expect.captures).to.deep.equal({ pid_hi: 0x04, pid_lo: 0x10 });
+    expect(p.expect).to.deep.equal({ captures: { pid_hi: 0x04, pid_lo: 0x10 } });
     expect(p.chip?.family).to.equal('stm32');
   });
 

@@ -36,12 +36,18 @@ describe('advice: swaps a technician can carry out', () => {
   });
 
   it('judges boards by family and wired pins: one small rule', () => {
-    const slot = (profile: string) => ({ profile, family: sim.profiles.get(profile)!.family, pins: Object.keys(sim.profiles.get(profile)!.pins) });
+    const slot = (profile: string) => ({ profile, family: sim.profiles.get(profile)!.family, pins: Object.values(sim.profiles.get(profile)!.pins) });
     expect(boardsInterchangeable(slot('mt6580'), slot('mt6765'))).to.equal(true);
     expect(boardsInterchangeable(slot('mt6580'), slot('stm32f103c8'))).to.equal(false);
     // Same family, but BOOT1 is wired on one and not on the other.
     expect(boardsInterchangeable(slot('stm32f103c8'), slot('stm32f030r8'))).to.equal(false);
     expect(boardsInterchangeable(slot('stm32f103c8'), slot('stm32f407vg'))).to.equal(true);
+    // A reset is a reset whatever a profile calls it; a strap is the strap of its name.
+    const f103 = slot('stm32f103c8');
+    const renamed = { ...f103, profile: 'stm32-nrst', pins: f103.pins.map((pin) => (pin.role === 'reset' ? { ...pin, name: 'nrst' } : pin)) };
+    expect(boardsInterchangeable(f103, renamed)).to.equal(true);
+    const strapRenamed = { ...f103, profile: 'stm32-strap', pins: f103.pins.map((pin) => (pin.name === 'boot1' ? { ...pin, name: 'boot2' } : pin)) };
+    expect(boardsInterchangeable(f103, strapRenamed)).to.equal(false);
     // Without the profiles' facts only the same profile is known to fit.
     expect(boardsInterchangeable({ profile: 'a' }, { profile: 'a' })).to.equal(true);
     expect(boardsInterchangeable({ profile: 'a' }, { profile: 'b' })).to.equal(false);

@@ -115,19 +115,19 @@ describe('engines against the emulators', () => {
     expect(outcome.detail).to.equal('Get ID says 0x410, profile expects 0x413 — wrong profile or wrong board?');
   });
 
-  it('mtk: KCOL0 not held — the Preloader answers, wrong-mode', async () => {
+  it('mediatek: KCOL0 not held — the Preloader answers, wrong-mode', async () => {
     const { outcome } = await trial(shipped('mt6765'), {}, (device) => device.setPower(true));
     expect(outcome.symptom).to.equal('wrong-mode');
     expect(outcome.detail).to.match(/Preloader/);
     expect(outcome.identity?.mode).to.equal('preloader');
   });
 
-  it('mtk: a dead board is silent', async () => {
+  it('mediatek: a dead board is silent', async () => {
     const { outcome } = await trial(shipped('mt6580'), { dead: true });
     expect(outcome.symptom).to.equal('silent');
   });
 
-  it('mtk: a bootlooping board floods or shows as garbage, never as ok', async () => {
+  it('mediatek: a bootlooping board floods or shows as garbage, never as ok', async () => {
     const { outcome } = await trial(shipped('mt6735'), { bootloop: true });
     expect(outcome.ok).to.equal(false);
     expect(['flood', 'corrupt', 'unexpected-reply']).to.include(outcome.symptom);

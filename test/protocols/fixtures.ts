@@ -6,6 +6,8 @@
 import type { BoardProfile, ProtocolConfig, SerialSettings } from '../../harness/config/types.js';
 import { ManualClock } from '../../harness/core/clock.js';
 import { MemoryLink } from '../../harness/link/memory-link.js';
+import type { MediatekOptions } from '../../harness/families/mediatek/schema.js';
+import type { Stm32Options as Stm32EngineOptions } from '../../harness/families/stm32/schema.js';
 
 const SERIAL_8E1: SerialSettings = { baudRate: 115200, dataBits: 8, parity: 'even', stopBits: 1 };
 const SERIAL_8N1: SerialSettings = { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 };
@@ -21,22 +23,21 @@ export function stm32Profile(over: { productId?: number; readBytes?: number; ret
       serial: SERIAL_8E1,
       deadlines: { replyMs: 500, syncMs: 500, readMs: 1000 },
       retries: over.retries ?? 2,
-      readBytes: over.readBytes ?? 0,
-      readAddress: 0x08000000,
+      options: { readBytes: over.readBytes ?? 0, readAddress: 0x08000000 } satisfies Stm32EngineOptions,
     },
     { productId: over.productId ?? 0x410, minBootloaderVersion: over.minBootloaderVersion ?? 0x20 },
     'stm32f103-bluepill',
   );
 }
 
-export function mtkProfile(over: { hwCode?: number; mode?: 'brom' | 'preloader' } = {}): BoardProfile {
+export function mediatekProfile(over: { hwCode?: number; mode?: 'brom' | 'preloader' } = {}): BoardProfile {
   return profile(
     {
-      engine: 'mtk-brom',
+      engine: 'mediatek',
       serial: SERIAL_8N1,
       deadlines: { replyMs: 200, handshakeMs: 2000, byteMs: 20 },
       retries: 30,
-      watchdog: { address: 0x10007000, value: 0x22000064 },
+      options: { watchdog: { address: 0x10007000, value: 0x22000064 } } satisfies MediatekOptions,
     },
     { hwCode: over.hwCode ?? 0x0766, mode: over.mode ?? 'brom' },
     'mt6765-board',
@@ -176,7 +177,7 @@ export function stm32Responder(r: Rig, o: Stm32Options = {}): void {
 
 // ---------------------------------------------------------------- MediaTek model
 
-export interface MtkOptions {
+export interface MediatekResponderOptions {
   hwCode?: number;
   /** Runs the Preloader (READY pushes, swallows the first A0, GET_BL_VER answers a version byte). */
   preloader?: boolean;
@@ -202,7 +203,7 @@ export interface MtkOptions {
   echoAll?: boolean;
 }
 
-export function mtkResponder(r: Rig, o: MtkOptions = {}): void {
+export function mediatekResponder(r: Rig, o: MediatekResponderOptions = {}): void {
   const hw = o.hwCode ?? 0x0766;
   const seq = [0xa0, 0x0a, 0x50, 0x05];
   let index = 0;

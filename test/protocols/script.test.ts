@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { runEngine } from '../../harness/protocols/index.js';
-import type { ScriptStep } from '../../harness/config/types.js';
+import type { ScriptStep } from '../../harness/protocols/script-schema.js';
 import { drive, profile, rig } from './fixtures.js';
 
 const steps: ScriptStep[] = [
@@ -12,7 +12,7 @@ const steps: ScriptStep[] = [
 
 function scriptProfile(captures: Record<string, number>, retries = 1) {
   return profile(
-    { engine: 'script', serial: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }, deadlines: { replyMs: 100 }, retries, script: steps },
+    { engine: 'script', serial: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }, deadlines: { replyMs: 100 }, retries, options: { script: steps } },
     { captures },
   );
 }

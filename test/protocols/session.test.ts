@@ -1,14 +1,15 @@
 import { expect } from 'chai';
 import { LinkLatency, MAX_LINK_LATENCY_MS } from '../../harness/protocols/latency.js';
 import { Session } from '../../harness/protocols/session.js';
-import { drive, mtkProfile, rig } from './fixtures.js';
+import { mediatekExplainer } from '../../harness/families/mediatek/explain.js';
+import { drive, mediatekProfile, rig } from './fixtures.js';
 
 /** 115200 baud 8N1: ten bits a byte. */
 const BYTE_MS = 10_000 / 115200;
 
 function session() {
   const r = rig();
-  return { r, s: new Session(r.link, mtkProfile(), 'mtk') };
+  return { r, s: new Session(r.link, mediatekProfile(), mediatekExplainer('brom')) };
 }
 
 describe('session: reply deadlines', () => {

@@ -4,7 +4,9 @@
  */
 import { expect } from 'chai';
 import { loadProfile } from '../../harness/config/load.js';
-import type { BoardProfile, MtkChipFacts, Rig, Stm32ChipFacts } from '../../harness/config/types.js';
+import type { BoardProfile, Rig } from '../../harness/config/types.js';
+import type { MediatekChipFacts } from '../../harness/families/mediatek/schema.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
 import { ManualClock } from '../../harness/core/clock.js';
 import { SimBench } from '../../harness/sim/bench.js';
 import { find, loaded, sampleRig } from './fixtures.js';
@@ -12,19 +14,19 @@ import { openStream } from './streams.js';
 
 /** The shipped profiles; the sample rig wires the pins the test needs, the rest rest at their idle level. */
 const STM32_BOARD: BoardProfile = loadProfile('boards/stm32f103c8.yaml');
-const MTK_BOARD: BoardProfile = loadProfile('boards/mt6765.yaml');
+const MEDIATEK_BOARD: BoardProfile = loadProfile('boards/mt6765.yaml');
 const F103 = STM32_BOARD.chip as Stm32ChipFacts;
-const MT6765 = MTK_BOARD.chip as MtkChipFacts;
+const MT6765 = MEDIATEK_BOARD.chip as MediatekChipFacts;
 
 function realBench(edit?: (rig: Rig) => void) {
   const rig = sampleRig();
   rig.duts = rig.duts.filter((d) => d.id !== 'd2');
   rig.relays = rig.relays.filter((r) => r.id !== 'a1');
   find(rig.duts, 'd1').board = STM32_BOARD.id;
-  find(rig.duts, 'd3').board = MTK_BOARD.id;
+  find(rig.duts, 'd3').board = MEDIATEK_BOARD.id;
   edit?.(rig);
   const clock = new ManualClock();
-  const sim = new SimBench(loaded(rig, [STM32_BOARD, MTK_BOARD]), { clock });
+  const sim = new SimBench(loaded(rig, [STM32_BOARD, MEDIATEK_BOARD]), { clock });
   const backend = sim.relayBackend(rig.relays[0]!);
   const channel = (n: number) => rig.relays[0]!.channels[n - 1]!;
   const contact = (n: number, closed: boolean) => backend.set([{ channel: channel(n), closed }]);

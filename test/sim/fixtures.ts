@@ -82,7 +82,7 @@ function profile(id: string, pins: BoardProfile['pins'], baudRate = 115200): Boa
       serial: { baudRate, dataBits: 8, parity: 'none', stopBits: 1 },
       deadlines: { replyMs: 100 },
       retries: 0,
-      script: [],
+      options: { script: [] },
     },
     pins,
     enter: [],
@@ -94,13 +94,13 @@ function profile(id: string, pins: BoardProfile['pins'], baudRate = 115200): Boa
 }
 
 export const RESET_BOOT_BOARD = profile('reset-boot-board', {
-  reset: { name: 'reset', active: 'low', idle: 'inactive' },
-  boot0: { name: 'boot0', active: 'high', idle: 'inactive' },
+  reset: { name: 'reset', role: 'reset', active: 'low', idle: 'inactive' },
+  boot0: { name: 'boot0', role: 'boot-strap', active: 'high', idle: 'inactive' },
 });
 
 export const POWER_BOARD = profile('power-board', {
-  power: { name: 'power', active: 'high', idle: 'active' },
-  kcol0: { name: 'kcol0', active: 'low', idle: 'inactive' },
+  power: { name: 'power', role: 'power', active: 'high', idle: 'active' },
+  kcol0: { name: 'kcol0', role: 'boot-strap', active: 'low', idle: 'inactive' },
 });
 
 /**

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { HANDSHAKE_BYTES } from '../../firmware-stubs/mtk/index.js';
+import { HANDSHAKE_BYTES } from '../../harness/families/mediatek/emulator/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SerialPort } from 'serialport';
-import { createStm32Device, type Stm32Device } from '../../firmware-stubs/stm32/index.js';
+import { createStm32Device, type Stm32Device } from '../../harness/families/stm32/emulator/index.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
 import { InputError } from '../../harness/core/exit-codes.js';
-import type { Stm32ChipFacts } from '../../harness/config/types.js';
-import { applyOverrides, runStub, settingsFrom, startStub, unescapeText } from '../../harness/cli/commands/stub.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
+import { applyOverrides, autoResetWiring, runStub, settingsFrom, startStub, unescapeText } from '../../harness/cli/commands/stub.js';
 import { loadProfile } from '../../harness/config/load.js';
-import { f103Profile } from './fixtures.js';
-import { MT6765, mtkProfile } from './mtk-fixtures.js';
+import { f103Profile } from '../families/stm32/fixtures.js';
+import { MT6765, mediatekProfile } from '../families/mediatek/fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,7 +81,7 @@ describe('pty server: an emulated STM32 on a real pseudo-terminal', function () 
   it('carries the application banner byte-exact (no echo, no CR/LF translation), and reset re-samples the pins', async () => {
     const link = join(dir, 'ttyACM0');
     const device = f103();
-    server = await servePty(device, { link, baud: 115200, pins: { boot0: false } });
+    server = await servePty(device, { link, baud: 115200, pins: { boot0: false }, resetPin: 'reset' });
     const client = await openClient(link);
     await waitFor(() => (device.state === 'app' ? true : undefined), 'the application');
     const text: number[] = [];
@@ -195,7 +195,7 @@ describe('stub command: runStub with control lines', function () {
     try {
       const profile = loadProfile('boards/esp32-devkitc.yaml');
       const settings = settingsFrom({ link, autoReset: true });
-      expect(settings.autoReset).to.deep.equal({ en: 'reset', strap: 'boot' });
+      expect(autoResetWiring(profile, settings.autoReset!), 'EN is the reset pin, the strap the boot-strap pin').to.deep.equal({ en: 'reset', strap: 'boot' });
       const server = await startStub(applyOverrides(profile, settings), settings);
       const input = new PassThrough();
       const output = new PassThrough();
@@ -244,7 +244,7 @@ describe('stub command: runStub with control lines', function () {
   it('serves a MediaTek board too: KCOL0 held at power-on gives the BROM handshake', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shakedown-stub-mtk-'));
     const link = join(dir, 'ttyACM7');
-    const profile = mtkProfile(MT6765);
+    const profile = mediatekProfile(MT6765);
     const settings = settingsFrom({ link, pin: { kcol0: true } });
     const server = await startStub(applyOverrides(profile, settings), settings);
     try {

@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { createStm32Device, type Stm32Device } from '../../firmware-stubs/stm32/index.js';
+import { createStm32Device, type Stm32Device } from '../../harness/families/stm32/emulator/index.js';
 import { servePty, type PtyServer } from '../../firmware-stubs/pty/index.js';
 import { realClock } from '../../harness/core/clock.js';
-import type { Stm32ChipFacts } from '../../harness/config/types.js';
-import { f103Profile, f407Profile } from './fixtures.js';
+import type { Stm32ChipFacts } from '../../harness/families/stm32/schema.js';
+import { f103Profile, f407Profile } from '../families/stm32/fixtures.js';
 
 const FLASH = 0x08000000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,7 +70,7 @@ describe('stm32flash 0.7 against the F103 emulator on a pty', function () {
     const profile = f103Profile();
     device = createStm32Device(profile.chip as Stm32ChipFacts, profile, realClock) as Stm32Device;
     device.onTransmit((bytes) => sent.push(...bytes));
-    server = await servePty(device, { link, baud: 115200, pins: { boot0: true, boot1: false } });
+    server = await servePty(device, { link, baud: 115200, pins: { boot0: true, boot1: false }, resetPin: 'reset' });
     await untilState('bootloader');
   });
 

@@ -5,16 +5,14 @@ import type { BoardProfile } from '../../config/types.js';
 import type { ConfigIssue } from '../../config/issues.js';
 import { ConfigError, formatIssue, loadProfile, profileIdsIn } from '../../config/load.js';
 import { EXIT, InputError } from '../../core/exit-codes.js';
+import { familyNamed } from '../../families/index.js';
 import { formatTable } from '../table.js';
 
-/** The identity a profile checks: STM32 product id, MediaTek hw_code, ESP32 chip id or magic word. */
+/** The chip id a profile stands for: what its engine expects, else what its chip facts say (its family's words). */
 export function chipIdOf(profile: BoardProfile): string {
-  if (profile.expect.chipId !== undefined) return String(profile.expect.chipId);
-  if (profile.expect.magic !== undefined) return '0x' + profile.expect.magic.toString(16).toUpperCase().padStart(8, '0');
-  const id = profile.expect.productId ?? profile.expect.hwCode ?? (profile.chip?.family === 'stm32' ? profile.chip.productId : profile.chip?.family === 'mediatek' ? profile.chip.hwCode : undefined);
-  if (id === undefined) return '-';
-  const digits = profile.expect.hwCode !== undefined || profile.chip?.family === 'mediatek' ? 4 : 3;
-  return '0x' + id.toString(16).toUpperCase().padStart(digits, '0');
+  const family = familyNamed(profile.family);
+  const expected = profile.protocol.engine === family?.engine.name ? profile.expect : undefined;
+  return family?.chipId(expected, profile.chip) ?? '-';
 }
 
 /** One profile as `boards --json` prints it; family, chipId, engine and title are null for an invalid profile. */

@@ -8,6 +8,7 @@ import type { BoardProfile, LoadedBench } from '../../config/types.js';
 import type { ConfigIssue } from '../../config/issues.js';
 import { ConfigError, detectKind, formatIssue, loadBench, loadProfile, type ConfigKind } from '../../config/load.js';
 import { EXIT } from '../../core/exit-codes.js';
+import { engineNamed } from '../../protocols/engines.js';
 
 export interface ValidateOptions {
   kind?: ConfigKind;
@@ -34,20 +35,9 @@ export interface FileResult {
   problems: ConfigIssue[];
 }
 
-const hex = (n: number, digits: number) => '0x' + n.toString(16).toUpperCase().padStart(digits, '0');
-
 export function describeProfile(p: BoardProfile): string {
-  const expects =
-    p.expect.productId !== undefined
-      ? `expects ${hex(p.expect.productId, 3)}`
-      : p.expect.hwCode !== undefined
-        ? `expects ${hex(p.expect.hwCode, 4)}${p.expect.mode ? ` (${p.expect.mode})` : ''}`
-        : p.expect.chipId !== undefined || p.expect.magic !== undefined
-          ? `expects ${p.expect.chipId !== undefined ? `chip id ${p.expect.chipId}` : `magic ${hex(p.expect.magic!, 8)}`}`
-          : p.expect.captures
-          ? `expects ${Object.entries(p.expect.captures).map(([k, v]) => `${k}=${hex(v, 2)}`).join(' ')}`
-          : 'no identity check';
-  return `board ${p.id}, ${p.family}, engine ${p.protocol.engine}, ${expects}`;
+  const expected = engineNamed(p.protocol.engine)?.describeExpected(p.expect) ?? null;
+  return `board ${p.id}, ${p.family}, engine ${p.protocol.engine}, ${expected === null ? 'no identity check' : `expects ${expected}`}`;
 }
 
 export function describeBench(b: LoadedBench): string {

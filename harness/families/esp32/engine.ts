@@ -35,7 +35,7 @@ import {
   words,
   type Response,
 } from './packets.js';
-import type { Esp32Protocol } from './schema.js';
+import type { Esp32Expected, Esp32Identity, Esp32Options } from './schema.js';
 
 /** GET_SECURITY_INFO's data before the status: flags, flash_crypt_cnt, key purposes, chip id, ECO version. */
 const SECURITY_INFO_BYTES = 20;
@@ -44,34 +44,34 @@ const PROBES = 3;
 /** SPI_SET_PARAMS as esptool sends it: id, total size, block 64 KiB, sector 4 KiB, page 256, status mask. */
 const SPI_PARAMS = (size: number) => words(0, size, 0x10000, 0x1000, 0x100, 0xffff);
 
-export async function runEsp32(s: Session): Promise<string> {
-  const protocol = s.profile.protocol as Esp32Protocol;
-  const rom = new RomConversation(s);
+export async function runEsp32(s: Session, protocol: Esp32Options, expected: Esp32Expected): Promise<string> {
+  const found: Esp32Identity = {};
+  s.identity = found;
+  const rom = new RomConversation(s, expected);
   s.begin('handshake');
-  await rom.sync(protocol.retries);
+  await rom.sync(s.profile.protocol.retries);
 
   s.begin('identify');
-  const chip = await identify(s, rom);
+  const chip = await identify(s, rom, found, expected);
   const mac = macFromWords(await rom.readReg('READ_REG MAC (low word)', chip.macLow), await rom.readReg('READ_REG MAC (high word)', chip.macHigh));
-  s.identity.mac = mac;
+  found.mac = mac;
   if (protocol.flashSize !== null) {
     await rom.check('SPI_ATTACH', OP.SPI_ATTACH, words(0, 0));
     await rom.check('SPI_SET_PARAMS', OP.SPI_SET_PARAMS, SPI_PARAMS(protocol.flashSize));
   }
   s.end();
-  const id = s.identity.chipId !== undefined ? `chip id ${s.identity.chipId}` : `magic ${hexId(s.identity.magic ?? 0, 8)}`;
+  const id = found.chipId !== undefined ? `chip id ${found.chipId}` : `magic ${hexId(found.magic ?? 0, 8)}`;
   const flash = protocol.flashSize !== null ? `, flash attached (${protocol.flashSize >>> 10} KiB)` : '';
   return `${chip.name} (${id}), MAC ${mac}${flash}`;
 }
 
 /** Chip id where the profile expects one (falling back to the magic word to name a chip without it), else magic. */
-async function identify(s: Session, rom: RomConversation): Promise<ChipInfo> {
-  const expected = s.profile.expect;
+async function identify(s: Session, rom: RomConversation, found: Esp32Identity, expected: Esp32Expected): Promise<ChipInfo> {
   if (expected.chipId !== undefined) {
     const info = await rom.command('GET_SECURITY_INFO', OP.GET_SECURITY_INFO, new Uint8Array(0), SECURITY_INFO_BYTES);
     if (info.unsupported) {
       const magic = await rom.readReg('READ_REG magic', MAGIC_ADDRESS);
-      s.identity.magic = magic;
+      found.magic = magic;
       const chip = chipByMagic(magic);
       if (chip && chip.chipId === expected.chipId) {
         s.fail({ symptom: 'corrupt', detail: `GET_SECURITY_INFO was turned down, yet the magic word says ${chip.name} as expected: the command arrived damaged — noisy cable or port?` });
@@ -86,7 +86,7 @@ async function identify(s: Session, rom: RomConversation): Promise<ChipInfo> {
       const again = await rom.command('GET_SECURITY_INFO', OP.GET_SECURITY_INFO, new Uint8Array(0), SECURITY_INFO_BYTES);
       return again.unsupported ? -1 : readU32le(again.response.body, 12);
     });
-    s.identity.chipId = chipId;
+    found.chipId = chipId;
     return chipByChipId(chipId)!;
   }
   const wanted = expected.magic!;
@@ -95,7 +95,7 @@ async function identify(s: Session, rom: RomConversation): Promise<ChipInfo> {
     if (bitFlips(magic, wanted) <= 2) s.fail(explainFlippedValue('READ_REG magic', magic, wanted));
     magic = await confirm(s, 'READ_REG magic', magic, wanted, () => rom.readReg('READ_REG magic', MAGIC_ADDRESS));
   }
-  s.identity.magic = magic;
+  found.magic = magic;
   return chipByMagic(magic) ?? CHIPS.esp32;
 }
 
@@ -128,7 +128,10 @@ class RomConversation {
   private readonly evidence: RomEvidence;
   private readonly reader: SlipReader;
 
-  constructor(private readonly s: Session) {
+  constructor(
+    private readonly s: Session,
+    private readonly expected: Esp32Expected,
+  ) {
     this.evidence = new RomEvidence((banner) => s.link.note(`banner: ${banner.line}`));
     this.reader = new SlipReader(s.link, {
       raw: (bytes) => this.evidence.raw(bytes),
@@ -321,7 +324,7 @@ class RomConversation {
   }
 
   private strapPin(): string {
-    const { chipId, magic } = this.s.profile.expect;
+    const { chipId, magic } = this.expected;
     const chip = chipId !== undefined ? chipByChipId(chipId) : magic !== undefined ? chipByMagic(magic) : undefined;
     return chip?.strapPin ?? 'GPIO0';
   }

@@ -3,7 +3,7 @@
  * facts the emulator plays, the `expect:` identity keys, and the rules that relate them.
  */
 import { z } from 'zod';
-import type { Deadlines, SerialSettings } from '../../config/types.js';
+import type { ChipFacts } from '../../config/types.js';
 import type { ConfigIssue } from '../../config/issues.js';
 import { asMap, asString } from '../../config/raw.js';
 import { hexInt, ms, toInt } from '../../config/schema-parts.js';
@@ -20,22 +20,18 @@ export const esp32ProtocolKeys = {
     .describe('After identifying: SPI_ATTACH and SPI_SET_PARAMS with this flash size (leave out to only identify)'),
 };
 
-export interface Esp32Protocol {
-  engine: 'esp32';
-  serial: SerialSettings;
-  /** Keys used: syncMs (each SYNC answer), replyMs (every other command). */
-  deadlines: Deadlines;
-  /** SYNC attempts after the first. */
-  retries: number;
+export const esp32Deadlines = {
+  syncMs: 'Wait for each SYNC answer (three times as long for the first, and once the ROM waits for download)',
+};
+
+/** The engine's options; `protocol.retries` counts SYNC attempts after the first. */
+export interface Esp32Options {
   /** Attach the SPI flash of this size after identifying; null = identify only. */
   flashSize: number | null;
 }
 
-export function toEsp32Protocol(
-  input: { flash?: { size: number | string } },
-  common: { serial: SerialSettings; deadlines: Deadlines; retries: number },
-): Esp32Protocol {
-  return { engine: 'esp32', ...common, flashSize: input.flash ? toInt(input.flash.size) : null };
+export function toEsp32Options(input: { flash?: { size: number | string } }): Esp32Options {
+  return { flashSize: input.flash ? toInt(input.flash.size) : null };
 }
 
 // ---------------------------------------------------------------- expect
@@ -59,13 +55,13 @@ export function toEsp32Expect(e: { chipId?: number | string; magic?: number | st
   return out;
 }
 
-/** What an ESP32 says about itself (fields of the trial's identity). */
-export interface Esp32Identity {
+/** What an ESP32 says about itself (the trial's identity). */
+export type Esp32Identity = {
   chipId?: number;
   magic?: number;
   /** "24:0a:c4:00:00:01" */
   mac?: string;
-}
+};
 
 // ---------------------------------------------------------------- chip
 
@@ -84,7 +80,7 @@ export const esp32ChipSchema = z
 
 export type Esp32ChipInput = z.infer<typeof esp32ChipSchema>;
 
-export interface Esp32ChipFacts {
+export interface Esp32ChipFacts extends ChipFacts {
   family: 'esp32';
   variant: Esp32Variant;
   mac: Uint8Array;
@@ -115,17 +111,13 @@ export function toEsp32Chip(c: Esp32ChipInput): Esp32ChipFacts {
 // ---------------------------------------------------------------- rules across keys
 
 /** Rules of an esp32 profile that relate keys to each other, checked on the raw file. */
-export function checkEsp32Profile(source: ConfigSource, raw: Record<string, unknown>): ConfigIssue[] {
+export function checkEsp32Profile(source: ConfigSource, raw: Readonly<Record<string, unknown>>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const protocol = asMap(raw.protocol);
   const expect = asMap(raw.expect);
   const chip = asMap(raw.chip);
-  if (protocol?.engine === 'esp32' && expect?.chipId === undefined && expect?.magic === undefined) {
-    issues.push(source.issue(raw.expect === undefined ? [] : ['expect'], 'missing expect.chipId or expect.magic: the esp32 engine checks the identity the board reports (chipId for ESP32-S3/C3, magic for ESP32)'));
-  }
   const pins = asMap(raw.pins);
-  if (raw.family === 'esp32' && pins && !('boot' in pins)) {
-    issues.push(source.issue(['pins'], 'an esp32 board needs a pin named boot: the strap (GPIO0; GPIO9 on the ESP32-C3) held low at reset for download mode'));
+  if (pins && !Object.values(pins).some((pin) => asMap(pin)?.role === 'boot-strap')) {
+    issues.push(source.issue(['pins'], 'an esp32 board needs a pin with role: boot-strap: the strap (GPIO0; GPIO9 on the ESP32-C3) held low at reset for download mode'));
   }
   // The engine reads the MAC where the identified chip keeps it, so it must know the chip.
   const known = Object.values(CHIPS);

@@ -107,7 +107,7 @@ export class Esp32Device extends PinDrivenChip {
     this.bootCount++;
     if (this.faults.dead) return void (this.current = 'dead');
     const forced = this.faults.forcedMode;
-    const download = forced === 'bootloader' ? true : forced === 'app' ? false : this.pins.isAsserted('boot');
+    const download = forced === 'bootloader' ? true : forced === 'app' ? false : this.pins.strapAsserted();
     const startupMs = this.chip.startupMs + Math.max(0, this.faults.extraStartupMs ?? 0);
     if (this.faults.bootloop) {
       this.current = 'bootloop';
