@@ -25,7 +25,7 @@ describe('diagnosis evaluation', () => {
     for (const f of a.faults) expect(f.targetRate).to.be.at.least(5 * f.baselineRate);
   });
 
-  it('scores a fault found through the group a flag names, and counts other flags as false', () => {
+  it('scores strictly: only the faulty component itself is found; a flag on its group is counted apart and is false', () => {
     const scenario = generateScenario(7, { faults: 0 });
     const records = syntheticRecords(scenario.rig, { trialsPerDut: 100 }).map((r) =>
       r.dut === 'd2' && r.seq % 3 === 0 ? { ...r, symptom: 'corrupt' as const, result: 'fail' as const } : r,
@@ -36,7 +36,11 @@ describe('diagnosis evaluation', () => {
     const fault = { value: 0.3, targetRate: 0.3, baselineRate: 0.005 };
     expect(scoreDiagnosis(result, [{ ...fault, kind: 'cable', id: cable, key: 'bitErrorRate' }]).found).to.have.length(1);
     const throughGroup = scoreDiagnosis(result, [{ ...fault, kind: 'port', id: port, key: 'disconnectRate' }]);
+    expect(throughGroup.found).to.have.length(0);
+    expect(throughGroup.missed).to.have.length(1);
     expect(throughGroup.foundThroughGroup).to.equal(1);
+    expect(throughGroup.falseFlags).to.deep.equal([`cable ${cable}`]);
+    expect(throughGroup.groupFlags).to.deep.equal([`cable ${cable}`]);
     const wrong = scoreDiagnosis(result, [{ ...fault, kind: 'supply', id: 'psu1', key: 'brownoutRate' }]);
     expect(wrong.missed).to.have.length(1);
     expect(wrong.falseFlags).to.deep.equal([`cable ${cable}`]);
