@@ -10,7 +10,8 @@ import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { formatTable } from '../harness/cli/table.js';
 import { calibrate, strengthsFromCalibration, type Calibration } from './eval/calibrate.js';
-import { evaluate, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { evaluate, type DiagnoseInput, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { FAMILY_PHYSICS } from '../harness/families/physics.js';
 import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from './eval/execute.js';
 import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from './eval/scenario.js';
 import { syntheticStrengths, valueForRate, type FaultStrengths } from './eval/strengths.js';
@@ -57,6 +58,8 @@ let execute: Executor;
 let profiles: ProfileSketch[];
 let strengths: FaultStrengths;
 let calibration: Calibration | undefined;
+// The profiles (family, pins) and the families' physics, as a bench hands them to the diagnosis.
+let boards: DiagnoseInput = { physics: FAMILY_PHYSICS };
 if (o.synthetic) {
   process.stdout.write('execution: synthetic generator (no runner)\n');
   execute = syntheticExecutor;
@@ -77,6 +80,7 @@ if (o.synthetic) {
     process.exit(2);
   }
   execute = runnerExecutor(runner);
+  boards = { physics: FAMILY_PHYSICS, profiles: runner.profiles };
   profiles = runner.sketches;
   process.stdout.write(`execution: real runner, simulated time; profiles ${profiles.map((p) => p.id).join(', ')}\n`);
   process.stdout.write(`calibrating fault strengths (${calibrationTrials} trials per point)…\n`);
@@ -94,6 +98,7 @@ const summary = await evaluate({
   faultScenarios,
   faultFreeScenarios,
   patternScenarios,
+  boards,
   trialsPerDut,
   seed,
   execute,

@@ -29,6 +29,8 @@ export interface EvaluationOptions {
   checkpoints?: number[];
   /** Scenarios per failure pattern of patterns.ts (default none). */
   patternScenarios?: number;
+  /** Board profiles by id (family, pins) and the families' symptom physics, handed to the diagnosis as a bench would. */
+  boards?: DiagnoseInput;
   onScenario?: (result: ScenarioResult) => void;
 }
 
@@ -71,6 +73,9 @@ export interface EvaluationSummary {
 }
 
 const NIGHT = '2026-01-01';
+
+/** What a bench hands the diagnosis besides the trials. */
+export type DiagnoseInput = Pick<Parameters<typeof diagnoseCells>[1], 'profiles' | 'physics'>;
 
 export async function evaluate(options: EvaluationOptions): Promise<EvaluationSummary> {
   const faultScenarios: ScenarioResult[] = [];
@@ -127,7 +132,7 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
 
 async function runScenario(scenario: Scenario, options: EvaluationOptions, timed: boolean): Promise<ScenarioResult> {
   const records = await executeNight(scenario, options);
-  const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig });
+  const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig, ...options.boards });
   const score = scoreDiagnosis(diagnosis, scenario.faults);
   const timings = timed ? timeFaults(scenario, records, options) : [];
   const failures = records.filter((r) => r.result === 'fail').length;
@@ -150,7 +155,7 @@ function timeFaults(scenario: Scenario, records: TrialRecord[], options: Evaluat
   const flaggedAt = new Map<InjectedFault, number>();
   for (const k of checkpoints) {
     if (flaggedAt.size === scenario.faults.length) break;
-    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id, rigConfig: scenario.rig });
+    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id, rigConfig: scenario.rig, ...options.boards });
     for (const fault of scenario.faults) if (!flaggedAt.has(fault) && isFound(diagnosis, fault)) flaggedAt.set(fault, k);
   }
   const components = new Set(records.flatMap((r) => refsOf(r.components).map((c) => c.key))).size;

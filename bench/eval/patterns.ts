@@ -78,8 +78,11 @@ export function patternScenario(seed: number, pattern: Pattern, profiles: Profil
     }
     case 'local-under-hub': {
       const hub = rng.pick(rig.hubs.filter((h) => dutsOf(rig, 'hub', h.id).length >= 3));
-      const [late, silent, lost] = dutsOf(rig, 'hub', hub.id).slice(0, 3);
-      // A slow boot: every trial's answer comes after its deadline.
+      const members = dutsOf(rig, 'hub', hub.id);
+      // A slow boot: every trial's answer comes after its deadline (an STM32 bootloader's; the simulated MediaTek
+      // BROM waits for its host long enough to hide it).
+      const late = members.find((d) => family(d.id) === 'stm32')!;
+      const [silent, lost] = members.filter((d) => d !== late);
       const slow: InjectedFault = { kind: 'dut', id: late!.id, key: 'bootDelayMs', value: 400, targetRate: 1, baselineRate: strengths.baselineRate(late!.board) };
       applyFault(rig, slow);
       faults.push(slow);

@@ -21,6 +21,8 @@ export interface DiagnoseOptions {
   rigConfig?: Rig;
   /** The board profiles of the rig's DUTs (family and pins), so that a proposed board swap fits. */
   profiles?: AttributeOptions['profiles'];
+  /** Symptom physics per chip family (harness/families/physics.ts on a bench). */
+  physics?: AttributeOptions['physics'];
   thresholds?: AttributeOptions['thresholds'];
 }
 
@@ -36,18 +38,26 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
   if (upTo.length === 0) throw new InputError(`no trials of rig ${options.rig} on or before ${night} (first night: ${nights[0]})`);
   const windowNights = upTo.slice(-Math.max(1, options.windowNights ?? 14));
   const cells = cellsFromCounts(await options.store.symptomCounts({ rig: options.rig, nights: windowNights }));
-  return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds });
+  return diagnoseCells(cells, { rig: options.rig, night, windowNights, rigConfig: options.rigConfig, profiles: options.profiles, physics: options.physics, thresholds: options.thresholds });
 }
 
 /** The same over cells already in memory (tests, the evaluation, a run that has its records at hand). */
 export function diagnoseCells(
   cells: Cell[],
-  options: { rig: string; night?: string; windowNights?: string[]; rigConfig?: Rig; profiles?: AttributeOptions['profiles']; thresholds?: AttributeOptions['thresholds'] },
+  options: {
+    rig: string;
+    night?: string;
+    windowNights?: string[];
+    rigConfig?: Rig;
+    profiles?: AttributeOptions['profiles'];
+    physics?: AttributeOptions['physics'];
+    thresholds?: AttributeOptions['thresholds'];
+  },
 ): Diagnosis {
   const windowNights = options.windowNights ?? [...new Set(cells.map((c) => c.night))].sort();
   const night = options.night ?? windowNights[windowNights.length - 1] ?? '';
   const thresholds = thresholdsWith(options.thresholds);
-  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds });
+  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, physics: options.physics, thresholds });
   const windowStart = windowNights[0] ?? '';
   const refs = new Map(cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
   for (const report of attribution.components) {

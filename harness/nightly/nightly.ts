@@ -10,6 +10,7 @@ import type { LoadedBench } from '../config/types.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { TrialRecord } from '../core/record.js';
 import { diagnose } from '../diagnose/index.js';
+import { FAMILY_PHYSICS } from '../families/physics.js';
 import { exitCodeOf, overall, writeReport, type WrittenReport } from '../report/index.js';
 import { newRunId, nightOf } from '../core/run-id.js';
 import { runBench, type RunSummary } from '../runner/run.js';
@@ -84,7 +85,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
       return { run: (await store.run(runId))!, summary: summary!, exitCode: EXIT.infrastructure, headline: 'no trial finished tonight' };
     }
 
-    const diagnosis = await diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig, profiles: bench.profiles });
+    const diagnosis = await diagnose({ store, rig: rig.id, night, windowNights: rig.nightly.historyNights, rigConfig: rig, profiles: bench.profiles, physics: FAMILY_PHYSICS });
     const run = (await store.run(runId))!;
     const input = await buildReportInput(store, bench, run, diagnosis);
     const report = await writeReport(join(options.outDir, rig.id, night), input);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { join, relative } from 'node:path';
 import { InputError } from '../../core/exit-codes.js';
 import { diagnose } from '../../diagnose/index.js';
+import { FAMILY_PHYSICS } from '../../families/physics.js';
 import { buildReportInput } from '../../nightly/report-data.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
 import { exitCodeOf, overall, writeReport } from '../../report/index.js';
@@ -52,7 +53,7 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
       throw new InputError(`no trials of rig ${rigId} on ${flags.night ?? 'any night'} (nights in the store: ${nights.join(', ') || 'none'})`);
     }
     const run = (await store.findRun({ rig: rigId, night, command: 'nightly' })) ?? (await store.findRun({ rig: rigId, night }))!;
-    const diagnosis = await diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles });
+    const diagnosis = await diagnose({ store, rig: rigId, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS });
     const input = await buildReportInput(store, bench, run, diagnosis);
     const written = await writeReport(join(flags.out, rigId, night), input);
     const verdict = overall(input);
