@@ -16,6 +16,8 @@ export interface FaultMode {
   /** A name shared by families for the same physical cause (`brownout`, `latency`, `disconnect`, …). */
   mode: string;
   faces: Partial<Record<FailingSymptom, number>>;
+  /** A standing fault (a board stuck in a mode) fails nearly every trial: it does not fit an intermittent failure. */
+  standing?: boolean;
 }
 
 /** What a family states: every mode of each kind it describes (kinds it leaves out follow the symptom table). */
@@ -27,8 +29,34 @@ export interface FamilyPhysics {
 /** Family name → physics, handed in by whoever calls the diagnosis. */
 export type PhysicsTable = ReadonlyMap<string, FamilyPhysics>;
 
-/** The mode a kind has where no family physics describes it: the symptom table's column, matching any mode. */
+/** The mode a kind has where nothing describes it: the symptom table's column, matching any mode. */
 export const GENERIC_MODE = '*';
+
+/**
+ * Ways of failing that look the same on every boot ROM, used where a family does not describe the kind. A board
+ * stuck in another mode fails every trial, while a relay that sometimes does not switch fails some: a reset or
+ * power relay leaves the board unrestarted (silent) or in the mode it was in (wrong-mode), a mode relay leaves it in
+ * the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
+ */
+export const COMMON_MODES: readonly FaultMode[] = [
+  { kind: 'dut', mode: 'dead', faces: { silent: 1 } },
+  { kind: 'dut', mode: 'stuck-mode', faces: { 'wrong-mode': 1 }, standing: true },
+  { kind: 'dut', mode: 'bootloop', faces: { flood: 1 } },
+  { kind: 'dut', mode: 'board', faces: { late: 0.7, 'unexpected-reply': 0.6, 'reset-mid': 0.5, corrupt: 0.3, 'port-lost': 0.2, 'port-open-failed': 0.1 } },
+  { kind: 'relay', mode: 'stuck', faces: { silent: 1, 'wrong-mode': 1, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 } },
+  { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.4 } },
+  { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
+  { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
+];
+
+/** A standing mode fits only symptoms that fill at least this share of the trials. */
+export const STANDING_MIN_SHARE = 0.9;
+
+interface ModeView {
+  mode: string;
+  standing: boolean;
+  faces: (symptom: Symptom) => number;
+}
 
 /** The physics as the diagnosis reads it: per profile (through its family), per kind, per symptom. */
 export class Physics {
@@ -39,11 +67,12 @@ export class Physics {
   ) {}
 
   /** The modes of a kind on a profile's family. */
-  modes(kind: ComponentKind, profile: string): Array<{ mode: string; faces: (symptom: Symptom) => number }> {
+  modes(kind: ComponentKind, profile: string): ModeView[] {
     const family = this.familyOf(profile);
-    const described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind) : undefined;
-    if (!described || described.length === 0) return [{ mode: GENERIC_MODE, faces: (s) => affinity(kind, s) }];
-    return described.map((m) => ({ mode: m.mode, faces: (s) => (s === 'ok' ? 0 : (m.faces[s] ?? 0)) }));
+    let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind) : undefined;
+    if (!described || described.length === 0) described = COMMON_MODES.filter((m) => m.kind === kind);
+    if (described.length === 0) return [{ mode: GENERIC_MODE, standing: false, faces: (s) => affinity(kind, s) }];
+    return described.map((m) => ({ mode: m.mode, standing: m.standing ?? false, faces: (s) => (s === 'ok' ? 0 : (m.faces[s] ?? 0)) }));
   }
 
   /** How well one symptom on one profile fits a kind: its best mode. */
@@ -51,18 +80,39 @@ export class Physics {
     return Math.max(0, ...this.modes(kind, profile).map((m) => m.faces(symptom)));
   }
 
-  /** Failure-weighted mean affinity of symptom mixes seen on several profiles (0 without failures). */
-  fit(kind: ComponentKind, mixes: Array<{ profile: string; symptoms: Partial<Record<Symptom, number>> }>): number {
+  /**
+   * How well the failures seen on several profiles fit one way the kind fails: for each mode, the failure-weighted
+   * mean of its faces (each board read on its own family), the best mode kept. One cause explains a symptom mix,
+   * so a board both silent and in the wrong mode fits a relay that sometimes does not switch better than a board
+   * (dead, or stuck in a mode: two causes). 0 without failures.
+   */
+  fit(kind: ComponentKind, mixes: Array<{ profile: string; trials: number; symptoms: Partial<Record<Symptom, number>> }>): number {
+    const byMode = new Map<string, { weighted: number; covered: number; standing: boolean }>();
     let total = 0;
-    let weighted = 0;
-    for (const { profile, symptoms } of mixes) {
+    let trials = 0;
+    for (const { profile, symptoms, trials: n } of mixes) {
+      trials += n;
+      const modes = this.modes(kind, profile);
       for (const [symptom, count] of Object.entries(symptoms) as Array<[Symptom, number]>) {
         if (symptom === 'ok' || !count) continue;
         total += count;
-        weighted += count * this.affinity(kind, symptom, profile);
+        for (const m of modes) {
+          const face = m.faces(symptom);
+          const entry = byMode.get(m.mode) ?? { weighted: 0, covered: 0, standing: false };
+          entry.weighted += count * face;
+          if (face > 0) entry.covered += count;
+          entry.standing ||= m.standing;
+          byMode.set(m.mode, entry);
+        }
       }
     }
-    return total === 0 ? 0 : weighted / total;
+    if (total === 0) return 0;
+    let best = 0;
+    for (const e of byMode.values()) {
+      if (e.standing && e.covered < STANDING_MIN_SHARE * trials) continue;
+      best = Math.max(best, e.weighted / total);
+    }
+    return best;
   }
 
   /**

@@ -306,6 +306,8 @@ function localCause(
       .filter((o) => o.cells.every((i) => hitSet.has(i)) && significant(stats.get(o.ref.key)!))
       .sort((a, b) => stats.get(a.ref.key)!.logP - stats.get(b.ref.key)!.logP || b.cells.length - a.cells.length)[0];
   if (hit.length === 0) return undefined;
+  // The only DUT left to speak for the shared component is hit: its own parts are the simpler story.
+  if (hitDuts.length === 1 && restDuts.length === 0) return bestMember();
   // Several DUTs hit, but by different symptoms or by ones this kind cannot cause: local causes side by side.
   if (hitDuts.length >= 2 && !sharesFittingSymptom(shared.ref.kind, hitDuts, ctx)) return bestMember();
   // All DUTs hit alike, or none stands out alone: one shared cause is the simpler story.
@@ -434,7 +436,8 @@ function pickByFit(group: Component[], symptoms: Set<Symptom> | undefined, ctx: 
 function fitOn(component: Component, symptoms: Set<Symptom> | undefined, ctx: ExplainContext, cells?: Cell[]): number {
   const mixes = component.cells.map((i) => {
     const all = cells ? cells[i]!.symptoms : ctx.state.activeSymptoms[i]!;
-    return { profile: ctx.state.cells[i]!.profile, symptoms: symptoms ? pick(all, symptoms) : all };
+    const trials = cells ? cells[i]!.trials : ctx.state.activeTrials[i]!;
+    return { profile: ctx.state.cells[i]!.profile, trials, symptoms: symptoms ? pick(all, symptoms) : all };
   });
   return ctx.physics.fit(component.ref.kind, mixes);
 }

@@ -61,4 +61,11 @@ describe('diagnosis with the families\' symptom physics', () => {
     const records = night({ d1: { late: 100 }, d2: { 'port-lost': 25 }, d3: { silent: 25 }, d4: { flood: 30 } });
     expect(flags(records)).to.deep.equal(['dut d1', 'dut d3', 'dut d4', 'port h1.p2']);
   });
+
+  it('a board that is sometimes in the wrong mode, or sometimes silent and sometimes in the wrong mode, is its relay; always in the wrong mode, the board', () => {
+    expect(flags(night({ d3: { 'wrong-mode': 30 } }))).to.deep.equal(['relay rb-d3']);
+    expect(flags(night({ d3: { silent: 20, 'wrong-mode': 10 } }))).to.deep.equal(['relay rb-d3']);
+    expect(flags(night({ d3: { 'wrong-mode': 100 } }))).to.deep.equal(['dut d3']);
+    expect(flags(night({ d3: { silent: 30 } }))).to.deep.equal(['dut d3']);
+  });
 });

@@ -14,5 +14,6 @@ export const esp32Physics: FamilyPhysics = {
     { kind: 'hub', mode: 'latency', faces: { late: 0.8, silent: 0.3 } },
     { kind: 'port', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.8, corrupt: 0.3 } },
     { kind: 'port', mode: 'latency', faces: { late: 0.8, silent: 0.3 } },
+    { kind: 'port', mode: 'noise', faces: { corrupt: 0.8 } },
   ],
 };

@@ -16,9 +16,9 @@ export const mediatekPhysics: FamilyPhysics = {
     { kind: 'hub', mode: 'latency', faces: { 'unexpected-reply': 1, silent: 0.8, late: 0.8 } },
     { kind: 'port', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.8, corrupt: 0.3 } },
     { kind: 'port', mode: 'latency', faces: { 'unexpected-reply': 1, silent: 0.8, late: 0.8 } },
+    { kind: 'port', mode: 'noise', faces: { corrupt: 0.8, 'unexpected-reply': 0.7 } },
     { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.9 } },
     { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
-    { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8 } },
-    { kind: 'dut', mode: 'board', faces: { silent: 1, 'wrong-mode': 1, flood: 1, late: 0.7, 'unexpected-reply': 0.5, 'reset-mid': 0.5, corrupt: 0.3, 'port-lost': 0.2 } },
+    { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
   ],
 };
