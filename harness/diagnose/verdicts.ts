@@ -115,7 +115,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
 
   // 1. Profile-level mistakes.
-  const profileMistakes = findProfileMistakes(cells, components, t);
+  const profileMistakes = findProfileMistakes(cells, components, t, physics);
   for (const mistake of profileMistakes) {
     const indices = cells.flatMap((c, i) => (c.profile === mistake.profile ? [i] : []));
     state.explain(indices, new Set([mistake.symptom]), `profile:${mistake.profile}`);

@@ -60,9 +60,9 @@ describe('attribution', () => {
   });
 
   it('a supply whose only unexplained DUT fails is that DUT\'s part, not the supply', () => {
-    // s9 feeds d1 (late in every trial: its own board, flagged first) and d2, whose port drops it.
+    // s9 feeds d1 (late in most trials: its own board, flagged first) and d2, whose port drops it.
     const duts: DutSpec[] = Array.from({ length: 8 }, (_, i) => ({ id: `d${i + 1}`, supply: i < 2 ? 's9' : `s${i}` }));
-    const records = duts.flatMap((d) => trials(d, NIGHT, 100, d.id === 'd1' ? { late: 100 } : d.id === 'd2' ? { 'port-lost': 12 } : baseline(100)));
+    const records = duts.flatMap((d) => trials(d, NIGHT, 100, d.id === 'd1' ? { late: 90, 'port-lost': 2 } : d.id === 'd2' ? { 'port-lost': 12 } : baseline(100)));
     expect(flagged(records).map((f) => `${f.kind} ${f.id}`)).to.have.members(['dut d1', 'port p-d2']);
   });
 

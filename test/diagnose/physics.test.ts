@@ -10,21 +10,23 @@ const NIGHT = '2026-11-20';
 const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
   ['stm32f1', { family: 'stm32', pins: {} }],
   ['mt6765', { family: 'mediatek', pins: {} }],
+  ['mt6580', { family: 'mediatek', pins: {} }],
 ] as Array<[string, ProfileFacts]>);
 
 /**
  * Eight DUTs alternating STM32 and MediaTek: hub h1 holds d1–d4, hub h2 d5–d8; supply s1 feeds d1, d2, d5, d6 and
  * s2 feeds d3, d4, d7, d8 — every hub and supply mixes the two families.
  */
-function mixedBench(): DutSpec[] {
+function mixedBench(profiles: Record<string, string> = {}): DutSpec[] {
   return Array.from({ length: 8 }, (_, i) => {
     const hub = i < 4 ? 'h1' : 'h2';
-    return { id: `d${i + 1}`, hub, port: `${hub}.p${(i % 4) + 1}`, supply: i % 4 < 2 ? 's1' : 's2', profile: i % 2 === 0 ? 'stm32f1' : 'mt6765' };
+    const id = `d${i + 1}`;
+    return { id, hub, port: `${hub}.p${(i % 4) + 1}`, supply: i % 4 < 2 ? 's1' : 's2', profile: profiles[id] ?? (i % 2 === 0 ? 'stm32f1' : 'mt6765') };
   });
 }
 
-function night(faults: Record<string, Partial<Record<Symptom, number>>>, count = 100): TrialRecord[] {
-  return mixedBench().flatMap((d) => trials(d, NIGHT, count, faults[d.id] ?? baseline(count)));
+function night(faults: Record<string, Partial<Record<Symptom, number>>>, count = 100, profiles: Record<string, string> = {}): TrialRecord[] {
+  return mixedBench(profiles).flatMap((d) => trials(d, NIGHT, count, faults[d.id] ?? baseline(count)));
 }
 
 function flags(records: TrialRecord[], withPhysics = true): string[] {
@@ -36,6 +38,13 @@ describe('diagnosis with the families\' symptom physics', () => {
   it('a slow hub that breaks only its MediaTek boards is one hub, not two boards', () => {
     // d2 and d4 (MediaTek, on h1) fail their byte-by-byte handshake; d1 and d3 (STM32, on h1) pass.
     const records = night({ d2: { 'unexpected-reply': 35 }, d4: { 'unexpected-reply': 30 } });
+    expect(flags(records)).to.deep.equal(['hub h1']);
+  });
+
+  it('a slow hub is not taken for a profile mistake when the profile\'s only boards hang on it', () => {
+    // d2 and d4, the only mt6580 boards, both on h1: the hub's latency or the profile — the hub's STM32 boards pass,
+    // and the hub is what the rounds find.
+    const records = night({ d2: { 'unexpected-reply': 80 }, d4: { 'unexpected-reply': 75 } }, 100, { d2: 'mt6580', d4: 'mt6580' });
     expect(flags(records)).to.deep.equal(['hub h1']);
   });
 
