@@ -18,6 +18,11 @@ export interface FaultMode {
   faces: Partial<Record<FailingSymptom, number>>;
   /** A standing fault (a board stuck in a mode) fails nearly every trial: it does not fit an intermittent failure. */
   standing?: boolean;
+  /**
+   * Relay channels only: the logical pins whose channel fails this way. A channel on a pin some mode names takes
+   * those modes; any other channel takes the modes that name no pin.
+   */
+  pins?: string[];
 }
 
 /** What a family states: every mode of each kind it describes (kinds it leaves out follow the symptom table). */
@@ -35,15 +40,16 @@ export const GENERIC_MODE = '*';
 /**
  * Ways of failing that look the same on every boot ROM, used where a family does not describe the kind. A board
  * stuck in another mode fails every trial, while a relay that sometimes does not switch fails some: a reset or
- * power relay leaves the board unrestarted (silent) or in the mode it was in (wrong-mode), a mode relay leaves it in
- * the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
+ * power relay leaves the board unrestarted (silent) or, less often, in the mode it was in (wrong-mode); a mode
+ * relay leaves it in the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
  */
 export const COMMON_MODES: readonly FaultMode[] = [
   { kind: 'dut', mode: 'dead', faces: { silent: 1 } },
   { kind: 'dut', mode: 'stuck-mode', faces: { 'wrong-mode': 1 }, standing: true },
   { kind: 'dut', mode: 'bootloop', faces: { flood: 1 } },
   { kind: 'dut', mode: 'board', faces: { late: 0.7, 'unexpected-reply': 0.6, 'reset-mid': 0.5, corrupt: 0.3, 'port-lost': 0.2, 'port-open-failed': 0.1 } },
-  { kind: 'relay', mode: 'stuck', faces: { silent: 1, 'wrong-mode': 1, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 } },
+  { kind: 'relay', mode: 'stuck', pins: ['reset', 'power'], faces: { silent: 1, 'wrong-mode': 0.7, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 } },
+  { kind: 'relay', mode: 'stuck', faces: { 'wrong-mode': 1, silent: 0.5, 'unexpected-reply': 0.5, flood: 0.3 } },
   { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.4 } },
   { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
   { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
@@ -64,20 +70,25 @@ export class Physics {
     private readonly table: PhysicsTable = new Map(),
     /** Profile id → family name. */
     private readonly familyOf: (profile: string) => string | undefined = () => undefined,
+    /** Relay channel id → the logical pin it drives (from the rig), when known. */
+    private readonly pinOf: (channel: string) => string | undefined = () => undefined,
   ) {}
 
-  /** The modes of a kind on a profile's family. */
-  modes(kind: ComponentKind, profile: string): ModeView[] {
+  /** The modes of a kind on a profile's family (for a relay channel `id`, those of the pin it drives). */
+  modes(kind: ComponentKind, profile: string, id?: string): ModeView[] {
     const family = this.familyOf(profile);
     let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind) : undefined;
     if (!described || described.length === 0) described = COMMON_MODES.filter((m) => m.kind === kind);
+    const pin = id === undefined ? undefined : this.pinOf(id);
+    const forPin = described.filter((m) => pin !== undefined && m.pins?.includes(pin));
+    described = forPin.length > 0 ? forPin : described.filter((m) => !m.pins || pin === undefined);
     if (described.length === 0) return [{ mode: GENERIC_MODE, standing: false, faces: (s) => affinity(kind, s) }];
     return described.map((m) => ({ mode: m.mode, standing: m.standing ?? false, faces: (s) => (s === 'ok' ? 0 : (m.faces[s] ?? 0)) }));
   }
 
   /** How well one symptom on one profile fits a kind: its best mode. */
-  affinity(kind: ComponentKind, symptom: Symptom, profile: string): number {
-    return Math.max(0, ...this.modes(kind, profile).map((m) => m.faces(symptom)));
+  affinity(kind: ComponentKind, symptom: Symptom, profile: string, id?: string): number {
+    return Math.max(0, ...this.modes(kind, profile, id).map((m) => m.faces(symptom)));
   }
 
   /**
@@ -86,23 +97,28 @@ export class Physics {
    * so a board both silent and in the wrong mode fits a relay that sometimes does not switch better than a board
    * (dead, or stuck in a mode: two causes). 0 without failures.
    */
-  fit(kind: ComponentKind, mixes: Array<{ profile: string; trials: number; symptoms: Partial<Record<Symptom, number>> }>): number {
+  fit(kind: ComponentKind, mixes: Array<{ profile: string; trials: number; symptoms: Partial<Record<Symptom, number>> }>, id?: string): number {
     const byMode = new Map<string, { weighted: number; covered: number; standing: boolean }>();
     let total = 0;
     let trials = 0;
     for (const { profile, symptoms, trials: n } of mixes) {
       trials += n;
-      const modes = this.modes(kind, profile);
+      const modes = this.modes(kind, profile, id);
       for (const [symptom, count] of Object.entries(symptoms) as Array<[Symptom, number]>) {
         if (symptom === 'ok' || !count) continue;
         total += count;
+        // Modes of one name are one way of failing: the best face of each name counts once.
+        const faces = new Map<string, { face: number; standing: boolean }>();
         for (const m of modes) {
-          const face = m.faces(symptom);
-          const entry = byMode.get(m.mode) ?? { weighted: 0, covered: 0, standing: false };
+          const seen = faces.get(m.mode);
+          faces.set(m.mode, { face: Math.max(seen?.face ?? 0, m.faces(symptom)), standing: (seen?.standing ?? false) || m.standing });
+        }
+        for (const [mode, { face, standing }] of faces) {
+          const entry = byMode.get(mode) ?? { weighted: 0, covered: 0, standing: false };
           entry.weighted += count * face;
           if (face > 0) entry.covered += count;
-          entry.standing ||= m.standing;
-          byMode.set(m.mode, entry);
+          entry.standing ||= standing;
+          byMode.set(mode, entry);
         }
       }
     }

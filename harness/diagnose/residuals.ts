@@ -24,8 +24,8 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
   const kind = carrier.ref.kind;
   const profileOf = (i: number) => state.cells[i]!.profile;
   // A flag whose symptoms fit its kind nowhere explains what it was flagged for, everywhere (something must be).
-  const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, profileOf(i)) >= t.fits));
-  const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, profileOf(i)) >= t.fits;
+  const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits));
+  const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits;
 
   const byDut = new Map<string, number[]>();
   for (const i of carrier.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);

@@ -109,7 +109,8 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
   const components = indexComponents(cells);
   const total = state.all();
   const familyName = (profile: string) => options.profiles?.get(profile)?.family;
-  const physics = new Physics(options.physics, familyName);
+  const pins = new Map((options.rig?.duts ?? []).flatMap((d) => Object.entries(d.pins).map(([pin, wiring]) => [wiring.channel, pin] as const)));
+  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel));
   const ctx: ExplainContext = { state, physics, familyOf: (profile) => familyName(profile) ?? profile, t };
   const groups = new Map<string, Component[]>();
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
@@ -413,7 +414,7 @@ function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplain
 /** The excess symptoms that fit the flagged kind on some board it served; if none fits, the dominant excess (something must be explained). */
 function symptomsToExplain(carrier: Component, s: RoundStats, excess: Set<Symptom>, ctx: ExplainContext): Set<Symptom> {
   const profiles = new Set(carrier.cells.map((i) => ctx.state.cells[i]!.profile));
-  const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p) >= ctx.t.fits)));
+  const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p, carrier.ref.id) >= ctx.t.fits)));
   if (fitting.size > 0) return fitting;
   const dominant = dominantSymptom(excess.size > 0 ? pick(s.symptoms, excess) : s.symptoms);
   return new Set(dominant ? [dominant] : []);
@@ -439,7 +440,7 @@ function fitOn(component: Component, symptoms: Set<Symptom> | undefined, ctx: Ex
     const trials = cells ? cells[i]!.trials : ctx.state.activeTrials[i]!;
     return { profile: ctx.state.cells[i]!.profile, trials, symptoms: symptoms ? pick(all, symptoms) : all };
   });
-  return ctx.physics.fit(component.ref.kind, mixes);
+  return ctx.physics.fit(component.ref.kind, mixes, component.ref.id);
 }
 
 function explainedFor(state: Unexplained, component: Component, components: Map<string, Component>): ComponentVerdict['explainedBy'] {

@@ -8,6 +8,7 @@ import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } fr
 import { dutsOf, generateScenario } from '../../bench/eval/scenario.js';
 import { scoreDiagnosis } from '../../bench/eval/score.js';
 import { sprtTrialsToDetect } from '../../bench/eval/sprt.js';
+import { FAMILY_PHYSICS } from '../../harness/families/physics.js';
 import { perTrial, syntheticStrengths, valueForRate } from '../../bench/eval/strengths.js';
 import { syntheticRecords } from '../../bench/eval/synthetic.js';
 
@@ -100,8 +101,11 @@ describe('diagnosis evaluation', () => {
   it('fast run on synthetic records: faults found, fault-free benches unflagged', async () => {
     const summary = await evaluate({ faultScenarios: 8, faultFreeScenarios: 4, trialsPerDut: 100, seed: 1, execute: syntheticExecutor });
     expect(summary.faults).to.be.at.least(8);
-    expect(summary.recall).to.be.at.least(0.9);
-    expect(summary.precision).to.be.at.least(0.9);
+    // Scored strictly (the faulty part itself): what is left is an open cable taken for its board — both leave the
+    // board silent, and nothing in one night's trials tells them apart.
+    expect(summary.recall).to.be.at.least(0.8);
+    expect(summary.precision).to.be.at.least(0.8);
+    for (const r of summary.faultScenarios) for (const m of r.score.missed) expect(`${m.kind}.${m.key}`).to.equal('cable.openRate');
     expect(summary.faultFreeFlagged).to.equal(0);
     const timed = summary.faultScenarios.flatMap((r) => r.timings).filter((t) => t.ours !== undefined);
     expect(timed.length).to.be.at.least(summary.found - 1);
@@ -140,6 +144,7 @@ describe('diagnosis evaluation', () => {
         execute: runnerExecutor(runner),
         profiles: runner.sketches,
         strengths,
+        boards: { physics: FAMILY_PHYSICS, profiles: runner.profiles },
       });
       for (const r of summary.faultScenarios) {
         // The faults were injected at a strength the calibration says gives ≥ 5× the baseline.

@@ -3,6 +3,7 @@ import type { Symptom, TrialRecord } from '../../harness/core/record.js';
 import { cellsFromRecords } from '../../harness/diagnose/cells.js';
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
 import { FAMILY_PHYSICS } from '../../harness/families/physics.js';
+import { Physics } from '../../harness/diagnose/physics.js';
 import type { ProfileFacts } from '../../harness/diagnose/swaps.js';
 import { baseline, trials, type DutSpec } from './bench-data.js';
 
@@ -76,5 +77,15 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(night({ d3: { silent: 20, 'wrong-mode': 10 } }))).to.deep.equal(['relay rb-d3']);
     expect(flags(night({ d3: { 'wrong-mode': 100 } }))).to.deep.equal(['dut d3']);
     expect(flags(night({ d3: { silent: 30 } }))).to.deep.equal(['dut d3']);
+  });
+
+  it('tells a reset relay from a mode relay by what a stuck channel does on its pin', () => {
+    const pins: Record<string, string> = { 'rb.1': 'reset', 'rb.2': 'boot0' };
+    const physics = new Physics(new Map(), () => undefined, (channel) => pins[channel]);
+    const mix = (symptoms: Partial<Record<Symptom, number>>) => [{ profile: 'stm32f1', trials: 100, symptoms }];
+    // Sometimes in the wrong mode: the boot0 relay did not switch.
+    expect(physics.fit('relay', mix({ 'wrong-mode': 30 }), 'rb.2')).to.be.above(physics.fit('relay', mix({ 'wrong-mode': 30 }), 'rb.1'));
+    // Mostly not restarted, sometimes left in its mode: the reset relay.
+    expect(physics.fit('relay', mix({ silent: 20, 'wrong-mode': 10 }), 'rb.1')).to.be.above(physics.fit('relay', mix({ silent: 20, 'wrong-mode': 10 }), 'rb.2'));
   });
 });
