@@ -10,7 +10,8 @@ import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { formatTable } from '../harness/cli/table.js';
 import { calibrate, strengthsFromCalibration, type Calibration } from './eval/calibrate.js';
-import { evaluate, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { evaluate, type DiagnoseInput, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { FAMILY_PHYSICS } from '../harness/families/index.js';
 import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from './eval/execute.js';
 import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from './eval/scenario.js';
 import { syntheticStrengths, valueForRate, type FaultStrengths } from './eval/strengths.js';
@@ -22,6 +23,7 @@ const program = new Command('eval-diagnosis')
   .option('--fault-free <n>', 'fault-free scenarios (target: ≥ 20)', '20')
   .option('--trials <n>', 'trials per DUT', '100')
   .option('--seed <s>', 'first seed', '1')
+  .option('--patterns <n>', 'scenarios per failure pattern (hub latency, dying board, noisy cable, local faults under a hub, swap mid-night)', '2')
   .option('--profiles <ids>', 'board profiles to use, comma-separated (default: every emulated one in boards/)')
   .option('--calibration-trials <n>', 'trials per calibration point', '100')
   .option('--fast', `a few scenarios on ${FAST_PROFILES.join(' and ')}`)
@@ -30,16 +32,17 @@ const program = new Command('eval-diagnosis')
   .parse(process.argv);
 
 const o = program.opts<{
-  scenarios: string; faultFree: string; trials: string; seed: string; profiles?: string; calibrationTrials: string;
+  scenarios: string; faultFree: string; patterns: string; trials: string; seed: string; profiles?: string; calibrationTrials: string;
   fast?: boolean; synthetic?: boolean; verbose?: boolean;
 }>();
 const fast = Boolean(o.fast);
 const faultScenarios = fast ? 6 : Number(o.scenarios);
 const faultFreeScenarios = fast ? 3 : Number(o.faultFree);
+const patternScenarios = fast ? 1 : Number(o.patterns);
 const trialsPerDut = Number(o.trials);
 const seed = Number(o.seed);
 const calibrationTrials = fast ? 50 : Number(o.calibrationTrials);
-const numbers = { scenarios: faultScenarios, 'fault-free': faultFreeScenarios, trials: trialsPerDut, seed, 'calibration-trials': calibrationTrials };
+const numbers = { scenarios: faultScenarios, 'fault-free': faultFreeScenarios, patterns: patternScenarios, trials: trialsPerDut, seed, 'calibration-trials': calibrationTrials };
 for (const [name, value] of Object.entries(numbers)) {
   if (!Number.isInteger(value) || value < 0 || (name.includes('trials') && value < 1)) {
     process.stderr.write(`eval-diagnosis: --${name} must be a whole number${name.includes('trials') ? ' ≥ 1' : ' ≥ 0'}\n`);
@@ -55,6 +58,8 @@ let execute: Executor;
 let profiles: ProfileSketch[];
 let strengths: FaultStrengths;
 let calibration: Calibration | undefined;
+// The profiles (family, pins) and the families' physics, as a bench hands them to the diagnosis.
+let boards: DiagnoseInput = { physics: FAMILY_PHYSICS };
 if (o.synthetic) {
   process.stdout.write('execution: synthetic generator (no runner)\n');
   execute = syntheticExecutor;
@@ -75,6 +80,7 @@ if (o.synthetic) {
     process.exit(2);
   }
   execute = runnerExecutor(runner);
+  boards = { physics: FAMILY_PHYSICS, profiles: runner.profiles };
   profiles = runner.sketches;
   process.stdout.write(`execution: real runner, simulated time; profiles ${profiles.map((p) => p.id).join(', ')}\n`);
   process.stdout.write(`calibrating fault strengths (${calibrationTrials} trials per point)…\n`);
@@ -91,6 +97,8 @@ if (o.synthetic) {
 const summary = await evaluate({
   faultScenarios,
   faultFreeScenarios,
+  patternScenarios,
+  boards,
   trialsPerDut,
   seed,
   execute,
@@ -101,6 +109,7 @@ const summary = await evaluate({
   },
 });
 process.stdout.write('\n' + summaryTable(summary) + '\n' + kindTable(summary));
+if (summary.patterns.length > 0) process.stdout.write('\n' + patternTable(summary));
 const misses = summary.faultScenarios.filter((r) => r.score.missed.length > 0 || r.score.falseFlags.length > 0);
 const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length > 0);
 if (misses.length + noisy.length > 0) process.stdout.write('\nmisses and false flags:\n');
@@ -109,7 +118,7 @@ process.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} 
 process.exitCode = targetsMet(summary) ? 0 : 1;
 
 function targetsMet(s: EvaluationSummary): boolean {
-  return s.recall >= 0.95 && s.precision >= 0.95 && s.faultFreeFlagged === 0;
+  return s.recall >= 0.97 && s.precision >= 0.97 && s.faultFreeFlagged === 0;
 }
 
 function summaryTable(s: EvaluationSummary): string {
@@ -120,11 +129,12 @@ function summaryTable(s: EvaluationSummary): string {
     [
       ['fault scenarios', String(s.faultScenarios.length), '≥ 50'],
       ['faults injected', String(s.faults), ''],
-      ['faults found', `${s.found} (${s.foundThroughGroup} through a named group)`, ''],
-      ['recall', pct(s.recall), `≥ 95% ${mark(s.recall >= 0.95)}`],
+      ['faults found (their own component flagged)', String(s.found), ''],
+      ['  missed, but a flag names them in its group', String(s.foundThroughGroup), ''],
+      ['recall', pct(s.recall), `≥ 97% ${mark(s.recall >= 0.97)}`],
       ['flags (suspect/bad)', String(s.flags), ''],
       ['false flags', String(s.falseFlags), ''],
-      ['precision', pct(s.precision), `≥ 95% ${mark(s.precision >= 0.95)}`],
+      ['precision', pct(s.precision), `≥ 97% ${mark(s.precision >= 0.97)}`],
       ['fault-free scenarios', String(s.faultFree.length), '≥ 20'],
       ['  … with any flag', String(s.faultFreeFlagged), `0 ${mark(s.faultFreeFlagged === 0)}`],
       ['baseline failure rate (fault-free)', pct(s.measuredBaselineRate, 2), ''],
@@ -134,6 +144,17 @@ function summaryTable(s: EvaluationSummary): string {
       ['trials run', String(trials), ''],
     ],
   );
+}
+
+function patternTable(s: EvaluationSummary): string {
+  const rows = s.patterns.map((r) => [
+    r.scenario.pattern ?? '',
+    String(r.scenario.seed),
+    r.scenario.faults.map((f) => `${f.kind} ${f.id}`).join(', ') + (r.scenario.swap ? ` (${r.scenario.swap.what})` : ''),
+    `${r.score.found.length}/${r.score.faults}`,
+    r.score.falseFlags.join(', ') || '-',
+  ]);
+  return formatTable(['pattern', 'seed', 'faults', 'found', 'false flags'], rows);
 }
 
 function kindTable(s: EvaluationSummary): string {

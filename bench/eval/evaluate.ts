@@ -9,7 +9,8 @@ import { cellsFromRecords, componentKey, refsOf } from '../../harness/diagnose/c
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
 import type { Executor } from './execute.js';
 import { generateScenario, type InjectedFault, type ProfileSketch, type Scenario } from './scenario.js';
-import type { FaultStrengths } from './strengths.js';
+import { PATTERNS, patternScenario } from './patterns.js';
+import { syntheticStrengths, type FaultStrengths } from './strengths.js';
 import { isFound, scoreDiagnosis, type ScenarioScore } from './score.js';
 import { sprtTrialsToDetect } from './sprt.js';
 
@@ -26,6 +27,10 @@ export interface EvaluationOptions {
   faultRate?: [number, number];
   /** Per-DUT trial counts at which the diagnosis is re-run to find the first correct flag (default: 5, 10, 20, …). */
   checkpoints?: number[];
+  /** Scenarios per failure pattern of patterns.ts (default none). */
+  patternScenarios?: number;
+  /** Board profiles by id (family, pins) and the families' symptom physics, handed to the diagnosis as a bench would. */
+  boards?: DiagnoseInput;
   onScenario?: (result: ScenarioResult) => void;
 }
 
@@ -49,6 +54,8 @@ export interface ScenarioResult {
 export interface EvaluationSummary {
   faultScenarios: ScenarioResult[];
   faultFree: ScenarioResult[];
+  /** The pattern scenarios (also counted in faultScenarios). */
+  patterns: ScenarioResult[];
   faults: number;
   found: number;
   flags: number;
@@ -67,6 +74,9 @@ export interface EvaluationSummary {
 
 const NIGHT = '2026-01-01';
 
+/** What a bench hands the diagnosis besides the trials. */
+export type DiagnoseInput = Pick<Parameters<typeof diagnoseCells>[1], 'profiles' | 'physics'>;
+
 export async function evaluate(options: EvaluationOptions): Promise<EvaluationSummary> {
   const faultScenarios: ScenarioResult[] = [];
   const faultFree: ScenarioResult[] = [];
@@ -77,6 +87,17 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
     const result = await runScenario(scenario, options, true);
     faultScenarios.push(result);
     options.onScenario?.(result);
+  }
+  const patterns: ScenarioResult[] = [];
+  for (let i = 0; i < (options.patternScenarios ?? 0); i++) {
+    for (const pattern of PATTERNS) {
+      const scenario = patternScenario(options.seed + 50_000 + i, pattern, options.profiles ?? [], options.strengths ?? syntheticStrengths(), options.trialsPerDut);
+      if (!scenario) continue;
+      const result = await runScenario(scenario, options, true);
+      faultScenarios.push(result);
+      patterns.push(result);
+      options.onScenario?.(result);
+    }
   }
   for (let i = 0; i < options.faultFreeScenarios; i++) {
     const scenario = generateScenario(options.seed + 100_000 + i, { faults: 0, profiles: options.profiles, strengths: options.strengths });
@@ -93,6 +114,7 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
   return {
     faultScenarios,
     faultFree,
+    patterns,
     faults,
     found,
     flags: trueFlags + falseFlags,
@@ -109,12 +131,22 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
 }
 
 async function runScenario(scenario: Scenario, options: EvaluationOptions, timed: boolean): Promise<ScenarioResult> {
-  const records = await options.execute(scenario, { trialsPerDut: options.trialsPerDut, night: NIGHT });
-  const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig });
+  const records = await executeNight(scenario, options);
+  const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig, ...options.boards });
   const score = scoreDiagnosis(diagnosis, scenario.faults);
   const timings = timed ? timeFaults(scenario, records, options) : [];
   const failures = records.filter((r) => r.result === 'fail').length;
   return { scenario, trials: records.length, failures, score, timings };
+}
+
+/** The night's trials; with a swap mid-night, the first part on the rig as it was and the rest on the rig after it. */
+async function executeNight(scenario: Scenario, options: EvaluationOptions): Promise<TrialRecord[]> {
+  const swap = scenario.swap;
+  if (!swap) return options.execute(scenario, { trialsPerDut: options.trialsPerDut, night: NIGHT });
+  const before = await options.execute(scenario, { trialsPerDut: swap.after, night: NIGHT });
+  const afterScenario: Scenario = { ...scenario, seed: scenario.seed + 1, rig: swap.rig };
+  const after = await options.execute(afterScenario, { trialsPerDut: options.trialsPerDut - swap.after, night: NIGHT });
+  return [...before, ...after.map((r) => ({ ...r, seq: r.seq + swap.after, trialId: `${r.trialId}+${swap.after}` }))];
 }
 
 function timeFaults(scenario: Scenario, records: TrialRecord[], options: EvaluationOptions): FaultTiming[] {
@@ -123,7 +155,7 @@ function timeFaults(scenario: Scenario, records: TrialRecord[], options: Evaluat
   const flaggedAt = new Map<InjectedFault, number>();
   for (const k of checkpoints) {
     if (flaggedAt.size === scenario.faults.length) break;
-    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id, rigConfig: scenario.rig });
+    const diagnosis = diagnoseCells(cellsFromRecords(records, (r) => r.seq <= k), { rig: scenario.rig.id, rigConfig: scenario.rig, ...options.boards });
     for (const fault of scenario.faults) if (!flaggedAt.has(fault) && isFound(diagnosis, fault)) flaggedAt.set(fault, k);
   }
   const components = new Set(records.flatMap((r) => refsOf(r.components).map((c) => c.key))).size;

@@ -8,6 +8,7 @@
 import type { Cable, Dut, Hub, RelayBoard, Rig, Supply, UsbPort } from '../../harness/config/types.js';
 import { Rng } from '../../harness/core/rng.js';
 import type { ComponentKind } from '../../harness/core/record.js';
+import type { MidNightSwap, Pattern } from './patterns.js';
 import { syntheticStrengths, valueForRate, type FaultProbe, type FaultStrengths } from './strengths.js';
 
 /** A fault as injected: the component, the simulation key and its value. */
@@ -39,6 +40,10 @@ export interface Scenario {
   faults: InjectedFault[];
   /** Per-trial failure probability of the baseline, averaged over the rig's DUTs. */
   baselineRate: number;
+  /** The failure pattern the scenario was built around (patterns.ts), when it was. */
+  pattern?: Pattern;
+  /** A technician's swap halfway through the night. */
+  swap?: MidNightSwap;
 }
 
 export interface ScenarioOptions {
@@ -111,12 +116,29 @@ function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], cableBer
   // Supplies are wired in a different order than ports, so hubs and supplies cross.
   shuffle(rng, dutSupply);
 
+  const boards = Array.from({ length: dutCount }, () => rng.pick(profiles));
+  return wireRig(seed, boards, { hubs, ports, supplies }, dutPorts, dutSupply, cableBer);
+}
+
+/**
+ * The rest of a rig once its USB tree and supplies are laid out: DUT i runs `boards[i]` on `dutPorts[i]` and
+ * `dutSupply[i]`, with a cable of its own carrying the baseline bit error rate, and its pins on the next free
+ * relay channels.
+ */
+export function wireRig(
+  seed: number,
+  boards: ProfileSketch[],
+  tree: { hubs: Hub[]; ports: UsbPort[]; supplies: Supply[] },
+  dutPorts: string[],
+  dutSupply: string[],
+  cableBer: number,
+): Rig {
   const cables: Cable[] = [];
   const relays: RelayBoard[] = [];
   const duts: Dut[] = [];
   let channelsLeft = 0;
-  for (let i = 1; i <= dutCount; i++) {
-    const profile = rng.pick(profiles);
+  boards.forEach((profile, index) => {
+    const i = index + 1;
     const cable = `c${i}`;
     cables.push({ id: cable, sim: { bitErrorRate: cableBer } });
     const pins: Dut['pins'] = {};
@@ -136,8 +158,8 @@ function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], cableBer
       channelsLeft--;
       pins[pin] = { channel: channel.id, closed: 'active' };
     }
-    duts.push({ id: `d${i}`, board: profile.id, cable, port: dutPorts[i - 1]!, supply: dutSupply[i - 1]!, pins });
-  }
+    duts.push({ id: `d${i}`, board: profile.id, cable, port: dutPorts[index]!, supply: dutSupply[index]!, pins });
+  });
   return {
     id: `eval-${seed}`,
     title: `Evaluation rig, seed ${seed}`,
@@ -146,10 +168,10 @@ function generateRig(rng: Rng, seed: number, profiles: ProfileSketch[], cableBer
     sim: { seed },
     nightly: { trialsPerDut: 100, concurrency: 8, trialTimeoutMs: 5000, historyNights: 14 },
     relays,
-    hubs,
-    ports,
+    hubs: tree.hubs,
+    ports: tree.ports,
     cables,
-    supplies,
+    supplies: tree.supplies,
     duts,
     digest: `eval-${seed}`,
     file: `eval/${seed}.yaml`,
@@ -269,7 +291,7 @@ export function applyFault(rig: Rig, fault: InjectedFault): void {
   }
 }
 
-function shuffle<T>(rng: Rng, items: T[]): void {
+export function shuffle<T>(rng: Rng, items: T[]): void {
   for (let i = items.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     [items[i], items[j]] = [items[j]!, items[i]!];

@@ -1,21 +1,27 @@
 /**
- * Scoring a diagnosis against the faults injected. A fault is found when its component is flagged (suspect or bad)
- * — or when a flagged component names it in `confoundedWith`: components that always ran together cannot be told
- * apart by rates, and a report that flags the group and names the swap that separates it has done what can be done.
- * Any other flag is false.
+ * Scoring a diagnosis against the faults injected, the way a user reads the report: a fault is found only when its
+ * own component is flagged (suspect or bad) — the part the engineer will replace tomorrow morning. A flag on another
+ * member of the fault's confounded group (components that always ran together) names the group and the swap that
+ * separates it, which helps, but it sends the engineer to the wrong part first: it is counted apart
+ * (`foundThroughGroup`, `groupFlags`), never as recall, and such a flag is not a true flag. Any other flag is false.
  */
 import type { DiagnosisResult } from '../../harness/diagnose/types.js';
 import type { InjectedFault } from './scenario.js';
 
 export interface ScenarioScore {
   faults: number;
+  /** Faults whose own component is flagged. */
   found: InjectedFault[];
+  /** Faults whose own component is not flagged (including those found only through a group). */
   missed: InjectedFault[];
-  /** Flags matching a fault directly or through the group they name. */
+  /** Flags on a faulty component. */
   trueFlags: string[];
+  /** Flags on a healthy component (including flags on a healthy member of a faulty component's group). */
   falseFlags: string[];
-  /** Faults found only through a confounded group (not the exact component). */
+  /** Missed faults whose confounded group a flag names (the report pointed near them). */
   foundThroughGroup: number;
+  /** False flags that name a faulty component in their confounded group. */
+  groupFlags: string[];
 }
 
 function flaggedOf(result: DiagnosisResult) {
@@ -24,27 +30,34 @@ function flaggedOf(result: DiagnosisResult) {
 
 export function scoreDiagnosis(result: DiagnosisResult, faults: InjectedFault[]): ScenarioScore {
   const flagged = flaggedOf(result);
-  const matches = (flag: (typeof flagged)[number], fault: InjectedFault) =>
-    (flag.kind === fault.kind && flag.id === fault.id) || (flag.confoundedWith ?? []).includes(fault.id);
+  const exact = (flag: (typeof flagged)[number], fault: InjectedFault) => flag.kind === fault.kind && flag.id === fault.id;
+  const near = (flag: (typeof flagged)[number], fault: InjectedFault) => (flag.confoundedWith ?? []).includes(fault.id);
   const found: InjectedFault[] = [];
   const missed: InjectedFault[] = [];
   let foundThroughGroup = 0;
   for (const fault of faults) {
-    const hit = flagged.find((f) => matches(f, fault));
-    if (hit) {
+    if (flagged.some((f) => exact(f, fault))) {
       found.push(fault);
-      if (!(hit.kind === fault.kind && hit.id === fault.id)) foundThroughGroup++;
-    } else {
-      missed.push(fault);
+      continue;
     }
+    missed.push(fault);
+    if (flagged.some((f) => near(f, fault))) foundThroughGroup++;
   }
   const trueFlags: string[] = [];
   const falseFlags: string[] = [];
-  for (const flag of flagged) (faults.some((fault) => matches(flag, fault)) ? trueFlags : falseFlags).push(`${flag.kind} ${flag.id}`);
-  return { faults: faults.length, found, missed, trueFlags, falseFlags, foundThroughGroup };
+  const groupFlags: string[] = [];
+  for (const flag of flagged) {
+    const name = `${flag.kind} ${flag.id}`;
+    if (faults.some((fault) => exact(flag, fault))) trueFlags.push(name);
+    else {
+      falseFlags.push(name);
+      if (faults.some((fault) => near(flag, fault))) groupFlags.push(name);
+    }
+  }
+  return { faults: faults.length, found, missed, trueFlags, falseFlags, foundThroughGroup, groupFlags };
 }
 
-/** Whether one fault is found in a diagnosis. */
+/** Whether one fault is found (its own component flagged) in a diagnosis. */
 export function isFound(result: DiagnosisResult, fault: InjectedFault): boolean {
   return scoreDiagnosis(result, [fault]).found.length === 1;
 }

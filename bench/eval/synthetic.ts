@@ -1,8 +1,8 @@
 /**
  * A fast stand-in for the runner: trial records drawn straight from the rig's `sim:` blocks with the per-trial
  * symptom statistics the simulated bench produces (a stuck mode → wrong-mode every time; a dead boot or an open
- * cable → silent; a vanished port → port-lost; a brown-out → reset-mid; a stuck reset/power relay → silent, a
- * stuck boot relay → wrong-mode; a bootloop → flood; bit errors and lost bytes → corrupt). No bytes, no timing:
+ * cable → silent; a vanished port → port-lost; a brown-out → reset-mid; a stuck reset/power relay → silent or
+ * wrong-mode, a stuck boot relay → wrong-mode; a bootloop → flood; bit errors and lost bytes → corrupt). No bytes, no timing:
  * enough to test the statistics, in milliseconds.
  */
 import type { Dut, Rig } from '../../harness/config/types.js';
@@ -83,7 +83,10 @@ function drawSymptom(rig: Rig, dut: Dut, rng: Rng): Symptom {
   ];
   pins.forEach((pin, i) => {
     const stuck = rng.chance(perTrial(channels.get(pin.channel)?.sim?.stuckRate ?? 0, SWITCHES_PER_TRIAL));
-    strikes.push([stuck, i === 0 ? 'silent' : 'wrong-mode']);
+    // A reset or power relay that does not switch leaves the board unrestarted (silent) or, about one time in three
+    // on the runner, in the mode it was left in; a mode relay leaves it in the wrong mode.
+    const restartPin = rng.chance(1 / 3) ? 'wrong-mode' : 'silent';
+    strikes.push([stuck, i === 0 ? restartPin : 'wrong-mode']);
   });
   strikes.push([rng.chance(dut.sim?.bootloopRate ?? 0), 'flood']);
   strikes.push([rng.chance(perTrial(cable.bitErrorRate ?? 0, BITS_PER_TRIAL)) || rng.chance(perTrial(cable.dropRate ?? 0, BYTES_PER_TRIAL)), 'corrupt']);

@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { diagnose } from '../../harness/diagnose/index.js';
+import { FAMILY_PHYSICS } from '../../harness/families/index.js';
 import { buildReportInput } from '../../harness/nightly/report-data.js';
 import { writeReport } from '../../harness/report/index.js';
 import { openStore } from '../../harness/store/index.js';
@@ -35,7 +36,7 @@ const bench = stm32Fleet(Number(size));
 const startRssBytes = process.memoryUsage.rss();
 const t0 = performance.now();
 const store = await openStore(file);
-const diagnosis = await diagnose({ store, rig: bench.rig.id, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig });
+const diagnosis = await diagnose({ store, rig: bench.rig.id, night, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS });
 const t1 = performance.now();
 const run = await store.findRun({ rig: bench.rig.id, night });
 if (!run) throw new Error(`no run of ${bench.rig.id} on ${night}`);

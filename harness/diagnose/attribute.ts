@@ -9,6 +9,7 @@ import type { ComponentKind } from '../core/record.js';
 import type { Cell } from './cells.js';
 import { rate } from './round-stats.js';
 import { actionFor, alwaysRanWith, carriedAction, componentSummary, profileAction, profileSummary, swapSentence } from './sentences.js';
+import type { PhysicsTable } from './physics.js';
 import type { ProfileFacts } from './swaps.js';
 import { thresholdsWith, type Thresholds } from './thresholds.js';
 import type { ComponentDiagnosis, DiagnosisResult } from './types.js';
@@ -20,6 +21,8 @@ export interface AttributeOptions {
   rig?: Rig;
   /** Board profiles by id (family and pins), for swaps: which boards can trade places. */
   profiles?: ReadonlyMap<string, ProfileFacts>;
+  /** Symptom physics per chip family (physics.ts), handed in by the caller. */
+  physics?: PhysicsTable;
   maxRounds?: number;
 }
 
@@ -42,7 +45,7 @@ export interface Attribution {
 
 export function attribute(cells: Cell[], options: AttributeOptions = {}): Attribution {
   const t = thresholdsWith(options.thresholds);
-  const decided = decide(cells, { thresholds: t, rig: options.rig, profiles: options.profiles, maxRounds: options.maxRounds });
+  const decided = decide(cells, { thresholds: t, rig: options.rig, profiles: options.profiles, physics: options.physics, maxRounds: options.maxRounds });
   const reports = decided.components.map((v) => componentReport(v, decided.tested, cells, t));
   const profiles = decided.profiles.map(profileResult);
   reports.push(...decided.profiles.map((p, i) => profileComponent(p, profiles[i]!)));

@@ -23,6 +23,8 @@ export interface DiagnoseOptions {
   rigConfig?: Rig;
   /** The board profiles of the rig's DUTs (family and pins), so that a proposed board swap fits. */
   profiles?: AttributeOptions['profiles'];
+  /** Symptom physics per chip family (the registry's FAMILY_PHYSICS on a bench). */
+  physics?: AttributeOptions['physics'];
   thresholds?: AttributeOptions['thresholds'];
 }
 
@@ -50,7 +52,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
     const set = new Set(nights);
     return cells.filter((c) => set.has(c.night));
   };
-  const shared = { rig: options.rig, rigConfig: options.rigConfig, profiles: options.profiles, thresholds: options.thresholds };
+  const shared = { rig: options.rig, rigConfig: options.rigConfig, profiles: options.profiles, physics: options.physics, thresholds: options.thresholds };
   const tonightCells = within(windowNights);
   const tonight = diagnoseCells(tonightCells, { ...shared, night, windowNights });
   const previous = previousNights.length > 0 ? diagnoseCells(within(previousNights), { ...shared, night: previousNights.at(-1)!, windowNights: previousNights }) : undefined;
@@ -60,12 +62,20 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
 /** The same over cells already in memory (tests, the evaluation, a run that has its records at hand). */
 export function diagnoseCells(
   cells: Cell[],
-  options: { rig: string; night?: string; windowNights?: string[]; rigConfig?: Rig; profiles?: AttributeOptions['profiles']; thresholds?: AttributeOptions['thresholds'] },
+  options: {
+    rig: string;
+    night?: string;
+    windowNights?: string[];
+    rigConfig?: Rig;
+    profiles?: AttributeOptions['profiles'];
+    physics?: AttributeOptions['physics'];
+    thresholds?: AttributeOptions['thresholds'];
+  },
 ): Diagnosis {
   const windowNights = options.windowNights ?? [...new Set(cells.map((c) => c.night))].sort();
   const night = options.night ?? windowNights[windowNights.length - 1] ?? '';
   const thresholds = thresholdsWith(options.thresholds);
-  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, thresholds });
+  const attribution = attribute(cells, { rig: options.rigConfig, profiles: options.profiles, physics: options.physics, thresholds });
   const windowStart = windowNights[0] ?? '';
   const refs = new Map(cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
   for (const report of attribution.components) {

@@ -5,6 +5,7 @@
  */
 import type { Symptom } from '../core/record.js';
 import type { Cell } from './cells.js';
+import type { Physics } from './physics.js';
 import type { Component } from './round-stats.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -22,7 +23,12 @@ export interface ProfileMistake {
   confoundedWith: string[];
 }
 
-export function findProfileMistakes(cells: Cell[], components: Map<string, Component>, t: Thresholds): ProfileMistake[] {
+/**
+ * `physics`: when every DUT of the profile hangs on one hub or supply whose way of failing shows as that symptom on
+ * the profile's family (a slow hub breaking MediaTek handshakes), the shared part is as simple a story as the
+ * profile, and one the boards of other families on it can confirm or clear: the rounds decide, not this rule.
+ */
+export function findProfileMistakes(cells: Cell[], components: Map<string, Component>, t: Thresholds, physics?: Physics): ProfileMistake[] {
   const byProfile = new Map<string, Map<string, { trials: number; symptoms: Partial<Record<Symptom, number>> }>>();
   cells.forEach((cell) => {
     const duts = byProfile.get(cell.profile) ?? new Map();
@@ -41,6 +47,14 @@ export function findProfileMistakes(cells: Cell[], components: Map<string, Compo
       const minShare = Math.min(...shares);
       if (minShare < t.profileMinShare) continue;
       const profileCells = new Set(cells.flatMap((c, i) => (c.profile === profile && c.trials > 0 ? [i] : [])));
+      const sharedCause = [...components.values()].some(
+        (c) =>
+          (c.ref.kind === 'hub' || c.ref.kind === 'supply') &&
+          c.cellSet.size > profileCells.size &&
+          [...profileCells].every((i) => c.cellSet.has(i)) &&
+          (physics?.affinity(c.ref.kind, symptom, profile) ?? 0) >= t.fits,
+      );
+      if (sharedCause) continue;
       const confoundedWith = [...components.values()]
         .filter((c) => c.ref.kind !== 'host' && c.cellSet.size === profileCells.size && [...c.cellSet].every((i) => profileCells.has(i)))
         .map((c) => c.ref.id);

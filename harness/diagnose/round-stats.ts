@@ -129,6 +129,18 @@ export class Unexplained {
     }
   }
 
+  /** Takes up to `count` failures of one symptom of one cell out of the analysis; returns how many it took. */
+  explainSome(i: number, symptom: Symptom, count: number, by: string): number {
+    const active = this.activeSymptoms[i]!;
+    const n = Math.min(active[symptom] ?? 0, Math.max(0, Math.floor(count)));
+    if (n <= 0) return 0;
+    if (n === active[symptom]) delete active[symptom];
+    else active[symptom] = active[symptom]! - n;
+    this.activeTrials[i]! -= n;
+    this.explained[i]!.set(by, (this.explained[i]!.get(by) ?? 0) + n);
+    return n;
+  }
+
   /** Failures of the given cells that flags other than `self` explained, by the flag's key, most first. */
   explainedIn(indices: number[], self: string): Array<[string, number]> {
     const by = new Map<string, number>();

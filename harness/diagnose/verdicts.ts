@@ -35,7 +35,9 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { affinity, dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
+import { Physics, sameMode, type PhysicsTable } from './physics.js';
+import { explainFlag, type ExplainContext } from './residuals.js';
+import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
 import { chooseSwap, type ProfileFacts, type SwapPlan } from './swaps.js';
 import type { Thresholds } from './thresholds.js';
 import type { Verdict } from './types.js';
@@ -46,6 +48,8 @@ export interface DecideOptions {
   rig?: Rig;
   /** Board profiles by id (family and pins), for swaps: which boards can trade places. */
   profiles?: ReadonlyMap<string, ProfileFacts>;
+  /** Symptom physics per chip family (how each fault shows on each boot ROM), handed in by the caller. */
+  physics?: PhysicsTable;
   maxRounds?: number;
 }
 
@@ -104,11 +108,15 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
   const state = new Unexplained(cells);
   const components = indexComponents(cells);
   const total = state.all();
+  const familyName = (profile: string) => options.profiles?.get(profile)?.family;
+  const pins = new Map((options.rig?.duts ?? []).flatMap((d) => Object.entries(d.pins).map(([pin, wiring]) => [wiring.channel, pin] as const)));
+  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel));
+  const ctx: ExplainContext = { state, physics, familyOf: (profile) => familyName(profile) ?? profile, t };
   const groups = new Map<string, Component[]>();
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
 
   // 1. Profile-level mistakes.
-  const profileMistakes = findProfileMistakes(cells, components, t);
+  const profileMistakes = findProfileMistakes(cells, components, t, physics);
   for (const mistake of profileMistakes) {
     const indices = cells.flatMap((c, i) => (c.profile === mistake.profile ? [i] : []));
     state.explain(indices, new Set([mistake.symptom]), `profile:${mistake.profile}`);
@@ -123,18 +131,18 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     finalStats = stats;
     const candidates = [...stats.entries()].filter(([, s]) => isCandidate(s, t));
     if (candidates.length === 0) break;
-    let [bestKey] = candidates.reduce((best, next) => (better(next, best, components) ? next : best));
-    bestKey = refine(bestKey, state, components, stats, t);
+    let [bestKey] = candidates.reduce((best, next) => (better(next, best, components, ctx) ? next : best));
+    bestKey = refine(bestKey, state, components, stats, ctx);
     // The group member whose kind fits the excess best carries the flag.
     const chosen = components.get(bestKey)!;
     const bestStats = stats.get(bestKey) ?? testOne(state, chosen, t);
     const group = groups.get(chosen.groupKey)!.filter((c) => !flagged.has(c.ref.key));
     const active = state.all();
     const excess = excessSymptoms(bestStats, active, t);
-    const carrier = pickByFit(group.length > 0 ? group : [chosen], excess.size > 0 ? pick(bestStats.symptoms, excess) : bestStats.symptoms);
-    const explainedSymptoms = symptomsToExplain(carrier.ref.kind, bestStats, spreadOver(carrier, excess, state, active, t), t);
+    const carrier = pickByFit(group.length > 0 ? group : [chosen], excess.size > 0 ? excess : undefined, ctx);
+    const explainedSymptoms = symptomsToExplain(carrier, bestStats, spreadOver(carrier, excess, state, active, ctx), ctx);
     flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms });
-    state.explain(carrier.cells, explainedSymptoms, carrier.ref.key);
+    explainFlag(carrier, explainedSymptoms, ctx);
   }
 
   // Verdicts.
@@ -160,7 +168,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
       raw,
       poolRaw: { trials: total.trials - raw.trials, failures: total.failures - raw.failures },
       ochiai: ochiai(raw.failures, raw.trials, total.failures),
-      fit: symptomFit(component.ref.kind, flag ? pick(stats.symptoms, flag.explainedSymptoms) : raw.symptoms),
+      fit: flag ? fitOn(component, flag.explainedSymptoms, ctx, cells) : fitOn(component, undefined, ctx, cells),
       group: groups.get(component.groupKey)!.filter((c) => c.ref.key !== key).map((c) => c.ref),
       explainedBy: explainedFor(state, component, components),
     };
@@ -215,12 +223,12 @@ function isWatch(s: RoundStats, t: Thresholds): boolean {
 }
 
 /** Is `a` a better pick than `b`? Smaller p first; exact ties (same trial set) by symptom fit, then kind. */
-function better(a: [string, RoundStats], b: [string, RoundStats], components: Map<string, Component>): boolean {
+function better(a: [string, RoundStats], b: [string, RoundStats], components: Map<string, Component>, ctx: ExplainContext): boolean {
   const dp = a[1].logP - b[1].logP;
   if (Math.abs(dp) > 1e-9 * Math.max(1, Math.abs(b[1].logP))) return dp < 0;
   const ka = components.get(a[0])!.ref.kind;
   const kb = components.get(b[0])!.ref.kind;
-  const df = symptomFit(ka, a[1].symptoms) - symptomFit(kb, b[1].symptoms);
+  const df = fitOn(components.get(a[0])!, undefined, ctx) - fitOn(components.get(b[0])!, undefined, ctx);
   if (Math.abs(df) > 1e-9) return df > 0;
   return KIND_ORDER.indexOf(ka) < KIND_ORDER.indexOf(kb);
 }
@@ -232,7 +240,8 @@ function better(a: [string, RoundStats], b: [string, RoundStats], components: Ma
  * candidate's trials (a shared cause); go down from a shared component when its excess sits in some of its DUTs
  * only, while the others look like the baseline (local causes: a real shared cause strikes all its DUTs alike).
  */
-function refine(key: string, state: Unexplained, components: Map<string, Component>, stats: Map<string, RoundStats>, t: Thresholds): string {
+function refine(key: string, state: Unexplained, components: Map<string, Component>, stats: Map<string, RoundStats>, ctx: ExplainContext): string {
+  const t = ctx.t;
   const m = Math.max(1, [...stats.values()].filter((s) => s.poolTrials > 0).length);
   const threshold = Math.log(t.suspectP / m);
   const significant = (s: RoundStats) => s.logP <= threshold && s.failures >= t.minFailures && s.ratio >= t.minRatio;
@@ -252,7 +261,7 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
 
   // Down: while the excess sits in some DUTs of the shared component and the others look like the baseline.
   for (let step = 0; step < t.maxNestingSteps; step++) {
-    const next = localCause(current, state, stats, significant, subsets(current), t);
+    const next = localCause(current, state, stats, significant, subsets(current), ctx);
     if (!next) break;
     current = next;
   }
@@ -265,8 +274,9 @@ function localCause(
   stats: Map<string, RoundStats>,
   significant: (s: RoundStats) => boolean,
   members: Component[],
-  t: Thresholds,
+  ctx: ExplainContext,
 ): Component | undefined {
+  const t = ctx.t;
   // The shared component's trials, DUT by DUT.
   const byDut = cellsByDut(shared, state);
   if (byDut.size < 2) return undefined;
@@ -297,8 +307,10 @@ function localCause(
       .filter((o) => o.cells.every((i) => hitSet.has(i)) && significant(stats.get(o.ref.key)!))
       .sort((a, b) => stats.get(a.ref.key)!.logP - stats.get(b.ref.key)!.logP || b.cells.length - a.cells.length)[0];
   if (hit.length === 0) return undefined;
+  // The only DUT left to speak for the shared component is hit: its own parts are the simpler story.
+  if (hitDuts.length === 1 && restDuts.length === 0) return bestMember();
   // Several DUTs hit, but by different symptoms or by ones this kind cannot cause: local causes side by side.
-  if (hitDuts.length >= 2 && !sharesFittingSymptom(shared.ref.kind, hitDuts, state, t)) return bestMember();
+  if (hitDuts.length >= 2 && !sharesFittingSymptom(shared.ref.kind, hitDuts, ctx)) return bestMember();
   // All DUTs hit alike, or none stands out alone: one shared cause is the simpler story.
   if (rest.length === 0) return undefined;
   // The clean DUTs are compared with the hit DUTs of their own profiles: a less exposed profile fails less.
@@ -320,28 +332,36 @@ function cellsByDut(component: Component, state: Unexplained): Map<string, numbe
 }
 
 /**
- * Whether at least two of the hit DUTs share an excess symptom that the shared component's kind can cause. DUTs of
- * different profiles are compared by kind rather than by symptom: one cause looks different to different boot
- * ROMs (a supply dip makes an STM32 bootloader lose its sync, while a MediaTek BROM just stops answering), so two
- * hit DUTs of different profiles that each show a symptom this kind causes well (for one of them) count as alike.
+ * Whether at least two of the hit DUTs feel one cause of the shared component's kind: both show, in excess, the
+ * same symptom the kind causes on their families; or, on boards of different families, each shows the usual face
+ * (affinity ≥ fitsWell) of one way the kind fails (a mode of the family physics) — one supply dip resets an STM32
+ * bootloader and silences a MediaTek BROM. Different symptoms on different boards (one late, one silent, one losing
+ * its port) are local causes side by side, not one shared cause.
  */
-function sharesFittingSymptom(kind: ComponentKind, hitDuts: number[][], state: Unexplained, t: Thresholds): boolean {
+function sharesFittingSymptom(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext): boolean {
+  const { state, physics, t } = ctx;
   const active = state.all();
-  const counts = new Map<Symptom, number>();
-  const fitting: Array<{ profile: string; best: number }> = [];
-  for (const cells of hitDuts) {
+  const felt = hitDuts.map((cells) => {
     const mine = state.tally(cells);
-    let best = 0;
+    const profile = state.cells[cells[0]!]!.profile;
+    const symptoms = new Set<Symptom>();
+    const usualFaces = new Set<string>();
     for (const [symptom, n] of Object.entries(mine.symptoms) as Array<[Symptom, number]>) {
-      if (inExcess(n, expectedCount(active, symptom, n, mine.trials), t) && affinity(kind, symptom) >= t.fits) {
-        counts.set(symptom, (counts.get(symptom) ?? 0) + 1);
-        best = Math.max(best, affinity(kind, symptom));
-      }
+      if (!inExcess(n, expectedCount(active, symptom, n, mine.trials), t)) continue;
+      if (physics.affinity(kind, symptom, profile) >= t.fits) symptoms.add(symptom);
+      for (const [mode] of physics.fittingModes(kind, symptom, profile, t.fitsWell)) usualFaces.add(mode);
     }
-    if (best > 0) fitting.push({ profile: state.cells[cells[0]!]!.profile, best });
+    return { family: ctx.familyOf(profile), symptoms, usualFaces };
+  });
+  for (let i = 0; i < felt.length; i++) {
+    for (let j = i + 1; j < felt.length; j++) {
+      const a = felt[i]!;
+      const b = felt[j]!;
+      if ([...a.symptoms].some((s) => b.symptoms.has(s))) return true;
+      if (a.family !== b.family && [...a.usualFaces].some((ma) => [...b.usualFaces].some((mb) => sameMode(ma, mb)))) return true;
+    }
   }
-  if ([...counts.values()].some((n) => n >= t.sharedMinDuts)) return true;
-  return fitting.some((a, i) => fitting.some((b, j) => j > i && a.profile !== b.profile && Math.max(a.best, b.best) >= t.fitsWell));
+  return false;
 }
 
 // ---------------------------------------------------------------- explaining away
@@ -362,7 +382,8 @@ function excessSymptoms(s: RoundStats, total: SymptomTally, t: Thresholds): Set<
  * kept as well (a supply dip resets STM32 bootloaders mid-handshake and silences MediaTek BROMs), as long as the
  * kept symptoms cover at least two DUTs.
  */
-function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplained, active: SymptomTally, t: Thresholds): Set<Symptom> {
+function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplained, active: SymptomTally, ctx: ExplainContext): Set<Symptom> {
+  const t = ctx.t;
   const byDut = cellsByDut(component, state);
   if (byDut.size < 2) return excess;
   const spread = new Set<Symptom>();
@@ -377,7 +398,7 @@ function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplain
     }
     hitBy.set(symptom, hitDuts);
     if (hitDuts.length >= Math.max(t.sharedMinDuts, Math.ceil(byDut.size * t.sharedSpread))) spread.add(symptom);
-    else if (hitDuts.length > 0 && affinity(component.ref.kind, symptom) >= t.fits) {
+    else if (hitDuts.length > 0 && hitDuts.every((d) => ctx.physics.affinity(component.ref.kind, symptom, state.cells[byDut.get(d)![0]!]!.profile) >= t.fits)) {
       const profiles = new Set(hitDuts.map((d) => state.cells[byDut.get(d)![0]!]!.profile));
       const sameProfile = [...byDut.values()].filter((cells) => profiles.has(state.cells[cells[0]!]!.profile)).length;
       if (hitDuts.length === sameProfile) byProfile.add(symptom);
@@ -390,21 +411,36 @@ function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplain
   return spread.size > 0 ? spread : excess;
 }
 
-/** The excess symptoms that fit the flagged kind; if none fits, the dominant excess (something must be explained). */
-function symptomsToExplain(kind: ComponentKind, s: RoundStats, excess: Set<Symptom>, t: Thresholds): Set<Symptom> {
-  const fitting = new Set([...excess].filter((symptom) => affinity(kind, symptom) >= t.fits));
+/** The excess symptoms that fit the flagged kind on some board it served; if none fits, the dominant excess (something must be explained). */
+function symptomsToExplain(carrier: Component, s: RoundStats, excess: Set<Symptom>, ctx: ExplainContext): Set<Symptom> {
+  const profiles = new Set(carrier.cells.map((i) => ctx.state.cells[i]!.profile));
+  const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p, carrier.ref.id) >= ctx.t.fits)));
   if (fitting.size > 0) return fitting;
   const dominant = dominantSymptom(excess.size > 0 ? pick(s.symptoms, excess) : s.symptoms);
   return new Set(dominant ? [dominant] : []);
 }
 
-function pickByFit(group: Component[], symptoms: SymptomCounts): Component {
+/** The member of a group (identical trials) whose kind fits the unexplained symptoms (or those given) best, on the boards' own families. */
+function pickByFit(group: Component[], symptoms: Set<Symptom> | undefined, ctx: ExplainContext): Component {
   return [...group].sort(
     (a, b) =>
-      symptomFit(b.ref.kind, symptoms) - symptomFit(a.ref.kind, symptoms) ||
+      fitOn(b, symptoms, ctx) - fitOn(a, symptoms, ctx) ||
       KIND_ORDER.indexOf(a.ref.kind) - KIND_ORDER.indexOf(b.ref.kind) ||
       a.ref.id.localeCompare(b.ref.id),
   )[0]!;
+}
+
+/**
+ * How well a component's symptoms (those given, or all) fit its kind, cell by cell on each board's family: the
+ * failures still unexplained, or with `cells`, all of them.
+ */
+function fitOn(component: Component, symptoms: Set<Symptom> | undefined, ctx: ExplainContext, cells?: Cell[]): number {
+  const mixes = component.cells.map((i) => {
+    const all = cells ? cells[i]!.symptoms : ctx.state.activeSymptoms[i]!;
+    const trials = cells ? cells[i]!.trials : ctx.state.activeTrials[i]!;
+    return { profile: ctx.state.cells[i]!.profile, trials, symptoms: symptoms ? pick(all, symptoms) : all };
+  });
+  return ctx.physics.fit(component.ref.kind, mixes, component.ref.id);
 }
 
 function explainedFor(state: Unexplained, component: Component, components: Map<string, Component>): ComponentVerdict['explainedBy'] {

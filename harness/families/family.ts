@@ -9,6 +9,7 @@ import type { ConfigIssue } from '../config/issues.js';
 import type { ConfigSource } from '../config/source.js';
 import type { BoardProfile, ChipFacts } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { FamilyPhysics } from '../diagnose/physics.js';
 import type { EngineDescriptor, RawProfile } from '../protocols/engine.js';
 import type { DeviceFaults, EmulatedDevice } from '../../firmware-stubs/device.js';
 
@@ -39,6 +40,8 @@ export interface Family<Options = unknown, Expected = unknown, Chip extends Chip
    * expects (`expected`, when the profile uses the family's engine), else what its chip facts say.
    */
   chipId(expected: Expected | undefined, chip: Chip | undefined): string | undefined;
+  /** How each kind of part's ways of failing show on this family's boot ROM: the diagnosis's symptom fit. */
+  readonly physics: FamilyPhysics;
   readonly emulator: EmulatorPart<Chip>;
   readonly simulation: SimulationPart;
   readonly stub: StubPart<Chip>;

@@ -3,6 +3,7 @@
  * stub's flags, the simulated modes and the evaluation all come from this list: adding a family is its folder
  * plus one line here (docs/families.md).
  */
+import type { PhysicsTable } from '../diagnose/physics.js';
 import type { Family } from './family.js';
 import { esp32Family } from './esp32/index.js';
 import { mediatekFamily } from './mediatek/index.js';
@@ -23,3 +24,6 @@ export function familyNamed(name: string | undefined): Family | undefined {
 export function familyFormerlyNamed(name: string): Family | undefined {
   return FAMILIES.find((f) => f.formerNames?.includes(name));
 }
+
+/** Every family's symptom physics by family name, for the callers of the diagnosis to hand in. */
+export const FAMILY_PHYSICS: PhysicsTable = new Map(FAMILIES.map((f) => [f.name, f.physics]));

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type { LoadedBench } from '../config/types.js';
 import { diagnose } from '../diagnose/index.js';
+import { FAMILY_PHYSICS } from '../families/index.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
 import { ReportDataCollector, type HistoryPoint, type ReportInput, type TranscriptSource } from '../report/index.js';
 import type { NightRunEntry } from '../report/types.js';
@@ -21,7 +22,7 @@ export async function reportInputOf(store: TrialStore, bench: LoadedBench, run: 
   // A run that stored no trial (the bench could not be driven) has nothing to diagnose tonight.
   const diagnosis =
     trials > 0
-      ? await diagnose({ store, rig: run.rig, run, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles })
+      ? await diagnose({ store, rig: run.rig, run, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS })
       : emptyDiagnosis(run.rig, run.night);
   return buildReportInput(store, bench, run, diagnosis, nightRuns);
 }

@@ -52,15 +52,24 @@ describe('attribution', () => {
   });
 
   it('one board failing under a shared supply is the board, not the supply', () => {
-    const records = twelveDuts().flatMap((d) => trials(d, NIGHT, 100, d.id === 'd6' ? { 'wrong-mode': 40 } : baseline(100)));
+    // d6 is stuck in its application: every trial in the wrong mode.
+    const records = twelveDuts().flatMap((d) => trials(d, NIGHT, 100, d.id === 'd6' ? { 'wrong-mode': 100 } : baseline(100)));
     const flags = flagged(records);
     expect(flags.map((f) => `${f.kind} ${f.id}`)).to.deep.equal(['dut d6']);
     expect(flags[0]!.action).to.match(/boot strapping/);
   });
 
+  it('a supply whose only unexplained DUT fails is that DUT\'s part, not the supply', () => {
+    // s9 feeds d1 (late in most trials: its own board, flagged first) and d2, whose port drops it.
+    const duts: DutSpec[] = Array.from({ length: 8 }, (_, i) => ({ id: `d${i + 1}`, supply: i < 2 ? 's9' : `s${i}` }));
+    const records = duts.flatMap((d) => trials(d, NIGHT, 100, d.id === 'd1' ? { late: 90, 'port-lost': 2 } : d.id === 'd2' ? { 'port-lost': 12 } : baseline(100)));
+    expect(flagged(records).map((f) => `${f.kind} ${f.id}`)).to.have.members(['dut d1', 'port p-d2']);
+  });
+
   it('a shared cause and a local one together are both found (explaining away)', () => {
     const records = twelveDuts().flatMap((d) => {
-      if (d.id === 'd1') return trials(d, NIGHT, 100, { 'port-lost': 25, 'wrong-mode': 30 });
+      // d1 is stuck in the wrong mode in every trial its hub did not drop.
+      if (d.id === 'd1') return trials(d, NIGHT, 100, { 'port-lost': 25, 'wrong-mode': 75 });
       if (d.hub === 'h1') return trials(d, NIGHT, 100, { 'port-lost': 25 });
       return trials(d, NIGHT, 100, baseline(100));
     });

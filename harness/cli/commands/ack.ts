@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import { InputError } from '../../core/exit-codes.js';
 import type { Symptom } from '../../core/record.js';
 import { nightOf } from '../../core/run-id.js';
+import { FAMILY_PHYSICS } from '../../families/index.js';
 import { diagnose } from '../../diagnose/index.js';
 import type { DiagnosisResult } from '../../diagnose/types.js';
 import { rigComponents } from '../../report/folds.js';
@@ -56,7 +57,7 @@ async function ackCommand(arg: string, flags: AckFlags): Promise<number> {
     const nights = await store.nights(rig);
     // The latest diagnosis says what the ack covers: the verdict and symptoms the component has now.
     const diagnosis: DiagnosisResult | undefined = nights.length
-      ? await diagnose({ store, rig, windowNights: bench?.rig.nightly.historyNights, rigConfig: bench?.rig, profiles: bench?.profiles })
+      ? await diagnose({ store, rig, windowNights: bench?.rig.nightly.historyNights, rigConfig: bench?.rig, profiles: bench?.profiles, physics: FAMILY_PHYSICS })
       : undefined;
     const known: ComponentName[] = [...(bench ? rigComponents(bench.rig) : []), ...(diagnosis?.components ?? []).map((c) => ({ kind: c.kind, id: c.id }))];
     const unique = [...new Map(known.map((c) => [`${c.kind}:${c.id}`, c])).values()];

@@ -8,6 +8,7 @@ import { EXIT, InfrastructureError, InputError } from '../../core/exit-codes.js'
 import { diagnose, hasFlags } from '../../diagnose/diagnose.js';
 import { formatDiagnosis } from '../../diagnose/format.js';
 import { defaultDbPath } from '../../nightly/nightly.js';
+import { FAMILY_PHYSICS } from '../../families/index.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
 import { dbOption } from '../db-option.js';
 import { night } from '../options.js';
@@ -51,7 +52,7 @@ async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
     const rig = await rigIdFromArg(flags.rig, store);
     // The rig and its profiles, when at hand, let the diagnosis propose swaps that fit: spares, boards of a kind.
     const bench = benchFromArg(flags.rig, rig);
-    const result = await diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles });
+    const result = await diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles, physics: FAMILY_PHYSICS });
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;
   } catch (error) {

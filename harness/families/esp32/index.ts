@@ -1,4 +1,5 @@
 /** The ESP32 family (ESP32, ESP32-S3, ESP32-C3): the ROM's UART download loader, its engine and its emulator. */
+import { esp32Physics } from './physics.js';
 import { hexId } from '../../protocols/explain.js';
 import { defineFamily } from '../family.js';
 import { createEsp32Device } from './emulator/index.js';
@@ -45,6 +46,7 @@ export const esp32Family = defineFamily<Esp32Options, Esp32Expected, Esp32ChipFa
     const magic = expected?.magic ?? chip?.magic;
     return magic === undefined ? undefined : hexId(magic, 8);
   },
+  physics: esp32Physics,
   emulator: { create: createEsp32Device, modes: ['bootloader', 'app'] },
   simulation: { modes: ['app', 'bootloader'], wrongMode: 'app' },
   stub: {

@@ -1,4 +1,5 @@
 /** The MediaTek family: the BROM and Preloader download modes over UART, their engine and their emulator. */
+import { mediatekPhysics } from './physics.js';
 import { hexId } from '../../protocols/explain.js';
 import { defineFamily } from '../family.js';
 import { createMediatekDevice } from './emulator/index.js';
@@ -44,6 +45,7 @@ export const mediatekFamily = defineFamily<MediatekOptions, MediatekExpected, Me
     const id = expected?.hwCode ?? chip?.hwCode;
     return id === undefined ? undefined : hexId(id, 4);
   },
+  physics: mediatekPhysics,
   emulator: { create: createMediatekDevice, modes: ['brom', 'preloader'] },
   simulation: { modes: ['brom', 'preloader'], wrongMode: 'preloader' },
   stub: {

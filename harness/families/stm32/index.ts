@@ -1,4 +1,5 @@
 /** The STM32 family: the system-memory USART bootloader (AN2606, AN3155), its engine and its emulator. */
+import { stm32Physics } from './physics.js';
 import { hexId } from '../../protocols/explain.js';
 import { defineFamily } from '../family.js';
 import { createStm32Device } from './emulator/index.js';
@@ -46,6 +47,7 @@ export const stm32Family = defineFamily<Stm32Options, Stm32Expected, Stm32ChipFa
     const id = expected?.productId ?? chip?.productId;
     return id === undefined ? undefined : hexId(id);
   },
+  physics: stm32Physics,
   emulator: { create: createStm32Device, modes: ['bootloader', 'app', 'sram'] },
   simulation: { modes: ['app', 'bootloader'], wrongMode: 'app' },
   stub: {

@@ -1,0 +1,151 @@
+/**
+ * Symptom physics per chip family: how each way a component can fail shows on one boot ROM. The same supply dip
+ * makes an STM32 bootloader lose its sync (`reset-mid`) while a MediaTek BROM just stops answering (`silent`);
+ * extra USB latency breaks MediaTek's byte-by-byte handshake long before STM32's few bytes notice. The diagnosis
+ * knows no family by name: each family states its physics next to its own code (harness/families/<f>/physics.ts)
+ * and the caller hands the table in. A family or kind the table does not describe falls back to the symptom table's
+ * generic affinities (symptom-fit.ts), as one mode that shows every symptom the kind usually causes.
+ */
+import type { ComponentKind, Symptom } from '../core/record.js';
+import type { FailingSymptom } from '../core/symptoms.js';
+import { affinity } from './symptom-fit.js';
+
+/** One way a kind of component fails, and how strongly each symptom shows it on the family (0 never … 1 its usual face). */
+export interface FaultMode {
+  kind: ComponentKind;
+  /** A name shared by families for the same physical cause (`brownout`, `latency`, `disconnect`, …). */
+  mode: string;
+  faces: Partial<Record<FailingSymptom, number>>;
+  /** A standing fault (a board stuck in a mode) fails nearly every trial: it does not fit an intermittent failure. */
+  standing?: boolean;
+  /**
+   * Relay channels only: the logical pins whose channel fails this way. A channel on a pin some mode names takes
+   * those modes; any other channel takes the modes that name no pin.
+   */
+  pins?: string[];
+}
+
+/** What a family states: every mode of each kind it describes (kinds it leaves out follow the symptom table). */
+export interface FamilyPhysics {
+  family: string;
+  modes: FaultMode[];
+}
+
+/** Family name → physics, handed in by whoever calls the diagnosis. */
+export type PhysicsTable = ReadonlyMap<string, FamilyPhysics>;
+
+/** The mode a kind has where nothing describes it: the symptom table's column, matching any mode. */
+export const GENERIC_MODE = '*';
+
+/**
+ * Ways of failing that look the same on every boot ROM, used where a family does not describe the kind. A board
+ * stuck in another mode fails every trial, while a relay that sometimes does not switch fails some: a reset or
+ * power relay leaves the board unrestarted (silent) or, less often, in the mode it was in (wrong-mode); a mode
+ * relay leaves it in the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
+ */
+export const COMMON_MODES: readonly FaultMode[] = [
+  { kind: 'dut', mode: 'dead', faces: { silent: 1 } },
+  { kind: 'dut', mode: 'stuck-mode', faces: { 'wrong-mode': 1 }, standing: true },
+  { kind: 'dut', mode: 'bootloop', faces: { flood: 1 } },
+  { kind: 'dut', mode: 'board', faces: { late: 0.7, 'unexpected-reply': 0.6, 'reset-mid': 0.5, corrupt: 0.3, 'port-lost': 0.2, 'port-open-failed': 0.1 } },
+  { kind: 'relay', mode: 'stuck', pins: ['reset', 'power'], faces: { silent: 1, 'wrong-mode': 0.7, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 } },
+  { kind: 'relay', mode: 'stuck', faces: { 'wrong-mode': 1, silent: 0.5, 'unexpected-reply': 0.5, flood: 0.3 } },
+  { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.4 } },
+  { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
+  { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
+];
+
+/** A standing mode fits only symptoms that fill at least this share of the trials. */
+export const STANDING_MIN_SHARE = 0.9;
+
+interface ModeView {
+  mode: string;
+  standing: boolean;
+  faces: (symptom: Symptom) => number;
+}
+
+/** The physics as the diagnosis reads it: per profile (through its family), per kind, per symptom. */
+export class Physics {
+  constructor(
+    private readonly table: PhysicsTable = new Map(),
+    /** Profile id → family name. */
+    private readonly familyOf: (profile: string) => string | undefined = () => undefined,
+    /** Relay channel id → the logical pin it drives (from the rig), when known. */
+    private readonly pinOf: (channel: string) => string | undefined = () => undefined,
+  ) {}
+
+  /** The modes of a kind on a profile's family (for a relay channel `id`, those of the pin it drives). */
+  modes(kind: ComponentKind, profile: string, id?: string): ModeView[] {
+    const family = this.familyOf(profile);
+    let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind) : undefined;
+    if (!described || described.length === 0) described = COMMON_MODES.filter((m) => m.kind === kind);
+    const pin = id === undefined ? undefined : this.pinOf(id);
+    const forPin = described.filter((m) => pin !== undefined && m.pins?.includes(pin));
+    described = forPin.length > 0 ? forPin : described.filter((m) => !m.pins || pin === undefined);
+    if (described.length === 0) return [{ mode: GENERIC_MODE, standing: false, faces: (s) => affinity(kind, s) }];
+    return described.map((m) => ({ mode: m.mode, standing: m.standing ?? false, faces: (s) => (s === 'ok' ? 0 : (m.faces[s] ?? 0)) }));
+  }
+
+  /** How well one symptom on one profile fits a kind: its best mode. */
+  affinity(kind: ComponentKind, symptom: Symptom, profile: string, id?: string): number {
+    return Math.max(0, ...this.modes(kind, profile, id).map((m) => m.faces(symptom)));
+  }
+
+  /**
+   * How well the failures seen on several profiles fit one way the kind fails: for each mode, the failure-weighted
+   * mean of its faces (each board read on its own family), the best mode kept. One cause explains a symptom mix,
+   * so a board both silent and in the wrong mode fits a relay that sometimes does not switch better than a board
+   * (dead, or stuck in a mode: two causes). 0 without failures.
+   */
+  fit(kind: ComponentKind, mixes: Array<{ profile: string; trials: number; symptoms: Partial<Record<Symptom, number>> }>, id?: string): number {
+    const byMode = new Map<string, { weighted: number; covered: number; standing: boolean }>();
+    let total = 0;
+    let trials = 0;
+    for (const { profile, symptoms, trials: n } of mixes) {
+      trials += n;
+      const modes = this.modes(kind, profile, id);
+      for (const [symptom, count] of Object.entries(symptoms) as Array<[Symptom, number]>) {
+        if (symptom === 'ok' || !count) continue;
+        total += count;
+        // Modes of one name are one way of failing: the best face of each name counts once.
+        const faces = new Map<string, { face: number; standing: boolean }>();
+        for (const m of modes) {
+          const seen = faces.get(m.mode);
+          faces.set(m.mode, { face: Math.max(seen?.face ?? 0, m.faces(symptom)), standing: (seen?.standing ?? false) || m.standing });
+        }
+        for (const [mode, { face, standing }] of faces) {
+          const entry = byMode.get(mode) ?? { weighted: 0, covered: 0, standing: false };
+          entry.weighted += count * face;
+          if (face > 0) entry.covered += count;
+          entry.standing ||= standing;
+          byMode.set(mode, entry);
+        }
+      }
+    }
+    if (total === 0) return 0;
+    let best = 0;
+    for (const e of byMode.values()) {
+      if (e.standing && e.covered < STANDING_MIN_SHARE * trials) continue;
+      best = Math.max(best, e.weighted / total);
+    }
+    return best;
+  }
+
+  /**
+   * The modes of a kind under which a symptom on a profile fits (affinity ≥ `fits`), with its strength: two DUTs
+   * feel one shared cause only when some mode fits a symptom of each.
+   */
+  fittingModes(kind: ComponentKind, symptom: Symptom, profile: string, fits: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const m of this.modes(kind, profile)) {
+      const a = m.faces(symptom);
+      if (a >= fits) out.set(m.mode, Math.max(a, out.get(m.mode) ?? 0));
+    }
+    return out;
+  }
+}
+
+/** Whether two mode names can be one cause (a generic mode is any mode). */
+export function sameMode(a: string, b: string): boolean {
+  return a === b || a === GENERIC_MODE || b === GENERIC_MODE;
+}

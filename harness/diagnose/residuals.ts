@@ -1,0 +1,71 @@
+/**
+ * Explaining a flag away, cell by cell, and leaving the residuals for the next round. A flagged component explains
+ * only the failures its cause produces on each board's family (a supply dip silences a MediaTek BROM but resets an
+ * STM32 bootloader: a silent STM32 under a browning supply is left to be explained by something else), and a shared
+ * component explains on each of its DUTs no more than its same-family siblings show: a DUT failing clearly more than
+ * its siblings keeps the excess, so it is retested on what the shared cause does not account for.
+ */
+import type { Symptom } from '../core/record.js';
+import type { Physics } from './physics.js';
+import type { Component, Unexplained } from './round-stats.js';
+import { logFisherGreater } from './stats.js';
+import type { Thresholds } from './thresholds.js';
+
+export interface ExplainContext {
+  state: Unexplained;
+  physics: Physics;
+  /** Profile id → the family its boards belong to (the profile itself when unknown). */
+  familyOf: (profile: string) => string;
+  t: Thresholds;
+}
+
+export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: ExplainContext): void {
+  const { state, physics, t } = ctx;
+  const kind = carrier.ref.kind;
+  const profileOf = (i: number) => state.cells[i]!.profile;
+  // A flag whose symptoms fit its kind nowhere explains what it was flagged for, everywhere (something must be).
+  const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits));
+  const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits;
+
+  const byDut = new Map<string, number[]>();
+  for (const i of carrier.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);
+
+  // What each DUT may have explained: no more than its siblings show, when it shows clearly more. The siblings'
+  // rate is that of the DUTs of its own family (there must be some: another family may not feel the cause at all),
+  // or of all its siblings when that is higher (a sibling of its family may be failing in another way).
+  const budget = new Map<string, number>();
+  if (byDut.size >= 2) {
+    const explainable = (cells: number[]) => {
+      let n = 0;
+      let trials = 0;
+      for (const i of cells) {
+        trials += state.activeTrials[i]!;
+        for (const s of symptoms) if (explains(s, i)) n += state.activeSymptoms[i]![s] ?? 0;
+      }
+      return { n, trials };
+    };
+    const counts = new Map([...byDut].map(([dut, cells]) => [dut, explainable(cells)]));
+    const familyOfDut = (dut: string) => ctx.familyOf(profileOf(byDut.get(dut)![0]!));
+    for (const [dut, mine] of counts) {
+      const others = [...counts].filter(([d]) => d !== dut);
+      const kin = others.filter(([d]) => familyOfDut(d) === familyOfDut(dut));
+      if (kin.length === 0) continue;
+      const pooled = (list: typeof others) => list.reduce((a, [, c]) => ({ n: a.n + c.n, trials: a.trials + c.trials }), { n: 0, trials: 0 });
+      const [k, all] = [pooled(kin), pooled(others)];
+      const ref = k.n / Math.max(1, k.trials) >= all.n / Math.max(1, all.trials) ? k : all;
+      const expected = (ref.n / Math.max(1, ref.trials)) * mine.trials;
+      const clearlyAbove = mine.n >= t.minFailures && mine.n > t.excessFactor * expected + t.excessMargin;
+      if (clearlyAbove && logFisherGreater(mine.n, mine.trials, ref.n, ref.trials) <= Math.log(t.nestingP)) budget.set(dut, Math.round(expected));
+    }
+  }
+
+  for (const [dut, cells] of byDut) {
+    let left = budget.get(dut) ?? Number.POSITIVE_INFINITY;
+    for (const s of symptoms) {
+      for (const i of cells) {
+        if (!explains(s, i) || left <= 0) continue;
+        left -= state.explainSome(i, s, Math.min(left, Number.MAX_SAFE_INTEGER), carrier.ref.key);
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * How faults show on the ESP32 ROM loader: SLIP frames, a SYNC answered several times, long exchanges. A supply
+ * dip reboots the chip, which prints its boot banner again (`reset-mid`) or, on a deep dip, says nothing; latency
+ * only delays the framed answers (`late`).
+ */
+import type { FamilyPhysics } from '../../diagnose/physics.js';
+
+export const esp32Physics: FamilyPhysics = {
+  family: 'esp32',
+  modes: [
+    { kind: 'supply', mode: 'brownout', faces: { 'reset-mid': 1, silent: 0.6, flood: 0.3, late: 0.3 } },
+    { kind: 'supply', mode: 'slow-start', faces: { late: 1, silent: 0.4 } },
+    { kind: 'hub', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.6, corrupt: 0.3 } },
+    { kind: 'hub', mode: 'latency', faces: { late: 0.8, silent: 0.3 } },
+    { kind: 'port', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.8, corrupt: 0.3 } },
+    { kind: 'port', mode: 'latency', faces: { late: 0.8, silent: 0.3 } },
+    { kind: 'port', mode: 'noise', faces: { corrupt: 0.8 } },
+  ],
+};

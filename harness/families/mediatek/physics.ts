@@ -1,0 +1,24 @@
+/**
+ * How faults show on the MediaTek BROM: a byte-by-byte handshake (each start byte answered by its inverse, then
+ * echoed commands) with tight gaps between bytes. A supply dip restarts the BROM, which then stays silent for the
+ * rest of the trial (no banner the engine could catch); extra USB latency breaks the byte-by-byte exchange first
+ * (replies land out of step: unexpected bytes, or none); a noisy cable flips bits of known replies, which the
+ * engine reports as unexpected replies.
+ */
+import type { FamilyPhysics } from '../../diagnose/physics.js';
+
+export const mediatekPhysics: FamilyPhysics = {
+  family: 'mediatek',
+  modes: [
+    { kind: 'supply', mode: 'brownout', faces: { silent: 1, 'reset-mid': 0.6, late: 0.3, 'unexpected-reply': 0.3 } },
+    { kind: 'supply', mode: 'slow-start', faces: { late: 1, silent: 0.6 } },
+    { kind: 'hub', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.6, corrupt: 0.3 } },
+    { kind: 'hub', mode: 'latency', faces: { 'unexpected-reply': 1, silent: 0.8, late: 0.8 } },
+    { kind: 'port', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.8, corrupt: 0.3 } },
+    { kind: 'port', mode: 'latency', faces: { 'unexpected-reply': 1, silent: 0.8, late: 0.8 } },
+    { kind: 'port', mode: 'noise', faces: { corrupt: 0.8, 'unexpected-reply': 0.7 } },
+    { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.9 } },
+    { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
+    { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
+  ],
+};
