@@ -25,10 +25,13 @@ export class RelayWatch {
 
   /**
    * Probes the boards (each through the gate, so its frames do not interleave with a lane's); resolves with the
-   * error of the first that did not answer, or undefined when all did.
+   * error of the first that did not answer, or undefined when all did. A board that misses one answer is asked
+   * once more before it is called silent: a busy host can read an answer after its deadline, and a run stopped
+   * for that would be the harness's fault twice over. A board that stopped answering misses both.
    */
   async silentBoard(boards: Iterable<RelayBackend>): Promise<InfrastructureError | undefined> {
-    const outcomes = await Promise.allSettled([...boards].map((b) => this.gate.run(b.board.id, () => b.probe())));
+    const askTwice = (b: RelayBackend) => this.gate.run(b.board.id, () => b.probe().catch(() => b.probe()));
+    const outcomes = await Promise.allSettled([...boards].map(askTwice));
     const silent = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (!silent) return undefined;
     const error = silent.reason as unknown;

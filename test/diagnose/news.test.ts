@@ -42,11 +42,12 @@ describe('diagnosis: new first, fixed since last night', () => {
     expect(result.previousNight).to.equal('2026-11-19');
     const flagged = result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad');
     const news = Object.fromEntries(flagged.map((c) => [`${c.kind}:${c.id}`, c.news]));
-    expect(news).to.deep.include({ 'dut:d8': 'new', 'cable:c-d5': 'worse', 'cable:c-d3': 'known' });
+    // An intermittent wrong mode is its mode relay's (a board stuck in a mode would fail every trial).
+    expect(news).to.deep.include({ 'relay:rb-d8': 'new', 'cable:c-d5': 'worse', 'cable:c-d3': 'known' });
     const order = flagged.map((c) => c.news);
     expect(order.indexOf('known'), `${order}`).to.be.greaterThan(order.lastIndexOf('worse'));
     expect(order.indexOf('known')).to.be.greaterThan(order.lastIndexOf('new'));
-    expect(flagged.find((c) => c.id === 'd8')!.previousVerdict).to.equal('ok');
+    expect(flagged.find((c) => c.id === 'rb-d8')!.previousVerdict).to.equal('ok');
     // Every component that is not ok says how it compares; ok ones say nothing.
     for (const c of result.components) expect(c.news === undefined, `${c.kind} ${c.id}`).to.equal(c.verdict === 'ok');
   });

@@ -47,6 +47,21 @@ describe('runner: a relay controller that stops answering', function () {
     expect((spoiled.transcript.at(-1) as { text: string }).text).to.match(/^harness error \(relay-not-answering\): relay board rb1/);
   });
 
+  it('a controller that misses one answer (a busy host read it late) is asked again, and the run goes on', async () => {
+    const bench = cleanSimBench();
+    const world = simulatedWorld(bench);
+    const rb1 = world.relays.get('rb1') as SimRelayBackend;
+    const probe = rb1.probe.bind(rb1);
+    let missed = 0;
+    rb1.probe = async () => {
+      if (missed++ === 1) throw new Error('no answer to the status query within 500 ms');
+      return probe();
+    };
+    const summary = await runBench(bench, { world, duts: ['d1'], trialsPerDut: 3 });
+    expect(missed, 'probes, one of them missed').to.be.greaterThan(3);
+    expect(summary.records.map((r) => r.result)).to.deep.equal(['pass', 'pass', 'pass']);
+  });
+
   it('a controller silent from the start stops the run before the first trial', async () => {
     const stored: TrialRecord[] = [];
     const bench = cleanSimBench();
