@@ -35,7 +35,7 @@ export const SYMPTOM_TABLE = {
     causes: ['protocol/mode mismatch', 'log text', 'wrong baud'],
   },
   corrupt: {
-    shows: 'single-bit differences, parity/framing errors, lost bytes',
+    shows: 'an expected constant one or two bits off, parity/framing errors, lost bytes',
     brief: 'bit errors or lost bytes',
     causes: ['cable', 'connector', 'ground', 'baud mismatch', 'noisy USB port'],
   },

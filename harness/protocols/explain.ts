@@ -8,6 +8,7 @@
  */
 import { hexByte, printable, textShare, toHex } from '../core/bytes.js';
 import type { Symptom } from '../core/record.js';
+import { explainLineNoise, noiseInBytes } from './line-noise.js';
 
 export interface Explanation {
   symptom: Symptom;
@@ -110,13 +111,16 @@ export function explainReply(x: Exchange, explainer: ByteExplainer = GENERIC_EXP
     };
   }
 
+  const noise = explainNoisyReply(x);
+  if (noise) return noise;
+
   const at = firstDifference(expected, got);
   if (at >= 0 && at < got.length && expected[at] !== null && got.length === expected.length) {
     const flipped = expected[at]! ^ got[at]!;
     if (singleBit(flipped) && allDifferencesSingleBit(expected, got)) {
       return {
         symptom: 'corrupt',
-        detail: `expected ${want}, got ${toHex(got)}: one bit differs (bit ${Math.log2(flipped)}) — noisy cable or port?`,
+        detail: `expected ${want}, got ${toHex(got)}: every differing byte is one bit off — noisy cable or port?`,
       };
     }
   }
@@ -150,6 +154,18 @@ export function explainReply(x: Exchange, explainer: ByteExplainer = GENERIC_EXP
   }
 
   return { symptom: 'unexpected-reply', detail: `expected ${want}, got ${toHex(got.subarray(0, 16))}${got.length > 16 ? ' …' : ''}` };
+}
+
+/**
+ * The expected bytes with one or two bits flipped (line noise), checked on the reply's first expected.length
+ * bytes. What came after them counts only when it is not text: a log line that happens to start near the
+ * expected byte is the board printing, not noise.
+ */
+function explainNoisyReply({ expected, got }: Exchange): Explanation | null {
+  const bits = noiseInBytes(expected, got);
+  if (!bits || (got.length > expected.length && textShare(got) >= 0.8)) return null;
+  const shown = toHex(got.subarray(0, Math.min(got.length, 16))) + (got.length > 16 ? ' …' : '');
+  return explainLineNoise(`expected ${expectedHex(expected)}, got ${shown}`, bits);
 }
 
 /** Nothing came. `deadlineMs` null when the caller already waited its grace period. */

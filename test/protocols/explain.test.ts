@@ -26,9 +26,9 @@ describe('explain: bytes to symptom and detail', () => {
   const cases: Array<{ name: string; x: Exchange; by: ByteExplainer; symptom: Symptom; detail: string | RegExp }> = [
     {
       name: 'printable byte instead of ACK',
-      x: { step: 'sync', sent: b(0x7f), expected: [0x79], got: b(0x68)}, by: BY.stm32,
+      x: { step: 'sync', sent: b(0x7f), expected: [0x79], got: b(0x41)}, by: BY.stm32,
       symptom: 'unexpected-reply',
-      detail: "expected 79, got 68 ('h', printable: the board prints text — boot pins?)",
+      detail: "expected 79, got 41 ('A', printable: the board prints text — boot pins?)",
     },
     {
       name: 'byte+1 echoes before sync',
@@ -58,13 +58,43 @@ describe('explain: bytes to symptom and detail', () => {
       name: 'one flipped bit',
       x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: b(0x5e)}, by: BY.mediatek,
       symptom: 'corrupt',
-      detail: 'expected 5F, got 5E: one bit differs (bit 0) — noisy cable or port?',
+      detail: 'expected 5F, got 5E: one bit differs (bit 0) — line corruption: noisy cable or port?',
     },
     {
       name: 'one flipped bit (bit 6) in a longer reply',
       x: { step: 'Get ID', expected: [0x79, 0x01, 0x04, 0x10, 0x79], got: b(0x79, 0x01, 0x44, 0x10, 0x79)}, by: BY.stm32,
       symptom: 'corrupt',
-      detail: 'expected 79 01 04 10 79, got 79 01 44 10 79: one bit differs (bit 6) — noisy cable or port?',
+      detail: 'expected 79 01 04 10 79, got 79 01 44 10 79: one bit differs (bit 6 of byte 3) — line corruption: noisy cable or port?',
+    },
+    {
+      name: 'two flipped bits in one byte',
+      x: { step: 'handshake', sent: b(0xa0), expected: [0x5f], got: b(0x5c)}, by: BY.mediatek,
+      symptom: 'corrupt',
+      detail: 'expected 5F, got 5C: 2 bits differ (bit 1, bit 0) — line corruption: noisy cable or port?',
+    },
+    {
+      name: 'an echo one bit off, with the next reply behind it',
+      x: { step: 'WRITE32 (value)', sent: b(0x22, 0, 0, 0x64), expected: [0x22, 0, 0, 0x64], got: b(0x22, 0x08, 0, 0x64, 0, 1), afterSync: true}, by: BY.mediatek,
+      symptom: 'corrupt',
+      detail: 'expected 22 00 00 64, got 22 08 00 64 00 01: one bit differs (bit 3 of byte 2) — line corruption: noisy cable or port?',
+    },
+    {
+      name: 'an echo two bits off in two bytes',
+      x: { step: 'WRITE32 (value)', sent: b(0x22, 0, 0, 0x64), expected: [0x22, 0, 0, 0x64], got: b(0x22, 0x08, 0, 0x65), afterSync: true}, by: BY.mediatek,
+      symptom: 'corrupt',
+      detail: 'expected 22 00 00 64, got 22 08 00 65: 2 bits differ (bit 3 of byte 2, bit 0 of byte 4) — line corruption: noisy cable or port?',
+    },
+    {
+      name: 'an echo far off stays an unexpected reply',
+      x: { step: 'WRITE32 (value)', sent: b(0x22, 0, 0, 0x64), expected: [0x22, 0, 0, 0x64], got: b(0x12, 0x34, 0x56, 0x78), afterSync: true}, by: BY.mediatek,
+      symptom: 'unexpected-reply',
+      detail: 'expected 22 00 00 64, got 12 34 56 78',
+    },
+    {
+      name: 'a log line that starts a bit from ACK is text, not noise',
+      x: { step: 'sync', sent: b(0x7f), expected: [0x79], got: text('x-loader v2 ready\r\n')}, by: BY.stm32,
+      symptom: 'wrong-mode',
+      detail: /^sync: the board prints "x-loader v2 ready/,
     },
     {
       name: 'a lost byte',

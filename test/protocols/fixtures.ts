@@ -201,6 +201,8 @@ export interface MediatekResponderOptions {
   alreadySynced?: boolean;
   /** The line echoes every byte back (TX tied to RX), and nothing else answers. */
   echoAll?: boolean;
+  /** Bits flipped (XOR, byte by byte) in the echo of WRITE32's value word, as a noisy line would. */
+  valueEchoXor?: readonly number[];
 }
 
 export function mediatekResponder(r: Rig, o: MediatekResponderOptions = {}): void {
@@ -212,6 +214,7 @@ export function mediatekResponder(r: Rig, o: MediatekResponderOptions = {}): voi
   let commands = 0;
   let expectBytes: number[] = [];
   let onArgs: ((args: number[]) => void) | null = null;
+  let echoXor: readonly number[] = [];
   const send = (bytes: number[]) => r.reply(bytes, (o.linkMs ?? 0) + (inSync ? (o.latencyMs ?? 0.2) : 0.2));
   const u16 = (v: number) => [(v >> 8) & 0xff, v & 0xff];
   const u32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
@@ -262,7 +265,7 @@ export function mediatekResponder(r: Rig, o: MediatekResponderOptions = {}): voi
       }
       if (onArgs) {
         expectBytes.push(b);
-        send([b]);
+        send([b ^ (echoXor[expectBytes.length - 1] ?? 0)]);
         onArgs(expectBytes);
         continue;
       }
@@ -280,7 +283,11 @@ export function mediatekResponder(r: Rig, o: MediatekResponderOptions = {}): voi
         send([0xd4]);
         args(8, () => {
           send(u16(o.preloader ? 0 : 1));
-          args(4, () => send([0, 1]));
+          echoXor = o.valueEchoXor ?? [];
+          args(4, () => {
+            echoXor = [];
+            send([0, 1]);
+          });
         });
       } else send([b]); // an unknown command is echoed
     }

@@ -151,6 +151,13 @@ export const CHIPS: Record<Esp32Variant, ChipInfo> = {
   },
 };
 
+/**
+ * Identities of every ESP32-family chip esptool knows, the emulated ones and the rest (S2, C2, C6, H2, P4, C5,
+ * C61): chip ids sit a bit apart (S3 9, C6 13), so a near id is another chip, not noise.
+ */
+export const KNOWN_CHIP_IDS: readonly number[] = [...Object.values(CHIPS).flatMap((c) => (c.chipId === null ? [] : [c.chipId])), 12, 13, 16, 18, 20, 23];
+export const KNOWN_MAGICS: readonly number[] = [...Object.values(CHIPS).flatMap((c) => c.magics), 0x000007c6];
+
 /** The chip a GET_SECURITY_INFO chip id names. */
 export function chipByChipId(chipId: number): ChipInfo | undefined {
   return Object.values(CHIPS).find((c) => c.chipId === chipId);

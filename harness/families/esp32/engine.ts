@@ -8,12 +8,11 @@
 import { toHex } from '../../core/bytes.js';
 import { slipEncode, SlipReader } from '../../link/slip.js';
 import { hexId, type Explanation } from '../../protocols/explain.js';
+import { explainNoisyIdentity } from '../../protocols/line-noise.js';
 import { GRACE_FACTOR, type Session } from '../../protocols/session.js';
-import { CHIPS, MAGIC_ADDRESS, chipByChipId, chipByMagic, macFromWords, type ChipInfo } from './chips.js';
+import { CHIPS, KNOWN_CHIP_IDS, KNOWN_MAGICS, MAGIC_ADDRESS, chipByChipId, chipByMagic, macFromWords, type ChipInfo } from './chips.js';
 import {
-  bitFlips,
   explainDamagedAnswer,
-  explainFlippedValue,
   explainLateAnswer,
   explainNoAnswer,
   explainNoSync,
@@ -82,6 +81,10 @@ async function identify(s: Session, rom: RomConversation, found: Esp32Identity, 
       });
     }
     let chipId = readU32le(info.response.body, 12);
+    if (chipId !== expected.chipId) {
+      const noise = explainNoisyIdentity('GET_SECURITY_INFO chip id', chipId, expected.chipId, KNOWN_CHIP_IDS, String);
+      if (noise) s.fail(noise);
+    }
     if (chipId !== expected.chipId) chipId = await confirm(s, 'GET_SECURITY_INFO chip id', chipId, expected.chipId, async () => {
       const again = await rom.command('GET_SECURITY_INFO', OP.GET_SECURITY_INFO, new Uint8Array(0), SECURITY_INFO_BYTES);
       return again.unsupported ? -1 : readU32le(again.response.body, 12);
@@ -92,7 +95,8 @@ async function identify(s: Session, rom: RomConversation, found: Esp32Identity, 
   const wanted = expected.magic!;
   let magic = await rom.readReg('READ_REG magic', MAGIC_ADDRESS);
   if (magic !== wanted) {
-    if (bitFlips(magic, wanted) <= 2) s.fail(explainFlippedValue('READ_REG magic', magic, wanted));
+    const noise = explainNoisyIdentity('READ_REG magic', magic, wanted, KNOWN_MAGICS, (v) => hexId(v >>> 0, 8));
+    if (noise) s.fail(noise);
     magic = await confirm(s, 'READ_REG magic', magic, wanted, () => rom.readReg('READ_REG magic', MAGIC_ADDRESS));
   }
   found.magic = magic;

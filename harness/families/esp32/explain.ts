@@ -8,6 +8,7 @@
 import { printable, textShare, toHex } from '../../core/bytes.js';
 import { LineReader } from '../../link/lines.js';
 import { FLOOD_BYTES, hexId, type Explanation } from '../../protocols/explain.js';
+import { explainLineNoise, noiseInValue } from '../../protocols/line-noise.js';
 import { ROM_ERROR } from './packets.js';
 
 /** Where the session was when something came. */
@@ -179,19 +180,9 @@ export function explainStatus(step: string, status: number, error: number): Expl
     return { symptom: 'corrupt', detail: `${step} answered status ${code} (${name}): the ROM received a damaged packet — noisy cable or port?` };
   }
   if (status === 1 && name) return { symptom: 'unexpected-reply', detail: `${step} answered status ${code} (${name})` };
-  if (bitFlips((status << 8) | error, 0) <= 2) {
-    return { symptom: 'corrupt', detail: `${step} answered status ${code}, which the ROM never sends: bits flipped on the way back — noisy cable or port?` };
-  }
+  const flipped = noiseInValue((status << 8) | error, 0);
+  if (flipped) return explainLineNoise(`${step} answered status ${code}, which the ROM never sends`, flipped);
   return { symptom: 'unexpected-reply', detail: `${step} answered status ${code}, not a ROM loader status` };
-}
-
-/** A value that should be a known constant, off by one or two bits. */
-export function explainFlippedValue(step: string, got: number, expected: number): Explanation {
-  const flips = bitFlips(got, expected);
-  return {
-    symptom: 'corrupt',
-    detail: `${step} read ${hexId(got >>> 0, 8)}, expected ${hexId(expected >>> 0, 8)}: ${flips} bit${flips > 1 ? 's differ' : ' differs'} — noisy cable or port?`,
-  };
 }
 
 /** An identity read twice that came back different each time. */
@@ -223,16 +214,6 @@ export function explainDamagedAnswer(step: string, what: string): Explanation {
 /** The right answer after its deadline. */
 export function explainLateAnswer(step: string, afterMs: number, deadlineMs: number): Explanation {
   return { symptom: 'late', detail: `${step} answered after ${Math.round(afterMs)} ms, deadline ${deadlineMs} ms — USB latency, or a slow board?` };
-}
-
-export function bitFlips(a: number, b: number): number {
-  let x = (a ^ b) >>> 0;
-  let n = 0;
-  while (x) {
-    x &= x - 1;
-    n++;
-  }
-  return n;
 }
 
 function quote(line: string): string {

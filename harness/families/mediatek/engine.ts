@@ -6,7 +6,6 @@
 import { concatBytes, readU16be, readU32be, toHex, u32be } from '../../core/bytes.js';
 import {
   explainFlood,
-  explainIdentity,
   explainReply,
   explainSilence,
   explainUnasked,
@@ -16,7 +15,7 @@ import {
   type Explanation,
 } from '../../protocols/explain.js';
 import { Stop, type Session } from '../../protocols/session.js';
-import { explainMode, explainStatus } from './explain.js';
+import { explainHwCode, explainMode, explainStatus } from './explain.js';
 import type { MediatekExpected, MediatekIdentity, MediatekOptions } from './schema.js';
 
 const HANDSHAKE = [0xa0, 0x0a, 0x50, 0x05];
@@ -79,7 +78,7 @@ async function identify(s: Session, found: MediatekIdentity, protocol: MediatekO
   const hwCode = readU16be(hw);
   found.hwCode = hwCode;
   status(s, 'GET_HW_CODE', readU16be(hw, 2));
-  if (expected.hwCode !== undefined && hwCode !== expected.hwCode) s.fail(explainIdentity('GET_HW_CODE', hwCode, expected.hwCode, 4));
+  if (expected.hwCode !== undefined && hwCode !== expected.hwCode) s.fail(explainHwCode(hwCode, expected.hwCode));
 
   const ver = await command(s, 'GET_HW_SW_VER', CMD.GET_HW_SW_VER, 8);
   found.hwSubcode = readU16be(ver);

@@ -3,7 +3,8 @@
  * not held at power-on), and READY after a good handshake means the SoC restarted; GET_BL_VER tells BROM from
  * Preloader; the BROM's status words.
  */
-import { GENERIC_EXPLAINER, hex1, hexId, type ByteExplainer, type Explanation } from '../../protocols/explain.js';
+import { explainIdentity, GENERIC_EXPLAINER, hex1, hexId, type ByteExplainer, type Explanation } from '../../protocols/explain.js';
+import { explainNoisyIdentity } from '../../protocols/line-noise.js';
 import type { MediatekMode } from './schema.js';
 
 const READY = [0x52, 0x45, 0x41, 0x44, 0x59];
@@ -46,6 +47,15 @@ export function explainMode(got: MediatekMode, expected: MediatekMode, reply: nu
         symptom: 'wrong-mode',
         detail: `GET_BL_VER echoed FE: BROM, expected Preloader — test point held, or the preloader is missing or broken?`,
       };
+}
+
+/** hw_codes that MediaTek BROMs answer (their marketing numbers differ): a near one of these is that chip. */
+const KNOWN_HW_CODES = [0x0766, 0x0717, 0x0707, 0x0813, 0x0321, 0x6580, 0x8163, 0x0699, 0x1208];
+
+/** GET_HW_CODE answered another hw_code: one or two flipped bits are line noise, else another chip. */
+export function explainHwCode(got: number, expected: number): Explanation {
+  const show = (id: number) => hexId(id, 4);
+  return explainNoisyIdentity('GET_HW_CODE', got, expected, KNOWN_HW_CODES, show) ?? explainIdentity('GET_HW_CODE', got, expected, 4);
 }
 
 /** A status word other than success. */

@@ -2,8 +2,8 @@
  * How faults show on the MediaTek BROM: a byte-by-byte handshake (each start byte answered by its inverse, then
  * echoed commands) with tight gaps between bytes. A supply dip restarts the BROM, which then stays silent for the
  * rest of the trial (no banner the engine could catch); extra USB latency breaks the byte-by-byte exchange first
- * (replies land out of step: unexpected bytes, or none); a noisy cable flips bits of known replies, which the
- * engine reports as unexpected replies.
+ * (replies land out of step: unexpected bytes, or none); a noisy cable flips bits of known replies: one or two
+ * flipped bits the engine reports as corrupt, more (or a handshake thrown out of step) as unexpected replies.
  */
 import type { FamilyPhysics } from '../../diagnose/physics.js';
 

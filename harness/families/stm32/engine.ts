@@ -3,9 +3,9 @@
  * of the start of flash — the session order of stm32flash, with the profile's deadlines.
  */
 import { concatBytes, readU16be, u32be, xorAll } from '../../core/bytes.js';
-import { explainIdentity, explainSilence, explainUnasked, hexId, type ExpectedByte } from '../../protocols/explain.js';
+import { explainSilence, explainUnasked, hexId, type ExpectedByte } from '../../protocols/explain.js';
 import { GRACE_FACTOR, type Session } from '../../protocols/session.js';
-import { bootloaderVersionText, explainLateBootloader, explainNack, explainStm32Probe, STM32_EXPLAINER } from './explain.js';
+import { bootloaderVersionText, explainLateBootloader, explainNack, explainProductId, explainStm32Probe, STM32_EXPLAINER } from './explain.js';
 import type { Stm32Expected, Stm32Identity, Stm32Options } from './schema.js';
 
 const SYNC = 0x7f;
@@ -28,7 +28,7 @@ export async function runStm32(s: Session, protocol: Stm32Options, expect: Stm32
   found.productId = productId;
 
   if (expect.productId !== undefined && productId !== expect.productId) {
-    s.fail(explainIdentity('Get ID', productId, expect.productId));
+    s.fail(explainProductId(productId, expect.productId));
   }
   if (expect.minBootloaderVersion !== undefined && version < expect.minBootloaderVersion) {
     s.fail({

@@ -118,13 +118,36 @@ describe('esp32 engine: a damaged line', () => {
   it('corrupt: one bit of the magic word flipped on the way', async () => {
     const { outcome } = await run('esp32', { toHost: flipIn(10, 5, 0x01) });
     expect(outcome.symptom).to.equal('corrupt');
-    expect(outcome.detail).to.equal('READ_REG magic read 0x00F01D82, expected 0x00F01D83: 1 bit differs — noisy cable or port?');
+    expect(outcome.detail).to.equal('READ_REG magic answered 0x00F01D82, profile expects 0x00F01D83: one bit differs (bit 0) — line corruption: noisy cable or port?');
   });
 
-  it('corrupt: a chip id that changes when read again', async () => {
+  it('corrupt: a chip id that changes when read again (the flip made another chip\'s id)', async () => {
+    const { outcome } = await run('s3', { toHost: flipIn(10, 21, 0x04) });
+    expect(outcome.symptom).to.equal('corrupt');
+    expect(outcome.detail).to.match(/^GET_SECURITY_INFO chip id read 0x0000000D, then 0x00000009: the answers change on the way/);
+  });
+
+  it('corrupt: two bits of the magic word flipped on the way, both named', async () => {
+    const { outcome } = await run('esp32', { toHost: flipIn(10, 5, 0x41) });
+    expect(outcome.symptom).to.equal('corrupt');
+    expect(outcome.detail).to.equal('READ_REG magic answered 0x00F01DC2, profile expects 0x00F01D83: 2 bits differ (bit 6, bit 0) — line corruption: noisy cable or port?');
+  });
+
+  it('corrupt: a chip id one bit off, that no chip answers, is named as line noise at once', async () => {
     const { outcome } = await run('s3', { toHost: flipIn(10, 21, 0x02) });
     expect(outcome.symptom).to.equal('corrupt');
-    expect(outcome.detail).to.match(/^GET_SECURITY_INFO chip id read 0x0000000B, then 0x00000009: the answers change on the way/);
+    expect(outcome.detail).to.equal('GET_SECURITY_INFO chip id answered 11, profile expects 9: one bit differs (bit 1) — line corruption: noisy cable or port?');
+  });
+
+  it('corrupt: a chip id two bits off, that no chip answers', async () => {
+    const { outcome } = await run('s3', { toHost: flipIn(10, 21, 0x22) });
+    expect(outcome.symptom).to.equal('corrupt');
+    expect(outcome.detail).to.equal('GET_SECURITY_INFO chip id answered 43, profile expects 9: 2 bits differ (bit 5, bit 1) — line corruption: noisy cable or port?');
+  });
+
+  it('a magic word many bits off is no flip: it is read again, and the two reads tell', async () => {
+    const { outcome } = await run('esp32', { toHost: flipIn(10, 5, 0xff) });
+    expect(outcome.detail).to.match(/^READ_REG magic read 0x00F01D7C, then 0x00F01D83: the answers change on the way/);
   });
 
   it('corrupt: a SYNC answer damaged, the next one clean — the session goes on, the trial fails', async () => {

@@ -43,7 +43,7 @@ describe('mediatek engine against a scripted BROM', () => {
   it('corrupt: echoes with one flipped bit', async () => {
     const { outcome } = await run({ flipEchoBit: true });
     expect(outcome.symptom).to.equal('corrupt');
-    expect(outcome.detail).to.equal('expected 5F, got 5E: one bit differs (bit 0) — noisy cable or port?');
+    expect(outcome.detail).to.equal('expected 5F, got 5E: one bit differs (bit 0) — line corruption: noisy cable or port?');
   });
 
   it('wrong-mode: READY pushed by the Preloader when BROM is expected', async () => {
@@ -74,6 +74,43 @@ describe('mediatek engine against a scripted BROM', () => {
     const { outcome } = await run({ hwCode: 0x0321 });
     expect(outcome.symptom).to.equal('unexpected-reply');
     expect(outcome.detail).to.equal('GET_HW_CODE says 0x0321, profile expects 0x0766 — wrong profile or wrong board?');
+  });
+
+  describe('a known constant with one or two bits flipped on the line is corrupt', () => {
+    it('GET_HW_CODE one bit off the expected hw_code', async () => {
+      const { outcome } = await run({ hwCode: 0xe580 }, { hwCode: 0x6580 });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.equal('GET_HW_CODE answered 0xE580, profile expects 0x6580: one bit differs (bit 15) — line corruption: noisy cable or port?');
+    });
+
+    it('GET_HW_CODE two bits off the expected hw_code', async () => {
+      const { outcome } = await run({ hwCode: 0x6680 }, { hwCode: 0x6580 });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.equal('GET_HW_CODE answered 0x6680, profile expects 0x6580: 2 bits differ (bit 9, bit 8) — line corruption: noisy cable or port?');
+    });
+
+    it('a near hw_code that another chip answers stays another chip', async () => {
+      const { outcome } = await run({ hwCode: 0x0717 }, { hwCode: 0x0707 });
+      expect(outcome.symptom).to.equal('unexpected-reply');
+      expect(outcome.detail).to.equal('GET_HW_CODE says 0x0717, profile expects 0x0707 — wrong profile or wrong board?');
+    });
+
+    it('the echo of the WRITE32 value one bit off, its status word behind it', async () => {
+      const { outcome } = await run({ valueEchoXor: [0, 0x08] });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.equal('expected 22 00 00 64, got 22 08 00 64 00 01: one bit differs (bit 3 of byte 2) — line corruption: noisy cable or port?');
+    });
+
+    it('the echo of the WRITE32 value two bits off', async () => {
+      const { outcome } = await run({ valueEchoXor: [0x80, 0, 0, 0x01] });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.match(/^expected 22 00 00 64, got A2 00 00 65 00 01: 2 bits differ \(bit 7 of byte 1, bit 0 of byte 4\)/);
+    });
+
+    it('an echo far from the value stays an unexpected reply', async () => {
+      const { outcome } = await run({ valueEchoXor: [0x5a, 0x5a, 0x5a, 0x5a] });
+      expect(outcome.symptom).to.equal('unexpected-reply');
+    });
   });
 
   it('late: command replies after their deadline but within the grace period', async () => {

@@ -92,18 +92,18 @@ describe('stm32 engine against a scripted bootloader', () => {
   });
 
   it('unexpected-reply: a printable byte instead of ACK', async () => {
-    const { outcome } = await run({ mangle: () => 0x68 });
+    const { outcome } = await run({ mangle: () => 0x41 });
     expect(outcome.symptom).to.equal('unexpected-reply');
-    expect(outcome.detail).to.equal("expected 79, got 68 ('h', printable: the board prints text — boot pins?)");
+    expect(outcome.detail).to.equal("expected 79, got 41 ('A', printable: the board prints text — boot pins?)");
     expect(outcome.mismatch?.expected).to.equal('79');
-    expect(outcome.mismatch?.got).to.equal('68');
+    expect(outcome.mismatch?.got).to.equal('41');
     expect(outcome.mismatch?.at).to.be.greaterThan(0);
   });
 
   it('corrupt: one flipped bit in the ACK', async () => {
     const { outcome } = await run({ mangle: (b) => b ^ 0x01 });
     expect(outcome.symptom).to.equal('corrupt');
-    expect(outcome.detail).to.equal('expected 79, got 78: one bit differs (bit 0) — noisy cable or port?');
+    expect(outcome.detail).to.equal('expected 79, got 78: one bit differs (bit 0) — line corruption: noisy cable or port?');
   });
 
   it('wrong-mode: the application prints its banner (BOOT0 low)', async () => {
@@ -125,6 +125,32 @@ describe('stm32 engine against a scripted bootloader', () => {
     expect(outcome.symptom).to.equal('unexpected-reply');
     expect(outcome.detail).to.equal('Get ID says 0x413, profile expects 0x410 — wrong profile or wrong board?');
     expect(outcome.identity?.productId).to.equal(0x413);
+  });
+
+  describe('a known constant with one or two bits flipped on the line is corrupt', () => {
+    it('Get ID one bit off the expected product id', async () => {
+      const { outcome } = await run({ pid: 0xc10 });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.equal('Get ID answered 0xC10, profile expects 0x410: one bit differs (bit 11) — line corruption: noisy cable or port?');
+    });
+
+    it('Get ID two bits off the expected product id', async () => {
+      const { outcome } = await run({ pid: 0x8490 });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.equal('Get ID answered 0x8490, profile expects 0x410: 2 bits differ (bit 15, bit 7) — line corruption: noisy cable or port?');
+    });
+
+    it('a product id far from the expected one stays another chip', async () => {
+      const { outcome } = await run({ pid: 0x6a5 });
+      expect(outcome.symptom).to.equal('unexpected-reply');
+      expect(outcome.detail).to.equal('Get ID says 0x6A5, profile expects 0x410 — wrong profile or wrong board?');
+    });
+
+    it('the ACK two bits off (68 for 79)', async () => {
+      const { outcome } = await run({ mangle: () => 0x68 });
+      expect(outcome.symptom).to.equal('corrupt');
+      expect(outcome.detail).to.equal('expected 79, got 68: 2 bits differ (bit 4, bit 0) — line corruption: noisy cable or port?');
+    });
   });
 
   it('bootloader older than the profile minimum', async () => {
