@@ -61,7 +61,7 @@ export async function checkFaultCase(c: FaultCase): Promise<void> {
   const others = summary.records.filter((r) => r.dut === neighbour);
   expect(mine).to.have.length(c.trials);
   expect(others).to.have.length(c.trials);
-  expect(mine.map((r) => r.symptom), 'symptoms of the touched DUT').to.include(c.expected);
+  expect(mine.map((r) => r.symptom), `symptoms of the touched DUT: ${mine.map((r) => `${r.reason}: ${r.detail}`).join(' | ')}`).to.include(c.expected);
   for (const r of mine.filter((r) => r.result !== 'pass')) {
     expect(c.allowed, `${r.trialId}: ${r.detail}`).to.include(r.symptom);
     expect(r.detail, 'a failing trial says why').to.not.equal('');
