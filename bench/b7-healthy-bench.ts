@@ -85,7 +85,7 @@ export const b7: Benchmark = {
     const failed = allFailed.length - errors;
     details.push(`harness errors are counted apart: they are not evidence against any board`);
     for (const r of allFailed.slice(0, LISTED_FAILURES)) {
-      details.push(`  ${r.rig} ${r.dut} #${r.seq} ${r.result} ${r.symptom}: ${r.detail} (enter edges up to ${ms(edgeLateness(r))} ms late)`);
+      details.push(`  ${r.rig} ${r.dut} #${r.seq} ${r.result} ${r.symptom ?? r.reason}: ${r.detail} (enter edges up to ${ms(edgeLateness(r))} ms late)`);
     }
     const trials = results.reduce((n, { records }) => n + records.length, 0);
     const cleanTrials = results[0]!.records.length;
@@ -110,6 +110,6 @@ function edgeLateness(r: TrialRecord): number {
 
 function symptomCounts(records: TrialRecord[]): string {
   const counts = new Map<string, number>();
-  for (const r of records) counts.set(`${r.result} ${r.symptom}`, (counts.get(`${r.result} ${r.symptom}`) ?? 0) + 1);
+  for (const r of records) counts.set(`${r.result} ${r.symptom ?? r.reason}`, (counts.get(`${r.result} ${r.symptom ?? r.reason}`) ?? 0) + 1);
   return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
 }

@@ -13,7 +13,7 @@ export { SYMPTOMS, type Symptom } from './symptoms.js';
 export type TrialResult = 'pass' | 'fail' | 'error';
 
 /** Why the harness could not run a trial as the profile says (a trial with result 'error'). */
-export const HARNESS_ERROR_REASONS = ['exception', 'edge-late', 'relay-not-answering', 'port-missing', 'port-unopenable', 'config'] as const;
+export const HARNESS_ERROR_REASONS = ['exception', 'edge-late', 'host-busy', 'relay-not-answering', 'port-missing', 'port-unopenable', 'config'] as const;
 export type HarnessErrorReason = (typeof HARNESS_ERROR_REASONS)[number];
 
 export type ComponentKind = 'dut' | 'cable' | 'port' | 'hub' | 'supply' | 'relay' | 'host' | 'profile';

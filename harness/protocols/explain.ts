@@ -185,6 +185,14 @@ export function explainLate(step: string, afterMs: number, deadlineMs: number, l
   };
 }
 
+/**
+ * Why an answer after its deadline is not charged to the board: the host was held up for `heldUpMs` while it was
+ * awaited, at least as long as the answer was late — it may well have reached the port in time.
+ */
+export function describeHostBusy(step: string, afterMs: number, deadlineMs: number, heldUpMs: number): string {
+  return `${step} answered after ${fmtMs(afterMs)}, deadline ${fmtMs(deadlineMs)}, but the host was held up for ${fmtMs(heldUpMs)} meanwhile — the lateness is the host's (machine too busy), not the board's`;
+}
+
 /** Many bytes nobody asked for; `sample` shows what they look like, `total` counts them all. */
 export function explainFlood(step: string, sample: Uint8Array, total = sample.length): Explanation {
   const kind =

@@ -22,5 +22,7 @@ export async function runEngine(profile: BoardProfile, link: Link): Promise<Engi
   } catch (error) {
     if (error instanceof Stop || error instanceof PortLostError || link.lost) return session.outcome(error, '');
     throw error;
+  } finally {
+    session.close();
   }
 }

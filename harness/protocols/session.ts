@@ -6,10 +6,13 @@
  */
 import type { BoardProfile } from '../config/types.js';
 import { concatBytes, toHex } from '../core/bytes.js';
+import { HarnessFault } from '../core/harness-fault.js';
+import { hostHeldUpMs, watchHost } from '../core/host-lag.js';
 import type { Identity } from '../core/record.js';
 import { PortLostError, type Link } from '../link/types.js';
 import { byteTimeMs } from '../sim/frame.js';
 import {
+  describeHostBusy,
   explainLate,
   explainReply,
   explainSilence,
@@ -77,6 +80,8 @@ export class Session {
   /** The latest request: when it was handed to the port, and how many bytes. */
   private lastSend = { at: 0, bytes: 0 };
   private readonly byteMs: number;
+  /** Stops the watch on the host's stalls that judges late answers (host-lag.ts). */
+  private readonly unwatchHost: () => void;
 
   constructor(
     readonly link: Link,
@@ -86,6 +91,12 @@ export class Session {
   ) {
     const serial = profile.protocol.serial;
     this.byteMs = byteTimeMs(serial, serial.baudRate);
+    this.unwatchHost = watchHost(link.clock);
+  }
+
+  /** The session is over: the host need not be watched for it any longer. */
+  close(): void {
+    this.unwatchHost();
   }
 
   /** A deadline from the profile, falling back to replyMs. */
@@ -138,10 +149,26 @@ export class Session {
     if (arrived) this.latency.observe(arrived.first - this.lastSend.at - (this.lastSend.bytes + 1) * this.byteMs);
   }
 
-  /** Whether the reply just read arrived after its window, counted from `start`; soft-fails it as late if so. */
+  /**
+   * Whether the reply just read arrived after its window, counted from `start`; soft-fails it as late if so. When
+   * the host was held up meanwhile by at least the lateness, the stamp is the host's, not the board's: the trial
+   * is a harness error (host-busy).
+   */
   judgeArrival(step: string, start: number, deadlineMs: number, replyBytes: number): void {
     const after = (this.link.lastRead?.last ?? this.link.clock.now()) - start;
-    if (after > this.replyWindow(deadlineMs, replyBytes)) this.softFail(explainLate(step, after, deadlineMs, this.latency.allowanceMs));
+    const lateMs = after - this.replyWindow(deadlineMs, replyBytes);
+    if (lateMs > 0) this.lateAnswer(step, start, after, deadlineMs, lateMs, explainLate(step, after, deadlineMs, this.latency.allowanceMs));
+  }
+
+  /**
+   * An answer to `step` came `afterMs` after `start`, `lateMs` beyond what its deadline allows: soft-fails it as
+   * `late` (`why`) — unless the host was held up meanwhile by at least that much, when the stamp, not the board,
+   * may be late: then the trial is a harness error (host-busy).
+   */
+  lateAnswer(step: string, start: number, afterMs: number, deadlineMs: number, lateMs: number, why: Explanation): void {
+    const heldUpMs = hostHeldUpMs(this.link.clock, start, start + afterMs);
+    if (heldUpMs >= lateMs) throw new HarnessFault('host-busy', describeHostBusy(step, afterMs, deadlineMs, heldUpMs));
+    this.softFail(why);
   }
 
   /** Counts bytes as part of a proper answer (so they do not count toward a flood). */

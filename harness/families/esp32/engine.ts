@@ -173,7 +173,7 @@ class RomConversation {
         continue;
       }
       const waited = s.link.clock.now() - sentAt;
-      if (waited > syncMs) s.softFail(explainLateAnswer('SYNC', waited, syncMs));
+      if (waited > syncMs) s.lateAnswer('SYNC', sentAt, waited, syncMs, waited - syncMs, explainLateAnswer('SYNC', waited, syncMs));
       if (answer.unsupported || answer.response.status !== 0) {
         const r = answer.unsupported ? null : answer.response;
         this.evidence.damaged(r ? `SYNC answered status ${toHex([r.status, r.error])}` : 'SYNC answered as an unknown command');
@@ -223,7 +223,7 @@ class RomConversation {
     const answer = await this.answer(step, op, bodyBytes, replyMs * GRACE_FACTOR);
     if (answer === 'silence') s.fail(await this.silence(step, replyMs * GRACE_FACTOR, damageBefore));
     const waited = s.link.clock.now() - start;
-    if (waited > replyMs) s.softFail(explainLateAnswer(step, waited, replyMs));
+    if (waited > replyMs) s.lateAnswer(step, start, waited, replyMs, waited - replyMs, explainLateAnswer(step, waited, replyMs));
     if (!answer.unsupported && answer.response.status !== 0) {
       const { status, error } = answer.response;
       s.fail(explainStatus(step, status, error), s.mark(step, [0, 0], Uint8Array.of(status, error)));
