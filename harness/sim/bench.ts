@@ -7,7 +7,6 @@
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import type { BoardProfile, LoadedBench, RelayBoard, RelayChannel } from '../config/types.js';
 import { realClock, type Clock } from '../core/clock.js';
-import { preciseClock } from '../core/precise-timer.js';
 import type { Rng } from '../core/rng.js';
 import type { DeviceFaults, EmulatedDevice } from '../../firmware-stubs/device.js';
 import { createDevice } from '../../firmware-stubs/index.js';
@@ -69,8 +68,7 @@ export class SimBench {
         clock: this.clock,
         streams: this.streams,
         contacts: this.contacts,
-        // A chip's own timers (start-up, watchdogs) keep time order with the bytes the wire delivers to it.
-        device: factory(profile, preciseClock(this.clock), standingDeviceFaults(parts)),
+        device: factory(profile, this.clock, standingDeviceFaults(parts)),
         lineBoards: rig.relays.filter((b) => drivesDutLink(b) && b.dut === dut.id),
       });
       this.stations.set(dut.id, station);
