@@ -171,8 +171,8 @@ export class KmtronicRelayBackend implements RelayBackend {
   }
 
   /**
-   * Sends the status query and resolves with one state per relay once the answer has gone quiet; rejects when no
-   * byte comes within answerTimeoutMs, or the answer is too short for the board's channels.
+   * Sends the status query and resolves with one state per relay once the answer covers the board's channels and
+   * has gone quiet; rejects when no byte comes within answerTimeoutMs, or the answer is still too short by then.
    */
   private async askStates(): Promise<boolean[]> {
     const port = this.port!;
@@ -187,13 +187,18 @@ export class KmtronicRelayBackend implements RelayBackend {
         else resolve(this.received);
       };
       const deadline = setTimeout(
-        () => finish(new Error(`no answer to the status query (FF 09 00) within ${this.answerTimeoutMs} ms`)),
+        () =>
+          this.received.length === 0
+            ? finish(new Error(`no answer to the status query (FF 09 00) within ${this.answerTimeoutMs} ms`))
+            : finish(),
         this.answerTimeoutMs,
       );
       this.received = [];
+      // A gap ends the answer only once it covers every channel used: a loaded host or a USB adapter may pause
+      // between its bytes, and a short answer read early would pass for a board with fewer relays.
       this.onReceive = () => {
         clearTimeout(gap);
-        gap = setTimeout(() => finish(), ANSWER_GAP_MS);
+        if (this.received.length >= needed) gap = setTimeout(() => finish(), ANSWER_GAP_MS);
       };
       if (!port.isOpen) finish(new Error('port is not open'));
       else port.write(Buffer.from(STATUS_QUERY));
