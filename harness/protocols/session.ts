@@ -204,6 +204,16 @@ export class Session {
     this.softFail(why);
   }
 
+  /**
+   * How long the host was held up since `start`, when a time budget of budgetMs counted from then has run out only
+   * because of it (had the host run, the session would still be within it); null otherwise.
+   */
+  budgetSpentByHost(start: number, budgetMs: number): number | null {
+    const now = this.link.clock.now();
+    const heldUpMs = hostHeldUpMs(this.link.clock, start, now);
+    return heldUpMs > 0 && now - start >= budgetMs && now - start - heldUpMs < budgetMs ? heldUpMs : null;
+  }
+
   /** Counts bytes as part of a proper answer (so they do not count toward a flood). */
   accept(bytes: Uint8Array): Uint8Array {
     this.goodBytes += bytes.length;

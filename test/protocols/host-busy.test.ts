@@ -8,6 +8,8 @@ import { realClock } from '../../harness/core/clock.js';
 import { HarnessFault } from '../../harness/core/harness-fault.js';
 import { MemoryLink } from '../../harness/link/memory-link.js';
 import { mediatekExplainer } from '../../harness/families/mediatek/explain.js';
+import { runMediatek } from '../../harness/families/mediatek/engine.js';
+import type { MediatekExpected, MediatekOptions } from '../../harness/families/mediatek/schema.js';
 import { runStm32 } from '../../harness/families/stm32/engine.js';
 import type { Stm32Expected, Stm32Options } from '../../harness/families/stm32/schema.js';
 import { Session, Stop } from '../../harness/protocols/session.js';
@@ -121,5 +123,33 @@ describe('session: an answer that never came while the host was held up', functi
     expect(ended).to.be.instanceOf(HarnessFault);
     expect((ended as HarnessFault).reason).to.equal('host-busy');
     expect((ended as HarnessFault).message).to.match(/what followed \(late: .*\) is the host's doing/);
+  });
+});
+
+describe('mediatek: the handshake budget spent by a held-up host', function () {
+  this.timeout(10_000);
+
+  it('is a harness error (host-busy), not silence, when the host was held up between two handshake bytes', async () => {
+    // A ROM that answers every handshake byte with its inverse 1 ms later; the host is held up while it hands over
+    // the second byte (its read of the echo starts after that), for longer than the whole handshake's 2 s.
+    let sent = 0;
+    const link: MemoryLink = new MemoryLink({
+      clock: realClock,
+      send: (bytes) => {
+        if (++sent === 2) busyFor(2100);
+        realClock.setTimer(1, () => link.deliver(Uint8Array.of(~bytes[0]! & 0xff)));
+      },
+    });
+    const profile = mediatekProfile();
+    const s = new Session(link, profile, mediatekExplainer('brom'));
+    await sleep(20);
+    const ended = await runMediatek(s, profile.protocol.options as MediatekOptions, profile.expect as MediatekExpected).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    s.close();
+    expect(ended).to.be.instanceOf(HarnessFault);
+    expect((ended as HarnessFault).reason).to.equal('host-busy');
+    expect((ended as HarnessFault).message).to.match(/^the handshake ran out of its 2000 ms after \d+ ms, the host having been held up for \d+ ms of them/);
   });
 });

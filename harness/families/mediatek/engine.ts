@@ -5,7 +5,6 @@
  */
 import { concatBytes, readU16be, readU32be, toHex, u32be } from '../../core/bytes.js';
 import { HarnessFault } from '../../core/harness-fault.js';
-import { hostHeldUpMs } from '../../core/host-lag.js';
 import {
   explainFlood,
   explainReply,
@@ -81,15 +80,13 @@ function watchdogTimeoutMs(s: Session): number {
  */
 function blameHeldUpHost(s: Session, restart: string, watchdog: Watchdog): void {
   if (watchdog.disabled) return;
-  const now = s.link.clock.now();
-  const elapsed = now - watchdog.armedAt;
-  const heldUp = hostHeldUpMs(s.link.clock, watchdog.armedAt, now);
-  if (heldUp > 0 && elapsed >= watchdog.timeoutMs && elapsed - heldUp < watchdog.timeoutMs) {
-    throw new HarnessFault(
-      'host-busy',
-      `${Math.round(elapsed)} ms after the handshake the watchdog (${watchdog.timeoutMs} ms) had not been disabled, the host having been held up for ${Math.round(heldUp)} ms meanwhile: the restart seen (${restart}) is the host's doing (machine too busy), not the board's`,
-    );
-  }
+  const heldUpMs = s.budgetSpentByHost(watchdog.armedAt, watchdog.timeoutMs);
+  if (heldUpMs === null) return;
+  const elapsed = s.link.clock.now() - watchdog.armedAt;
+  throw new HarnessFault(
+    'host-busy',
+    `${Math.round(elapsed)} ms after the handshake the watchdog (${watchdog.timeoutMs} ms) had not been disabled, the host having been held up for ${Math.round(heldUpMs)} ms meanwhile: the restart seen (${restart}) is the host's doing (machine too busy), not the board's`,
+  );
 }
 
 /**
@@ -182,6 +179,13 @@ async function handshake(s: Session): Promise<void> {
   const heard = concatBytes(stray);
   const elapsed = link.clock.now() - start;
   link.note(`handshake gave up after ${s.retries} restarts, ${Math.round(elapsed)} ms`);
+  const heldUpMs = s.budgetSpentByHost(start, totalMs);
+  if (heldUpMs !== null) {
+    throw new HarnessFault(
+      'host-busy',
+      `the handshake ran out of its ${totalMs} ms after ${Math.round(elapsed)} ms, the host having been held up for ${Math.round(heldUpMs)} ms of them — the host's doing (machine too busy), not the board's`,
+    );
+  }
   const unasked = explainUnasked(heard, s.explainer);
   if (unasked?.symptom === 'wrong-mode') s.fail(unasked);
   if (heard.length > FLOOD_BYTES) s.fail(explainFlood('the handshake', heard));
