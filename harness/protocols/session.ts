@@ -2,7 +2,8 @@
  * What every engine shares: deadline-bound exchanges over the link, phase timing, retry counting, the link's
  * measured round trip (latency.ts) that every reply deadline allows for, and the rule for how a trial ends — the
  * first hard failure stops the engine; a soft one (an answer that came late) is remembered while the engine goes
- * on identifying. Byte interpretation is left to explain.ts.
+ * on identifying; and either is a harness error (host-busy), not the board's, when the host was held up enough to
+ * have caused it (host-lag.ts). Byte interpretation is left to explain.ts.
  */
 import type { BoardProfile } from '../config/types.js';
 import { concatBytes, toHex } from '../core/bytes.js';
