@@ -7,7 +7,6 @@
  * and are used as they are.
  */
 import { realClock, type Clock } from './clock.js';
-import { noteHostLate } from './host-lag.js';
 import { ThreadWakeup, type Wakeup } from './wake-thread.js';
 
 /** Floating-point slack when comparing the clock with a deadline. */
@@ -89,7 +88,6 @@ export class PreciseScheduler {
         if (head.done) continue;
         head.done = true;
         this.live--;
-        if (this.clock === realClock) noteHostLate(head.at, now);
         head.fn();
       }
     } finally {

@@ -60,10 +60,11 @@ describe('a slow-linked MediaTek board on a host held up after GET_BL_VER', func
     return summary.records[0]!;
   }
 
-  it('passes when the watchdog is still running after the stall: it is disabled before anything else is asked', async () => {
+  it('is no failure when the watchdog is still running after the stall: it is disabled before anything else is asked', async () => {
     // 0.85 s of 1.5 s gone: the watchdog's WRITE32 takes three round trips more, the four identity exchanges seven.
+    // A pass — or host-busy, should a loaded machine hold the host up further — but never a symptom of the board.
     const r = await trialHeldUpFor(850);
-    expect(r.result, `${r.symptom ?? r.reason} ${r.detail}`).to.equal('pass');
+    expect(r.result, `${r.symptom ?? r.reason} ${r.detail}`).to.not.equal('fail');
   });
 
   it('is a harness error (host-busy), not reset-mid, when the watchdog ran out while the host was held up', async () => {
