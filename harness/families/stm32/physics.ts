@@ -17,7 +17,7 @@ export const stm32Physics: FamilyPhysics = {
     { kind: 'port', mode: 'latency', faces: { late: 0.6 } },
     { kind: 'port', mode: 'noise', faces: { corrupt: 0.8, 'unexpected-reply': 0.5 } },
     { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.9 } },
-    { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
+    { kind: 'cable', mode: 'open', faces: { silent: 1 } },
     { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
   ],
 };
