@@ -457,11 +457,12 @@ function pickByFit(group: Component[], symptoms: Set<Symptom> | undefined, ctx: 
 
 /**
  * The other members of a group (identical trials) whose kind fits the failures exactly as well as the carrier's,
- * when it fits them at all: rates cannot part them and neither can the symptoms, so no night alone names one.
+ * when it fits them at all (well or not: a tie broken by the kind order would be a guess): rates cannot part them
+ * and neither can the symptoms, so no night alone names one.
  */
 function fittingAlike(group: Component[], carrier: Component, symptoms: Set<Symptom> | undefined, ctx: ExplainContext): Component[] {
   const best = fitOn(carrier, symptoms, ctx);
-  if (best < ctx.t.fitsWell) return [];
+  if (best <= 0) return [];
   return group.filter((c) => c !== carrier && Math.abs(fitOn(c, symptoms, ctx) - best) <= SAME_FIT);
 }
 
