@@ -108,6 +108,22 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(physics.fit('relay', sometimes, 'rb.2')).to.equal(1);
   });
 
+  it('on an STM32, a stuck BOOT0 relay boots the application: silent like a dead board when it prints nothing, and it, not reset, when the banner shows too', () => {
+    const pins: Record<string, string> = { 'rb.1': 'reset', 'rb.2': 'boot0' };
+    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', (channel) => pins[channel]);
+    const silent = [{ profile: 'stm32f1', trials: 100, symptoms: { silent: 30 } }];
+    expect(physics.fit('relay', silent, 'rb.2')).to.equal(physics.fit('dut', silent));
+    const mixed = [{ profile: 'stm32f1', trials: 100, symptoms: { silent: 20, 'wrong-mode': 10 } }];
+    expect(physics.fit('relay', mixed, 'rb.2')).to.be.above(physics.fit('relay', mixed, 'rb.1'));
+  });
+
+  it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
+    const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 20, corrupt: 20 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
+    const first = result.components.find((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.round === 1)!;
+    // Silent half the time, corrupt the other half: a dead board, an open or noisy cable and a relay each explain half.
+    expect(first.indistinguishableFrom).to.include('d3');
+  });
+
   it('a relay channel whose pin the profile never moves cannot stick: it fits no failure', () => {
     const pins: Record<string, string> = { 'rb.2': 'boot0', 'rb.3': 'boot1' };
     const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', (channel) => pins[channel], (_profile, pin) => pin === 'boot1');
