@@ -111,7 +111,7 @@ const summary = await evaluate({
 process.stdout.write('\n' + summaryTable(summary) + '\n' + kindTable(summary));
 if (summary.patterns.length > 0) process.stdout.write('\n' + patternTable(summary));
 const misses = summary.faultScenarios.filter((r) => r.score.missed.length > 0 || r.score.falseFlags.length > 0);
-const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length > 0);
+const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length + r.score.undecidedFlags.length > 0);
 if (misses.length + noisy.length > 0) process.stdout.write('\nmisses and false flags:\n');
 for (const r of [...misses, ...noisy]) process.stdout.write(line(r) + '\n');
 process.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -131,10 +131,14 @@ function summaryTable(s: EvaluationSummary): string {
       ['faults injected', String(s.faults), ''],
       ['faults found (their own component flagged)', String(s.found), ''],
       ['  missed, but a flag names them in its group', String(s.foundThroughGroup), ''],
+      ['  unidentifiable without a swap', String(s.unidentifiable), ''],
       ['recall', pct(s.recall), `≥ 97% ${mark(s.recall >= 0.97)}`],
+      ['  over the faults a night can identify', pct(s.identifiableRecall), ''],
       ['flags (suspect/bad)', String(s.flags), ''],
       ['false flags', String(s.falseFlags), ''],
-      ['precision', pct(s.precision), `≥ 97% ${mark(s.precision >= 0.97)}`],
+      ['group flags: "cannot tell, swap to tell", fault in the group', String(s.undecidedFlags), ''],
+      ['precision (group flags apart)', pct(s.precision), `≥ 97% ${mark(s.precision >= 0.97)}`],
+      ['  counting group flags as false', pct(s.precisionUndecidedFalse), ''],
       ['fault-free scenarios', String(s.faultFree.length), '≥ 20'],
       ['  … with any flag', String(s.faultFreeFlagged), `0 ${mark(s.faultFreeFlagged === 0)}`],
       ['baseline failure rate (fault-free)', pct(s.measuredBaselineRate, 2), ''],
@@ -152,28 +156,30 @@ function patternTable(s: EvaluationSummary): string {
     String(r.scenario.seed),
     r.scenario.faults.map((f) => `${f.kind} ${f.id}`).join(', ') + (r.scenario.swap ? ` (${r.scenario.swap.what})` : ''),
     `${r.score.found.length}/${r.score.faults}`,
+    r.score.unidentifiable.map((f) => `${f.kind} ${f.id}`).join(', ') || '-',
     r.score.falseFlags.join(', ') || '-',
   ]);
-  return formatTable(['pattern', 'seed', 'faults', 'found', 'false flags'], rows);
+  return formatTable(['pattern', 'seed', 'faults', 'found', 'unidentifiable without a swap', 'false flags'], rows);
 }
 
 function kindTable(s: EvaluationSummary): string {
-  const byKind = new Map<string, { faults: number; found: number; ours: number[]; sprt: number[] }>();
+  const byKind = new Map<string, { faults: number; found: number; unidentifiable: number; ours: number[]; sprt: number[] }>();
   for (const r of s.faultScenarios) {
     for (const t of r.timings) {
       const key = `${t.fault.kind}.${t.fault.key}`;
-      const entry = byKind.get(key) ?? { faults: 0, found: 0, ours: [], sprt: [] };
+      const entry = byKind.get(key) ?? { faults: 0, found: 0, unidentifiable: 0, ours: [], sprt: [] };
       byKind.set(key, entry);
       entry.faults++;
       if (r.score.found.includes(t.fault)) entry.found++;
+      if (r.score.unidentifiable.includes(t.fault)) entry.unidentifiable++;
       if (t.ours !== undefined) entry.ours.push(t.ours);
       if (t.sprt !== undefined) entry.sprt.push(t.sprt);
     }
   }
   const mean = (xs: number[]) => (xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1));
   return formatTable(
-    ['fault', 'injected', 'found', 'mean trials/DUT to flag', 'mean SPRT'],
-    [...byKind.entries()].sort().map(([k, e]) => [k, String(e.faults), String(e.found), mean(e.ours), mean(e.sprt)]),
+    ['fault', 'injected', 'found', 'unidentifiable without a swap', 'mean trials/DUT to flag', 'mean SPRT'],
+    [...byKind.entries()].sort().map(([k, e]) => [k, String(e.faults), String(e.found), String(e.unidentifiable), mean(e.ours), mean(e.sprt)]),
   );
 }
 
@@ -205,7 +211,8 @@ function line(r: ScenarioResult): string {
     .join('; ');
   return (
     `seed ${r.scenario.seed} (${r.scenario.rig.duts.length} DUTs, ${pct(r.failures / Math.max(1, r.trials))} failed): ${f || 'no fault'} → found ${r.score.found.length}/${r.score.faults}` +
-    (r.score.missed.length ? `, missed ${r.score.missed.map((m) => `${m.kind} ${m.id}`).join(', ')}` : '') +
+    (r.score.missed.length ? `, missed ${r.score.missed.map((m) => `${m.kind} ${m.id}${r.score.unidentifiable.includes(m) ? ' (unidentifiable without a swap)' : ''}`).join(', ')}` : '') +
+    (r.score.undecidedFlags.length ? `, group flags ${r.score.undecidedFlags.join(', ')}` : '') +
     (r.score.falseFlags.length ? `, false flags ${r.score.falseFlags.join(', ')}` : '')
   );
 }

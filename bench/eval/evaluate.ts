@@ -63,6 +63,14 @@ export interface EvaluationSummary {
   falseFlags: number;
   recall: number;
   precision: number;
+  /** Faults inside a group a flag says no night can tell apart: only a swap can (never counted as found). */
+  unidentifiable: number;
+  /** Flags that say so, with a fault in their group (neither true nor false). */
+  undecidedFlags: number;
+  /** Recall over the faults a night can identify: found / (faults − unidentifiable). */
+  identifiableRecall: number;
+  /** Precision if every undecided flag were counted false. */
+  precisionUndecidedFalse: number;
   /** Fault-free scenarios with at least one flag. */
   faultFreeFlagged: number;
   foundThroughGroup: number;
@@ -110,6 +118,8 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
   const found = faultScenarios.reduce((n, r) => n + r.score.found.length, 0);
   const trueFlags = all.reduce((n, r) => n + r.score.trueFlags.length, 0);
   const falseFlags = all.reduce((n, r) => n + r.score.falseFlags.length, 0);
+  const unidentifiable = faultScenarios.reduce((n, r) => n + r.score.unidentifiable.length, 0);
+  const undecidedFlags = all.reduce((n, r) => n + r.score.undecidedFlags.length, 0);
   const timings = faultScenarios.flatMap((r) => r.timings);
   return {
     faultScenarios,
@@ -117,12 +127,16 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
     patterns,
     faults,
     found,
-    flags: trueFlags + falseFlags,
+    flags: trueFlags + falseFlags + undecidedFlags,
     trueFlags,
     falseFlags,
     recall: faults === 0 ? 1 : found / faults,
     precision: trueFlags + falseFlags === 0 ? 1 : trueFlags / (trueFlags + falseFlags),
-    faultFreeFlagged: faultFree.filter((r) => r.score.falseFlags.length > 0).length,
+    unidentifiable,
+    undecidedFlags,
+    identifiableRecall: faults - unidentifiable === 0 ? 1 : found / (faults - unidentifiable),
+    precisionUndecidedFalse: trueFlags + falseFlags + undecidedFlags === 0 ? 1 : trueFlags / (trueFlags + falseFlags + undecidedFlags),
+    faultFreeFlagged: faultFree.filter((r) => r.score.falseFlags.length + r.score.undecidedFlags.length > 0).length,
     foundThroughGroup: faultScenarios.reduce((n, r) => n + r.score.foundThroughGroup, 0),
     measuredBaselineRate: rate(faultFree.reduce((n, r) => n + r.failures, 0), faultFree.reduce((n, r) => n + r.trials, 0)),
     medianOurs: median(timings.flatMap((t) => (t.ours === undefined ? [] : [t.ours]))),

@@ -81,3 +81,23 @@ export function toStep(step: StepInput): Step {
   if (step.powerCycle) return { kind: 'powerCycle', pin: step.powerCycle.pin, offMs: step.powerCycle.offMs };
   return { kind: 'wait', ms: step.wait ?? 0 };
 }
+
+/**
+ * The pins whose state some step of enter or leave changes, trial after trial, from each pin's idle state. A relay
+ * contact is only commanded to move for these: a pin that is set to the state it already has is never switched.
+ */
+export function pinsMoved(pins: Readonly<Record<string, PinDef>>, enter: readonly Step[], leave: readonly Step[]): Set<string> {
+  const state = new Map(Object.entries(pins).map(([name, def]) => [name, def.idle === 'active'] as const));
+  const moved = new Set<string>();
+  const to = (pin: string, active: boolean) => {
+    if (state.get(pin) !== active) moved.add(pin);
+    state.set(pin, active);
+  };
+  // Two rounds: a leave that does not restore what enter set shows in the second enter.
+  for (const step of [...enter, ...leave, ...enter, ...leave]) {
+    if (step.kind === 'set') for (const [pin, active] of Object.entries(step.pins)) to(pin, active);
+    else if (step.kind === 'pulse') (to(step.pin, true), to(step.pin, false));
+    else if (step.kind === 'powerCycle') (to(step.pin, false), to(step.pin, true));
+  }
+  return moved;
+}

@@ -8,7 +8,7 @@ import type { Rig } from '../config/types.js';
 import type { ComponentKind } from '../core/record.js';
 import type { Cell } from './cells.js';
 import { rate } from './round-stats.js';
-import { actionFor, alwaysRanWith, carriedAction, componentSummary, profileAction, profileSummary, swapSentence } from './sentences.js';
+import { actionFor, alwaysRanWith, carriedAction, componentSummary, profileAction, profileSummary, swapSentence, undecidedAction } from './sentences.js';
 import type { PhysicsTable } from './physics.js';
 import type { ProfileFacts } from './swaps.js';
 import { thresholdsWith, type Thresholds } from './thresholds.js';
@@ -77,13 +77,16 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
   if (v.round !== undefined) report.round = v.round;
   if (v.group.length > 0) report.confoundedWith = v.group.map((g) => g.id);
   if (v.explainedBy.length > 0) report.explainedBy = v.explainedBy;
-  report.evidence.summary = componentSummary({ report, pool, tested, carrier: v.carrier }, t);
+  if (v.alike) report.indistinguishableFrom = v.alike.map((a) => a.id);
+  report.evidence.summary = componentSummary({ report, pool, tested, carrier: v.carrier, alike: v.alike }, t);
   if (v.verdict === 'ok') return report;
   const swap = v.swap ? swapSentence(v.swap) : undefined;
   if (swap) report.separatingSwap = swap;
   if (v.carrier) {
     // The group's swap is stated once, with the flag that carries it; the other members point there.
     report.action = carriedAction(v.carrier);
+  } else if (v.alike && swap) {
+    report.action = undecidedAction(v.ref, v.alike, swap);
   } else {
     report.action = actionFor(v.ref, raw.symptoms, cells);
     if (swap) report.action += alwaysRanWith(report.confoundedWith!, swap);

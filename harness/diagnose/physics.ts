@@ -19,6 +19,11 @@ export interface FaultMode {
   /** A standing fault (a board stuck in a mode) fails nearly every trial: it does not fit an intermittent failure. */
   standing?: boolean;
   /**
+   * An intermittent fault (a relay contact that now and then does not move) leaves most trials right: it does not
+   * fit failures on nearly every trial, which are a standing fault's (a board stuck in a mode).
+   */
+  intermittent?: boolean;
+  /**
    * Relay channels only: the logical pins whose channel fails this way. A channel on a pin some mode names takes
    * those modes; any other channel takes the modes that name no pin.
    */
@@ -48,19 +53,28 @@ export const COMMON_MODES: readonly FaultMode[] = [
   { kind: 'dut', mode: 'stuck-mode', faces: { 'wrong-mode': 1 }, standing: true },
   { kind: 'dut', mode: 'bootloop', faces: { flood: 1 } },
   { kind: 'dut', mode: 'board', faces: { late: 0.7, 'unexpected-reply': 0.6, 'reset-mid': 0.5, corrupt: 0.3, 'port-lost': 0.2, 'port-open-failed': 0.1 } },
-  { kind: 'relay', mode: 'stuck', pins: ['reset', 'power'], faces: { silent: 1, 'wrong-mode': 0.7, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 } },
-  { kind: 'relay', mode: 'stuck', faces: { 'wrong-mode': 1, silent: 0.5, 'unexpected-reply': 0.5, flood: 0.3 } },
+  { kind: 'relay', mode: 'stuck', pins: ['reset', 'power'], faces: { silent: 1, 'wrong-mode': 0.7, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 }, intermittent: true },
+  { kind: 'relay', mode: 'stuck', faces: { 'wrong-mode': 1, silent: 0.5, 'unexpected-reply': 0.5, flood: 0.3 }, intermittent: true },
   { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.4 } },
-  { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
+  // Nothing passes: exactly a dead board's face, on exactly its trials. Only a swap tells the two apart.
+  { kind: 'cable', mode: 'open', faces: { silent: 1 } },
   { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
 ];
 
-/** A standing mode fits only symptoms that fill at least this share of the trials. */
+/** A standing mode fits only symptoms that fill at least this share of the trials; an intermittent one, only less. */
 export const STANDING_MIN_SHARE = 0.9;
+
+/** The failures of one component's trials on one profile. */
+export interface Mix {
+  profile: string;
+  trials: number;
+  symptoms: Partial<Record<Symptom, number>>;
+}
 
 interface ModeView {
   mode: string;
   standing: boolean;
+  intermittent: boolean;
   faces: (symptom: Symptom) => number;
 }
 
@@ -72,6 +86,8 @@ export class Physics {
     private readonly familyOf: (profile: string) => string | undefined = () => undefined,
     /** Relay channel id → the logical pin it drives (from the rig), when known. */
     private readonly pinOf: (channel: string) => string | undefined = () => undefined,
+    /** Whether a profile's enter and leave never move a pin (false when unknown). */
+    private readonly pinStill: (profile: string, pin: string) => boolean = () => false,
   ) {}
 
   /** The modes of a kind on a profile's family (for a relay channel `id`, those of the pin it drives). */
@@ -80,15 +96,18 @@ export class Physics {
     let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind) : undefined;
     if (!described || described.length === 0) described = COMMON_MODES.filter((m) => m.kind === kind);
     const pin = id === undefined ? undefined : this.pinOf(id);
+    // A contact never commanded to move cannot stick: its relay channel fails no way on this profile.
+    if (kind === 'relay' && pin !== undefined && this.pinStill(profile, pin)) return [];
     const forPin = described.filter((m) => pin !== undefined && m.pins?.includes(pin));
     described = forPin.length > 0 ? forPin : described.filter((m) => !m.pins || pin === undefined);
-    if (described.length === 0) return [{ mode: GENERIC_MODE, standing: false, faces: (s) => affinity(kind, s) }];
-    return described.map((m) => ({ mode: m.mode, standing: m.standing ?? false, faces: (s) => (s === 'ok' ? 0 : (m.faces[s] ?? 0)) }));
+    if (described.length === 0) return [{ mode: GENERIC_MODE, standing: false, intermittent: false, faces: (s) => affinity(kind, s) }];
+    return described.map((m) => ({ mode: m.mode, standing: m.standing ?? false, intermittent: m.intermittent ?? false, faces: (s) => (s === 'ok' ? 0 : (m.faces[s] ?? 0)) }));
   }
 
-  /** How well one symptom on one profile fits a kind: its best mode. */
-  affinity(kind: ComponentKind, symptom: Symptom, profile: string, id?: string): number {
-    return Math.max(0, ...this.modes(kind, profile, id).map((m) => m.faces(symptom)));
+  /** How well one symptom on one profile fits a kind: its best mode (or, given, that mode). */
+  affinity(kind: ComponentKind, symptom: Symptom, profile: string, id?: string, mode?: string): number {
+    const modes = this.modes(kind, profile, id).filter((m) => mode === undefined || sameMode(m.mode, mode));
+    return Math.max(0, ...modes.map((m) => m.faces(symptom)));
   }
 
   /**
@@ -97,8 +116,13 @@ export class Physics {
    * so a board both silent and in the wrong mode fits a relay that sometimes does not switch better than a board
    * (dead, or stuck in a mode: two causes). 0 without failures.
    */
-  fit(kind: ComponentKind, mixes: Array<{ profile: string; trials: number; symptoms: Partial<Record<Symptom, number>> }>, id?: string): number {
-    const byMode = new Map<string, { weighted: number; covered: number; standing: boolean }>();
+  fit(kind: ComponentKind, mixes: Mix[], id?: string): number {
+    return this.bestMode(kind, mixes, id).fit;
+  }
+
+  /** The way of failing that fits the failures best (`fit`), and how well; no mode without failures. */
+  bestMode(kind: ComponentKind, mixes: Mix[], id?: string): { fit: number; mode?: string } {
+    const byMode = new Map<string, { weighted: number; covered: number; standing: boolean; intermittent: boolean }>();
     let total = 0;
     let trials = 0;
     for (const { profile, symptoms, trials: n } of mixes) {
@@ -108,25 +132,31 @@ export class Physics {
         if (symptom === 'ok' || !count) continue;
         total += count;
         // Modes of one name are one way of failing: the best face of each name counts once.
-        const faces = new Map<string, { face: number; standing: boolean }>();
+        const faces = new Map<string, { face: number; standing: boolean; intermittent: boolean }>();
         for (const m of modes) {
           const seen = faces.get(m.mode);
-          faces.set(m.mode, { face: Math.max(seen?.face ?? 0, m.faces(symptom)), standing: (seen?.standing ?? false) || m.standing });
+          faces.set(m.mode, {
+            face: Math.max(seen?.face ?? 0, m.faces(symptom)),
+            standing: (seen?.standing ?? false) || m.standing,
+            intermittent: (seen?.intermittent ?? false) || m.intermittent,
+          });
         }
-        for (const [mode, { face, standing }] of faces) {
-          const entry = byMode.get(mode) ?? { weighted: 0, covered: 0, standing: false };
+        for (const [mode, { face, standing, intermittent }] of faces) {
+          const entry = byMode.get(mode) ?? { weighted: 0, covered: 0, standing: false, intermittent: false };
           entry.weighted += count * face;
           if (face > 0) entry.covered += count;
           entry.standing ||= standing;
+          entry.intermittent ||= intermittent;
           byMode.set(mode, entry);
         }
       }
     }
-    if (total === 0) return 0;
-    let best = 0;
-    for (const e of byMode.values()) {
+    const best: { fit: number; mode?: string } = { fit: 0 };
+    if (total === 0) return best;
+    for (const [mode, e] of byMode) {
       if (e.standing && e.covered < STANDING_MIN_SHARE * trials) continue;
-      best = Math.max(best, e.weighted / total);
+      if (e.intermittent && e.covered >= STANDING_MIN_SHARE * trials) continue;
+      if (e.weighted / total > best.fit) Object.assign(best, { fit: e.weighted / total, mode });
     }
     return best;
   }

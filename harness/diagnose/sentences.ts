@@ -42,16 +42,18 @@ export interface SummaryFacts {
   tested: number;
   /** The flagged member of its group that carries the group's flag, when it is not flagged itself. */
   carrier?: ComponentRef;
+  /** A flag's group members that explain its failures exactly as well. */
+  alike?: ComponentRef[];
 }
 
 /** One sentence with the numbers behind a component's verdict. */
-export function componentSummary({ report: r, pool, tested, carrier }: SummaryFacts, t: Thresholds): string {
+export function componentSummary({ report: r, pool, tested, carrier, alike }: SummaryFacts, t: Thresholds): string {
   const e = r.evidence;
   const name = `${r.kind} ${r.id}`;
   const failed = `${e.failures} of ${e.trials} trials failed (${percent(e.failureRate)}${e.failures > 0 ? `: ${mix(e.symptoms)}` : ''})`;
   const explained = (r.explainedBy ?? []).reduce((sum, x) => sum + x.failures, 0);
   if (r.verdict === 'suspect' || r.verdict === 'bad') {
-    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${plural(pool.trials, 'trial')} still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${plural(tested, 'component')}; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)}).`;
+    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${plural(pool.trials, 'trial')} still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${plural(tested, 'component')}; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)})${alike?.length ? `, and ${names(alike)} exactly as well: only a swap tells which one it is` : ''}.`;
   }
   if (carrier) {
     return `${name}: ${failed}; it ran on exactly the same trials as ${carrier.id}, so rates cannot tell them apart.`;
@@ -76,6 +78,16 @@ export function evidenceWithoutName(c: { id: string; kind: string; evidence?: { 
 /** The next step of a member of a confounded group whose flag another member carries. */
 export function carriedAction(carrier: ComponentRef): string {
   return `Cannot be told apart from ${carrier.kind} ${carrier.id} by rates: the swap proposed for ${carrier.id} tells them apart.`;
+}
+
+/** The next step of a flag its group's members explain exactly as well: the swap, not a replacement. */
+export function undecidedAction(ref: ComponentRef, alike: ComponentRef[], swap: string): string {
+  return `Nothing tonight tells ${ref.kind} ${ref.id} from ${names(alike)}: they fail the same way on the same trials. To tell, ${swap}.`;
+}
+
+function names(refs: ComponentRef[]): string {
+  const all = refs.map((r) => `${r.kind} ${r.id}`);
+  return all.length <= 1 ? all.join('') : `${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}`;
 }
 
 /** What a flagged component's next step adds when it always ran with others. */

@@ -7,7 +7,8 @@ import { componentKey, type Cell, type ComponentRef } from './cells.js';
 import type { Verdict } from './types.js';
 
 /** What the advice needs of a board profile: its family and its logical pins. */
-export type ProfileFacts = Pick<BoardProfile, 'family' | 'pins'>;
+/** What the diagnosis reads of a board profile: its family and pins, and (when at hand) the sequences that move them. */
+export type ProfileFacts = Pick<BoardProfile, 'family' | 'pins'> & Partial<Pick<BoardProfile, 'enter' | 'leave'>>;
 
 /** What a separating swap is chosen from. */
 export interface SwapContext {

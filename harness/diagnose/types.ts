@@ -32,6 +32,11 @@ export interface ComponentDiagnosis {
   action: string;
   /** Other component ids that always appeared with this one in the window (cannot be told apart by rates). */
   confoundedWith?: string[];
+  /**
+   * Members of its confounded group whose kind explains its failures exactly as well (a dead board and an open
+   * cable are both silent, on the same trials): nothing but a swap tells which one it is, and the flag says so.
+   */
+  indistinguishableFrom?: string[];
   /** Swap that would separate a confounded group, e.g. "swap cable c3 with cable c4 (on d4) tomorrow, …"; on every member. */
   separatingSwap?: string;
   /** Nights of history: pass rate per night, oldest first. */

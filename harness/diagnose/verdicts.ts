@@ -12,6 +12,7 @@
  * fits the symptoms best carries the flag, and the swap that would separate them is chosen.
  * Verdicts only: no sentence is written here (sentences.ts).
  */
+import { pinsMoved } from '../config/steps.js';
 import type { Rig } from '../config/types.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import { componentKey, type Cell, type ComponentRef } from './cells.js';
@@ -35,7 +36,7 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { Physics, sameMode, type PhysicsTable } from './physics.js';
+import { Physics, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
 import { chooseSwap, type ProfileFacts, type SwapPlan } from './swaps.js';
@@ -76,6 +77,11 @@ export interface ComponentVerdict {
   explainedBy: Array<{ id: string; kind: ComponentKind; failures: number }>;
   /** The swap that separates its group (a flagged component's own, or the one its carrier's flag proposes). */
   swap?: SwapPlan;
+  /**
+   * A flagged component only: the members of its group whose kind explains its failures exactly as well (a dead
+   * board and an open cable are both silent on the same trials). The flag is the group's until a swap tells which.
+   */
+  alike?: ComponentRef[];
 }
 
 /** A profile mistake with the numbers of the profile's trials. */
@@ -101,7 +107,11 @@ interface Flag {
   round: number;
   stats: RoundStats;
   explainedSymptoms: Set<Symptom>;
+  alike: ComponentRef[];
 }
+
+/** Two fits this close are the same: the kinds explain the failures equally well. */
+const SAME_FIT = 1e-9;
 
 export function decide(cells: Cell[], options: DecideOptions): Verdicts {
   const t = options.thresholds;
@@ -110,7 +120,16 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
   const total = state.all();
   const familyName = (profile: string) => options.profiles?.get(profile)?.family;
   const pins = new Map((options.rig?.duts ?? []).flatMap((d) => Object.entries(d.pins).map(([pin, wiring]) => [wiring.channel, pin] as const)));
-  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel));
+  const moved = new Map<string, Set<string> | undefined>();
+  const movedOn = (profile: string) => {
+    if (!moved.has(profile)) {
+      const facts = options.profiles?.get(profile);
+      moved.set(profile, facts?.enter && facts.leave ? pinsMoved(facts.pins, facts.enter, facts.leave) : undefined);
+    }
+    return moved.get(profile);
+  };
+  const pinStill = (profile: string, pin: string) => movedOn(profile)?.has(pin) === false;
+  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel), pinStill);
   const ctx: ExplainContext = { state, physics, familyOf: (profile) => familyName(profile) ?? profile, t };
   const groups = new Map<string, Component[]>();
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
@@ -139,9 +158,12 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     const group = groups.get(chosen.groupKey)!.filter((c) => !flagged.has(c.ref.key));
     const active = state.all();
     const excess = excessSymptoms(bestStats, active, t);
-    const carrier = pickByFit(group.length > 0 ? group : [chosen], excess.size > 0 ? excess : undefined, ctx);
+    const members = group.length > 0 ? group : [chosen];
+    const fitted = excess.size > 0 ? excess : undefined;
+    const carrier = pickByFit(members, fitted, ctx);
+    const alike = fittingAlike(members, carrier, fitted, ctx).map((c) => c.ref);
     const explainedSymptoms = symptomsToExplain(carrier, bestStats, spreadOver(carrier, excess, state, active, ctx), ctx);
-    flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms });
+    flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms, alike });
     explainFlag(carrier, explainedSymptoms, ctx);
   }
 
@@ -173,6 +195,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
       explainedBy: explainedFor(state, component, components),
     };
     if (flag) v.round = flag.round;
+    if (flag && flag.alike.length > 0) v.alike = flag.alike;
     const carrier = carrierOf.get(key);
     if (carrier) v.carrier = components.get(carrier)!.ref;
     verdicts.push(v);
@@ -414,7 +437,9 @@ function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplain
 /** The excess symptoms that fit the flagged kind on some board it served; if none fits, the dominant excess (something must be explained). */
 function symptomsToExplain(carrier: Component, s: RoundStats, excess: Set<Symptom>, ctx: ExplainContext): Set<Symptom> {
   const profiles = new Set(carrier.cells.map((i) => ctx.state.cells[i]!.profile));
-  const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p, carrier.ref.id) >= ctx.t.fits)));
+  // One cause, one way of failing: a cable that went open explains the silence, not the port lost beside it.
+  const { mode } = ctx.physics.bestMode(carrier.ref.kind, mixesOf(carrier, excess, ctx), carrier.ref.id);
+  const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p, carrier.ref.id, mode) >= ctx.t.fits)));
   if (fitting.size > 0) return fitting;
   const dominant = dominantSymptom(excess.size > 0 ? pick(s.symptoms, excess) : s.symptoms);
   return new Set(dominant ? [dominant] : []);
@@ -431,16 +456,31 @@ function pickByFit(group: Component[], symptoms: Set<Symptom> | undefined, ctx: 
 }
 
 /**
+ * The other members of a group (identical trials) whose kind fits the failures exactly as well as the carrier's,
+ * when it fits them at all (well or not: a tie broken by the kind order would be a guess): rates cannot part them
+ * and neither can the symptoms, so no night alone names one.
+ */
+function fittingAlike(group: Component[], carrier: Component, symptoms: Set<Symptom> | undefined, ctx: ExplainContext): Component[] {
+  const best = fitOn(carrier, symptoms, ctx);
+  if (best <= 0) return [];
+  return group.filter((c) => c !== carrier && Math.abs(fitOn(c, symptoms, ctx) - best) <= SAME_FIT);
+}
+
+/**
  * How well a component's symptoms (those given, or all) fit its kind, cell by cell on each board's family: the
  * failures still unexplained, or with `cells`, all of them.
  */
 function fitOn(component: Component, symptoms: Set<Symptom> | undefined, ctx: ExplainContext, cells?: Cell[]): number {
-  const mixes = component.cells.map((i) => {
+  return ctx.physics.fit(component.ref.kind, mixesOf(component, symptoms, ctx, cells), component.ref.id);
+}
+
+/** A component's failures (those given, or all), cell by cell with each board's profile: still unexplained, or with `cells`, all. */
+function mixesOf(component: Component, symptoms: Set<Symptom> | undefined, ctx: ExplainContext, cells?: Cell[]): Mix[] {
+  return component.cells.map((i) => {
     const all = cells ? cells[i]!.symptoms : ctx.state.activeSymptoms[i]!;
     const trials = cells ? cells[i]!.trials : ctx.state.activeTrials[i]!;
     return { profile: ctx.state.cells[i]!.profile, trials, symptoms: symptoms ? pick(all, symptoms) : all };
   });
-  return ctx.physics.fit(component.ref.kind, mixes, component.ref.id);
 }
 
 function explainedFor(state: Unexplained, component: Component, components: Map<string, Component>): ComponentVerdict['explainedBy'] {

@@ -53,7 +53,7 @@ describe('diagnosis: new first, fixed since last night', () => {
   });
 
   it('lists what was flagged the night before and is not tonight', async () => {
-    store = await storeOf(dir, { '2026-11-19': { d10: { silent: 80 } } });
+    store = await storeOf(dir, { '2026-11-19': { d10: { flood: 80 } } });
     const result = await diagnose({ store, rig: 'bench', night: '2026-11-20', windowNights: 1 });
     expect(result.fixed).to.deep.include({ id: 'd10', kind: 'dut', previousVerdict: 'bad', verdict: 'ok' });
     const before = await diagnose({ store, rig: 'bench', night: '2026-11-19', windowNights: 1 });

@@ -32,7 +32,12 @@ function night(faults: Record<string, Partial<Record<Symptom, number>>>, count =
 
 function flags(records: TrialRecord[], withPhysics = true): string[] {
   const result = diagnoseCells(cellsFromRecords(records), { rig: 'bench', profiles: PROFILES, ...(withPhysics ? { physics: FAMILY_PHYSICS } : {}) });
-  return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`).sort();
+  const name = (id: string) => `${result.components.find((c) => c.id === id)!.kind} ${id}`;
+  // A flag whose group no night can split reads as the group: "cable c-d3 | dut d3 | relay rb-d3".
+  return result.components
+    .filter((c) => c.verdict === 'suspect' || c.verdict === 'bad')
+    .map((c) => [c.id, ...(c.indistinguishableFrom ?? [])].map(name).sort().join(' | '))
+    .sort();
 }
 
 describe('diagnosis with the families\' symptom physics', () => {
@@ -52,13 +57,13 @@ describe('diagnosis with the families\' symptom physics', () => {
   it('a dying STM32 board on a browning supply is flagged beside the supply: a dip resets an STM32, it does not silence it', () => {
     // s1: d1 (STM32) silent 40 % and, like d5 (STM32), reset mid-handshake by the dips; d2, d6 (MediaTek) go silent.
     const records = night({ d1: { silent: 40, 'reset-mid': 15 }, d5: { 'reset-mid': 22 }, d2: { silent: 20 }, d6: { silent: 22 } });
-    expect(flags(records)).to.deep.equal(['dut d1', 'supply s1']);
+    expect(flags(records)).to.deep.equal(['cable c-d1 | dut d1 | relay rb-d1', 'supply s1']);
   });
 
   it('a MediaTek board failing clearly more than its MediaTek siblings under a flagged supply keeps the excess', () => {
     // s1's MediaTek boards go silent at about 20 %, d2 at 55 %: the supply does not explain all of d2's.
     const records = night({ d1: { 'reset-mid': 20 }, d5: { 'reset-mid': 22 }, d2: { silent: 55 }, d6: { silent: 18 } });
-    expect(flags(records)).to.deep.equal(['dut d2', 'supply s1']);
+    expect(flags(records)).to.deep.equal(['cable c-d2 | dut d2 | relay rb-d2', 'supply s1']);
   });
 
   it('bit flips on a MediaTek cable (seen as unexpected replies) flag the cable alone', () => {
@@ -69,14 +74,71 @@ describe('diagnosis with the families\' symptom physics', () => {
   it('every board of one hub failing its own way (late, port lost, silent, flood) is a local fault each, not the hub', () => {
     // d1 (STM32) late, d2 (MediaTek) losing its port, d3 (STM32) silent, d4 (MediaTek) in a boot loop.
     const records = night({ d1: { late: 100 }, d2: { 'port-lost': 25 }, d3: { silent: 25 }, d4: { flood: 30 } });
-    expect(flags(records)).to.deep.equal(['dut d1', 'dut d3', 'dut d4', 'port h1.p2']);
+    expect(flags(records)).to.deep.equal(['cable c-d3 | dut d3 | relay rb-d3', 'dut d1', 'dut d4', 'port h1.p2']);
   });
 
   it('a board that is sometimes in the wrong mode, or sometimes silent and sometimes in the wrong mode, is its relay; always in the wrong mode, the board', () => {
     expect(flags(night({ d3: { 'wrong-mode': 30 } }))).to.deep.equal(['relay rb-d3']);
     expect(flags(night({ d3: { silent: 20, 'wrong-mode': 10 } }))).to.deep.equal(['relay rb-d3']);
     expect(flags(night({ d3: { 'wrong-mode': 100 } }))).to.deep.equal(['dut d3']);
-    expect(flags(night({ d3: { silent: 30 } }))).to.deep.equal(['dut d3']);
+    // Always silent, some trials: a dead board, an open cable and a reset relay that did not move look the same.
+    expect(flags(night({ d3: { silent: 30 } }))).to.deep.equal(['cable c-d3 | dut d3 | relay rb-d3']);
+  });
+
+  it('says when a silent board, its cable and its reset relay cannot be told apart, and names the swap that tells', () => {
+    const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 30 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
+    const flag = result.components.find((c) => c.verdict === 'suspect' || c.verdict === 'bad')!;
+    expect([flag.id, ...(flag.indistinguishableFrom ?? [])].sort()).to.deep.equal(['c-d3', 'd3', 'rb-d3']);
+    expect(flag.action).to.match(/^Nothing tonight tells .* To tell, .*swap/);
+    expect(flag.evidence.summary).to.contain('exactly as well: only a swap tells which one it is');
+  });
+
+  it('a board silent and losing its port on the same trials: the port is flagged for the port lost, apart from the silence', () => {
+    // d2 (MediaTek): a flaky port (port-lost) and, on the same trials, something that silences it.
+    const flagged = flags(night({ d2: { 'port-lost': 17, silent: 19 } }));
+    expect(flagged).to.include('port h1.p2');
+    expect(flagged).to.have.length(2);
+  });
+
+  it('a relay that sometimes does not switch does not fit a board in the wrong mode on every trial', () => {
+    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', () => 'boot0');
+    const always = [{ profile: 'stm32f1', trials: 100, symptoms: { 'wrong-mode': 100 } }];
+    const sometimes = [{ profile: 'stm32f1', trials: 100, symptoms: { 'wrong-mode': 30 } }];
+    expect(physics.fit('relay', always, 'rb.2')).to.equal(0);
+    expect(physics.fit('relay', sometimes, 'rb.2')).to.equal(1);
+  });
+
+  it('on an STM32, a stuck BOOT0 relay boots the application: silent like a dead board when it prints nothing, and it, not reset, when the banner shows too', () => {
+    const pins: Record<string, string> = { 'rb.1': 'reset', 'rb.2': 'boot0' };
+    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', (channel) => pins[channel]);
+    const silent = [{ profile: 'stm32f1', trials: 100, symptoms: { silent: 30 } }];
+    expect(physics.fit('relay', silent, 'rb.2')).to.equal(physics.fit('dut', silent));
+    const mixed = [{ profile: 'stm32f1', trials: 100, symptoms: { silent: 20, 'wrong-mode': 10 } }];
+    expect(physics.fit('relay', mixed, 'rb.2')).to.be.above(physics.fit('relay', mixed, 'rb.1'));
+  });
+
+  it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
+    const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 20, corrupt: 20 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
+    const first = result.components.find((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.round === 1)!;
+    // Silent half the time, corrupt the other half: a dead board, an open or noisy cable and a relay each explain half.
+    expect(first.indistinguishableFrom).to.include('d3');
+  });
+
+  it('a relay channel whose pin the profile never moves cannot stick: it fits no failure', () => {
+    const pins: Record<string, string> = { 'rb.2': 'boot0', 'rb.3': 'boot1' };
+    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', (channel) => pins[channel], (_profile, pin) => pin === 'boot1');
+    const app = [{ profile: 'stm32f1', trials: 100, symptoms: { 'wrong-mode': 29 } }];
+    expect(physics.fit('relay', app, 'rb.2')).to.equal(1);
+    expect(physics.fit('relay', app, 'rb.3')).to.equal(0);
+  });
+
+  it('on an ESP32, a stuck reset relay shows both the application and silence; a stuck boot relay, the application', () => {
+    const pins: Record<string, string> = { 'rb.1': 'reset', 'rb.2': 'boot' };
+    const physics = new Physics(FAMILY_PHYSICS, () => 'esp32', (channel) => pins[channel]);
+    const both = [{ profile: 'esp32-devkitc', trials: 100, symptoms: { 'wrong-mode': 11, silent: 5, corrupt: 1 } }];
+    const app = [{ profile: 'esp32-devkitc', trials: 100, symptoms: { 'wrong-mode': 20 } }];
+    expect(physics.fit('relay', both, 'rb.1')).to.be.above(physics.fit('relay', both, 'rb.2'));
+    expect(physics.fit('relay', app, 'rb.2')).to.be.above(physics.fit('relay', app, 'rb.1'));
   });
 
   it('tells a reset relay from a mode relay by what a stuck channel does on its pin', () => {

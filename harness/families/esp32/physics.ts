@@ -1,7 +1,9 @@
 /**
  * How faults show on the ESP32 ROM loader: SLIP frames, a SYNC answered several times, long exchanges. A supply
  * dip reboots the chip, which prints its boot banner again (`reset-mid`) or, on a deep dip, says nothing; latency
- * only delays the framed answers (`late`).
+ * only delays the framed answers (`late`). A reset (EN) relay that does not switch either leaves the chip running
+ * the application the last trial booted (`wrong-mode`) or holds it in reset (`silent`), both often; a boot (GPIO0)
+ * relay that does not switch lets the chip boot its application (`wrong-mode`), and seldom anything else.
  */
 import type { FamilyPhysics } from '../../diagnose/physics.js';
 
@@ -15,5 +17,7 @@ export const esp32Physics: FamilyPhysics = {
     { kind: 'port', mode: 'disconnect', faces: { 'port-lost': 1, 'port-open-failed': 0.8, corrupt: 0.3 } },
     { kind: 'port', mode: 'latency', faces: { late: 0.8, silent: 0.3 } },
     { kind: 'port', mode: 'noise', faces: { corrupt: 0.8 } },
+    { kind: 'relay', mode: 'stuck', pins: ['reset'], faces: { silent: 1, 'wrong-mode': 0.9, 'reset-mid': 0.5, flood: 0.4, late: 0.3 }, intermittent: true },
+    { kind: 'relay', mode: 'stuck', pins: ['boot'], faces: { 'wrong-mode': 1, silent: 0.3, 'unexpected-reply': 0.4, flood: 0.3 }, intermittent: true },
   ],
 };

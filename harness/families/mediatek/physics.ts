@@ -18,7 +18,7 @@ export const mediatekPhysics: FamilyPhysics = {
     { kind: 'port', mode: 'latency', faces: { 'unexpected-reply': 1, silent: 0.8, late: 0.8 } },
     { kind: 'port', mode: 'noise', faces: { corrupt: 0.8, 'unexpected-reply': 0.7 } },
     { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.9 } },
-    { kind: 'cable', mode: 'open', faces: { silent: 0.8 } },
+    { kind: 'cable', mode: 'open', faces: { silent: 1 } },
     { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
   ],
 };
