@@ -157,6 +157,7 @@ function componentEntry(c: ComponentDiagnosis, folds: Folds) {
     },
     action: c.action ?? '',
     confoundedWith: [...(c.confoundedWith ?? [])],
+    indistinguishableFrom: [...(c.indistinguishableFrom ?? [])],
     separatingSwap: c.separatingSwap ?? null,
     changedSince: c.changedSince ?? null,
     history: (c.history ?? []).map((h) => ({ night: h.night, trials: h.trials, passRate: rate(h.passRate) ?? 0 })),

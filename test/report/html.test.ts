@@ -38,6 +38,7 @@ describe('report: index.html (as text)', () => {
     expect(top).to.include('1 component flagged');
     expect(top).to.include('Replace cable c2 (or swap it with c1 to confirm)');
     expect(top).to.include('swap cable c2 with c1 tomorrow');
+    expect(top).to.include('Fits exactly as well: <code>h1.2</code> — tonight cannot tell which');
     expect(top).to.include('profile <code>mt6765</code>');
   });
 

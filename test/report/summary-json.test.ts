@@ -86,6 +86,7 @@ describe('report: summary.json', () => {
     expect(passes + failures + errors).to.equal(trials);
     const c2 = summary.components.find((c: { id: string }) => c.id === 'c2');
     expect(c2).to.include({ kind: 'cable', verdict: 'bad', separatingSwap: 'swap cable c2 with c1 tomorrow' });
+    expect(c2.indistinguishableFrom, 'the parts tonight cannot tell from it').to.deep.equal(['h1.2']);
     expect(c2.evidence).to.include({ trials: 200, failures: 41 });
     expect(c2.evidence.symptoms).to.deep.equal({ corrupt: 41 });
     const dut = summary.duts.find((d: { id: string }) => d.id === 'f103-b');

@@ -211,6 +211,7 @@ export function syntheticDiagnosis(): DiagnosisResult {
     components: [
       component('c2', 'cable', 'bad', {
         confoundedWith: ['h1.2'],
+        indistinguishableFrom: ['h1.2'],
         separatingSwap: 'swap cable c2 with c1 tomorrow',
         changedSince: 'failing since 2026-11-18, the first night with cable c2',
         history: c2History,

@@ -127,6 +127,9 @@ function componentItem(c: ComponentDiagnosis, index: BenchIndex, o: Overall, inp
           c.separatingSwap && !swapInAction ? ` — to separate them: <strong>${esc(c.separatingSwap)}</strong>` : ''
         }</p>`
       : '') +
+    (c.indistinguishableFrom?.length
+      ? `<p>Fits exactly as well: ${c.indistinguishableFrom.map((id) => `<code>${esc(id)}</code>`).join(', ')} — tonight cannot tell which</p>`
+      : '') +
     (c.changedSince ? `<p>Since: ${esc(c.changedSince)}</p>` : '') +
     exceededAck(o, c) +
     (note ? `<p class="muted">Rig note: ${esc(note)}</p>` : '') +
