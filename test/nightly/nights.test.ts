@@ -51,7 +51,8 @@ describe('nightly: nights and their runs', function () {
   const lines: string[] = [];
   const nightly = (options: Partial<NightlyOptions> & { now: () => Date }) => {
     const bench = options.bench ?? smallBench();
-    return runNightly({ bench, world: simulatedWorld(bench, { clock: new VirtualClock() }), store, outDir: join(dir, 'reports'), trialsPerDut: 4, log: (l) => lines.push(l), ...options });
+    // No follow-up trials: these nights count their planned trials (follow-up.test.ts has its own).
+    return runNightly({ bench, world: simulatedWorld(bench, { clock: new VirtualClock() }), store, outDir: join(dir, 'reports'), trialsPerDut: 4, followUp: false, log: (l) => lines.push(l), ...options });
   };
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-nights-'));
