@@ -11,6 +11,7 @@ import type { LoadedBench } from '../../harness/config/types.js';
 import type { TrialRecord } from '../../harness/core/record.js';
 import { VirtualClock } from '../../harness/core/virtual-clock.js';
 import { runNightly, type NightlyOptions } from '../../harness/nightly/nightly.js';
+import { trialText } from '../../harness/report/trial-text.js';
 import type { FollowUpSummary } from '../../harness/report/types.js';
 import { simulatedWorld } from '../../harness/sim/world.js';
 import { openStore, type TrialStore } from '../../harness/store/index.js';
@@ -89,6 +90,9 @@ describe('nightly: follow-up trials', function () {
     expect(html).to.include('id="follow-up"');
     expect(html).to.match(new RegExp(`${followUp.trials} follow-up trials? on d3`));
     expect(html).to.include('flagged: fails more than the rest of the bench');
+    // `shakedown show` says which trials were follow-ups.
+    expect(trialText(extra[0]!, { colour: false })).to.include(`trial ${extra[0]!.seq} (follow-up)`);
+    expect(trialText(trials[0]!, { colour: false })).to.not.include('(follow-up)');
   });
 
   it('spends none with follow-up off (--no-follow-up)', async () => {
