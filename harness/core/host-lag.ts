@@ -6,6 +6,8 @@
  * Nothing else in the process ticks while a reply is awaited on real hardware (the precise scheduler sleeps when
  * no edge or simulated byte is due), hence a timer of its own, running only while watched; unref'd, it never keeps
  * the process alive.
+ * A precise timer (precise-timer.ts: the simulated wire's byte arrivals, the runner's edges) that fires late says
+ * the same from the other side — its wake-up thread or the process was not given a core — and is counted too.
  * Only the real clock lags: a test clock's time moves only when the test moves it.
  */
 import { realClock, type Clock } from './clock.js';
@@ -47,9 +49,25 @@ class HostLagProbe {
 
   /** How long the host was held up between t0 and t1 (clock ms), counting a stall still under way now. */
   heldUpMs(t0: number, t1: number): number {
+    // Stalls seen by the probe and by late timers may overlap: each moment counts once.
+    const within = [...this.stalls, ...this.ongoing()]
+      .map((s) => ({ from: Math.max(t0, s.from), to: Math.min(t1, s.to) }))
+      .filter((s) => s.to > s.from)
+      .sort((a, b) => a.from - b.from);
     let held = 0;
-    for (const s of [...this.stalls, ...this.ongoing()]) held += Math.max(0, Math.min(t1, s.to) - Math.max(t0, s.from));
+    let reached = Number.NEGATIVE_INFINITY;
+    for (const s of within) {
+      held += Math.max(0, s.to - Math.max(s.from, reached));
+      reached = Math.max(reached, s.to);
+    }
     return held;
+  }
+
+  /** A stretch in which the process was held up, seen by something other than the probe (a late precise timer). */
+  note(from: number, to: number): void {
+    if (to - from <= STALL_MIN_MS) return;
+    this.stalls.push({ from, to });
+    while (this.stalls.length > 0 && this.stalls[0]!.to < to - KEEP_MS) this.stalls.shift();
   }
 
   private ongoing(): Stall[] {
@@ -81,4 +99,12 @@ export function watchHost(clock: Clock): () => void {
 /** How long the host was held up between t0 and t1 on `clock`: 0 on a test clock, and outside every watch. */
 export function hostHeldUpMs(clock: Clock, t0: number, t1: number): number {
   return clock === realClock ? probe.heldUpMs(t0, t1) : 0;
+}
+
+/**
+ * Something due at `dueAt` on the real clock ran only at `ranAt`: the host was held up in between (beyond timer
+ * jitter). Late precise timers report here: they see a held-up wake-up thread, which the probe's own timer does not.
+ */
+export function noteHostLate(dueAt: number, ranAt: number): void {
+  probe.note(dueAt, ranAt);
 }

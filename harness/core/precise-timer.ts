@@ -7,6 +7,7 @@
  * and are used as they are.
  */
 import { realClock, type Clock } from './clock.js';
+import { noteHostLate } from './host-lag.js';
 import { ThreadWakeup, type Wakeup } from './wake-thread.js';
 
 /** Floating-point slack when comparing the clock with a deadline. */
@@ -88,6 +89,7 @@ export class PreciseScheduler {
         if (head.done) continue;
         head.done = true;
         this.live--;
+        if (this.clock === realClock) noteHostLate(head.at, now);
         head.fn();
       }
     } finally {

@@ -16,6 +16,14 @@ interface Timer {
 /** Event-loop turns to wait for reactions to settle before time moves on. */
 const SETTLE_TURNS = 6;
 
+/** Clocks whose run loop is going (timers pending): one left going when everything is over is a leaked bench. */
+let running = 0;
+
+/** How many virtual clocks still have timers to run. */
+export function runningVirtualClocks(): number {
+  return running;
+}
+
 export class VirtualClock implements Clock {
   private current = 0;
   private order = 0;
@@ -42,6 +50,7 @@ export class VirtualClock implements Clock {
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
+    running++;
     void this.run();
   }
 
@@ -57,5 +66,6 @@ export class VirtualClock implements Clock {
       next.fn();
     }
     this.pumping = false;
+    running--;
   }
 }

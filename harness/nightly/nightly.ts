@@ -65,8 +65,11 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   const { bench, store } = options;
   const rig = bench.rig;
   const log = options.log ?? (() => undefined);
-  const lock = await store.lockRig(rig.id);
+  // The night owns its world from here: disposed however it ends, even when no trial ran (disposing twice is a no-op).
+  let world = typeof options.world === 'function' ? undefined : options.world;
+  let lock: Awaited<ReturnType<TrialStore['lockRig']>> | undefined;
   try {
+    lock = await store.lockRig(rig.id);
     const start = options.now?.() ?? new Date();
     const night = nightOf(start);
     const trialsPerDut = options.trialsPerDut ?? rig.nightly.trialsPerDut;
@@ -91,7 +94,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     let budget: TimeBudget | undefined;
     let followUp: FollowUpRun | undefined;
     try {
-      const world = typeof options.world === 'function' ? await options.world() : options.world;
+      world ??= await (options.world as () => Promise<World>)();
       if (maxMinutes) budget = new TimeBudget(maxMinutes, world.clock, (dut) => estimate.trialTimes.get(dut.id)?.highMs ?? 0);
       if (options.followUp !== false) {
         followUp = new FollowUpRun({
@@ -152,7 +155,8 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     const exitCode = failure ? EXIT.infrastructure : verdict ? exitCodeOf(verdict.level) : EXIT.infrastructure;
     return { run, summary, report, exitCode, headline, interrupted: summary?.interrupted ?? false, failure, estimate };
   } finally {
-    await lock.release();
+    world?.dispose();
+    await lock?.release();
   }
 }
 

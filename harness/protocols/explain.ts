@@ -193,6 +193,11 @@ export function describeHostBusy(step: string, afterMs: number, deadlineMs: numb
   return `${step} answered after ${fmtMs(afterMs)}, deadline ${fmtMs(deadlineMs)}, but the host was held up for ${fmtMs(heldUpMs)} meanwhile — the lateness is the host's (machine too busy), not the board's`;
 }
 
+/** An answer that never came while the host was held up, and the symptom the trial would otherwise have ended in. */
+export function describeHostMiss(windowMs: number, heldUpMs: number, symptom: Symptom, detail: string): string {
+  return `an answer awaited for ${fmtMs(windowMs)} never came, but the host was held up for ${fmtMs(heldUpMs)} of that time — what followed (${symptom}: ${detail}) is the host's doing (machine too busy), not the board's`;
+}
+
 /** Many bytes nobody asked for; `sample` shows what they look like, `total` counts them all. */
 export function explainFlood(step: string, sample: Uint8Array, total = sample.length): Explanation {
   const kind =

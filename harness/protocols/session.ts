@@ -2,7 +2,8 @@
  * What every engine shares: deadline-bound exchanges over the link, phase timing, retry counting, the link's
  * measured round trip (latency.ts) that every reply deadline allows for, and the rule for how a trial ends — the
  * first hard failure stops the engine; a soft one (an answer that came late) is remembered while the engine goes
- * on identifying. Byte interpretation is left to explain.ts.
+ * on identifying; and either is a harness error (host-busy), not the board's, when the host was held up enough to
+ * have caused it (host-lag.ts). Byte interpretation is left to explain.ts.
  */
 import type { BoardProfile } from '../config/types.js';
 import { concatBytes, toHex } from '../core/bytes.js';
@@ -13,6 +14,7 @@ import { PortLostError, type Link } from '../link/types.js';
 import { byteTimeMs } from '../sim/frame.js';
 import {
   describeHostBusy,
+  describeHostMiss,
   explainLate,
   explainReply,
   explainSilence,
@@ -82,6 +84,11 @@ export class Session {
   private readonly byteMs: number;
   /** Stops the watch on the host's stalls that judges late answers (host-lag.ts). */
   private readonly unwatchHost: () => void;
+  /**
+   * The first answer that never came while the host was held up for longer than the answer needed of its window:
+   * whatever the trial ends in after it (silence, a restart, bytes out of step) may be the host's doing.
+   */
+  private hostMiss: { windowMs: number; heldUpMs: number } | null = null;
 
   constructor(
     readonly link: Link,
@@ -132,7 +139,8 @@ export class Session {
 
   /** Reads up to n bytes of a reply within its window (deadline + wire time + link round trip). */
   read(n: number, deadlineMs: number): Promise<Uint8Array> {
-    return this.link.read(n, this.replyWindow(deadlineMs, n));
+    const windowMs = this.replyWindow(deadlineMs, n);
+    return this.readWithin(n, windowMs, windowMs - this.earliestAnswerMs(n));
   }
 
   /**
@@ -140,7 +148,33 @@ export class Session {
    * so that no answer is still on its way when the engine gives up and sends something else.
    */
   readImmediate(deadlineMs: number): Promise<Uint8Array> {
-    return this.link.read(1, this.replyWindow(deadlineMs, 1, MAX_LINK_LATENCY_MS));
+    const windowMs = this.replyWindow(deadlineMs, 1, MAX_LINK_LATENCY_MS);
+    return this.readWithin(1, windowMs, windowMs - this.earliestAnswerMs(1));
+  }
+
+  /** Reads up to n more bytes for ms (a grace period after a reply's window: they may come at once). */
+  readMore(n: number, ms: number): Promise<Uint8Array> {
+    return this.readWithin(n, ms, ms);
+  }
+
+  /**
+   * A read that notes when its answer did not come while the host was held up for at least `spareMs` — the part of
+   * the window the answer did not need: a host that did not run may have kept it away (on the simulated bench the
+   * emulator waits for the process too; on a real bench the host's bytes or a device timer do).
+   */
+  private async readWithin(n: number, windowMs: number, spareMs: number): Promise<Uint8Array> {
+    const start = this.link.clock.now();
+    const got = await this.link.read(n, windowMs);
+    if (got.length < n && !this.hostMiss) {
+      const heldUpMs = hostHeldUpMs(this.link.clock, start, this.link.clock.now());
+      if (heldUpMs > 0 && heldUpMs >= spareMs) this.hostMiss = { windowMs, heldUpMs };
+    }
+    return got;
+  }
+
+  /** When, after the latest request was handed over, an answer of replyBytes can first arrive: wire time and the link's measured round trip. */
+  private earliestAnswerMs(replyBytes: number): number {
+    return (this.lastSend.bytes + replyBytes) * this.byteMs + (this.latency.measured ? this.latency.allowanceMs : 0);
   }
 
   /** The byte just read was an immediate answer to the latest request: its round trip measures the link. */
@@ -171,6 +205,16 @@ export class Session {
     this.softFail(why);
   }
 
+  /**
+   * How long the host was held up since `start`, when a time budget of budgetMs counted from then has run out only
+   * because of it (had the host run, the session would still be within it); null otherwise.
+   */
+  budgetSpentByHost(start: number, budgetMs: number): number | null {
+    const now = this.link.clock.now();
+    const heldUpMs = hostHeldUpMs(this.link.clock, start, now);
+    return heldUpMs > 0 && now - start >= budgetMs && now - start - heldUpMs < budgetMs ? heldUpMs : null;
+  }
+
   /** Counts bytes as part of a proper answer (so they do not count toward a flood). */
   accept(bytes: Uint8Array): Uint8Array {
     this.goodBytes += bytes.length;
@@ -189,7 +233,7 @@ export class Session {
       return this.accept(got);
     }
     if (got.length < expected.length && options.grace !== false && matches(expected.slice(0, got.length), got)) {
-      const more = await this.link.read(expected.length - got.length, deadlineMs * (GRACE_FACTOR - 1));
+      const more = await this.readMore(expected.length - got.length, deadlineMs * (GRACE_FACTOR - 1));
       got = concatBytes([got, more]);
       if (matches(expected, got)) {
         this.judgeArrival(step, start, deadlineMs, expected.length);
@@ -213,13 +257,20 @@ export class Session {
 
   /** A failure that lets the engine go on (the trial still fails): a late answer. The first one is kept. */
   softFail(why: Explanation): void {
+    this.blameHostMiss(why);
     this.link.note(why.detail);
     this.soft ??= new Stop(why);
   }
 
   fail(why: Explanation, mismatch?: Mismatch): never {
     const { weak: _weak, ...final } = this.floodOr(why);
+    this.blameHostMiss(final);
     throw new Stop(final, mismatch);
+  }
+
+  /** After an answer the host's stall may have kept away, no symptom is the board's: the trial is a harness error. */
+  private blameHostMiss(why: Explanation): void {
+    if (this.hostMiss) throw new HarnessFault('host-busy', describeHostMiss(this.hostMiss.windowMs, this.hostMiss.heldUpMs, why.symptom, why.detail));
   }
 
   /** Records a mismatch in the transcript and returns it with its time. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadBench } from '../../harness/config/load.js';
 import type { LoadedBench } from '../../harness/config/types.js';
 import { EXIT, InfrastructureError } from '../../harness/core/exit-codes.js';
-import { VirtualClock } from '../../harness/core/virtual-clock.js';
+import { runningVirtualClocks, VirtualClock } from '../../harness/core/virtual-clock.js';
 import { describeFailure } from '../../harness/cli/failure.js';
 import { runNightly, type NightlyOptions } from '../../harness/nightly/nightly.js';
 import { simulatedWorld } from '../../harness/sim/world.js';
@@ -51,8 +51,10 @@ describe('nightly: nights and their runs', function () {
   const lines: string[] = [];
   const nightly = (options: Partial<NightlyOptions> & { now: () => Date }) => {
     const bench = options.bench ?? smallBench();
+    // Built only when the test gives none: a simulated bench nobody runs would keep its powered boards booting forever.
+    const world = options.world ?? simulatedWorld(bench, { clock: new VirtualClock() });
     // No follow-up trials: these nights count their planned trials (follow-up.test.ts has its own).
-    return runNightly({ bench, world: simulatedWorld(bench, { clock: new VirtualClock() }), store, outDir: join(dir, 'reports'), trialsPerDut: 4, followUp: false, log: (l) => lines.push(l), ...options });
+    return runNightly({ bench, world, store, outDir: join(dir, 'reports'), trialsPerDut: 4, followUp: false, log: (l) => lines.push(l), ...options });
   };
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shakedown-nights-'));
@@ -171,6 +173,22 @@ describe('nightly: nights and their runs', function () {
       ['d7', 4, 'relay-not-answering'],
     ]);
     expect(readFileSync(join(rigDir, 'latest', 'index.html'), 'utf8')).to.include('Bench could not be driven tonight');
+  });
+
+  it('disposes the bench it was given when the night fails before its first trial', async () => {
+    const bench = smallBench();
+    const world = simulatedWorld(bench, { clock: new VirtualClock() });
+    const refusing = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'beginRun' ? () => Promise.reject(new Error('the store refused the run')) : Reflect.get(target, key, receiver),
+    });
+    const failed = await runNightly({ bench, world, store: refusing, outDir: join(dir, 'refused'), now: at('2026-11-25') }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failed?.message).to.equal('the store refused the run');
+    for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(runningVirtualClocks(), 'its powered boards no longer boot in virtual time').to.equal(0);
   });
 
   it('says in one line, exit 3, that the disk holding the store is full — and still writes the report', async () => {

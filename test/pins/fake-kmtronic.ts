@@ -3,7 +3,8 @@
  * `FF ch 00` opens it, `FF 09 00` is answered with one byte per relay (1 closed, 0 open); a command for a relay it
  * does not have, or with another state, is ignored. Bytes are taken three at a time after an FF, so garbage
  * before an FF is skipped. `hang()` plays firmware that stopped with its port open; `restart()` one that restarted
- * (every relay released).
+ * (every relay released). `answerPauseMs` plays a USB adapter that flushes the answer in two parts, its first
+ * byte alone.
  */
 import type { DeviceFaults, EmulatedDevice } from '../../firmware-stubs/device.js';
 
@@ -21,7 +22,11 @@ export class FakeKmtronicBoard implements EmulatedDevice {
   private buffer: number[] = [];
   private hung = false;
 
-  constructor(relays: number, initial: boolean[] = []) {
+  constructor(
+    relays: number,
+    initial: boolean[] = [],
+    private readonly answerPauseMs = 0,
+  ) {
     this.relays = Array.from({ length: relays }, (_, i) => initial[i] ?? false);
   }
 
@@ -72,7 +77,12 @@ export class FakeKmtronicBoard implements EmulatedDevice {
     this.buffer = [];
     if (relay === STATUS && state === 0) {
       const answer = Uint8Array.from(this.relays.map((closed) => (closed ? 1 : 0)));
-      for (const listener of this.listeners) listener(answer, 9600);
+      const emit = (bytes: Uint8Array) => {
+        for (const listener of this.listeners) listener(bytes, 9600);
+      };
+      if (this.answerPauseMs <= 0) return emit(answer);
+      emit(answer.subarray(0, 1));
+      setTimeout(() => emit(answer.subarray(1)), this.answerPauseMs);
       return;
     }
     if (relay < 1 || relay > this.relays.length || state > 1) return;

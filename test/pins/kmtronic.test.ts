@@ -63,6 +63,15 @@ describe('pins: KMTronic USB relay board, on a pty (real binding)', function () 
     await km.probe();
   });
 
+  it('reads an answer that pauses mid-way (a loaded host, a USB adapter flushing in parts) as one answer', async () => {
+    // The pause is longer than the quiet gap that ends a complete answer: only the channel count may end this one.
+    await start(new FakeKmtronicBoard(4, [true, false, true, false], 120));
+    const km = await connect(['closed', 'open', 'closed'], 1000);
+    expect(await km.read(km.board.channels[2]!)).to.equal(true);
+    expect(await km.read(km.board.channels[1]!)).to.equal(false);
+    expect(board.log, 'already in their safe states: nothing written').to.deep.equal([]);
+  });
+
   it('probe() reports a board that hangs with its port open, and one that restarted and dropped its states', async () => {
     await start(new FakeKmtronicBoard(4));
     const km = await connect(['open', 'open']);

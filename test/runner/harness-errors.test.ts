@@ -71,13 +71,14 @@ describe('runner: the harness never charges its own faults to the hardware', fun
 
   it('an edge later than the profile’s timing.edgeToleranceMs is a harness error with its lateness, not a symptom', async () => {
     const bench = cleanSimBench();
-    bench.profiles.set('mt6765', { ...bench.profiles.get('mt6765')!, timing: { edgeToleranceMs: 20 } });
+    // 60 ms: well under the planted 100 ms, well over what a heavily loaded host adds to an ordinary edge.
+    bench.profiles.set('mt6765', { ...bench.profiles.get('mt6765')!, timing: { edgeToleranceMs: 60 } });
     const summary = await runBench(bench, { trialsPerDut: 2, duts: ['d6'], world: withRelayHook(bench, 'rb2', slowPowerOn(100)) });
     const [late, next] = summary.records;
     expect(late!.result).to.equal('error');
     expect(late!.reason).to.equal('edge-late');
     expect(late!.symptom).to.equal(null);
-    const lateness = /power asserted left the host (\d+\.\d) ms after its planned time \(the profile allows 20 ms/.exec(late!.detail);
+    const lateness = /power asserted left the host (\d+\.\d) ms after its planned time \(the profile allows 60 ms/.exec(late!.detail);
     expect(lateness, late!.detail).to.not.equal(null);
     expect(Number(lateness![1])).to.be.at.least(99);
     expect(next!.result, 'the next trial runs as usual').to.equal('pass');

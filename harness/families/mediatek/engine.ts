@@ -1,9 +1,10 @@
 /**
  * MediaTek BROM / Preloader over UART: the A0 0A 50 05 handshake one byte at a time (restart from A0 on any
- * wrong echo), then GET_BL_VER (BROM echoes, Preloader answers a version byte), GET_HW_CODE, GET_HW_SW_VER,
- * GET_TARGET_CONFIG, and the watchdog disabled with WRITE32 before it resets the SoC.
+ * wrong echo), then GET_BL_VER (BROM echoes, Preloader answers a version byte), the watchdog disabled with WRITE32
+ * before it resets the SoC, GET_HW_CODE, GET_HW_SW_VER and GET_TARGET_CONFIG.
  */
 import { concatBytes, readU16be, readU32be, toHex, u32be } from '../../core/bytes.js';
+import { HarnessFault } from '../../core/harness-fault.js';
 import {
   explainFlood,
   explainReply,
@@ -16,7 +17,7 @@ import {
 } from '../../protocols/explain.js';
 import { Stop, type Session } from '../../protocols/session.js';
 import { explainHwCode, explainMode, explainStatus } from './explain.js';
-import type { MediatekExpected, MediatekIdentity, MediatekOptions } from './schema.js';
+import { DEFAULT_WATCHDOG_TIMEOUT_MS, type MediatekChipFacts, type MediatekExpected, type MediatekIdentity, type MediatekOptions } from './schema.js';
 
 const HANDSHAKE = [0xa0, 0x0a, 0x50, 0x05];
 const CMD = {
@@ -36,28 +37,62 @@ export async function runMediatek(s: Session, protocol: MediatekOptions, expecte
   s.begin('handshake');
   await handshake(s);
 
+  const watchdog: Watchdog = { armedAt: s.link.clock.now(), timeoutMs: watchdogTimeoutMs(s), disabled: false };
   s.restartProbe = (step) => probeRestart(s, step);
   s.begin('identify');
-  const mode = await blVersion(s);
-  found.mode = mode.mode;
-  const wanted = expected.mode;
   try {
-    await identify(s, found, protocol, expected);
+    const mode = await blVersion(s);
+    found.mode = mode.mode;
+    const wanted = expected.mode;
+    try {
+      await identify(s, found, protocol, expected, watchdog);
+    } catch (error) {
+      // In the wrong mode later steps may well fail; the mode is the finding that matters.
+      if (!(error instanceof Stop) || wanted === mode.mode) throw error;
+    }
+    if (wanted !== mode.mode) s.fail(explainMode(mode.mode, wanted, mode.reply));
   } catch (error) {
-    // In the wrong mode later steps may well fail; the mode is the finding that matters.
-    if (!(error instanceof Stop) || wanted === mode.mode) throw error;
+    if (error instanceof Stop && error.why.symptom === 'reset-mid') blameHeldUpHost(s, error.why.detail, watchdog);
+    throw error;
   }
-  if (wanted !== mode.mode) s.fail(explainMode(mode.mode, wanted, mode.reply));
   s.end();
 
   const { hwCode, hwVersion, swVersion, targetConfig } = found;
-  return `hw_code ${hexId(hwCode ?? 0, 4)} (${mode.mode === 'brom' ? 'BROM' : 'Preloader'}), hw ${hexId(hwVersion ?? 0, 4)} sw ${hexId(swVersion ?? 0, 4)}, target config ${hexId(targetConfig ?? 0, 8)}`;
+  return `hw_code ${hexId(hwCode ?? 0, 4)} (${found.mode === 'brom' ? 'BROM' : 'Preloader'}), hw ${hexId(hwVersion ?? 0, 4)} sw ${hexId(swVersion ?? 0, 4)}, target config ${hexId(targetConfig ?? 0, 8)}`;
+}
+
+/** The SoC's watchdog, running from the handshake until WRITE32 disables it. */
+interface Watchdog {
+  armedAt: number;
+  timeoutMs: number;
+  disabled: boolean;
+}
+
+function watchdogTimeoutMs(s: Session): number {
+  const chip = s.profile.chip?.family === 'mediatek' ? (s.profile.chip as MediatekChipFacts) : undefined;
+  return chip?.watchdogTimeoutMs ?? DEFAULT_WATCHDOG_TIMEOUT_MS;
+}
+
+/**
+ * A restart before the watchdog was disabled, once its timeout had passed, is the watchdog's. When the host was held
+ * up meanwhile for so long that, had it run, the session would still have been within the timeout, the restart is
+ * the host's doing: a harness error (host-busy), not a brown-out.
+ */
+function blameHeldUpHost(s: Session, restart: string, watchdog: Watchdog): void {
+  if (watchdog.disabled) return;
+  const heldUpMs = s.budgetSpentByHost(watchdog.armedAt, watchdog.timeoutMs);
+  if (heldUpMs === null) return;
+  const elapsed = s.link.clock.now() - watchdog.armedAt;
+  throw new HarnessFault(
+    'host-busy',
+    `${Math.round(elapsed)} ms after the handshake the watchdog (${watchdog.timeoutMs} ms) had not been disabled, the host having been held up for ${Math.round(heldUpMs)} ms meanwhile: the restart seen (${restart}) is the host's doing (machine too busy), not the board's`,
+  );
 }
 
 /**
  * After a good handshake the target went quiet. Offer the first handshake byte again: a boot ROM that answers it
- * (inverted 5F, or A1 when not in sync) has restarted since the handshake — power dipped — and a Preloader says
- * READY again.
+ * (inverted 5F, or A1 when not in sync) has restarted since the handshake — power dipped, or its watchdog ran out
+ * while a held-up host kept the WRITE32 back — and a Preloader says READY again.
  */
 async function probeRestart(s: Session, step: string): Promise<Explanation | null> {
   await s.send(Uint8Array.of(HANDSHAKE[0]!));
@@ -73,7 +108,15 @@ async function probeRestart(s: Session, step: string): Promise<Explanation | nul
   return null;
 }
 
-async function identify(s: Session, found: MediatekIdentity, protocol: MediatekOptions, expected: MediatekExpected): Promise<void> {
+/**
+ * The watchdog first, as real tools do: it runs from the handshake on, and every exchange before its WRITE32 costs a
+ * link round trip of its budget (behind 50 ms each way, the four identity exchanges alone take 0.4 s of an
+ * MT6580's 1.5 s).
+ */
+async function identify(s: Session, found: MediatekIdentity, protocol: MediatekOptions, expected: MediatekExpected, watchdog: Watchdog): Promise<void> {
+  await write32(s, protocol.watchdog.address, protocol.watchdog.value);
+  watchdog.disabled = true;
+
   const hw = await command(s, 'GET_HW_CODE', CMD.GET_HW_CODE, 4);
   const hwCode = readU16be(hw);
   found.hwCode = hwCode;
@@ -89,8 +132,6 @@ async function identify(s: Session, found: MediatekIdentity, protocol: MediatekO
   const config = await command(s, 'GET_TARGET_CONFIG', CMD.GET_TARGET_CONFIG, 6);
   found.targetConfig = readU32be(config);
   status(s, 'GET_TARGET_CONFIG', readU16be(config, 4));
-
-  await write32(s, protocol.watchdog.address, protocol.watchdog.value);
 }
 
 /**
@@ -138,6 +179,13 @@ async function handshake(s: Session): Promise<void> {
   const heard = concatBytes(stray);
   const elapsed = link.clock.now() - start;
   link.note(`handshake gave up after ${s.retries} restarts, ${Math.round(elapsed)} ms`);
+  const heldUpMs = s.budgetSpentByHost(start, totalMs);
+  if (heldUpMs !== null) {
+    throw new HarnessFault(
+      'host-busy',
+      `the handshake ran out of its ${totalMs} ms after ${Math.round(elapsed)} ms, the host having been held up for ${Math.round(heldUpMs)} ms of them — the host's doing (machine too busy), not the board's`,
+    );
+  }
   const unasked = explainUnasked(heard, s.explainer);
   if (unasked?.symptom === 'wrong-mode') s.fail(unasked);
   if (heard.length > FLOOD_BYTES) s.fail(explainFlood('the handshake', heard));

@@ -134,6 +134,9 @@ export interface MediatekChipFacts extends ChipFacts {
   };
 }
 
+/** The watchdog's timeout when a profile's chip facts give none: MediaTek SoCs reset "within seconds". */
+export const DEFAULT_WATCHDOG_TIMEOUT_MS = 2000;
+
 /** A stable made-up id when the profile gives none: the same board always reports the same id. */
 function derivedId(hwCode: number, label: string, bytes: number): Uint8Array {
   return createHash('sha256').update(`${label}:${hwCode}`).digest().subarray(0, bytes);
@@ -154,7 +157,7 @@ export function toMediatekChip(c: MediatekChipInput): MediatekChipFacts {
     meId: c.meId ? parseHex(c.meId) : derivedId(hwCode, 'meid', 16),
     socId: c.socId ? parseHex(c.socId) : derivedId(hwCode, 'socid', 32),
     startupMs: c.startupMs ?? 100,
-    watchdogTimeoutMs: c.watchdogTimeoutMs ?? 2000,
+    watchdogTimeoutMs: c.watchdogTimeoutMs ?? DEFAULT_WATCHDOG_TIMEOUT_MS,
     preloader: {
       windowMs: c.preloader?.windowMs ?? 1000,
       logBaud: c.preloader?.logBaud ?? 921600,

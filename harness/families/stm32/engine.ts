@@ -74,7 +74,7 @@ async function sync(s: Session): Promise<void> {
     if (got.length > 0) await s.mismatch('sync', [ACK], got, { sent });
   }
   // Grace: an answer this late is late, not silence.
-  const late = await link.read(1, syncMs * (GRACE_FACTOR - 1));
+  const late = await s.readMore(1, syncMs * (GRACE_FACTOR - 1));
   if (late[0] === ACK || late[0] === NACK) {
     s.accept(late);
     s.softFail(explainLateBootloader());
@@ -115,7 +115,7 @@ async function ack(s: Session, step: string, sent: Uint8Array, immediate = false
   let got = await s.read(1, replyMs);
   if (got[0] === ACK && immediate) s.measureRoundTrip();
   if (got.length === 0) {
-    got = await s.link.read(1, replyMs * (GRACE_FACTOR - 1));
+    got = await s.readMore(1, replyMs * (GRACE_FACTOR - 1));
     if (got[0] === ACK) s.judgeArrival(step, start, replyMs, 1);
   }
   if (got[0] === ACK) return void s.accept(got);

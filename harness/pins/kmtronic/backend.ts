@@ -7,13 +7,13 @@
  * safe state. Watched: probe() asks the states again, which must come within answerTimeoutMs and match what was
  * last commanded (a board that restarted has released every relay).
  */
-import type { SerialPortStream } from '@serialport/stream';
 import type { RelayBoard, RelayChannel } from '../../config/types.js';
 import { InfrastructureError, InputError } from '../../core/exit-codes.js';
-import { closePort, drainPort, watchPort, type OpenPort } from '../open-serial.js';
-import { boardChannel, safeClosed } from '../relay-channels.js';
-import { LossSignal, messageOf, withTimeout } from '../support.js';
-import type { ContactChange, RelayBackend } from '../types.js';
+import type { OpenPort } from '../open-serial.js';
+import { boardChannel } from '../relay-channels.js';
+import { SerialRelayBackend } from '../serial-relay.js';
+import { messageOf } from '../support.js';
+import type { ContactChange } from '../types.js';
 
 export interface KmtronicBackendOptions {
   path: string;
@@ -28,18 +28,13 @@ const STATUS_QUERY = [COMMAND, 0x09, 0x00];
 const DEFAULT_ANSWER_TIMEOUT_MS = 500;
 /** The answer is complete after this long without a byte (about 20 byte times at 9600 baud). */
 const ANSWER_GAP_MS = 20;
-/** safe() waits at most this long for its commands to leave. */
-const SAFE_DRAIN_MS = 1000;
 
 /** The command that puts one relay (1-based) in a contact state. */
 export function kmtronicCommand(channel: number, closed: boolean): Uint8Array {
   return Uint8Array.of(COMMAND, channel, closed ? 1 : 0);
 }
 
-export class KmtronicRelayBackend implements RelayBackend {
-  private port: SerialPortStream | null = null;
-  private unwatch: () => void = () => undefined;
-  private readonly loss = new LossSignal();
+export class KmtronicRelayBackend extends SerialRelayBackend {
   private readonly answerTimeoutMs: number;
   /** Bytes received since the last status query was sent. */
   private received: number[] = [];
@@ -48,9 +43,10 @@ export class KmtronicRelayBackend implements RelayBackend {
   private readonly commanded = new Map<number, boolean>();
 
   constructor(
-    readonly board: RelayBoard,
+    board: RelayBoard,
     private readonly options: KmtronicBackendOptions,
   ) {
+    super(board);
     this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
     for (const channel of board.channels) {
       const n = channel.channel;
@@ -62,20 +58,10 @@ export class KmtronicRelayBackend implements RelayBackend {
 
   async open(): Promise<void> {
     if (this.port) return;
-    this.loss.reset();
-    try {
-      this.port = await this.options.openPort({ path: this.options.path, baudRate: KMTRONIC_BAUD });
-    } catch (error) {
-      throw new InfrastructureError(`relay board ${this.board.id}: ${messageOf(error)}`);
-    }
-    this.unwatch = watchPort(
-      this.port,
-      (error) => this.loss.fire(new InfrastructureError(`relay board ${this.board.id} lost: ${error.message}`)),
-      (bytes) => {
-        this.received.push(...bytes);
-        this.onReceive?.();
-      },
-    );
+    await this.connect(this.options.openPort, this.options.path, KMTRONIC_BAUD, (bytes) => {
+      this.received.push(...bytes);
+      this.onReceive?.();
+    });
     let states: boolean[];
     try {
       states = await this.askStates();
@@ -91,17 +77,6 @@ export class KmtronicRelayBackend implements RelayBackend {
     }
   }
 
-  async set(changes: ContactChange[]): Promise<void> {
-    if (this.loss.error) throw this.loss.error;
-    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
-    try {
-      await this.send(changes);
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InfrastructureError(`relay board ${this.board.id}: ${this.loss.describe(error)}`);
-    }
-  }
-
   /** The state the board reports now; undefined when it cannot be asked. */
   async read(channel: RelayChannel): Promise<boolean | undefined> {
     const relay = this.relayOf(channel);
@@ -111,8 +86,7 @@ export class KmtronicRelayBackend implements RelayBackend {
   }
 
   async probe(): Promise<void> {
-    if (this.loss.error) throw this.loss.error;
-    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
+    this.usable();
     let states: boolean[];
     try {
       states = await this.askStates();
@@ -130,49 +104,21 @@ export class KmtronicRelayBackend implements RelayBackend {
     }
   }
 
-  async safe(): Promise<void> {
-    if (!this.port?.isOpen) return;
-    try {
-      await withTimeout(this.send(this.safeChanges()), SAFE_DRAIN_MS);
-    } catch {
-      // The board is going or gone; nothing more can be done from here.
-    }
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    this.port = null;
-    if (!port) return;
-    this.unwatch();
-    await closePort(port);
-  }
-
-  onLost(listener: (error: Error) => void): void {
-    this.loss.listen(listener);
-  }
-
   private relayOf(channel: RelayChannel): number {
     return boardChannel(this.board, channel).channel as number;
   }
 
-  private safeChanges(): ContactChange[] {
-    return this.board.channels.map((channel) => ({ channel, closed: safeClosed(channel) }));
-  }
-
   /** One 3-byte command per change, in one write; resolves when they have left the host. */
-  private async send(changes: ContactChange[]): Promise<void> {
+  protected async send(changes: ContactChange[]): Promise<void> {
     const commands = changes.map((change) => ({ relay: this.relayOf(change.channel), closed: change.closed }));
     if (commands.length === 0) return;
-    const port = this.port!;
-    if (!port.isOpen) throw new Error('port is not open');
-    port.write(Buffer.concat(commands.map((c) => kmtronicCommand(c.relay, c.closed))));
-    await drainPort(port);
+    await this.writeDrained(Buffer.concat(commands.map((c) => kmtronicCommand(c.relay, c.closed))));
     for (const c of commands) this.commanded.set(c.relay, c.closed);
   }
 
   /**
-   * Sends the status query and resolves with one state per relay once the answer has gone quiet; rejects when no
-   * byte comes within answerTimeoutMs, or the answer is too short for the board's channels.
+   * Sends the status query and resolves with one state per relay once the answer covers the board's channels and
+   * has gone quiet; rejects when no byte comes within answerTimeoutMs, or the answer is still too short by then.
    */
   private async askStates(): Promise<boolean[]> {
     const port = this.port!;
@@ -187,13 +133,18 @@ export class KmtronicRelayBackend implements RelayBackend {
         else resolve(this.received);
       };
       const deadline = setTimeout(
-        () => finish(new Error(`no answer to the status query (FF 09 00) within ${this.answerTimeoutMs} ms`)),
+        () =>
+          this.received.length === 0
+            ? finish(new Error(`no answer to the status query (FF 09 00) within ${this.answerTimeoutMs} ms`))
+            : finish(),
         this.answerTimeoutMs,
       );
       this.received = [];
+      // A gap ends the answer only once it covers every channel used: a loaded host or a USB adapter may pause
+      // between its bytes, and a short answer read early would pass for a board with fewer relays.
       this.onReceive = () => {
         clearTimeout(gap);
-        gap = setTimeout(() => finish(), ANSWER_GAP_MS);
+        if (this.received.length >= needed) gap = setTimeout(() => finish(), ANSWER_GAP_MS);
       };
       if (!port.isOpen) finish(new Error('port is not open'));
       else port.write(Buffer.from(STATUS_QUERY));

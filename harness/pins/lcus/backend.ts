@@ -9,13 +9,13 @@
  * some answer within answerTimeoutMs. A module that did not answer at open cannot be watched: its probe()
  * resolves at once.
  */
-import type { SerialPortStream } from '@serialport/stream';
 import type { RelayBoard, RelayChannel } from '../../config/types.js';
 import { InfrastructureError, InputError } from '../../core/exit-codes.js';
-import { closePort, drainPort, openHardwarePort, watchPort, type OpenPort } from '../open-serial.js';
-import { boardChannel, safeClosed } from '../relay-channels.js';
-import { LossSignal, messageOf, withTimeout } from '../support.js';
-import type { ContactChange, RelayBackend } from '../types.js';
+import { openHardwarePort, type OpenPort } from '../open-serial.js';
+import { boardChannel } from '../relay-channels.js';
+import { SerialRelayBackend } from '../serial-relay.js';
+import { messageOf } from '../support.js';
+import type { ContactChange } from '../types.js';
 
 export interface LcusBackendOptions {
   path: string;
@@ -33,8 +33,6 @@ const DEFAULT_ANSWER_TIMEOUT_MS = 500;
  * must not pass for this one.
  */
 const QUIET_BEFORE_QUERY_MS = 50;
-/** safe() waits at most this long for its frames to leave. */
-const SAFE_DRAIN_MS = 1000;
 
 /** The frame that puts one channel (1-based) in a contact state. */
 export function lcusFrame(channel: number, closed: boolean): Uint8Array {
@@ -42,10 +40,7 @@ export function lcusFrame(channel: number, closed: boolean): Uint8Array {
   return Uint8Array.of(FRAME_START, channel, state, (FRAME_START + channel + state) & 0xff);
 }
 
-export class LcusRelayBackend implements RelayBackend {
-  private port: SerialPortStream | null = null;
-  private unwatch: () => void = () => undefined;
-  private readonly loss = new LossSignal();
+export class LcusRelayBackend extends SerialRelayBackend {
   private readonly path: string;
   private readonly openPort: OpenPort;
   private readonly answerTimeoutMs: number;
@@ -57,9 +52,10 @@ export class LcusRelayBackend implements RelayBackend {
   private lastReceivedAt = -Infinity;
 
   constructor(
-    readonly board: RelayBoard,
+    board: RelayBoard,
     options: LcusBackendOptions,
   ) {
+    super(board);
     this.path = options.path;
     this.openPort = options.openPort ?? openHardwarePort;
     this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
@@ -75,23 +71,11 @@ export class LcusRelayBackend implements RelayBackend {
 
   async open(): Promise<void> {
     if (this.port) return;
-    this.loss.reset();
-    let port: SerialPortStream;
-    try {
-      port = await this.openPort({ path: this.path, baudRate: LCUS_BAUD });
-    } catch (error) {
-      throw new InfrastructureError(`relay board ${this.board.id}: ${messageOf(error)}`);
-    }
-    this.port = port;
     // Reading notices a vanished module, and hears status answers; their content (formats vary) is not used.
-    this.unwatch = watchPort(
-      port,
-      (error) => this.markLost(error),
-      () => {
-        this.lastReceivedAt = performance.now();
-        this.onAnswer?.();
-      },
-    );
+    await this.connect(this.openPort, this.path, LCUS_BAUD, () => {
+      this.lastReceivedAt = performance.now();
+      this.onAnswer?.();
+    });
     try {
       await this.send(this.safeChanges());
     } catch (error) {
@@ -103,17 +87,6 @@ export class LcusRelayBackend implements RelayBackend {
     );
   }
 
-  async set(changes: ContactChange[]): Promise<void> {
-    if (this.loss.error) throw this.loss.error;
-    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
-    try {
-      await this.send(changes);
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InfrastructureError(`relay board ${this.board.id}: ${this.loss.describe(error)}`);
-    }
-  }
-
   /** LCUS modules cannot be read back reliably. */
   async read(channel: RelayChannel): Promise<boolean | undefined> {
     boardChannel(this.board, channel);
@@ -122,8 +95,7 @@ export class LcusRelayBackend implements RelayBackend {
 
   /** Asks a module that answered at open for its status again; resolves at once for one that did not (LCUS-1). */
   async probe(): Promise<void> {
-    if (this.loss.error) throw this.loss.error;
-    if (!this.port) throw new InfrastructureError(`relay board ${this.board.id} is not open`);
+    this.usable();
     if (!this.answersStatus) return;
     try {
       await this.askStatus();
@@ -134,41 +106,15 @@ export class LcusRelayBackend implements RelayBackend {
     }
   }
 
-  async safe(): Promise<void> {
-    if (!this.port?.isOpen) return;
-    try {
-      await withTimeout(this.send(this.safeChanges()), SAFE_DRAIN_MS);
-    } catch {
-      // The module is going or gone; nothing more can be done from here.
-    }
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    this.port = null;
+  protected override closed(): void {
     this.answersStatus = false;
-    if (!port) return;
-    this.unwatch();
-    await closePort(port);
-  }
-
-  onLost(listener: (error: Error) => void): void {
-    this.loss.listen(listener);
-  }
-
-  private safeChanges(): ContactChange[] {
-    return this.board.channels.map((channel) => ({ channel, closed: safeClosed(channel) }));
   }
 
   /** Frames go out back to back in one write; resolves when they have left the host. */
-  private async send(changes: ContactChange[]): Promise<void> {
-    const port = this.port!;
+  protected async send(changes: ContactChange[]): Promise<void> {
     const frames = changes.map((change) => lcusFrame(boardChannel(this.board, change.channel).channel as number, change.closed));
     if (frames.length === 0) return;
-    const bytes = Buffer.concat(frames);
-    if (!port.isOpen) throw new Error('port is not open');
-    port.write(bytes);
-    await drainPort(port);
+    await this.writeDrained(Buffer.concat(frames));
   }
 
   /**
@@ -206,9 +152,5 @@ export class LcusRelayBackend implements RelayBackend {
       // Bytes that arrived while the timer waited are read in the I/O phase, which comes after the timers.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private markLost(error: Error): void {
-    this.loss.fire(new InfrastructureError(`relay board ${this.board.id} lost: ${error.message}`));
   }
 }

@@ -67,7 +67,7 @@ describe('mediatek engine against a scripted BROM', () => {
   it('reset-mid: echoes turn into byte+1 after the handshake', async () => {
     const { outcome } = await run({ resetAfterCommands: 2 });
     expect(outcome.symptom).to.equal('reset-mid');
-    expect(outcome.detail).to.match(/GET_HW_SW_VER: echo came back FD \(byte\+1\): the SoC restarted mid-session/);
+    expect(outcome.detail).to.match(/GET_HW_CODE: echo came back FE \(byte\+1\): the SoC restarted mid-session/);
   });
 
   it('identity mismatch: hw_code of another chip', async () => {
