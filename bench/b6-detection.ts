@@ -12,6 +12,7 @@ import { DEFAULT_THRESHOLDS } from '../harness/diagnose/thresholds.js';
 import { CellBuilder, refsOf } from '../harness/diagnose/cells.js';
 import { diagnoseCells, type Diagnosis } from '../harness/diagnose/diagnose.js';
 import { sprtTrialsToDetect } from './eval/sprt.js';
+import { FollowUp, type FollowUpUnit } from '../harness/nightly/follow-up.js';
 import { componentsOf } from '../harness/runner/run.js';
 import { cleanSimBench } from '../test/runner/sim-bench-fixture.js';
 import type { Benchmark } from './lib/types.js';
@@ -19,18 +20,26 @@ import { mean, median } from './lib/stats.js';
 
 const BASELINE = 0.005;
 const BAD = 0.05;
-const TARGET_RATIO = 1.5;
+const TARGET_RATIO = 1.1;
 /** Trials per DUT after which a seed counts as "never flagged". */
 const CAP = 2000;
 const NIGHT = '2026-01-01';
 
 export interface DetectionRun {
   badCable: string;
-  /** Trials of the bad cable until the diagnosis first flagged it correctly (undefined: not within CAP). */
+  /** Trials of the bad cable until the diagnosis (or the follow-up's sequential test) first flagged it correctly (undefined: not within CAP). */
   ours?: number;
   sprt?: number;
   /** Flags on other components seen before the correct one. */
   falseFlagsBefore: number;
+  /** With follow-up: trials spent on follow-ups, and how often the bad cable's unit was wrongly cleared. */
+  followUpTrials: number;
+  wronglyCleared: number;
+}
+
+/** Whether a follow-up unit holds the bad cable. */
+function unitNamesCable(unit: FollowUpUnit, cable: string): boolean {
+  return unit.components.some((c) => c.kind === 'cable' && c.id === cable);
 }
 
 function flagged(d: Diagnosis) {
@@ -42,7 +51,13 @@ function namesCable(flag: Diagnosis['components'][number], cable: string): boole
   return (flag.kind === 'cable' && flag.id === cable) || (flag.confoundedWith ?? []).includes(cable);
 }
 
-export function detectOnce(seed: number, rig: Rig, components: Map<string, TrialComponents>, componentCount: number): DetectionRun {
+/**
+ * One seed. Without follow-up, the diagnosis runs after every round of one trial per DUT (as if every night were
+ * one round long: the fewest trials the diagnosis alone could flag at). With it, a night's planned trials end at the
+ * first round the diagnosis leaves parts at suspect or watch: their DUTs (only theirs) run follow-up trials until
+ * the sequential test decides (harness/nightly/follow-up.ts), as the nightly does; then the rounds go on.
+ */
+export function detectOnce(seed: number, rig: Rig, components: Map<string, TrialComponents>, componentCount: number, withFollowUp = false): DetectionRun {
   const rng = new Rng(seed);
   const badDut = rng.pick(rig.duts);
   const badCable = badDut.cable;
@@ -52,61 +67,119 @@ export function detectOnce(seed: number, rig: Rig, components: Map<string, Trial
   let badFailures = 0;
   let falseFlagsBefore = 0;
   let ours: number | undefined;
-  for (let k = 1; k <= CAP && ours === undefined; k++) {
-    for (const lane of lanes) {
-      const failed = lane.rng.chance(lane.rate);
-      builder.add(NIGHT, lane.dut.board, components.get(lane.dut.id)!, failed ? 'corrupt' : 'ok');
-      if (lane.dut.id === badDut.id) {
-        badOutcomes.push(failed);
-        if (failed) badFailures++;
-      }
+  let followUpTrials = 0;
+  let wronglyCleared = 0;
+  const tallies = new Map(rig.duts.map((d) => [d.id, { trials: 0, failures: 0 }]));
+  const componentsOfDut = new Map(rig.duts.map((d) => [d.id, refsOf(components.get(d.id)!).map((r) => r.key)] as const));
+  const trial = (lane: (typeof lanes)[number]) => {
+    const failed = lane.rng.chance(lane.rate);
+    builder.add(NIGHT, lane.dut.board, components.get(lane.dut.id)!, failed ? 'corrupt' : 'ok');
+    const tally = tallies.get(lane.dut.id)!;
+    tally.trials++;
+    if (failed) tally.failures++;
+    if (lane.dut.id === badDut.id) {
+      badOutcomes.push(failed);
+      if (failed) badFailures++;
     }
+    return failed;
+  };
+  for (let k = 1; k <= CAP && ours === undefined; k++) {
+    for (const lane of lanes) trial(lane);
     // Fewer failures than this never make a suspect: no need to ask the diagnosis yet.
     if (badFailures < DEFAULT_THRESHOLDS.minFailures) continue;
-    const flags = flagged(diagnoseCells(builder.build(), { rig: rig.id, rigConfig: rig }));
-    if (flags.some((f) => namesCable(f, badCable))) ours = k;
-    else if (flags.length > 0) falseFlagsBefore++;
+    const diagnosis = diagnoseCells(builder.build(), { rig: rig.id, rigConfig: rig });
+    const flags = flagged(diagnosis);
+    if (flags.some((f) => namesCable(f, badCable))) {
+      ours = badOutcomes.length;
+      break;
+    }
+    if (flags.length > 0) falseFlagsBefore++;
+    if (!withFollowUp) continue;
+    const followUp = new FollowUp({ diagnosis, componentsTested: componentCount, componentsOf: componentsOfDut, tallies });
+    const unit = followUp.units.find((u) => unitNamesCable(u, badCable));
+    // Until the bad cable's unit decides (the other units' trials go on meanwhile, as on the bench).
+    while (badOutcomes.length < CAP && unit?.decision !== 'flagged' && unit?.decision !== 'cleared') {
+      const wanted = followUp.wanted();
+      if (wanted.length === 0) break;
+      for (const lane of lanes) {
+        if (!wanted.includes(lane.dut.id)) continue;
+        followUpTrials++;
+        followUp.add(lane.dut.id, trial(lane) ? 'fail' : 'pass', true);
+      }
+    }
+    if (unit?.decision === 'flagged') ours = badOutcomes.length;
+    else if (unit?.decision === 'cleared') wronglyCleared++;
+    const wrong = followUp.units.filter((u) => u !== unit && u.decision === 'flagged');
+    if (wrong.length > 0) falseFlagsBefore++;
   }
   // The oracle sees the same outcomes, continued past our stop if it needs more.
   const laneRng = lanes.find((l) => l.dut.id === badDut.id)!.rng;
   while (badOutcomes.length < CAP) badOutcomes.push(laneRng.chance(BAD));
-  const sprt = sprtTrialsToDetect(badOutcomes, { p0: BASELINE, p1: BAD, alpha: DEFAULT_THRESHOLDS.suspectP / componentCount, beta: 0.05 });
-  const run: DetectionRun = { badCable, falseFlagsBefore };
+  const sprt = sprtTrialsToDetect(badOutcomes, { p0: BASELINE, p1: BAD, alpha: DEFAULT_THRESHOLDS.suspectP / componentCount, beta: DEFAULT_THRESHOLDS.missP });
+  const run: DetectionRun = { badCable, falseFlagsBefore, followUpTrials, wronglyCleared };
   if (ours !== undefined) run.ours = ours;
   if (sprt !== undefined) run.sprt = sprt;
   return run;
 }
 
+interface ModeFigures {
+  ours: number[];
+  sprt: number[];
+  missed: number;
+  ratio: number;
+  paired: number;
+  falseBefore: number;
+  followUpTrials: number;
+  wronglyCleared: number;
+}
+
+function figuresOf(runs: DetectionRun[]): ModeFigures {
+  const ours = runs.flatMap((r) => (r.ours === undefined ? [] : [r.ours]));
+  const sprt = runs.flatMap((r) => (r.sprt === undefined ? [] : [r.sprt]));
+  const paired = runs.filter((r) => r.ours !== undefined && r.sprt !== undefined).map((r) => r.ours! / r.sprt!);
+  return {
+    ours,
+    sprt,
+    missed: runs.length - ours.length,
+    ratio: median(ours) / median(sprt),
+    paired: median(paired),
+    falseBefore: runs.filter((r) => r.falseFlagsBefore > 0).length,
+    followUpTrials: runs.reduce((n, r) => n + r.followUpTrials, 0),
+    wronglyCleared: runs.reduce((n, r) => n + r.wronglyCleared, 0),
+  };
+}
+
 export const b6: Benchmark = {
   id: 'B6',
   what: 'detection (bad cable 5 % vs 0.5 %)',
-  target: `≤ ${TARGET_RATIO} × SPRT oracle`,
+  target: `≤ ${TARGET_RATIO} × SPRT oracle with follow-up`,
   async run(ctx) {
     const seeds = ctx.quick ? 30 : 200;
     const bench = cleanSimBench();
     const rig = bench.rig;
     const components = new Map(rig.duts.map((d) => [d.id, componentsOf(bench, d, Object.values(d.pins).map((p) => p.channel))] as const));
     const componentCount = new Set([...components.values()].flatMap((c) => refsOf(c).map((r) => r.key))).size;
-    const runs: DetectionRun[] = [];
-    for (let seed = 1; seed <= seeds; seed++) {
-      runs.push(detectOnce(seed, rig, components, componentCount));
-      if (seed % 50 === 0) ctx.log(`B6 ${seed}/${seeds} seeds`);
-    }
-    const ours = runs.flatMap((r) => (r.ours === undefined ? [] : [r.ours]));
-    const sprt = runs.flatMap((r) => (r.sprt === undefined ? [] : [r.sprt]));
-    const missed = runs.length - ours.length;
-    const paired = runs.filter((r) => r.ours !== undefined && r.sprt !== undefined).map((r) => r.ours! / r.sprt!);
-    const ratio = median(ours) / median(sprt);
-    const falseBefore = runs.filter((r) => r.falseFlagsBefore > 0).length;
+    const modes = [false, true].map((withFollowUp) => {
+      const runs: DetectionRun[] = [];
+      for (let seed = 1; seed <= seeds; seed++) {
+        runs.push(detectOnce(seed, rig, components, componentCount, withFollowUp));
+        if (seed % 50 === 0) ctx.log(`B6 ${withFollowUp ? 'with' : 'without'} follow-up: ${seed}/${seeds} seeds`);
+      }
+      return figuresOf(runs);
+    });
+    const [without, withFollowUp] = modes as [ModeFigures, ModeFigures];
+    const line = (name: string, f: ModeFigures) =>
+      `${name}: median ${median(f.ours)}, mean ${mean(f.ours).toFixed(1)} trials of the bad cable to the first correct flag (×${f.ratio.toFixed(2)} the SPRT's median; ` +
+      `median of per-seed ratios ×${f.paired.toFixed(2)}); ${f.missed} seeds not flagged within ${CAP}; ${f.falseBefore} seeds with a flag on another component first`;
     return {
-      figure: `median ${median(ours)} vs ${median(sprt)} trials (×${ratio.toFixed(2)})`,
-      verdict: ratio <= TARGET_RATIO && missed === 0 ? 'met' : 'missed',
+      figure: `with follow-up median ${median(withFollowUp.ours)} vs ${median(withFollowUp.sprt)} (×${withFollowUp.ratio.toFixed(2)}); without ${median(without.ours)} (×${without.ratio.toFixed(2)})`,
+      verdict: withFollowUp.ratio <= TARGET_RATIO && withFollowUp.missed === 0 ? 'met' : 'missed',
       details: [
         `${seeds} seeds on the sim bench layout (${rig.duts.length} DUTs, ${componentCount} components); the bad cable picked at random each seed`,
-        `ours: median ${median(ours)}, mean ${mean(ours).toFixed(1)} trials of the bad cable to the first correct flag; ${missed} seeds not flagged within ${CAP}`,
-        `SPRT (p0 ${BASELINE}, p1 ${BAD}, α = ${DEFAULT_THRESHOLDS.suspectP} / ${componentCount} components, β = 0.05): median ${median(sprt)}, mean ${mean(sprt).toFixed(1)}`,
-        `ratio of medians ×${ratio.toFixed(2)}; median of per-seed ratios ×${median(paired).toFixed(2)}`,
-        `seeds with a flag on another component before the correct one: ${falseBefore}`,
+        line('without follow-up (the diagnosis after every round)', without),
+        line('with follow-up (the sequential test on the DUTs of parts at suspect or watch)', withFollowUp),
+        `follow-up trials spent: ${withFollowUp.followUpTrials} in all (${(withFollowUp.followUpTrials / seeds).toFixed(1)} a seed); the bad cable wrongly cleared ${withFollowUp.wronglyCleared} times`,
+        `SPRT (p0 ${BASELINE}, p1 ${BAD}, α = ${DEFAULT_THRESHOLDS.suspectP} / ${componentCount} components, β = ${DEFAULT_THRESHOLDS.missP}): median ${median(without.sprt)}, mean ${mean(without.sprt).toFixed(1)}`,
       ],
     };
   },

@@ -8,6 +8,7 @@ interface DutProgress {
   done: number;
   failed: number;
   errors: number;
+  followUps: number;
   last: string;
 }
 
@@ -26,7 +27,7 @@ export class ProgressView {
     duts: string[],
     private readonly trialsPerDut: number,
   ) {
-    for (const dut of duts) this.state.set(dut, { done: 0, failed: 0, errors: 0, last: '' });
+    for (const dut of duts) this.state.set(dut, { done: 0, failed: 0, errors: 0, followUps: 0, last: '' });
   }
 
   private get interactive(): boolean {
@@ -36,7 +37,8 @@ export class ProgressView {
   trial(record: TrialRecord): void {
     const s = this.state.get(record.dut);
     if (!s) return;
-    s.done++;
+    if (record.followUp) s.followUps++;
+    else s.done++;
     if (record.result === 'fail') s.failed++;
     if (record.result === 'error') s.errors++;
     s.last = outcomeWord(record);
@@ -45,7 +47,7 @@ export class ProgressView {
       if (now - this.lastDraw > 80 || s.done === this.trialsPerDut) this.draw(now);
     } else if (record.result !== 'pass' || record.seq === this.trialsPerDut || record.seq % 25 === 0) {
       this.out.write(
-        `${record.dut} trial ${record.seq}/${this.trialsPerDut}: ${record.result}` +
+        `${record.dut} ${record.followUp ? `follow-up trial ${record.seq}` : `trial ${record.seq}/${this.trialsPerDut}`}: ${record.result}` +
           (record.result === 'pass' ? '' : ` ${outcomeWord(record)} — ${record.detail}`) + '\n',
       );
     }
@@ -60,10 +62,11 @@ export class ProgressView {
     const width = 30;
     const nameWidth = Math.max(...[...this.state.keys()].map((k) => k.length), 3);
     const lines = [...this.state].map(([dut, s]) => {
-      const filled = Math.round((s.done / this.trialsPerDut) * width);
+      const filled = Math.min(width, Math.round((s.done / this.trialsPerDut) * width));
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       const fails = (s.failed ? ` ${s.failed} failed` : '') + (s.errors ? ` ${s.errors} harness error${s.errors === 1 ? '' : 's'}` : '');
-      return `${dut.padEnd(nameWidth)} ${bar} ${String(s.done).padStart(4)}/${this.trialsPerDut}${fails} ${s.last}`;
+      const more = s.followUps ? ` +${s.followUps} follow-up` : '';
+      return `${dut.padEnd(nameWidth)} ${bar} ${String(s.done).padStart(4)}/${this.trialsPerDut}${more}${fails} ${s.last}`;
     });
     if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);
     this.out.write(lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');

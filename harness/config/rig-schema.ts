@@ -14,6 +14,13 @@ const notes = z.string().optional();
 export const MAX_TRIALS_PER_DUT = 100_000;
 /** Longest time budget of a run, in minutes: a week. */
 export const MAX_RUN_MINUTES = 7 * 24 * 60;
+/** The follow-up budget of a rig that sets none (nightly.followUp). */
+export const FOLLOW_UP_DEFAULTS = { maxTrials: 1000, maxMinutes: 30 } as const;
+
+/** A rig's follow-up budget, its defaults filled in. */
+export function followUpBudgetOf(given: { maxTrials?: number; maxMinutes?: number } | undefined): { maxTrials: number; maxMinutes: number } {
+  return { maxTrials: given?.maxTrials ?? FOLLOW_UP_DEFAULTS.maxTrials, maxMinutes: given?.maxMinutes ?? FOLLOW_UP_DEFAULTS.maxMinutes };
+}
 
 export const cableSim = z.strictObject({
   bitErrorRate: rate.optional().describe('Probability that a bit flips on the wire'),
@@ -117,6 +124,24 @@ export const rigSchema = z.strictObject({
         .max(MAX_RUN_MINUTES)
         .optional()
         .describe('Time budget of a nightly run in minutes: no trial starts that would end after it (default: none)'),
+      followUp: z
+        .strictObject({
+          maxTrials: z
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_TRIALS_PER_DUT)
+            .optional()
+            .describe(`Follow-up trials a night may spend in all, on the DUTs of parts left at suspect or watch (default ${FOLLOW_UP_DEFAULTS.maxTrials}; 0: none)`),
+          maxMinutes: z
+            .number()
+            .positive()
+            .max(MAX_RUN_MINUTES)
+            .optional()
+            .describe(`Time budget of the follow-up trials in minutes, after the planned ones (default ${FOLLOW_UP_DEFAULTS.maxMinutes})`),
+        })
+        .optional()
+        .describe('Follow-up trials: after the planned trials, more trials of the DUTs of parts at suspect or watch, until a sequential test flags or clears each'),
     })
     .optional(),
   relays: z.array(relayBoardSchema).optional(),

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import type { Dut, PinWiring, PortMatch, RelayBoard, RelayChannel, Rig } from './types.js';
 import { ConfigError, didYouMean, type ConfigIssue } from './issues.js';
 import { asList, asMap, asString, type RawMap } from './raw.js';
-import { rigSchema, type DutInput, type RigInput } from './rig-schema.js';
+import { followUpBudgetOf, rigSchema, type DutInput, type RigInput } from './rig-schema.js';
 import { RELAY_BACKENDS, relayBackendFor, relayBackendOf } from '../pins/registry.js';
 import type { PortMatchInput } from './schema-parts.js';
 import { readConfigSource, type ConfigSource, type KeyPath } from './source.js';
@@ -372,6 +372,7 @@ function toRig(source: ConfigSource, r: RigInput): Rig {
       concurrency: r.nightly?.concurrency ?? 8,
       trialTimeoutMs: r.nightly?.trialTimeoutMs ?? 10000,
       historyNights: r.nightly?.historyNights ?? 14,
+      ...(r.nightly?.followUp ? { followUp: followUpBudgetOf(r.nightly.followUp) } : {}),
       ...(r.nightly?.notify ? { notify: { command: r.nightly.notify, timeoutMs: r.nightly.notifyTimeoutMs ?? 30_000 } } : {}),
       // Absent, not undefined, when the rig sets no budget: a rig reads back as it was written.
       ...(r.nightly?.maxMinutes === undefined ? {} : { maxMinutes: r.nightly.maxMinutes }),

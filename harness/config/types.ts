@@ -248,6 +248,15 @@ export interface NightlyDefaults {
   maxMinutes?: number;
   /** A command run when a night ends with new flags, with the path of summary.json as its argument. */
   notify?: NotifyCommand;
+  /** The budget of follow-up trials after the planned ones (nightly/follow-up.ts); absent: the defaults (followUpBudgetOf). */
+  followUp?: FollowUpBudget;
+}
+
+export interface FollowUpBudget {
+  /** Follow-up trials a night may spend in all (0: none). */
+  maxTrials: number;
+  /** Their time budget, minutes. */
+  maxMinutes: number;
 }
 
 export interface NotifyCommand {

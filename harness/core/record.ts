@@ -95,6 +95,8 @@ export interface TrialRecord {
   identity?: Identity;
   /** The expected reply and what came, for highlighting in the report. */
   mismatch?: { expected: string; got: string; at: number };
+  /** A follow-up trial: run after the planned ones, because the diagnosis left a part it used at suspect or watch. */
+  followUp?: true;
 }
 
 /**

@@ -63,6 +63,12 @@ export interface Thresholds {
   changeMinRise: number;
   /** A component that arrived in the window is "failing since" its first night from this failure rate on (that night and overall). */
   arrivalMinRate: number;
+
+  // Follow-up trials (diagnose/sequential.ts): the sequential test flags at suspectP over the components tested.
+  /** Chance of clearing a component that fails minRatio × the pool (the sequential test's β). */
+  missP: number;
+  /** The strongest rate ratio the sequential test's mixture spans (stronger faults are flagged by the planned trials). */
+  sequentialMaxRatio: number;
 }
 
 export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = {
@@ -97,6 +103,9 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = {
   changeMinStatistic: 10.83,
   changeMinRise: 2,
   arrivalMinRate: 0.05,
+
+  missP: 0.05,
+  sequentialMaxRatio: 30,
 };
 
 /** The defaults with the caller's overrides. */

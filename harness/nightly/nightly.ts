@@ -16,7 +16,9 @@ import { exitCodeOf, overall, publishNights } from '../report/index.js';
 import { runBench, type RunSummary } from '../runner/run.js';
 import type { World } from '../runner/world.js';
 import { StoreError, type RunRow, type RunStatus, type TrialStore } from '../store/index.js';
+import { followUpBudgetOf } from '../config/rig-schema.js';
 import { TimeBudget } from './budget.js';
+import { FollowUpRun } from './follow-up-run.js';
 import { describeEstimate, estimateNight, type NightEstimate } from './estimate.js';
 import { writeRunReport, type WrittenRunReport } from './night-report.js';
 import { runNotify } from './notify.js';
@@ -33,6 +35,8 @@ export interface NightlyOptions {
   trialsPerDut?: number;
   /** Time budget in minutes (default: the rig's nightly.maxMinutes; none when neither gives one). */
   maxMinutes?: number;
+  /** Follow-up trials after the planned ones, within the rig's nightly.followUp budget (default: on; --no-follow-up: off). */
+  followUp?: boolean;
   /** Keep report folders of the newest N nights of this rig. */
   keepNights?: number;
   signal?: AbortSignal;
@@ -79,7 +83,8 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
       const done = [...doneTrials.values()].reduce((a, b) => a + b, 0);
       log(`resuming tonight's unfinished run ${runId} (${done} trials already stored)`);
     }
-    await store.beginRun({ runId, rig, night, meta: { command: 'nightly', trialsPerDut, maxMinutes: maxMinutes ?? null }, startedAt: resuming?.startedAt ?? start.toISOString() });
+    const meta: Record<string, unknown> = { command: 'nightly', trialsPerDut, maxMinutes: maxMinutes ?? null };
+    await store.beginRun({ runId, rig, night, meta, startedAt: resuming?.startedAt ?? start.toISOString() });
     const plan = { duts: rig.duts, trialsPerDut, doneTrials, concurrency: rig.nightly.concurrency };
     const estimate = await estimateNight(store, bench, plan);
     log(`expected duration: ${describeEstimate(estimate, plan)}${maxMinutes ? `; time budget ${maxMinutes} min` : ''}`);
@@ -87,9 +92,18 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     let summary: RunSummary | undefined;
     let failure: unknown;
     let budget: TimeBudget | undefined;
+    let followUp: FollowUpRun | undefined;
     try {
       world ??= await (options.world as () => Promise<World>)();
       if (maxMinutes) budget = new TimeBudget(maxMinutes, world.clock, (dut) => estimate.trialTimes.get(dut.id)?.highMs ?? 0);
+      if (options.followUp !== false) {
+        followUp = new FollowUpRun({
+          store, bench, run: { id: runId, night }, clock: world.clock, ...followUpBudgetOf(rig.nightly.followUp),
+          cutByBudget: () => budget?.cut ?? false,
+          trialMs: (dut) => estimate.trialTimes.get(dut.id)?.highMs ?? 0,
+          log,
+        });
+      }
       summary = await runBench(bench, {
         world,
         runId,
@@ -98,8 +112,12 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         doneTrials,
         sink: store,
         signal: options.signal,
-        onTrial: options.onTrial,
+        onTrial: (record) => {
+          followUp?.trial(record);
+          options.onTrial?.(record);
+        },
         beforeTrial: budget ? (dut, seq) => budget!.beforeTrial(dut, seq) : undefined,
+        followUp,
       });
     } catch (error) {
       failure = error;
@@ -109,6 +127,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     try {
       const notRun = summary?.notRun ?? (failure instanceof StoreError ? [] : await notRunAfter(store, bench, runId, trialsPerDut, failure));
       await store.setNotRun(runId, notRun);
+      if (followUp) await store.setRunMeta(runId, { ...meta, followUp: followUp.summary(failure !== undefined || (summary?.interrupted ?? false)) });
       await store.endRun(runId, status);
     } catch (error) {
       failure ??= error;

@@ -11,7 +11,7 @@ import { diagnose } from '../diagnose/index.js';
 import { FAMILY_PHYSICS } from '../families/index.js';
 import type { DiagnosisResult } from '../diagnose/types.js';
 import { ReportDataCollector, type HistoryPoint, type ReportInput, type TranscriptSource } from '../report/index.js';
-import type { NightRunEntry } from '../report/types.js';
+import type { FollowUpSummary, NightRunEntry } from '../report/types.js';
 import { countsOfNights, nightRunOf, type RunListing, type RunRow, type TrialStore } from '../store/index.js';
 import { PRODUCT_VERSIONS } from './versions.js';
 
@@ -39,7 +39,9 @@ export async function buildReportInput(
   const data = collector.finish();
   const maxMinutes = run.meta.maxMinutes;
   const spool = store.spoolStatus?.();
+  const followUp = run.meta.followUp as FollowUpSummary | undefined;
   return {
+    ...(followUp ? { followUp } : {}),
     ...(spool && (spool.spooled > 0 || spool.pending > 0) ? { spool } : {}),
     notRun: run.notRun,
     run: {

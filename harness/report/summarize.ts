@@ -82,6 +82,7 @@ class DutAccumulator {
       passes: 0,
       failures: 0,
       errors: 0,
+      followUps: 0,
       symptoms: {},
       details: {},
       errorReasons: {},
@@ -100,6 +101,7 @@ class DutAccumulator {
   add(r: TrialRecord): void {
     const s = this.summary;
     s.trials++;
+    if (r.followUp) s.followUps++;
     s.components = r.components;
     s.profile = r.profile;
     s.firstStartedAt ??= r.startedAt;

@@ -9,7 +9,7 @@ import type { ComponentDiagnosis } from '../diagnose/types.js';
 import { dutState, keyOf, outOfService, type Folds } from './folds.js';
 import { spanMs } from './format.js';
 import { quantile } from './histogram.js';
-import type { DutSummary, NotRun, ReportInput, TimingHistogram } from './types.js';
+import type { DutSummary, FollowUpSummary, NotRun, ReportInput, TimingHistogram } from './types.js';
 import { overall, passRate, UNTRUSTWORTHY_ERROR_SHARE } from './verdict.js';
 import { exactMs, rate, score, significant } from './round.js';
 
@@ -17,8 +17,9 @@ import { exactMs, rate, score, significant } from './round.js';
  * 2: verdict may be `untrustworthy`; pass rates leave harness errors out; trustworthy, harnessErrors, notRun added.
  * 3: verdict may be `acknowledged`; components say what is new and what is set aside; fixed, outOfService and
  *    duts[].health added.
+ * 4: followUp and duts[].followUpTrials added.
  */
-export const SUMMARY_SCHEMA_VERSION = 3;
+export const SUMMARY_SCHEMA_VERSION = 4;
 
 export function buildSummary(input: ReportInput) {
   const o = overall(input);
@@ -59,6 +60,7 @@ export function buildSummary(input: ReportInput) {
       reasons: countsOf(o.errorReasons),
     },
     notRun: counts.notRun,
+    followUp: followUpEntry(input.followUp),
     duts: counts.duts.map((d) => {
       const verdict = (input.diagnosis?.components ?? []).find((c) => c.kind === 'dut' && c.id === d.id)?.verdict;
       return { ...d, health: dutState(input.rig, d.id, verdict) };
@@ -86,6 +88,25 @@ export function buildSummary(input: ReportInput) {
 }
 
 export type Summary = ReturnType<typeof buildSummary>;
+
+/** The run's follow-up trials: null when it had none planned. */
+function followUpEntry(f: FollowUpSummary | undefined) {
+  if (!f) return null;
+  return {
+    status: f.status,
+    maxTrials: f.maxTrials,
+    maxMinutes: f.maxMinutes,
+    trials: f.trials,
+    endedBy: f.endedBy,
+    components: f.units.map((u) => ({
+      components: u.components.map((c) => ({ kind: c.kind, id: c.id, verdict: c.verdict })),
+      duts: [...u.duts],
+      trials: u.trials,
+      tonight: { trials: u.tally.trials, failures: u.tally.failures },
+      decision: u.decision,
+    })),
+  };
+}
 
 /** A run's trial counts — summary.json's `totals`, `notRun` and `duts`, which `run --json` prints as well. */
 export function buildRunCounts(perDut: readonly DutSummary[], notRun: readonly NotRun[]) {
@@ -129,6 +150,7 @@ function dutEntry(d: DutSummary) {
     passes: d.passes,
     failures: d.failures,
     errors: d.errors,
+    followUpTrials: d.followUps,
     passRate: rate(passRate(d.passes, d.failures)),
     symptoms: countsOf(d.symptoms),
     errorReasons: countsOf(d.errorReasons ?? {}),

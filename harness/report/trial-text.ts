@@ -27,7 +27,7 @@ export function trialText(t: TrialRecord, options: TrialTextOptions): string {
   const lines = [
     paint(BOLD, `trial ${t.trialId}`),
     `  ${outcome}`,
-    `  rig ${t.rig} · night ${t.night} · DUT ${t.dut} · trial ${t.seq} · profile ${t.profile}`,
+    `  rig ${t.rig} · night ${t.night} · DUT ${t.dut} · trial ${t.seq}${t.followUp ? ' (follow-up)' : ''} · profile ${t.profile}`,
     `  cable ${c.cable} · port ${c.port}${c.hub ? ` (hub ${c.hub})` : ''} · supply ${c.supply} · relays ${c.relays.join(' ') || '–'} · host ${c.host}`,
     `  started ${t.startedAt} · enter ${ms(t.phases?.enterMs)} · handshake ${ms(t.phases?.handshakeMs)} · identify ${ms(t.phases?.identifyMs)} · leave ${ms(t.phases?.leaveMs)} · total ${ms(t.phases?.totalMs)}`,
     `  reset → first byte ${ms(t.resetToFirstByteMs)} · ${t.retries === 1 ? '1 retry' : `${t.retries} retries`}`,

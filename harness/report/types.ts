@@ -3,8 +3,8 @@
  * night of a million trials renders as fast as a night of ten (only the capped samples carry transcripts).
  */
 import type { Rig } from '../config/types.js';
-import type { HarnessErrorReason, NotRun, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
-import type { DiagnosisResult } from '../diagnose/types.js';
+import type { ComponentKind, HarnessErrorReason, NotRun, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
+import type { DiagnosisResult, Verdict } from '../diagnose/types.js';
 import type { Ack, SpoolStatus } from '../store/types.js';
 
 export interface RunInfo {
@@ -79,6 +79,8 @@ export interface DutSummary {
   failures: number;
   /** result 'error' (the harness could not finish the trial). */
   errors: number;
+  /** Follow-up trials among them (run after the planned ones). */
+  followUps: number;
   /** Failed trials per symptom (harness errors are never here). */
   symptoms: Partial<Record<Symptom, number>>;
   /** Most frequent detail lines per failing symptom (capped), to say in words what went wrong. */
@@ -147,6 +149,40 @@ export interface ReportInput {
   acks?: Ack[];
   /** Every failing trial of the night with its transcript, paged into files beside index.html (trial-pages.ts). */
   transcripts?: TranscriptSource;
+  /** What the run's follow-up trials did (absent: the run had none planned: `--no-follow-up`, or not a nightly). */
+  followUp?: FollowUpSummary;
+}
+
+/** One part (or parts on exactly the same DUTs) followed up after the planned trials, and what its trials decided. */
+export interface FollowUpUnit {
+  /** The components, in the diagnosis' order, with their verdict after the planned trials. */
+  components: Array<{ kind: ComponentKind; id: string; verdict: Verdict }>;
+  /** The DUTs whose trials go through it. */
+  duts: string[];
+  /** Follow-up trials of those DUTs. */
+  trials: number;
+  /** Tonight's pass/fail trials and failures of the unit at its last decision (planned and follow-up). */
+  tally: { trials: number; failures: number };
+  /** The pool it was tested against (a shared part: none, its DUTs decide). */
+  pool: { trials: number; failures: number };
+  decision: 'flagged' | 'cleared' | 'undecided';
+}
+
+/** What a nightly run's follow-up trials did (stored in the run's meta as `followUp`). */
+export interface FollowUpSummary {
+  /**
+   * `done`: it ran (perhaps with nothing to follow); `untrustworthy`: too many harness errors tonight; `cut`: the
+   * run's own time budget left planned trials out; `skipped`: the planned trials did not all run (an adapter
+   * missing, a stop, a failure).
+   */
+  status: 'done' | 'untrustworthy' | 'cut' | 'skipped';
+  maxTrials: number;
+  maxMinutes: number;
+  /** Follow-up trials run. */
+  trials: number;
+  /** What ended it: every unit decided, a budget, or a stop (SIGINT/SIGTERM, a failure). */
+  endedBy: 'decided' | 'max-trials' | 'max-minutes' | 'stopped';
+  units: FollowUpUnit[];
 }
 
 /** Where the pages of failing trials read from: the night's failing trials (result fail or error), by DUT and trial number. */

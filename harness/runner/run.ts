@@ -49,6 +49,19 @@ export interface RunOptions {
    * The trials left are then not run, with that reason.
    */
   beforeTrial?: (dut: Dut, seq: number) => Pick<NotRun, 'reason' | 'detail'> | undefined;
+  /** More trials once the planned ones have ended (the nightly's follow-up trials), marked `followUp` in their records. */
+  followUp?: FollowUpTrials;
+}
+
+/**
+ * Follow-up trials: asked once every lane has ended its planned trials (the run neither stopped nor failed, no DUT
+ * left trials not run), then before each further trial of a DUT it names.
+ */
+export interface FollowUpTrials {
+  /** The DUTs to run more trials of (none: the run ends). */
+  begin(): Promise<readonly string[]>;
+  /** Before each follow-up trial of `dut`: whether to run it; false ends that DUT's follow-up. */
+  next(dut: Dut): boolean;
 }
 
 export interface RunSummary {
@@ -112,17 +125,20 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
     const silentAtStart = await watch.silentBoard(backends);
     if (silentAtStart) throw silentAtStart;
 
-    const lane = async (dut: Dut) => {
+    /** The last trial number each lane reached. */
+    const lastSeq = new Map<string, number>();
+    /** Trials `first`… of a DUT: the planned ones up to trialsPerDut, or follow-up trials while `followUp` says so. */
+    const lane = async (dut: Dut, first: number, followUp?: FollowUpTrials) => {
       const profile = bench.profiles.get(dut.board)!;
       const pins = new PinController(dut, world.relays, channels, gate);
       const components = componentsOf(bench, dut, pins.channelIds());
       const serial: SerialSettings = { ...profile.protocol.serial, ...dut.serialOverrides };
       const linkUsers = dutLinkUsers(backends, dut);
       const boards = watch.boardsOf(dut);
-      const first = (options.doneTrials?.get(dut.id) ?? 0) + 1;
       let unopenedBefore = false;
-      for (let seq = first; seq <= trialsPerDut && !stop.signal.aborted; seq++) {
-        const halt = options.beforeTrial?.(dut, seq);
+      for (let seq = first; (followUp || seq <= trialsPerDut) && !stop.signal.aborted; seq++) {
+        if (followUp && !followUp.next(dut)) break;
+        const halt = followUp ? undefined : options.beforeTrial?.(dut, seq);
         if (halt) {
           notRun.push({ dut: dut.id, trials: trialsPerDut - seq + 1, ...halt });
           break;
@@ -139,6 +155,8 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
           },
         });
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial
+        lastSeq.set(dut.id, seq);
+        if (followUp) record = { ...record, followUp: true };
         // Before the record counts: did this DUT's relay controllers follow the trial at all?
         const silent = await watch.silentBoard(boards);
         if (silent) record = asHarnessError(record, 'relay-not-answering', `${silent.message} — the relay controller, not the hardware under test: its contacts may not have followed this trial`);
@@ -166,13 +184,20 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
       }
     };
 
-    await runLanes(duts, concurrency, async (dut) => {
+    const guarded = (run: (dut: Dut) => Promise<void>) => async (dut: Dut) => {
       try {
-        await lane(dut);
+        await run(dut);
       } catch (error) {
         fail(error instanceof Error ? error : new Error(String(error)));
       }
-    });
+    };
+    await runLanes(duts, concurrency, guarded((dut) => lane(dut, (options.doneTrials?.get(dut.id) ?? 0) + 1)));
+    const followUp = options.followUp;
+    if (followUp && !stop.signal.aborted && notRun.length === 0) {
+      const wanted = new Set(await followUp.begin());
+      const next = (dut: Dut) => Math.max(lastSeq.get(dut.id) ?? 0, options.doneTrials?.get(dut.id) ?? 0, trialsPerDut) + 1;
+      if (!stop.signal.aborted) await runLanes(duts.filter((d) => wanted.has(d.id)), concurrency, guarded((dut) => lane(dut, next(dut), followUp)));
+    }
   } finally {
     // Every lane has stopped: nothing else switches a relay now.
     await Promise.all(backends.map((b) => gate.run(b.board.id, () => b.safe()).catch(() => undefined)));

@@ -56,7 +56,7 @@ export function runRow(run: RunRow): Record<string, unknown> {
 
 export const TRIAL_COLUMNS_WITHOUT_TRANSCRIPT =
   'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail, profile, profile_digest, cable, port, hub, ' +
-  'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch';
+  'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch, follow_up';
 
 export interface RawTrial {
   run_id: string;
@@ -84,6 +84,8 @@ export interface RawTrial {
   reset_to_first_byte: number | null;
   identity: string | null;
   mismatch: string | null;
+  /** 1 for a follow-up trial. */
+  follow_up: number;
   transcript?: Buffer;
 }
 
@@ -114,6 +116,7 @@ export function trialRow(record: TrialRecord): Record<string, unknown> {
     resetToFirstByte: record.resetToFirstByteMs,
     identity: record.identity ? JSON.stringify(record.identity) : null,
     mismatch: record.mismatch ? JSON.stringify(record.mismatch) : null,
+    followUp: record.followUp ? 1 : 0,
     transcript: encodeTranscript(record.transcript),
   };
 }
@@ -149,6 +152,7 @@ export function recordFromRow(row: RawTrial, withTranscript: boolean): TrialReco
   if (row.hub) record.components.hub = row.hub;
   if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
   if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];
+  if (Number(row.follow_up) === 1) record.followUp = true;
   return record;
 }
 

@@ -114,6 +114,11 @@ export class SpoolingStore implements TrialStore {
     await this.onDatabase((db) => db.setNotRun(runId, notRun));
   }
 
+  async setRunMeta(runId: string, meta: Record<string, unknown>): Promise<void> {
+    await this.spool.setRunMeta(runId, meta);
+    await this.onDatabase((db) => db.setRunMeta(runId, meta));
+  }
+
   async upsertRun(run: RunRow): Promise<void> {
     await this.spool.upsertRun(run);
     await this.onDatabase((db) => db.upsertRun(run));

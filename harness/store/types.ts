@@ -151,6 +151,8 @@ export interface TrialStore {
   endRun(runId: string, status?: RunStatus): Promise<void>;
   /** Keeps the trials a run did not attempt (replacing what an earlier part of a resumed run said). */
   setNotRun(runId: string, notRun: readonly NotRun[]): Promise<void>;
+  /** Replaces a run's meta (the nightly adds what its follow-up trials decided). */
+  setRunMeta(runId: string, meta: Record<string, unknown>): Promise<void>;
   /** The latest run of a rig on a night (to resume a crashed night), if any; `command` narrows it (e.g. 'nightly'). */
   findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined>;
   run(runId: string): Promise<RunRow | undefined>;

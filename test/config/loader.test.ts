@@ -208,6 +208,19 @@ describe('config: loader', () => {
     expect(plain.nightly.notify).to.equal(undefined);
   });
 
+  it('reads the follow-up budget, with its defaults, and points at a bad one by line and column', () => {
+    const rig = (nightly: string) =>
+      `title: t\nkind: simulated\n${nightly}relays: [{ id: rb1, driver: sim, channels: 1 }]\nports: [{ id: p1 }]\ncables: [{ id: c1 }]\nsupplies: [{ id: s1 }]\n` +
+      `duts: [{ id: d1, board: x, cable: c1, port: p1, supply: s1, pins: { reset: rb1.1 } }]\n`;
+    expect(loadRig(write('fu.yaml', rig('nightly:\n  followUp: { maxTrials: 200 }\n'))).nightly.followUp).to.deep.equal({ maxTrials: 200, maxMinutes: 30 });
+    expect(loadRig(write('fu-none.yaml', rig(''))).nightly.followUp, 'absent: the defaults apply (followUpBudgetOf)').to.equal(undefined);
+    const [issue, ...more] = issuesOf(() => loadRig(write('fu-bad.yaml', rig('nightly:\n  followUp:\n    maxTrials: -1\n    maxMinutes: 0\n'))));
+    expect(issue).to.include({ line: 5, path: 'nightly.followUp.maxTrials' });
+    expect(issue!.col).to.be.greaterThan(0);
+    expect(more.map((i) => [i.line, i.path])).to.deep.equal([[6, 'nightly.followUp.maxMinutes']]);
+    expect(issuesOf(() => loadRig(write('fu-key.yaml', rig('nightly:\n  followUp: { maxTrial: 5 }\n'))))[0]!.message).to.match(/maxTrial/);
+  });
+
   it('detects the kind by folder, then by a duts: key', () => {
     expect(detectKind('rigs/anything.yaml')).to.equal('rig');
     expect(detectKind('boards/anything.yaml')).to.equal('board');

@@ -65,7 +65,8 @@ describe('shakedown nightly on the simulated bench', function () {
 
   it('completes a night killed mid-run instead of starting again', async () => {
     const db = join(out, 'resume.db');
-    const args = ['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', db, '--trials', '12'];
+    // Without follow-up trials, every DUT ends with exactly its planned trials.
+    const args = ['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', db, '--trials', '12', '--no-follow-up'];
     const child = spawn(process.execPath, [...CLI, ...args], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
     for (let i = 0; i < 300; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -38,6 +38,9 @@ describe('nightly: a bench that cannot be trusted tonight', function () {
       expect(summary.totals).to.include({ trials: 22, passes: 16, failures: 0, errors: 6 });
       for (const c of summary.components) expect(c.verdict, `${c.kind} ${c.id}`).to.equal('ok');
       expect(summary.diagnosis.trials, 'the diagnosis counts only the trials that ran').to.equal(16);
+      // No follow-up trial on a night the bench is not trusted: nothing could be decided from it.
+      expect(summary.followUp).to.include({ status: 'untrustworthy', trials: 0 });
+      expect(summary.followUp.components).to.deep.equal([]);
       const junit = readFileSync(result.report!.files.junit, 'utf8');
       // Each harness error is an <error> of its own, never a <failure>: the suite's counts are the trials'.
       expect(junit.match(/<error type="exception"/g) ?? []).to.have.length(6);

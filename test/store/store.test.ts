@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { ManualClock } from '../../harness/core/clock.js';
 import { MAX_TRANSCRIPT_EVENTS, Transcript } from '../../harness/core/transcript.js';
-import { asHarnessError } from '../../harness/core/record.js';
+import { asHarnessError, type TrialRecord } from '../../harness/core/record.js';
 import { InputError } from '../../harness/core/exit-codes.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../harness/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../harness/store/sqlite/schema.js';
@@ -55,6 +55,21 @@ describe('store', () => {
     const [back] = await all(store, { rig: 'bench', transcripts: true });
     expect(back).to.deep.equal(record);
     expect(back!.resetToFirstByteMs).to.equal(null);
+    await store.close();
+  });
+
+  it('keeps the follow-up mark of a trial and what the follow-up of its run decided', async () => {
+    const store = await openStore(file);
+    const runId = await store.beginRun({ rig: 'bench', night: '2026-11-20', meta: { command: 'nightly' } });
+    const planned = makeRecord({ runId, seq: 1 });
+    const followUp: TrialRecord = { ...makeRecord({ runId, seq: 2, symptom: 'corrupt' }), followUp: true };
+    await store.addTrial(planned);
+    await store.addTrial(followUp);
+    await store.setRunMeta(runId, { command: 'nightly', followUp: { trials: 1, endedBy: 'decided' } });
+    const back = await all(store, { rig: 'bench', transcripts: true });
+    expect(back).to.deep.equal([planned, followUp]);
+    expect(back[0]).to.not.have.property('followUp');
+    expect((await store.run(runId))!.meta).to.deep.equal({ command: 'nightly', followUp: { trials: 1, endedBy: 'decided' } });
     await store.close();
   });
 

@@ -1,5 +1,5 @@
 /**
- * `shakedown nightly --rig <rig> [--out reports/] [--db FILE|URL] [--trials N] [--max-minutes M] [--keep N] [--json]`:
+ * `shakedown nightly --rig <rig> [--out reports/] [--db FILE|URL] [--trials N] [--max-minutes M] [--no-follow-up] [--keep N] [--json]`:
  * the whole night — run, diagnose, report. With a PostgreSQL URL, trials the database cannot take are spooled in
  * <out>/spool/<rig>.db and uploaded later. Exit 0 healthy · 1 failures or flags · 2 bad input · 3 infrastructure or
  * a bench not trustworthy · 129/130/143 stopped by a signal.
@@ -29,6 +29,8 @@ interface NightlyFlags {
   maxMinutes?: number;
   keep?: number;
   json?: boolean;
+  /** false with --no-follow-up. */
+  followUp: boolean;
 }
 
 export function register(program: Command): void {
@@ -40,6 +42,7 @@ export function register(program: Command): void {
     .addOption(dbOption('store of every trial (default: <out>/shakedown.db)'))
     .option('--trials <n>', 'trials per DUT, at most 100000 (default: the rig’s nightly.trials)', trialCount)
     .option('--max-minutes <m>', 'time budget: start no trial that would end after it (default: the rig’s nightly.maxMinutes, else none)', minutes)
+    .option('--no-follow-up', 'no follow-up trials after the planned ones (default: within the rig’s nightly.followUp budget)')
     .option('--keep <nights>', 'keep the report folders of the newest N nights', positiveInt)
     .option('--json', 'print the run’s summary.json on stdout (progress goes to stderr)')
     .addHelpText(
@@ -80,6 +83,7 @@ async function nightlyCommand(flags: NightlyFlags): Promise<number> {
       outDir: flags.out,
       trialsPerDut,
       maxMinutes: flags.maxMinutes,
+      followUp: flags.followUp,
       keepNights: flags.keep,
       signal: safety.signal,
       onTrial: (record) => progress.trial(record),

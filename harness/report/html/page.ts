@@ -9,6 +9,7 @@ import type { ReportInput } from '../types.js';
 import { overall } from '../verdict.js';
 import { dutSections } from './dut.js';
 import { environmentSection } from './environment.js';
+import { followUpSection } from './follow-up.js';
 import { harnessErrorsSection } from './harness-errors.js';
 import { historySection } from './history.js';
 import { benchMatrix } from './matrix.js';
@@ -29,8 +30,9 @@ export function renderHtml(input: ReportInput): string {
     // Until the nights index is written beside it, the page only knows the way to it.
     `${NIGHTS_NAV_START}<nav class="nights" aria-label="Nights"><a href="../index.html">all nights</a></nav>${NIGHTS_NAV_END}`,
     spoolNote(input),
-    '<nav class="toc"><a href="#check-first">Check first</a><a href="#harness-errors">Harness errors</a><a href="#matrix">Bench matrix</a><a href="#duts">DUTs</a><a href="#history">History</a><a href="#environment">Environment</a></nav>',
+    '<nav class="toc"><a href="#check-first">Check first</a>' + (input.followUp ? '<a href="#follow-up">Follow-up trials</a>' : '') + '<a href="#harness-errors">Harness errors</a><a href="#matrix">Bench matrix</a><a href="#duts">DUTs</a><a href="#history">History</a><a href="#environment">Environment</a></nav>',
     checkFirst(input, o, index),
+    followUpSection(input),
     harnessErrorsSection(input, o),
     benchMatrix(input, index, anchor),
     dutSections(input, index, anchor),

@@ -8,7 +8,7 @@ import { letter } from './parts.js';
 /** `id` gives the block an anchor (generated, never a device name), so a page can link to one trial. */
 export function failingTrial(t: TrialRecord, open: boolean, id?: string): string {
   const what = t.result === 'error' ? 'error' : (t.symptom ?? 'silent');
-  const head = `${letter(what)}${esc(`trial ${t.seq} — ${t.result === 'error' ? `harness error: ${t.reason ?? 'exception'}` : what}`)}`;
+  const head = `${letter(what)}${esc(`trial ${t.seq}${t.followUp ? ' (follow-up)' : ''} — ${t.result === 'error' ? `harness error: ${t.reason ?? 'exception'}` : what}`)}`;
   const times = `started ${t.startedAt} · total ${fmtMs(t.phases?.totalMs)} · handshake ${fmtMs(t.phases?.handshakeMs)} · reset → first byte ${fmtMs(
     t.resetToFirstByteMs,
   )} · ${t.retries === 1 ? '1 retry' : `${t.retries} retries`}`;

@@ -82,6 +82,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX acks_by_component ON acks (rig, kind, component);
   `,
+  // 3: follow-up trials (run after the planned ones, on parts the diagnosis left at suspect or watch) are marked.
+  `
+  ALTER TABLE trials ADD COLUMN follow_up SMALLINT NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -32,7 +32,7 @@ const TRIAL_COLUMNS: ReadonlyArray<readonly [column: string, key: string, type: 
   ['profile_digest', 'profileDigest', 'text'], ['cable', 'cable', 'text'], ['port', 'port', 'text'], ['hub', 'hub', 'text'],
   ['supply', 'supply', 'text'], ['relays', 'relays', 'text'], ['host', 'host', 'text'], ['phases', 'phases', 'text'],
   ['retries', 'retries', 'int4'], ['reset_to_first_byte', 'resetToFirstByte', 'float8'], ['identity', 'identity', 'text'],
-  ['mismatch', 'mismatch', 'text'], ['transcript', 'transcript', 'bytea'],
+  ['mismatch', 'mismatch', 'text'], ['follow_up', 'followUp', 'int2'], ['transcript', 'transcript', 'bytea'],
 ];
 
 const INSERT_TRIALS = `
@@ -172,6 +172,10 @@ export class PostgresTrialStore implements TrialStore {
 
   async setNotRun(runId: string, notRun: readonly NotRun[]): Promise<void> {
     await this.pool.query(`UPDATE runs SET not_run = $1 WHERE id = $2`, [JSON.stringify(notRun), runId]);
+  }
+
+  async setRunMeta(runId: string, meta: Record<string, unknown>): Promise<void> {
+    await this.pool.query(`UPDATE runs SET meta = $1 WHERE id = $2`, [JSON.stringify(meta), runId]);
   }
 
   async findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined> {

@@ -81,6 +81,10 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       CREATE INDEX acks_by_component ON acks (rig, kind, component);
     `);
   },
+  // 4: follow-up trials (run after the planned ones, on parts the diagnosis left at suspect or watch) are marked.
+  (db) => {
+    db.exec(`ALTER TABLE trials ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;`);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

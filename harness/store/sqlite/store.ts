@@ -27,10 +27,10 @@ export class SqliteTrialStore implements TrialStore {
     this.insertTrial = db.prepare(`
       INSERT OR REPLACE INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail,
         profile, profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, identity,
-        mismatch, transcript)
+        mismatch, follow_up, transcript)
       VALUES (@runId, @trialId, @rig, @dut, @seq, @night, @startedAt, @result, @symptom, @reason, @detail, @profile,
         @profileDigest, @cable, @port, @hub, @supply, @relays, @host, @phases, @retries, @resetToFirstByte, @identity,
-        @mismatch, @transcript)`);
+        @mismatch, @followUp, @transcript)`);
   }
 
   /**
@@ -110,6 +110,10 @@ export class SqliteTrialStore implements TrialStore {
 
   async setNotRun(runId: string, notRun: readonly NotRun[]): Promise<void> {
     this.guard('storing the trials not run', () => this.db.prepare(`UPDATE runs SET not_run = ? WHERE id = ?`).run(JSON.stringify(notRun), runId));
+  }
+
+  async setRunMeta(runId: string, meta: Record<string, unknown>): Promise<void> {
+    this.guard('storing the run', () => this.db.prepare(`UPDATE runs SET meta = ? WHERE id = ?`).run(JSON.stringify(meta), runId));
   }
 
   async findRun(query: { rig: string; night: string; command?: string }): Promise<RunRow | undefined> {

@@ -1,0 +1,112 @@
+/**
+ * The nightly's follow-up phase (follow-up.ts says what is followed and how it is decided): once the planned trials
+ * have ended, diagnose them, pick the DUTs of the parts left at suspect or watch, and let the runner go on with
+ * them until each is decided or the budget (`nightly.followUp.maxTrials`, `.maxMinutes`) runs out. Never on a
+ * night whose harness errors already make the bench not trustworthy, nor after a run cut by its time budget.
+ */
+import type { Dut, LoadedBench } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { TrialRecord } from '../core/record.js';
+import { refsOf } from '../diagnose/cells.js';
+import { diagnose } from '../diagnose/index.js';
+import { FAMILY_PHYSICS } from '../families/index.js';
+import { untrustworthy } from '../report/index.js';
+import type { FollowUpTrials } from '../runner/run.js';
+import type { TrialStore } from '../store/index.js';
+import { TimeBudget } from './budget.js';
+import type { FollowUpSummary } from '../report/types.js';
+import { FollowUp, type Tally } from './follow-up.js';
+
+export interface FollowUpRunOptions {
+  store: TrialStore;
+  bench: LoadedBench;
+  run: { id: string; night: string };
+  clock: Clock;
+  maxTrials: number;
+  maxMinutes: number;
+  /** Whether the run's own time budget left trials out (then the runner asks for no follow-up). */
+  cutByBudget: () => boolean;
+  /** How long a DUT's first follow-up trial is expected to take, ms. */
+  trialMs: (dut: Dut) => number;
+  log: (line: string) => void;
+}
+
+export class FollowUpRun implements FollowUpTrials {
+  private followUp: FollowUp | undefined;
+  private budget: TimeBudget | undefined;
+  /** Follow-up trials started (the budget's count) and finished. */
+  private spent = 0;
+  private ran = 0;
+  private status: FollowUpSummary['status'] | undefined;
+  private exhausted: 'max-trials' | 'max-minutes' | undefined;
+
+  constructor(private readonly o: FollowUpRunOptions) {}
+
+  async begin(): Promise<readonly string[]> {
+    this.status = 'done';
+    const tallies = new Map<string, Tally>();
+    const componentsOf = new Map<string, Set<string>>();
+    let trials = 0;
+    let errors = 0;
+    for await (const record of this.o.store.trialsFor({ rig: this.o.bench.rig.id, runId: this.o.run.id })) {
+      trials++;
+      if (record.result === 'error') {
+        errors++;
+        continue;
+      }
+      const tally = tallies.get(record.dut) ?? { trials: 0, failures: 0 };
+      tally.trials++;
+      if (record.result === 'fail') tally.failures++;
+      tallies.set(record.dut, tally);
+      const keys = componentsOf.get(record.dut) ?? new Set<string>();
+      for (const ref of refsOf(record.components)) keys.add(ref.key);
+      componentsOf.set(record.dut, keys);
+    }
+    if (untrustworthy(trials, errors)) {
+      this.status = 'untrustworthy';
+      this.o.log('no follow-up trials: too many harness errors tonight');
+      return [];
+    }
+    if (trials === 0) return [];
+    const { bench } = this.o;
+    const diagnosis = await diagnose({ store: this.o.store, rig: bench.rig.id, run: this.o.run, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS });
+    const componentsTested = diagnosis.components.filter((c) => c.kind !== 'profile').length;
+    this.followUp = new FollowUp({ diagnosis, componentsTested, componentsOf: new Map([...componentsOf].map(([d, k]) => [d, [...k]])), tallies });
+    const wanted = this.followUp.wanted();
+    if (wanted.length > 0 && this.o.maxTrials > 0) {
+      const names = this.followUp.units.filter((u) => u.decision === 'undecided').map((u) => u.components.map((c) => `${c.kind} ${c.id}`).join(' / '));
+      this.o.log(`follow-up trials on ${wanted.join(', ')} for ${names.join('; ')} (at most ${this.o.maxTrials} trials, ${this.o.maxMinutes} min)`);
+      this.budget = new TimeBudget(this.o.maxMinutes, this.o.clock, this.o.trialMs);
+    }
+    return this.o.maxTrials > 0 ? wanted : [];
+  }
+
+  next(dut: Dut): boolean {
+    if (!this.followUp?.wants(dut.id)) return false;
+    if (this.spent >= this.o.maxTrials) {
+      this.exhausted ??= 'max-trials';
+      return false;
+    }
+    if (this.budget?.beforeTrial(dut, this.spent + 1)) {
+      this.exhausted ??= 'max-minutes';
+      return false;
+    }
+    this.spent++;
+    return true;
+  }
+
+  /** Every finished trial of the run, planned or follow-up (the runner's onTrial). */
+  trial(record: TrialRecord): void {
+    if (!record.followUp) return;
+    this.ran++;
+    this.followUp?.add(record.dut, record.result, true);
+  }
+
+  summary(stopped: boolean): FollowUpSummary {
+    const status = this.o.cutByBudget() ? 'cut' : (this.status ?? 'skipped');
+    const units = this.followUp?.units ?? [];
+    const undecided = units.some((u) => u.decision === 'undecided');
+    const endedBy = stopped ? 'stopped' : (this.exhausted ?? (undecided ? (this.o.maxTrials === 0 ? 'max-trials' : 'stopped') : 'decided'));
+    return { status, maxTrials: this.o.maxTrials, maxMinutes: this.o.maxMinutes, trials: this.ran, endedBy, units };
+  }
+}
