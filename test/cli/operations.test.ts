@@ -63,7 +63,7 @@ describe('shakedown for a lab engineer: limits, failures a person can act on, co
   });
 
   it('nightly --rig <id> --json: the expected duration first, summary.json alone on stdout, plain lines with NO_COLOR', () => {
-    const out = shakedown(['nightly', '--rig', 'sim-bench', '--out', join(dir, 'night'), '--trials', '2', '--json'], { env: { NO_COLOR: '1' } });
+    const out = shakedown(['nightly', '--rig', 'sim-bench', '--out', join(dir, 'night'), '--trials', '2', '--json', '--no-follow-up'], { env: { NO_COLOR: '1' } });
     expect(out.code, out.stderr).to.be.oneOf([0, 1]);
     const summary = JSON.parse(out.stdout) as { rig: string; runId: string; nightRun: string; totals: { trials: number } };
     expect(summary.rig).to.equal('sim-bench');

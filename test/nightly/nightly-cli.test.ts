@@ -47,7 +47,7 @@ describe('shakedown nightly on the simulated bench', function () {
   it('writes the night’s report, the latest link and summary.json, keeps N nights, and exits 1 for the planted faults', () => {
     const oldNight = join(out, 'sim-bench', '2026-01-01');
     mkdirSync(oldNight, { recursive: true });
-    const result = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--trials', '8', '--keep', '1']);
+    const result = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--trials', '8', '--keep', '1', '--no-follow-up']);
     expect(existsSync(oldNight), 'the older night beyond --keep 1 is removed').to.equal(false);
     expect(result.status, result.stderr).to.equal(1);
     expect(result.stderr).to.not.match(/\n\s+at /);

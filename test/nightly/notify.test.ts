@@ -68,7 +68,7 @@ describe('nightly: notify', function () {
     const rig = join(dir, 'sim-bench.yaml');
     writeFileSync(rig, rigText);
     const out = join(dir, 'reports');
-    const run = spawnSync(process.execPath, ['bin/shakedown.js', 'nightly', '--rig', rig, '--out', out, '--trials', '8'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const run = spawnSync(process.execPath, ['bin/shakedown.js', 'nightly', '--rig', rig, '--out', out, '--trials', '8', '--no-follow-up'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: '1' } });
     expect(run.status, run.stderr).to.equal(1);
     const summaryPath = resolve(out, 'sim-bench', 'latest', 'summary.json');
     expect(existsSync(got), run.stdout).to.equal(true);

@@ -67,7 +67,7 @@ describe('store: the spool keeps every trial while PostgreSQL is away', function
     const out = join(dir, 'mid');
     const spool = join(out, 'spool', 'sim-bench.db');
     const trials = 14;
-    const child = spawn(process.execPath, [CLI, 'nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', url, '--trials', String(trials)], {
+    const child = spawn(process.execPath, [CLI, 'nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', url, '--trials', String(trials), '--no-follow-up'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CI: '1' },
     });
@@ -111,7 +111,7 @@ describe('store: the spool keeps every trial while PostgreSQL is away', function
     server.stop('fast');
     let night;
     try {
-      night = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', url, '--trials', '3']);
+      night = shakedown(['nightly', '--rig', 'rigs/sim-bench.yaml', '--out', out, '--db', url, '--trials', '3', '--no-follow-up']);
       expect(night.status, night.stderr).to.equal(1);
       expect(spooled(spool)).to.equal(DUTS * 3);
       expect(night.stdout).to.match(/33 trials were spooled .*; 33 wait in the spool for the next run or `shakedown sync`/);
