@@ -162,7 +162,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     const fitted = excess.size > 0 ? excess : undefined;
     const carrier = pickByFit(members, fitted, ctx);
     const alike = fittingAlike(members, carrier, fitted, ctx).map((c) => c.ref);
-    const explainedSymptoms = symptomsToExplain(carrier, bestStats, spreadOver(carrier, excess, state, active, ctx), ctx);
+    const explainedSymptoms = symptomsToExplain(carrier, bestStats, spreadOver(carrier, excess, state, active, ctx), ctx, members.length > 1);
     flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms, alike });
     explainFlag(carrier, explainedSymptoms, ctx);
   }
@@ -435,10 +435,12 @@ function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplain
 }
 
 /** The excess symptoms that fit the flagged kind on some board it served; if none fits, the dominant excess (something must be explained). */
-function symptomsToExplain(carrier: Component, s: RoundStats, excess: Set<Symptom>, ctx: ExplainContext): Set<Symptom> {
+function symptomsToExplain(carrier: Component, s: RoundStats, excess: Set<Symptom>, ctx: ExplainContext, shared: boolean): Set<Symptom> {
   const profiles = new Set(carrier.cells.map((i) => ctx.state.cells[i]!.profile));
-  // One cause, one way of failing: a cable that went open explains the silence, not the port lost beside it.
-  const { mode } = ctx.physics.bestMode(carrier.ref.kind, mixesOf(carrier, excess, ctx), carrier.ref.id);
+  // Where other parts ran on exactly the same trials, one cause, one way of failing: a cable that went open explains
+  // the silence, not the port lost beside it. A part alone on its trials (a supply of two boards) may fail in every
+  // way of its kind at once — a weak supply both dips (reset-mid) and rises slowly (late).
+  const mode = shared ? ctx.physics.bestMode(carrier.ref.kind, mixesOf(carrier, excess, ctx), carrier.ref.id).mode : undefined;
   const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p, carrier.ref.id, mode) >= ctx.t.fits)));
   if (fitting.size > 0) return fitting;
   const dominant = dominantSymptom(excess.size > 0 ? pick(s.symptoms, excess) : s.symptoms);
