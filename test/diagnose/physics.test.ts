@@ -40,6 +40,16 @@ function flags(records: TrialRecord[], withPhysics = true): string[] {
     .sort();
 }
 
+/** The families' physics with relay channels wired to pins (`pins`: channel → pin name); `still`: pins the profile never moves. */
+function physicsOf(family: string, pins: Record<string, string>, still: string[] = []): Physics {
+  return new Physics(FAMILY_PHYSICS, () => family, (channel) => pins[channel], (_profile, pin) => still.includes(pin));
+}
+
+/** One board's 100 trials with these failures. */
+function hundred(profile: string, symptoms: Partial<Record<Symptom, number>>) {
+  return [{ profile, trials: 100, symptoms }];
+}
+
 describe('diagnosis with the families\' symptom physics', () => {
   it('a slow hub that breaks only its MediaTek boards is one hub, not two boards', () => {
     // d2 and d4 (MediaTek, on h1) fail their byte-by-byte handshake; d1 and d3 (STM32, on h1) pass.
@@ -100,20 +110,31 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flagged).to.have.length(2);
   });
 
+  it('a supply of two boards that both dips and rises slowly is the supply alone, not also their hub or the boards', () => {
+    // Sixteen STM32 boards, four to a hub, two to a supply: s1 feeds d1 and d2 (on h1 with d3, d4) and both reset
+    // mid-handshake (dips) and answer late (a slow rise).
+    const duts: DutSpec[] = Array.from({ length: 16 }, (_, i) => {
+      const hub = `h${Math.floor(i / 4) + 1}`;
+      return { id: `d${i + 1}`, hub, port: `${hub}.p${(i % 4) + 1}`, supply: `s${Math.floor(i / 2) + 1}`, profile: 'stm32f1' };
+    });
+    const faults: Record<string, Partial<Record<Symptom, number>>> = { d1: { 'reset-mid': 30, late: 14 }, d2: { 'reset-mid': 29, late: 15 } };
+    const records = duts.flatMap((d) => trials(d, NIGHT, 400, faults[d.id] ?? baseline(400, 250)));
+    expect(flags(records)).to.deep.equal(['supply s1']);
+  });
+
   it('a relay that sometimes does not switch does not fit a board in the wrong mode on every trial', () => {
-    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', () => 'boot0');
-    const always = [{ profile: 'stm32f1', trials: 100, symptoms: { 'wrong-mode': 100 } }];
-    const sometimes = [{ profile: 'stm32f1', trials: 100, symptoms: { 'wrong-mode': 30 } }];
+    const physics = physicsOf('stm32', { 'rb.2': 'boot0' });
+    const always = hundred('stm32f1', { 'wrong-mode': 100 });
+    const sometimes = hundred('stm32f1', { 'wrong-mode': 30 });
     expect(physics.fit('relay', always, 'rb.2')).to.equal(0);
     expect(physics.fit('relay', sometimes, 'rb.2')).to.equal(1);
   });
 
   it('on an STM32, a stuck BOOT0 relay boots the application: silent like a dead board when it prints nothing, and it, not reset, when the banner shows too', () => {
-    const pins: Record<string, string> = { 'rb.1': 'reset', 'rb.2': 'boot0' };
-    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', (channel) => pins[channel]);
-    const silent = [{ profile: 'stm32f1', trials: 100, symptoms: { silent: 30 } }];
+    const physics = physicsOf('stm32', { 'rb.1': 'reset', 'rb.2': 'boot0' });
+    const silent = hundred('stm32f1', { silent: 30 });
     expect(physics.fit('relay', silent, 'rb.2')).to.equal(physics.fit('dut', silent));
-    const mixed = [{ profile: 'stm32f1', trials: 100, symptoms: { silent: 20, 'wrong-mode': 10 } }];
+    const mixed = hundred('stm32f1', { silent: 20, 'wrong-mode': 10 });
     expect(physics.fit('relay', mixed, 'rb.2')).to.be.above(physics.fit('relay', mixed, 'rb.1'));
   });
 
@@ -125,18 +146,16 @@ describe('diagnosis with the families\' symptom physics', () => {
   });
 
   it('a relay channel whose pin the profile never moves cannot stick: it fits no failure', () => {
-    const pins: Record<string, string> = { 'rb.2': 'boot0', 'rb.3': 'boot1' };
-    const physics = new Physics(FAMILY_PHYSICS, () => 'stm32', (channel) => pins[channel], (_profile, pin) => pin === 'boot1');
-    const app = [{ profile: 'stm32f1', trials: 100, symptoms: { 'wrong-mode': 29 } }];
+    const physics = physicsOf('stm32', { 'rb.2': 'boot0', 'rb.3': 'boot1' }, ['boot1']);
+    const app = hundred('stm32f1', { 'wrong-mode': 29 });
     expect(physics.fit('relay', app, 'rb.2')).to.equal(1);
     expect(physics.fit('relay', app, 'rb.3')).to.equal(0);
   });
 
   it('on an ESP32, a stuck reset relay shows both the application and silence; a stuck boot relay, the application', () => {
-    const pins: Record<string, string> = { 'rb.1': 'reset', 'rb.2': 'boot' };
-    const physics = new Physics(FAMILY_PHYSICS, () => 'esp32', (channel) => pins[channel]);
-    const both = [{ profile: 'esp32-devkitc', trials: 100, symptoms: { 'wrong-mode': 11, silent: 5, corrupt: 1 } }];
-    const app = [{ profile: 'esp32-devkitc', trials: 100, symptoms: { 'wrong-mode': 20 } }];
+    const physics = physicsOf('esp32', { 'rb.1': 'reset', 'rb.2': 'boot' });
+    const both = hundred('esp32-devkitc', { 'wrong-mode': 11, silent: 5, corrupt: 1 });
+    const app = hundred('esp32-devkitc', { 'wrong-mode': 20 });
     expect(physics.fit('relay', both, 'rb.1')).to.be.above(physics.fit('relay', both, 'rb.2'));
     expect(physics.fit('relay', app, 'rb.2')).to.be.above(physics.fit('relay', app, 'rb.1'));
   });
