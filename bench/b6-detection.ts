@@ -104,7 +104,7 @@ export function detectOnce(seed: number, rig: Rig, components: Map<string, Trial
       for (const lane of lanes) {
         if (!wanted.includes(lane.dut.id)) continue;
         followUpTrials++;
-        followUp.add(lane.dut.id, trial(lane) ? 'fail' : 'pass', true);
+        followUp.add(lane.dut.id, trial(lane) ? 'fail' : 'pass');
       }
     }
     if (unit?.decision === 'flagged') ours = badOutcomes.length;

@@ -44,23 +44,21 @@ export class FollowUpRun implements FollowUpTrials {
 
   async begin(): Promise<readonly string[]> {
     this.status = 'done';
+    // What the store already counts (harness errors apart): tonight's trials per DUT and the parts each went through.
+    const { rig } = this.o.bench;
+    const results = await this.o.store.resultCounts(this.o.run.id);
+    const trials = results.pass + results.fail + results.error;
+    const errors = results.error;
     const tallies = new Map<string, Tally>();
     const componentsOf = new Map<string, Set<string>>();
-    let trials = 0;
-    let errors = 0;
-    for await (const record of this.o.store.trialsFor({ rig: this.o.bench.rig.id, runId: this.o.run.id })) {
-      trials++;
-      if (record.result === 'error') {
-        errors++;
-        continue;
-      }
-      const tally = tallies.get(record.dut) ?? { trials: 0, failures: 0 };
-      tally.trials++;
-      if (record.result === 'fail') tally.failures++;
-      tallies.set(record.dut, tally);
-      const keys = componentsOf.get(record.dut) ?? new Set<string>();
-      for (const ref of refsOf(record.components)) keys.add(ref.key);
-      componentsOf.set(record.dut, keys);
+    for (const count of await this.o.store.symptomCounts({ rig: rig.id, runIds: [this.o.run.id] })) {
+      const tally = tallies.get(count.dut) ?? { trials: 0, failures: 0 };
+      tally.trials += count.count;
+      if (count.symptom !== 'ok') tally.failures += count.count;
+      tallies.set(count.dut, tally);
+      const keys = componentsOf.get(count.dut) ?? new Set<string>();
+      for (const ref of refsOf(count)) keys.add(ref.key);
+      componentsOf.set(count.dut, keys);
     }
     if (untrustworthy(trials, errors)) {
       this.status = 'untrustworthy';
@@ -99,7 +97,7 @@ export class FollowUpRun implements FollowUpTrials {
   trial(record: TrialRecord): void {
     if (!record.followUp) return;
     this.ran++;
-    this.followUp?.add(record.dut, record.result, true);
+    this.followUp?.add(record.dut, record.result);
   }
 
   summary(stopped: boolean): FollowUpSummary {

@@ -106,9 +106,9 @@ export class FollowUp {
     return this.units.some((u) => u.duts.length === 1 && u.duts[0] === dut && u.decision === 'undecided');
   }
 
-  /** One more finished trial of `dut` (a harness error counts in no tally). */
-  add(dut: string, outcome: 'pass' | 'fail' | 'error', followUp: boolean): void {
-    if (followUp) for (const unit of this.units) if (unit.duts.includes(dut)) unit.trials++;
+  /** One more finished follow-up trial of `dut` (a harness error counts in no tally). */
+  add(dut: string, outcome: 'pass' | 'fail' | 'error'): void {
+    for (const unit of this.units) if (unit.duts.includes(dut)) unit.trials++;
     if (outcome === 'error') return;
     const tally = this.tallies.get(dut) ?? { trials: 0, failures: 0 };
     tally.trials++;

@@ -198,6 +198,11 @@ export function describeHostMiss(windowMs: number, heldUpMs: number, symptom: Sy
   return `an answer awaited for ${fmtMs(windowMs)} never came, but the host was held up for ${fmtMs(heldUpMs)} of that time — what followed (${symptom}: ${detail}) is the host's doing (machine too busy), not the board's`;
 }
 
+/** A time budget (`what`) that ran out only because the host was held up; `seen`: what the trial would otherwise have ended in. */
+export function describeHostSpentBudget(what: string, budgetMs: number, elapsedMs: number, heldUpMs: number, seen?: string): string {
+  return `${what} (${fmtMs(budgetMs)}) ran out after ${fmtMs(elapsedMs)}, the host having been held up for ${fmtMs(heldUpMs)} of them${seen ? `: ${seen}` : ''} — the host's doing (machine too busy), not the board's`;
+}
+
 /** Many bytes nobody asked for; `sample` shows what they look like, `total` counts them all. */
 export function explainFlood(step: string, sample: Uint8Array, total = sample.length): Explanation {
   const kind =

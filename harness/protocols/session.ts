@@ -15,6 +15,7 @@ import { byteTimeMs } from '../sim/frame.js';
 import {
   describeHostBusy,
   describeHostMiss,
+  describeHostSpentBudget,
   explainLate,
   explainReply,
   explainSilence,
@@ -206,13 +207,16 @@ export class Session {
   }
 
   /**
-   * How long the host was held up since `start`, when a time budget of budgetMs counted from then has run out only
-   * because of it (had the host run, the session would still be within it); null otherwise.
+   * A harness error (host-busy) when a time budget of budgetMs counted from `start` has run out only because the
+   * host was held up: had it run, the session would still be within it. `seen`: what the trial would otherwise end in.
    */
-  budgetSpentByHost(start: number, budgetMs: number): number | null {
+  failIfHostSpent(what: string, start: number, budgetMs: number, seen?: string): void {
     const now = this.link.clock.now();
     const heldUpMs = hostHeldUpMs(this.link.clock, start, now);
-    return heldUpMs > 0 && now - start >= budgetMs && now - start - heldUpMs < budgetMs ? heldUpMs : null;
+    const elapsedMs = now - start;
+    if (heldUpMs > 0 && elapsedMs >= budgetMs && elapsedMs - heldUpMs < budgetMs) {
+      throw new HarnessFault('host-busy', describeHostSpentBudget(what, budgetMs, elapsedMs, heldUpMs, seen));
+    }
   }
 
   /** Counts bytes as part of a proper answer (so they do not count toward a flood). */

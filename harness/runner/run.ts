@@ -125,8 +125,6 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
     const silentAtStart = await watch.silentBoard(backends);
     if (silentAtStart) throw silentAtStart;
 
-    /** The last trial number each lane reached. */
-    const lastSeq = new Map<string, number>();
     /** Trials `first`… of a DUT: the planned ones up to trialsPerDut, or follow-up trials while `followUp` says so. */
     const lane = async (dut: Dut, first: number, followUp?: FollowUpTrials) => {
       const profile = bench.profiles.get(dut.board)!;
@@ -155,7 +153,6 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
           },
         });
         if (stop.signal.aborted) break; // abandoned mid-flight: not a finished trial
-        lastSeq.set(dut.id, seq);
         if (followUp) record = { ...record, followUp: true };
         // Before the record counts: did this DUT's relay controllers follow the trial at all?
         const silent = await watch.silentBoard(boards);
@@ -195,7 +192,8 @@ export async function runBench(bench: LoadedBench, options: RunOptions): Promise
     const followUp = options.followUp;
     if (followUp && !stop.signal.aborted && notRun.length === 0) {
       const wanted = new Set(await followUp.begin());
-      const next = (dut: Dut) => Math.max(lastSeq.get(dut.id) ?? 0, options.doneTrials?.get(dut.id) ?? 0, trialsPerDut) + 1;
+      // Every lane ran its planned trials (nothing was left not run); a resumed night may have stored follow-ups already.
+      const next = (dut: Dut) => Math.max(options.doneTrials?.get(dut.id) ?? 0, trialsPerDut) + 1;
       if (!stop.signal.aborted) await runLanes(duts.filter((d) => wanted.has(d.id)), concurrency, guarded((dut) => lane(dut, next(dut), followUp)));
     }
   } finally {

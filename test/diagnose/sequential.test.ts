@@ -54,8 +54,8 @@ describe('nightly: what follow-up trials follow', () => {
     const f = new FollowUp({ diagnosis: { components: [component('hub', 'h1', 'watch')] }, componentsTested: 10, componentsOf, tallies: tallies() });
     expect(f.wanted()).to.deep.equal(['d1', 'd2']);
     for (let i = 0; i < 400 && f.wanted().length > 0; i++) {
-      if (f.wants('d1')) f.add('d1', i % 5 === 0 ? 'fail' : 'pass', true);
-      if (f.wants('d2')) f.add('d2', 'pass', true);
+      if (f.wants('d1')) f.add('d1', i % 5 === 0 ? 'fail' : 'pass');
+      if (f.wants('d2')) f.add('d2', 'pass');
     }
     const decision = (duts: string) => f.units.find((u) => u.duts.join() === duts)!.decision;
     expect(decision('d1')).to.equal('flagged');

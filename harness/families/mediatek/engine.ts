@@ -4,7 +4,6 @@
  * before it resets the SoC, GET_HW_CODE, GET_HW_SW_VER and GET_TARGET_CONFIG.
  */
 import { concatBytes, readU16be, readU32be, toHex, u32be } from '../../core/bytes.js';
-import { HarnessFault } from '../../core/harness-fault.js';
 import {
   explainFlood,
   explainReply,
@@ -79,14 +78,7 @@ function watchdogTimeoutMs(s: Session): number {
  * the host's doing: a harness error (host-busy), not a brown-out.
  */
 function blameHeldUpHost(s: Session, restart: string, watchdog: Watchdog): void {
-  if (watchdog.disabled) return;
-  const heldUpMs = s.budgetSpentByHost(watchdog.armedAt, watchdog.timeoutMs);
-  if (heldUpMs === null) return;
-  const elapsed = s.link.clock.now() - watchdog.armedAt;
-  throw new HarnessFault(
-    'host-busy',
-    `${Math.round(elapsed)} ms after the handshake the watchdog (${watchdog.timeoutMs} ms) had not been disabled, the host having been held up for ${Math.round(heldUpMs)} ms meanwhile: the restart seen (${restart}) is the host's doing (machine too busy), not the board's`,
-  );
+  if (!watchdog.disabled) s.failIfHostSpent('the watchdog', watchdog.armedAt, watchdog.timeoutMs, `the restart seen (${restart})`);
 }
 
 /**
@@ -179,13 +171,7 @@ async function handshake(s: Session): Promise<void> {
   const heard = concatBytes(stray);
   const elapsed = link.clock.now() - start;
   link.note(`handshake gave up after ${s.retries} restarts, ${Math.round(elapsed)} ms`);
-  const heldUpMs = s.budgetSpentByHost(start, totalMs);
-  if (heldUpMs !== null) {
-    throw new HarnessFault(
-      'host-busy',
-      `the handshake ran out of its ${totalMs} ms after ${Math.round(elapsed)} ms, the host having been held up for ${Math.round(heldUpMs)} ms of them — the host's doing (machine too busy), not the board's`,
-    );
-  }
+  s.failIfHostSpent('the handshake', start, totalMs);
   const unasked = explainUnasked(heard, s.explainer);
   if (unasked?.symptom === 'wrong-mode') s.fail(unasked);
   if (heard.length > FLOOD_BYTES) s.fail(explainFlood('the handshake', heard));
