@@ -40,6 +40,15 @@ describe('lab: findings across rigs', () => {
     expect(findings[0]!.evidence.map((e) => [e.rig, e.elevated])).to.deep.equal([['bench-a', true], ['bench-b', true]]);
   });
 
+  it('a board its rigs cannot tell from its cable there (one flag naming both) is the board, once it fails on every bench', () => {
+    // Silent on both benches, each time with another cable: no rig alone can part board and cable, the lab can.
+    const a = rig('bench-a', [...healthy('a', 8), { dut: 'D-9', cable: 'a-c9', trials: 400, fails: 40, symptom: 'silent' }]);
+    const b = rig('bench-b', [...healthy('b', 8), { dut: 'D-9', cable: 'b-c9', trials: 400, fails: 36, symptom: 'silent' }]);
+    const named = a.diagnosis.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && (c.id === 'D-9' || c.indistinguishableFrom?.includes('D-9')));
+    expect(named, 'the rig flags the board or a group naming it').to.have.length(1);
+    expect(labFindings([a, b]).map((f) => [f.component.kind, f.component.id])).to.deep.equal([['dut', 'D-9']]);
+  });
+
   it('a cable that fails on one bench only is that bench’s problem: no lab-wide finding', () => {
     const a = rig('bench-a', [...healthy('a', 8), { dut: 'a-x', cable: 'C-17', trials: 400, fails: 40 }]);
     const b = rig('bench-b', [...healthy('b', 8), { dut: 'b-x', cable: 'C-17', trials: 400, fails: 0 }]);

@@ -50,9 +50,17 @@ function tallyOf(cells: Cell[], uses: (cell: Cell) => boolean): Tally {
   return t;
 }
 
+/**
+ * Flagged on a rig: by its own flag, or named in a flag its rig could not pin on one part (`indistinguishableFrom`:
+ * a board and its cable silent on the same trials). Across benches that is settled: the part that fails wherever it
+ * goes is the one.
+ */
 function flaggedOn(rig: RigCells, kind: ComponentKind, id: string): boolean {
   const flagged = (v: string) => v === 'suspect' || v === 'bad';
-  return rig.diagnosis.components.some((c) => c.kind === kind && c.id === id && flagged(c.verdict)) || (kind === 'profile' && rig.diagnosis.profiles.some((p) => p.id === id && flagged(p.verdict)));
+  const { components, profiles } = rig.diagnosis;
+  if (kind === 'profile' && profiles.some((p) => p.id === id && flagged(p.verdict))) return true;
+  if (!components.some((c) => c.kind === kind && c.id === id)) return false;
+  return components.some((c) => flagged(c.verdict) && ((c.kind === kind && c.id === id) || (c.indistinguishableFrom ?? []).includes(id)));
 }
 
 /** A rig's cells by the parts and the profile they used, and its totals: each lookup is then a handful of cells. */
