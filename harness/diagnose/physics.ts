@@ -44,13 +44,15 @@ export const GENERIC_MODE = '*';
 
 /**
  * Ways of failing that look the same on every boot ROM, used where a family does not describe the kind. A board
- * stuck in another mode fails every trial, while a relay that sometimes does not switch fails some: a reset or
- * power relay leaves the board unrestarted (silent) or, less often, in the mode it was in (wrong-mode); a mode
- * relay leaves it in the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
+ * stuck in another mode fails every trial (now and then flooding the line with that mode's log), while a relay that
+ * sometimes does not switch fails some: a reset or power relay leaves the board unrestarted (silent) or, less often,
+ * in the mode it was in (wrong-mode); a mode relay leaves it in the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
  */
 export const COMMON_MODES: readonly FaultMode[] = [
   { kind: 'dut', mode: 'dead', faces: { silent: 1 } },
-  { kind: 'dut', mode: 'stuck-mode', faces: { 'wrong-mode': 1 }, standing: true },
+  // A board stuck in its application (or a MediaTek Preloader) now and then prints its log before the engine has
+  // read the mode: flood, on the trials the wrong mode did not fill.
+  { kind: 'dut', mode: 'stuck-mode', faces: { 'wrong-mode': 1, flood: 0.5 }, standing: true },
   { kind: 'dut', mode: 'bootloop', faces: { flood: 1 } },
   { kind: 'dut', mode: 'board', faces: { late: 0.7, 'unexpected-reply': 0.6, 'reset-mid': 0.5, corrupt: 0.3, 'port-lost': 0.2, 'port-open-failed': 0.1 } },
   { kind: 'relay', mode: 'stuck', pins: ['reset', 'power'], faces: { silent: 1, 'wrong-mode': 0.7, 'reset-mid': 0.6, 'unexpected-reply': 0.5, flood: 0.5, late: 0.4 }, intermittent: true },

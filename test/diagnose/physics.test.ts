@@ -91,6 +91,8 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(night({ d3: { 'wrong-mode': 30 } }))).to.deep.equal(['relay rb-d3']);
     expect(flags(night({ d3: { silent: 20, 'wrong-mode': 10 } }))).to.deep.equal(['relay rb-d3']);
     expect(flags(night({ d3: { 'wrong-mode': 100 } }))).to.deep.equal(['dut d3']);
+    // A MediaTek board stuck in its Preloader whose log now and then floods the line before READY is still the board.
+    expect(flags(night({ d4: { 'wrong-mode': 87, flood: 13 } }))).to.deep.equal(['dut d4']);
     // Always silent, some trials: a dead board, an open cable and a reset relay that did not move look the same.
     expect(flags(night({ d3: { silent: 30 } }))).to.deep.equal(['cable c-d3 | dut d3 | relay rb-d3']);
   });
