@@ -148,7 +148,9 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     const run = (await store.run(runId).catch(() => undefined)) ?? fallbackRun(runId, rig.id, night, start, status);
     const verdict = report ? overall(report.input) : undefined;
     const headline = verdict?.headline ?? `no report: ${failure instanceof Error ? failure.message : String(failure)}`;
-    if (!failure && report && verdict && rig.nightly.notify && verdict.fresh.length > 0) {
+    // A lab is told of new flags, and of a night it cannot trust (a bench that could not be driven, too many
+    // harness errors): a silent failure would leave yesterday's report to be read as tonight's.
+    if (report && verdict && rig.nightly.notify && (verdict.fresh.length > 0 || verdict.level === 'untrustworthy')) {
       await runNotify(rig.nightly.notify, resolve(report.night.summary), log);
     }
     // A night of too many harness errors exits 3 like any other fault of the bench, not 1 as if hardware failed.

@@ -87,4 +87,21 @@ describe('nightly: notify', function () {
     expect(run.stdout).to.not.match(/^d5\s/m);
     expect(readFileSync(join(out, 'sim-bench', 'index.html'), 'utf8')).to.include('<code>d5</code> <span class="health maintenance">maintenance</span>');
   });
+
+  it('runs on a night whose bench could not be driven, with that night\'s summary', () => {
+    const got = join(dir, 'undriven.txt');
+    const cmd = script('undriven.sh', `printf '%s' "$1" > ${got}`);
+    // A hardware bench whose relay boards are not plugged in here.
+    const rigText = readFileSync(join(ROOT, 'rigs/example-lab.yaml'), 'utf8')
+      .replace('title: Firmware lab', `boards: ${join(ROOT, 'boards')}\ntitle: Firmware lab`)
+      .replace('  historyNights: 14', `  historyNights: 14\n  notify: ${cmd}`);
+    const rig = join(dir, 'example-lab.yaml');
+    writeFileSync(rig, rigText);
+    const out = join(dir, 'undriven');
+    const run = spawnSync(process.execPath, ['bin/shakedown.js', 'nightly', '--rig', rig, '--out', out, '--trials', '1'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    expect(run.status, run.stderr).to.equal(3);
+    expect(existsSync(got), run.stdout + run.stderr).to.equal(true);
+    const summary = JSON.parse(readFileSync(readFileSync(got, 'utf8'), 'utf8')) as { headline: string };
+    expect(summary.headline).to.match(/^Bench could not be driven tonight/);
+  });
 });
