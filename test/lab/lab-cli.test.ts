@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import pg from 'pg';
 import type { LabPage } from '../../harness/report/lab/index.js';
+import { expectPlantedFaultsExit } from '../nightly/night-exit.js';
 import { freshDatabase } from '../store/postgres-server.js';
 
 const CLI = 'bin/shakedown.js';
@@ -48,9 +49,9 @@ describe('lab: two bench PCs, one PostgreSQL, one page', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs two rigs of the same file name under their lab ids into one store', () => {
-    for (const [rig, host] of [[rigA, 'pc-a'], [rigB, 'pc-b']] as const) {
+    for (const [rig, host, id] of [[rigA, 'pc-a', 'lab-a'], [rigB, 'pc-b', 'lab-b']] as const) {
       const night = shakedown(['nightly', '--rig', rig, '--out', out, '--trials', '8', '--no-follow-up'], host, url);
-      expect(night.status, night.stderr).to.equal(1);
+      expectPlantedFaultsExit(night.status, join(out, id, 'latest', 'summary.json'), night.stderr);
     }
     expect(existsSync(join(out, 'lab-a', 'latest', 'index.html'))).to.equal(true);
     expect(existsSync(join(out, 'lab-b', 'latest', 'index.html'))).to.equal(true);
@@ -58,7 +59,8 @@ describe('lab: two bench PCs, one PostgreSQL, one page', function () {
 
   it('refuses a rig id that another bench PC runs, naming that PC, and stores nothing of it', async () => {
     const plain = rigFile(join(dir, 'pc-c'), 'Plain');
-    expect(shakedown(['nightly', '--rig', plain, '--out', join(dir, 'c'), '--trials', '1'], 'pc-c', url).status).to.equal(1);
+    const first = shakedown(['nightly', '--rig', plain, '--out', join(dir, 'c'), '--trials', '1'], 'pc-c', url);
+    expectPlantedFaultsExit(first.status, join(dir, 'c', 'bench1', 'latest', 'summary.json'), first.stderr);
     const other = rigFile(join(dir, 'pc-d'), 'Plain too');
     const refused = shakedown(['nightly', '--rig', other, '--out', join(dir, 'd'), '--trials', '1'], 'pc-d', url);
     expect(refused.status, refused.stdout).to.equal(2);
