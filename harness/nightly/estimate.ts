@@ -33,6 +33,8 @@ export interface NightPlan {
   /** Trials already stored per DUT (a resumed night). */
   doneTrials?: ReadonlyMap<string, number>;
   concurrency: number;
+  /** Follow-up trials the night may add after the planned ones, where a part is in doubt (absent: none). */
+  followUp?: { maxTrials: number; maxMinutes: number };
 }
 
 /** A trial of `dut` from its profile alone: sequence floors to every deadline reached. */
@@ -85,7 +87,7 @@ export function lanesSpanMs(laneMs: readonly number[], concurrency: number): num
   return Math.max(0, ...slots);
 }
 
-/** "about 14 min" or "3 min 10 s – 12 min", and what the figure rests on. */
+/** "about 14 min" or "3 min 10 s to 12 min", the follow-up trials that may come after, and what the figure rests on. */
 export function describeEstimate(estimate: NightEstimate, plan: NightPlan): string {
   const duration =
     Math.abs(estimate.highMs - estimate.lowMs) < 1000 ? `about ${fmtDuration(estimate.highMs)}` : `${fmtDuration(estimate.lowMs)} to ${fmtDuration(estimate.highMs)}`;
@@ -96,5 +98,7 @@ export function describeEstimate(estimate: NightEstimate, plan: NightPlan): stri
       : fromHistory > 0
         ? `trial times of run ${estimate.historyRun}; ${estimate.trialTimes.size - fromHistory} DUTs from their profiles' sequences and deadlines`
         : `no history yet: from the profiles' sequences (at least) to every deadline reached (at most)`;
-  return `${duration} (${plan.duts.length} DUTs × ${plan.trialsPerDut} trials, ${Math.min(plan.concurrency, plan.duts.length)} at a time; ${basis})`;
+  // Follow-up trials run only where the planned ones leave a part in doubt: said apart, as an upper bound.
+  const followUp = plan.followUp && plan.followUp.maxTrials > 0 ? `, then up to ${plan.followUp.maxTrials} follow-up trials or ${plan.followUp.maxMinutes} min if a part is in doubt` : '';
+  return `${duration}${followUp} (${plan.duts.length} DUTs × ${plan.trialsPerDut} trials, ${Math.min(plan.concurrency, plan.duts.length)} at a time; ${basis})`;
 }

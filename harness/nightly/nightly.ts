@@ -85,7 +85,8 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     }
     const meta: Record<string, unknown> = { command: 'nightly', trialsPerDut, maxMinutes: maxMinutes ?? null };
     await store.beginRun({ runId, rig, night, meta, startedAt: resuming?.startedAt ?? start.toISOString() });
-    const plan = { duts: rig.duts, trialsPerDut, doneTrials, concurrency: rig.nightly.concurrency };
+    const followUpBudget = options.followUp !== false ? followUpBudgetOf(rig.nightly.followUp) : undefined;
+    const plan = { duts: rig.duts, trialsPerDut, doneTrials, concurrency: rig.nightly.concurrency, followUp: followUpBudget };
     const estimate = await estimateNight(store, bench, plan);
     log(`expected duration: ${describeEstimate(estimate, plan)}${maxMinutes ? `; time budget ${maxMinutes} min` : ''}`);
 
@@ -96,9 +97,9 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     try {
       world ??= await (options.world as () => Promise<World>)();
       if (maxMinutes) budget = new TimeBudget(maxMinutes, world.clock, (dut) => estimate.trialTimes.get(dut.id)?.highMs ?? 0);
-      if (options.followUp !== false) {
+      if (followUpBudget) {
         followUp = new FollowUpRun({
-          store, bench, run: { id: runId, night }, clock: world.clock, ...followUpBudgetOf(rig.nightly.followUp),
+          store, bench, run: { id: runId, night }, clock: world.clock, ...followUpBudget,
           cutByBudget: () => budget?.cut ?? false,
           trialMs: (dut) => estimate.trialTimes.get(dut.id)?.highMs ?? 0,
           log,
