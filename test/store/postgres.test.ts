@@ -188,6 +188,9 @@ describe('store: PostgreSQL', function () {
     expect(redactUrl('postgres://u@h/db?password=x&sslmode=require')).to.equal('postgres://u@h/db?password=***&sslmode=require');
     expect(isUnreachable(Object.assign(new Error('x'), { code: '57P01' }))).to.equal(true);
     expect(isUnreachable(Object.assign(new Error('x'), { code: '42P01' }))).to.equal(false);
+    // A server out of disk or of connection slots cannot take the trials now: the spool keeps them.
+    expect(isUnreachable(Object.assign(new Error('could not extend file'), { code: '53100' }))).to.equal(true);
+    expect(isUnreachable(Object.assign(new Error('sorry, too many clients already'), { code: '53300' }))).to.equal(true);
     const other = await openStore('mysql://lab/db').then(() => undefined, (e: unknown) => e);
     expect(other).to.be.instanceOf(InputError);
   });

@@ -38,15 +38,20 @@ export function openPool(url: string, applicationName: string): pg.Pool {
   return pool;
 }
 
-/** Errors that mean the database is out of reach or going away, not that the query was wrong. */
+/**
+ * Errors that mean the database cannot take the bench's work now — out of reach, going away, or out of resources
+ * (disk full, memory, connection slots: fifty bench PCs starting at midnight) — not that the query was wrong. The
+ * spool keeps the trials until it can.
+ */
 const AWAY_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT', 'EPIPE']);
 
 export function isUnreachable(error: unknown): boolean {
   if (error instanceof DatabaseAwayError) return true;
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
-  // SQLSTATE class 08: connection exception; 57P01–57P03: the server is shutting down or starting up.
-  if (AWAY_ERRNO.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code)) return true;
+  // SQLSTATE class 08: connection exception; 57P01–57P03: the server is shutting down or starting up; class 53:
+  // insufficient resources (53100 disk full, 53200 out of memory, 53300 too many connections).
+  if (AWAY_ERRNO.has(code) || code.startsWith('08') || code.startsWith('53') || /^57P0[1-3]$/.test(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return /Connection terminated|not queryable|timeout exceeded when trying to connect|Query read timeout|connect ETIMEDOUT/i.test(message);
 }
