@@ -105,4 +105,10 @@ describe('a reply the host delivered late on the simulated bench', function () {
     expect(r.result, `${r.symptom ?? r.reason} ${r.detail}`).to.equal('fail');
     expect(r.symptom).to.equal('late');
   });
+
+  it('stays late for a board slow by a planted boot delay when the host was also a little late, for less than the board', async () => {
+    const r = await trialHeldOff(simBenchWithFault('duts', 'd1', { bootDelayMs: 300 }), 'd1', SYNC, 20);
+    expect(r.result, `${r.symptom ?? r.reason} ${r.detail}`).to.equal('fail');
+    expect(r.symptom).to.equal('late');
+  });
 });
