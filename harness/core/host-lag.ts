@@ -15,11 +15,27 @@ export const PROBE_MS = 5;
 /** A gap this much beyond PROBE_MS is a stall; less is timer jitter. */
 export const STALL_MIN_MS = 2;
 /** Stalls older than this are forgotten (far longer than any reply window). */
-const KEEP_MS = 60_000;
+export const KEEP_MS = 60_000;
 
-interface Stall {
+/** A stretch of clock time in which the host was held up. */
+export interface Stall {
   from: number;
   to: number;
+}
+
+/** How much of t0…t1 the stalls cover, each moment counted once however many stalls saw it. */
+export function coveredMs(stalls: readonly Stall[], t0: number, t1: number): number {
+  const clipped = stalls
+    .map((s) => ({ from: Math.max(t0, s.from), to: Math.min(t1, s.to) }))
+    .filter((s) => s.to > s.from)
+    .sort((a, b) => a.from - b.from);
+  let covered = 0;
+  let reached = Number.NEGATIVE_INFINITY;
+  for (const s of clipped) {
+    covered += Math.max(0, s.to - Math.max(s.from, reached));
+    reached = Math.max(reached, s.to);
+  }
+  return covered;
 }
 
 class HostLagProbe {
@@ -45,11 +61,9 @@ class HostLagProbe {
     };
   }
 
-  /** How long the host was held up between t0 and t1 (clock ms), counting a stall still under way now. */
-  heldUpMs(t0: number, t1: number): number {
-    let held = 0;
-    for (const s of [...this.stalls, ...this.ongoing()]) held += Math.max(0, Math.min(t1, s.to) - Math.max(t0, s.from));
-    return held;
+  /** The stalls seen, counting one still under way now. */
+  seen(): Stall[] {
+    return [...this.stalls, ...this.ongoing()];
   }
 
   private ongoing(): Stall[] {
@@ -78,7 +92,10 @@ export function watchHost(clock: Clock): () => void {
   return clock === realClock ? probe.watch() : () => undefined;
 }
 
-/** How long the host was held up between t0 and t1 on `clock`: 0 on a test clock, and outside every watch. */
-export function hostHeldUpMs(clock: Clock, t0: number, t1: number): number {
-  return clock === realClock ? probe.heldUpMs(t0, t1) : 0;
+/**
+ * How long the host was held up between t0 and t1 on `clock`: the probe's stalls (none on a test clock, and none
+ * outside every watch) together with `known` — stretches a link saw the host deliver its traffic late (Link.hostStalls).
+ */
+export function hostHeldUpMs(clock: Clock, t0: number, t1: number, known: readonly Stall[] = []): number {
+  return coveredMs(clock === realClock ? [...probe.seen(), ...known] : known, t0, t1);
 }

@@ -3,7 +3,9 @@
  * whole-millisecond resolution, and polling through the last milliseconds (as the precise timers once did) keeps
  * the thread runnable: it burns CPU, allocates, and on a loaded machine the OS time-slices it away from the
  * deadline. Instead one small thread sleeps on a futex with the kernel's high-resolution timeout and, at the
- * deadline, posts a message that wakes the main thread's event loop at once.
+ * deadline, posts a message that wakes the main thread's event loop at once. A millisecond timer stands behind it:
+ * on a loaded machine the thread itself can be kept off a core for tens of milliseconds while the event loop runs on
+ * time, and every deadline of the process would wait for it.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -41,9 +43,12 @@ for (;;) {
 /** The largest deadline: no wake-up. */
 const NEVER = 2n ** 63n - 1n;
 
+/** How long after a deadline the millisecond timer wakes the main thread when the thread has not. */
+export const BACKSTOP_MS = 1;
+
 /**
  * Wake-ups from the sleeping thread. Until the thread runs (its first milliseconds), and should it ever stop, a
- * millisecond timer stands in.
+ * millisecond timer stands in; while it runs, one stands behind it, BACKSTOP_MS after the deadline.
  */
 export class ThreadWakeup implements Wakeup {
   /** The kernel's timer slack (50 µs) plus the thread's and the main thread's wake-up, on an idle machine. */
@@ -57,18 +62,22 @@ export class ThreadWakeup implements Wakeup {
   private armedAt: number | null = null;
   private fallback: NodeJS.Timeout | null = null;
 
-  constructor(private readonly wake: () => void) {
+  constructor(
+    private readonly wake: () => void,
+    /** What the thread runs (a test may give one that never posts: a thread kept off its core). */
+    threadSource = THREAD_SOURCE,
+  ) {
     const shared = new SharedArrayBuffer(16);
     this.gen = new Int32Array(shared, 0, 1);
     this.deadline = new BigInt64Array(shared, 8, 1);
     this.deadline[0] = NEVER;
     this.offsetNs = process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
     try {
-      const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: shared, name: 'shakedown wake-ups' });
+      const worker = new Worker(threadSource, { eval: true, workerData: shared, name: 'shakedown wake-ups' });
       worker.unref();
       worker.on('online', () => {
         this.online = true;
-        this.clearFallback();
+        if (this.armedAt !== null) this.armFallback(this.armedAt);
       });
       worker.on('message', () => this.wake());
       worker.on('error', () => this.lose());
@@ -88,7 +97,7 @@ export class ThreadWakeup implements Wakeup {
       // Only while a wake-up is pending does the thread keep the process alive, as a timer would.
       if (idle) this.worker.ref();
     }
-    if (!this.online) this.armFallback(atMs);
+    this.armFallback(atMs);
   }
 
   disarm(): void {
@@ -114,12 +123,14 @@ export class ThreadWakeup implements Wakeup {
     if (this.armedAt !== null) this.armFallback(this.armedAt);
   }
 
+  /** The millisecond timer: at the deadline while no thread runs, BACKSTOP_MS after it while one does. */
   private armFallback(atMs: number): void {
     this.clearFallback();
+    const dueAt = this.online ? atMs + BACKSTOP_MS : atMs;
     this.fallback = setTimeout(() => {
       this.fallback = null;
       this.wake();
-    }, Math.max(0, Math.ceil(atMs - performance.now())));
+    }, Math.max(0, Math.ceil(dueAt - performance.now())));
   }
 
   private clearFallback(): void {

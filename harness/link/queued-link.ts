@@ -3,6 +3,7 @@
  * the wire log that puts each chunk in the transcript. Subclasses bring write() and close().
  */
 import type { Clock } from '../core/clock.js';
+import type { Stall } from '../core/host-lag.js';
 import type { TranscriptEvent } from '../core/record.js';
 import type { Transcript } from '../core/transcript.js';
 import { ReceiveQueue, type Arrival } from './receive-queue.js';
@@ -38,6 +39,11 @@ export abstract class QueuedLink implements Link {
 
   note(text: string): void {
     this.log.note(text);
+  }
+
+  /** None known: only a link whose bytes the process itself carries can know (see StreamLink). */
+  hostStalls(_t0: number, _t1: number): readonly Stall[] {
+    return [];
   }
 
   get lastRead(): Arrival | null {

@@ -10,9 +10,10 @@ import { InterByteTimeoutParser } from '@serialport/parser-inter-byte-timeout';
 import { SerialPortStream } from '@serialport/stream';
 import type { SerialSettings } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { Stall } from '../core/host-lag.js';
 import type { Transcript } from '../core/transcript.js';
 import { QueuedLink } from './queued-link.js';
-import { PortLostError, type Link } from './types.js';
+import { PortLostError, type HostStalls, type Link } from './types.js';
 
 /** The port could not be opened; `code` is ENOENT, EACCES, EBUSY (or what the OS said). */
 export class PortOpenError extends Error {
@@ -126,6 +127,12 @@ class StreamLink extends QueuedLink implements SerialLink {
         reject(new PortLostError(`write failed: ${error.message}`));
       });
     });
+  }
+
+  /** The simulated bench's port knows where the host delivered its bytes late; a hardware port knows nothing. */
+  override hostStalls(t0: number, t1: number): readonly Stall[] {
+    const port = this.stream.port as Partial<HostStalls> | undefined;
+    return port?.hostStalls?.(t0, t1) ?? [];
   }
 
   setLines(lines: ModemLines): Promise<void> {

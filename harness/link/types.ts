@@ -3,6 +3,7 @@
  * Engines never touch pins or files. Every chunk in and out is timestamped in the transcript by the link.
  */
 import type { Clock } from '../core/clock.js';
+import type { Stall } from '../core/host-lag.js';
 import type { TranscriptEvent } from '../core/record.js';
 import type { Arrival } from './receive-queue.js';
 
@@ -39,4 +40,14 @@ export interface Link {
   readonly lost: boolean;
   /** The transcript so far. */
   readonly transcript: TranscriptEvent[];
+  /**
+   * Stretches between t0 and t1 in which our own process delivered this link's bytes late, known only where the
+   * process itself carries them (a port of the simulated bench); none on a real port.
+   */
+  hostStalls(t0: number, t1: number): readonly Stall[];
+}
+
+/** A port handle that knows when the host delivered its bytes late (the simulated bench's). */
+export interface HostStalls {
+  hostStalls(t0: number, t1: number): readonly Stall[];
 }

@@ -3,7 +3,8 @@
  * measured round trip (latency.ts) that every reply deadline allows for, and the rule for how a trial ends — the
  * first hard failure stops the engine; a soft one (an answer that came late) is remembered while the engine goes
  * on identifying; and either is a harness error (host-busy), not the board's, when the host was held up enough to
- * have caused it (host-lag.ts). Byte interpretation is left to explain.ts.
+ * have caused it (host-lag.ts's probe, and where the link knows them, its deliveries the host made late).
+ * Byte interpretation is left to explain.ts.
  */
 import type { BoardProfile } from '../config/types.js';
 import { concatBytes, toHex } from '../core/bytes.js';
@@ -167,7 +168,7 @@ export class Session {
     const start = this.link.clock.now();
     const got = await this.link.read(n, windowMs);
     if (got.length < n && !this.hostMiss) {
-      const heldUpMs = hostHeldUpMs(this.link.clock, start, this.link.clock.now());
+      const heldUpMs = this.heldUpMs(start, this.link.clock.now());
       if (heldUpMs > 0 && heldUpMs >= spareMs) this.hostMiss = { windowMs, heldUpMs };
     }
     return got;
@@ -201,7 +202,7 @@ export class Session {
    * may be late: then the trial is a harness error (host-busy).
    */
   lateAnswer(step: string, start: number, afterMs: number, deadlineMs: number, lateMs: number, why: Explanation): void {
-    const heldUpMs = hostHeldUpMs(this.link.clock, start, start + afterMs);
+    const heldUpMs = this.heldUpMs(start, start + afterMs);
     if (heldUpMs >= lateMs) throw new HarnessFault('host-busy', describeHostBusy(step, afterMs, deadlineMs, heldUpMs));
     this.softFail(why);
   }
@@ -212,11 +213,16 @@ export class Session {
    */
   failIfHostSpent(what: string, start: number, budgetMs: number, seen?: string): void {
     const now = this.link.clock.now();
-    const heldUpMs = hostHeldUpMs(this.link.clock, start, now);
+    const heldUpMs = this.heldUpMs(start, now);
     const elapsedMs = now - start;
     if (heldUpMs > 0 && elapsedMs >= budgetMs && elapsedMs - heldUpMs < budgetMs) {
       throw new HarnessFault('host-busy', describeHostSpentBudget(what, budgetMs, elapsedMs, heldUpMs, seen));
     }
+  }
+
+  /** How long the host was held up between t0 and t1: the probe's stalls and the link's late deliveries. */
+  private heldUpMs(t0: number, t1: number): number {
+    return hostHeldUpMs(this.link.clock, t0, t1, this.link.hostStalls(t0, t1));
   }
 
   /** Counts bytes as part of a proper answer (so they do not count toward a flood). */

@@ -12,9 +12,11 @@ import type { DeviceFaults, EmulatedDevice } from '../../firmware-stubs/device.j
 import { createDevice } from '../../firmware-stubs/index.js';
 import { relayBackendFor } from '../pins/registry.js';
 import type { RelayBackend } from '../pins/types.js';
+import { preciseClock } from '../core/precise-timer.js';
 import { SimBinding } from './binding.js';
 import { Contacts } from './contacts.js';
 import { DutStation } from './dut-station.js';
+import { HostDelays } from './host-delays.js';
 import { componentsOfDut, FaultStreams, standingDeviceFaults, type TrialFaults } from './faults.js';
 import { SimRelayBackend } from './relay-backend.js';
 
@@ -61,6 +63,7 @@ export class SimBench {
       const profile = bench.profiles.get(dut.board);
       if (!profile) throw new Error(`DUT ${dut.id}: no board profile ${dut.board} loaded`);
       const parts = componentsOfDut(rig, dut);
+      const delays = new HostDelays(this.clock);
       const station = new DutStation({
         parts,
         profile,
@@ -68,8 +71,10 @@ export class SimBench {
         clock: this.clock,
         streams: this.streams,
         contacts: this.contacts,
-        device: factory(profile, this.clock, standingDeviceFaults(parts)),
+        // The emulator's timers are precise (as the wire's are) and watched for lateness.
+        device: factory(profile, delays.watched(preciseClock(this.clock)), standingDeviceFaults(parts)),
         lineBoards: rig.relays.filter((b) => drivesDutLink(b) && b.dut === dut.id),
+        delays,
       });
       this.stations.set(dut.id, station);
       this.byPath.set(station.path, station);

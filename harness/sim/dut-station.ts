@@ -20,6 +20,8 @@ import {
 } from './faults.js';
 import { baudsAgree, byteTimeMs, type FrameSettings } from './frame.js';
 import { BaudMismatchNoise, CableNoise } from './line-noise.js';
+import type { Stall } from '../core/host-lag.js';
+import type { HostDelays } from './host-delays.js';
 import { SimPortBinding, type PortWire } from './port.js';
 import { TimedQueue } from './timed-queue.js';
 
@@ -56,6 +58,8 @@ export interface StationOptions {
   device: EmulatedDevice;
   /** DTR/RTS relay boards that use this DUT's adapter lines. */
   lineBoards: RelayBoard[];
+  /** How late the host ran this DUT's world (its emulator's timers watched by it too). */
+  delays: HostDelays;
 }
 
 export class DutStation implements PortWire {
@@ -100,8 +104,8 @@ export class DutStation implements PortWire {
       channel: wiring.channel,
       closedAsserts: wiring.closed !== 'inactive',
     }));
-    this.toDevice = new TimedQueue(clock, (bytes) => this.arriveAtDevice(bytes), BATCH_MS);
-    this.toHost = new TimedQueue(clock, (bytes) => this.port?.receive(bytes), BATCH_MS);
+    this.toDevice = new TimedQueue(clock, (bytes) => this.arriveAtDevice(bytes), BATCH_MS, options.delays);
+    this.toHost = new TimedQueue(clock, (bytes) => this.port?.receive(bytes), BATCH_MS, options.delays);
     device.onTransmit((bytes, baud) => this.deviceTransmits(bytes, baud));
     // Pins settle before the rail comes up, so the board samples them at power-on.
     for (const pin of this.pins) this.drivePin(pin);
@@ -171,6 +175,10 @@ export class DutStation implements PortWire {
     if (port !== this.port) return;
     this.toDevice.discardUnsent();
     this.hostTxBusyUntil = Math.min(this.hostTxBusyUntil, this.clock.now());
+  }
+
+  hostStalls(port: SimPortBinding, t0: number, t1: number): Stall[] {
+    return port === this.port ? this.options.delays.between(t0, t1) : [];
   }
 
   setLines(port: SimPortBinding, lines: { dtr: boolean; rts: boolean }): void {

@@ -4,6 +4,7 @@
  * operations on close, EIO with `disconnect` once the USB adapter has vanished.
  */
 import type { BindingPortInterface, OpenOptions, PortStatus, SetOptions, UpdateOptions } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
+import type { Stall } from '../core/host-lag.js';
 import { canceledError, unpluggedError, type SimPortError } from './errors.js';
 
 /** What a port handle asks of the wire it is plugged into. */
@@ -13,6 +14,8 @@ export interface PortWire {
   flush(port: SimPortBinding): void;
   setLines(port: SimPortBinding, lines: { dtr: boolean; rts: boolean }): void;
   close(port: SimPortBinding): void;
+  /** Stretches between t0 and t1 in which our own process delivered this line's bytes, or ran its device, late. */
+  hostStalls(port: SimPortBinding, t0: number, t1: number): Stall[];
 }
 
 interface PendingRead {
@@ -158,6 +161,11 @@ export class SimPortBinding implements BindingPortInterface {
     const reads = this.reads.splice(0);
     for (const read of reads) read.reject(canceledError('Read canceled'));
     this.wire.close(this);
+  }
+
+  /** Where the host, not the device, made this port's traffic late (see HostStalls in link/types.ts). */
+  hostStalls(t0: number, t1: number): Stall[] {
+    return this.wire.hostStalls(this, t0, t1);
   }
 
   private checkUsable(): void {

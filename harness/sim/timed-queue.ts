@@ -3,11 +3,13 @@
  * one pending timer: the first and last bytes of each chunk (what one write or transmission put on the line) are
  * delivered at their exact arrival times on a precise timer — a reply's first and last bytes are what a listener
  * waits for; the bytes in between go in batches about `batchMs` apart on a plain timer, so a long burst or a
- * flood costs a timer per batch, never one per byte, and does not keep the event loop spinning.
+ * flood costs a timer per batch, never one per byte, and does not keep the event loop spinning. How late the host
+ * fired the exact ones goes to the world's HostDelays: a batch may come late by design, a chunk's end may not.
  */
 import type { Clock } from '../core/clock.js';
 import { preciseTimer } from '../core/precise-timer.js';
 import { concatBytes } from '../core/bytes.js';
+import type { HostDelays } from './host-delays.js';
 
 interface Chunk {
   bytes: Uint8Array;
@@ -39,6 +41,7 @@ export class TimedQueue {
     private readonly clock: Clock,
     private readonly deliver: (bytes: Uint8Array) => void,
     private readonly batchMs = 1,
+    private readonly delays?: HostDelays,
   ) {}
 
   /** Bytes queued and not yet delivered. */
@@ -88,13 +91,16 @@ export class TimedQueue {
     const first = this.chunks[0]!.taken === 0;
     if (!first && end - at < PLAIN_TIMER_LATENESS_MS) at = end;
     const exact = first || at === end;
-    this.cancelTimer = (exact ? preciseTimer : plainTimer)(this.clock, at, () => {
+    const fire = (): void => {
       this.cancelTimer = null;
       const now = this.clock.now();
       this.lastDeliveryAt = now;
       this.deliverDue(now);
       this.schedule();
-    });
+    };
+    if (!exact) this.cancelTimer = plainTimer(this.clock, at, fire);
+    else if (this.delays) this.cancelTimer = this.delays.watch(at, (watched) => preciseTimer(this.clock, at, watched), fire);
+    else this.cancelTimer = preciseTimer(this.clock, at, fire);
   }
 
   private deliverDue(now: number): void {

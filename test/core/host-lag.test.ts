@@ -1,7 +1,7 @@
 /** Host-lag watch: how long the process was held up between two moments. */
 import { expect } from 'chai';
 import { ManualClock, realClock } from '../../harness/core/clock.js';
-import { hostHeldUpMs, PROBE_MS, watchHost } from '../../harness/core/host-lag.js';
+import { coveredMs, hostHeldUpMs, PROBE_MS, watchHost } from '../../harness/core/host-lag.js';
 import { busyFor } from '../link/busy-loop.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,5 +28,17 @@ describe('host lag', () => {
     const clock = new ManualClock();
     watchHost(clock);
     expect(hostHeldUpMs(clock, 0, 1000)).to.equal(0);
+  });
+
+  it('counts what a link knew of on any clock, each moment once however many stalls saw it', () => {
+    const clock = new ManualClock();
+    const known = [
+      { from: 10, to: 40 },
+      { from: 30, to: 60 },
+      { from: 100, to: 110 },
+    ];
+    expect(hostHeldUpMs(clock, 0, 1000, known)).to.equal(60);
+    expect(hostHeldUpMs(clock, 35, 105, known)).to.equal(30);
+    expect(coveredMs(known, 200, 300)).to.equal(0);
   });
 });

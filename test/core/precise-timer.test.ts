@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ManualClock, realClock } from '../../harness/core/clock.js';
 import { MAX_SPIN_MS, PreciseScheduler, clockWakeup, preciseClock, preciseTimer } from '../../harness/core/precise-timer.js';
-import type { Wakeup } from '../../harness/core/wake-thread.js';
+import { ThreadWakeup, type Wakeup } from '../../harness/core/wake-thread.js';
 
 function manual(): { clock: ManualClock; scheduler: PreciseScheduler; fired: string[] } {
   const clock = new ManualClock();
@@ -225,5 +225,17 @@ describe('precise timers on the real clock (wake-up thread)', () => {
     expect(child.stderr).to.equal('');
     expect(child.stdout).to.equal('fired\n');
     expect(child.status).to.equal(0);
+  });
+
+  it('wake the main thread for a deadline even when the thread is kept off its core', async () => {
+    // A thread that comes online and then never gets round to posting, as one the OS keeps off a core.
+    const heldOff = `require('node:worker_threads'); const gen = new Int32Array(require('node:worker_threads').workerData, 0, 1); for (;;) Atomics.wait(gen, 0, Atomics.load(gen, 0));`;
+    let woke: () => void = () => undefined;
+    const woken = new Promise<void>((resolve) => (woke = resolve));
+    const wakeup = new ThreadWakeup(() => woke(), heldOff);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the thread is online: no stand-in for a missing one
+    wakeup.arm(realClock.now() + 5);
+    await woken;
+    wakeup.disarm();
   });
 });
