@@ -13,6 +13,7 @@ const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
   ['stm32f1', { family: 'stm32', pins: {} }],
   ['mt6765', { family: 'mediatek', pins: {} }],
   ['mt6580', { family: 'mediatek', pins: {} }],
+  ['esp32-devkitc', { family: 'esp32', pins: {} }],
 ] as Array<[string, ProfileFacts]>);
 
 /**
@@ -69,6 +70,11 @@ describe('diagnosis with the families\' symptom physics', () => {
     // s1: d1 (STM32) silent 40 % and, like d5 (STM32), reset mid-handshake by the dips; d2, d6 (MediaTek) go silent.
     const records = night({ d1: { silent: 40, 'reset-mid': 15 }, d5: { 'reset-mid': 22 }, d2: { silent: 20 }, d6: { silent: 22 } });
     expect(flags(records)).to.deep.equal(['cable c-d1 | dut d1 | relay rb-d1', 'supply s1']);
+  });
+
+  it('bit errors on an ESP32 cable (corrupt frames, now and then another reply) flag the cable alone', () => {
+    const records = night({ d1: { corrupt: 41, 'unexpected-reply': 12 } }, 100, { d1: 'esp32-devkitc' });
+    expect(flags(records)).to.deep.equal(['cable c-d1']);
   });
 
   it('a MediaTek board failing clearly more than its MediaTek siblings under a flagged supply keeps the excess', () => {
