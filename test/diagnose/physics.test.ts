@@ -13,6 +13,7 @@ const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
   ['stm32f1', { family: 'stm32', pins: {} }],
   ['mt6765', { family: 'mediatek', pins: {} }],
   ['mt6580', { family: 'mediatek', pins: {} }],
+  ['stm32-sync-only', { family: 'stm32', pins: {} }],
   ['esp32-devkitc', { family: 'esp32', pins: {} }],
 ] as Array<[string, ProfileFacts]>);
 
@@ -66,10 +67,23 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['hub h1']);
   });
 
-  it('a dying STM32 board on a browning supply is flagged beside the supply: a dip resets an STM32, it does not silence it', () => {
+  it('a dying STM32 board on a browning supply is flagged beside the supply: the dips explain its resets, not its silence', () => {
     // s1: d1 (STM32) silent 40 % and, like d5 (STM32), reset mid-handshake by the dips; d2, d6 (MediaTek) go silent.
     const records = night({ d1: { silent: 40, 'reset-mid': 15 }, d5: { 'reset-mid': 22 }, d2: { silent: 20 }, d6: { silent: 22 } });
     expect(flags(records)).to.deep.equal(['cable c-d1 | dut d1 | relay rb-d1', 'supply s1']);
+  });
+
+  it('a dying STM32 board keeps its silence under a browning supply even when its STM32 sibling resets about as often', () => {
+    // s1: d1 resets mid-handshake like d5 and is silent besides; one profile shows one face of a dip.
+    const records = night({ d1: { 'reset-mid': 11, silent: 28 }, d5: { 'reset-mid': 24 }, d2: { 'reset-mid': 21 }, d6: { 'reset-mid': 23 } });
+    expect(flags(records)).to.deep.equal(['cable c-d1 | dut d1 | relay rb-d1', 'supply s1']);
+  });
+
+  it('an STM32 board that only syncs goes silent under a browning supply: the supply alone, not also the board', () => {
+    // s1: its MediaTek boards d2, d6 silent, d5 (STM32) reset mid-handshake; d1 sends nothing after the sync, so a
+    // dip leaves it waiting in silence.
+    const records = night({ d2: { silent: 58 }, d6: { silent: 59 }, d5: { 'reset-mid': 30 }, d1: { silent: 10 } }, 100, { d1: 'stm32-sync-only' });
+    expect(flags(records)).to.deep.equal(['supply s1']);
   });
 
   it('bit errors on an ESP32 cable (corrupt frames, now and then another reply) flag the cable alone', () => {
