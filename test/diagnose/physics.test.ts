@@ -86,6 +86,11 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['supply s1']);
   });
 
+  it('a MediaTek cable that drops bytes (corrupt replies and a stalled, silent handshake) is the cable alone, not also its board', () => {
+    const records = night({ d2: { corrupt: 38, silent: 18, 'unexpected-reply': 2 } });
+    expect(flags(records)).to.deep.equal(['cable c-d2']);
+  });
+
   it('bit errors on an ESP32 cable (corrupt frames, now and then another reply) flag the cable alone', () => {
     const records = night({ d1: { corrupt: 41, 'unexpected-reply': 12 } }, 100, { d1: 'esp32-devkitc' });
     expect(flags(records)).to.deep.equal(['cable c-d1']);

@@ -3,7 +3,9 @@
  * echoed commands) with tight gaps between bytes. A supply dip restarts the BROM, which then stays silent for the
  * rest of the trial (no banner the engine could catch); extra USB latency breaks the byte-by-byte exchange first
  * (replies land out of step: unexpected bytes, or none); a noisy cable flips bits of known replies: one or two
- * flipped bits the engine reports as corrupt, more (or a handshake thrown out of step) as unexpected replies.
+ * flipped bits the engine reports as corrupt, more (or a handshake thrown out of step) as unexpected replies; a
+ * cable that drops bytes leaves the BROM waiting for the byte it never got (silent) about as often as it garbles a
+ * reply.
  */
 import type { FamilyPhysics } from '../../diagnose/physics.js';
 
@@ -18,6 +20,8 @@ export const mediatekPhysics: FamilyPhysics = {
     { kind: 'port', mode: 'latency', faces: { 'unexpected-reply': 1, silent: 0.8, late: 0.8 } },
     { kind: 'port', mode: 'noise', faces: { corrupt: 0.8, 'unexpected-reply': 0.7 } },
     { kind: 'cable', mode: 'noise', faces: { corrupt: 1, 'unexpected-reply': 0.9 } },
+    // A dropped byte stalls the byte-by-byte handshake as often as it garbles a reply.
+    { kind: 'cable', mode: 'drop', faces: { corrupt: 1, silent: 0.8, 'unexpected-reply': 0.6 } },
     { kind: 'cable', mode: 'open', faces: { silent: 1 } },
     { kind: 'cable', mode: 'disconnect', faces: { 'port-lost': 0.8, 'port-open-failed': 0.4 } },
   ],
