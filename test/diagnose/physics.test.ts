@@ -96,6 +96,16 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['cable c-d1']);
   });
 
+  it('on a MediaTek board, a stuck power relay leaves it silent or in its last mode, never reset mid-handshake; a stuck key relay, in its mode', () => {
+    const physics = physicsOf('mediatek', { 'rb.1': 'power', 'rb.2': 'kcol0' });
+    const resets = hundred('mt6765', { 'reset-mid': 30 });
+    expect(physics.fit('relay', resets, 'rb.1')).to.equal(0);
+    const both = hundred('mt6765', { silent: 24, 'wrong-mode': 15 });
+    expect(physics.fit('relay', both, 'rb.1')).to.be.above(physics.fit('relay', both, 'rb.2'));
+    const preloader = hundred('mt6765', { 'wrong-mode': 22 });
+    expect(physics.fit('relay', preloader, 'rb.2')).to.be.above(physics.fit('relay', preloader, 'rb.1'));
+  });
+
   it('a MediaTek board failing clearly more than its MediaTek siblings under a flagged supply keeps the excess', () => {
     // s1's MediaTek boards go silent at about 20 %, d2 at 55 %: the supply does not explain all of d2's.
     const records = night({ d1: { 'reset-mid': 20 }, d5: { 'reset-mid': 22 }, d2: { silent: 55 }, d6: { silent: 18 } });
