@@ -96,6 +96,17 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['cable c-d1']);
   });
 
+  it('a MediaTek board reset mid-handshake on a supply beside a silent STM32 is the supply, not the board or its power relay', () => {
+    // s1 feeds only d1 (MediaTek: the dips restart its BROM mid-handshake) and d2 (an STM32 that only syncs, silent).
+    const duts: DutSpec[] = mixedBench().map((d) => ({ ...d, supply: d.id === 'd1' || d.id === 'd2' ? 's1' : d.supply === 's1' ? 's2' : 's3' }));
+    duts[0]!.profile = 'mt6765';
+    duts[1]!.profile = 'stm32-sync-only';
+    const faults: Record<string, Partial<Record<Symptom, number>>> = { d1: { 'reset-mid': 60 }, d2: { silent: 45 } };
+    const records = duts.flatMap((d) => trials(d, NIGHT, 100, faults[d.id] ?? baseline(100)));
+    expect(flags(records)).to.include('supply s1');
+    expect(flags(records).filter((f) => f.includes('d1'))).to.deep.equal([]);
+  });
+
   it('on a MediaTek board, a stuck power relay leaves it silent or in its last mode, never reset mid-handshake; a stuck key relay, in its mode', () => {
     const physics = physicsOf('mediatek', { 'rb.1': 'power', 'rb.2': 'kcol0' });
     const resets = hundred('mt6765', { 'reset-mid': 30 });
