@@ -1,20 +1,24 @@
 /**
- * `npm run eval -- [--scenarios N] [--fault-free N] [--trials N] [--seed S] [--fast] [--synthetic] [--profiles a,b]`
+ * `npm run eval -- [--scenarios N] [--fault-free N] [--trials N] [--seed S] [--fast] [--synthetic] [--profiles a,b]
+ *                 [--save-records DIR] [--replay DIR]`
  * Evaluates the diagnosis on seeded simulated benches with injected faults, run by the real runner in simulated
  * time: recall, precision, flags on fault-free benches, and trials until the first correct flag against an SPRT
  * that knows the true rates. Fault strengths are first calibrated on the same runner.
  * --fast: a few scenarios on two profiles (about a minute). --synthetic: the synthetic generator instead of the
- * runner (statistics alone, seconds). Exit 1 when a target is missed, 2 on bad arguments.
+ * runner (statistics alone, seconds). --save-records DIR: every scenario's description and trials, one JSON file
+ * each; --replay DIR: re-score those trials with the diagnosis as it is now (no runner, no calibration).
+ * Exit 1 when a target is missed, 2 on bad arguments.
  */
 import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { formatTable } from '../harness/cli/table.js';
 import { calibrate, strengthsFromCalibration, type Calibration } from './eval/calibrate.js';
-import { evaluate, type DiagnoseInput, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { evaluate, replayEvaluation, type DiagnoseInput, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
 import { FAMILY_PHYSICS } from '../harness/families/index.js';
 import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from './eval/execute.js';
 import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from './eval/scenario.js';
 import { syntheticStrengths, valueForRate, type FaultStrengths } from './eval/strengths.js';
+import { loadRun, saveRun, saveScenario, type SavedRun } from './eval/saved.js';
 
 const FAST_PROFILES = ['stm32f103c8', 'mt6765'];
 
@@ -29,11 +33,13 @@ const program = new Command('eval-diagnosis')
   .option('--fast', `a few scenarios on ${FAST_PROFILES.join(' and ')}`)
   .option('--synthetic', 'the synthetic generator instead of the runner')
   .option('--verbose', 'one line per scenario')
+  .option('--save-records <dir>', "save every scenario's description and trials there (one JSON file each)")
+  .option('--replay <dir>', 're-score the trials saved there with the current diagnosis, without the runner')
   .parse(process.argv);
 
 const o = program.opts<{
   scenarios: string; faultFree: string; patterns: string; trials: string; seed: string; profiles?: string; calibrationTrials: string;
-  fast?: boolean; synthetic?: boolean; verbose?: boolean;
+  fast?: boolean; synthetic?: boolean; verbose?: boolean; saveRecords?: string; replay?: string;
 }>();
 const fast = Boolean(o.fast);
 const faultScenarios = fast ? 6 : Number(o.scenarios);
@@ -54,6 +60,10 @@ setMaxListeners(200);
 
 const started = Date.now();
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+if (o.replay) {
+  await replay(o.replay);
+  process.exit(process.exitCode ?? 0);
+}
 let execute: Executor;
 let profiles: ProfileSketch[];
 let strengths: FaultStrengths;
@@ -94,6 +104,8 @@ if (o.synthetic) {
   process.stdout.write(`calibration: ${calibration.trials} trials in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+if (o.saveRecords) saveRun(o.saveRecords, { seed, trialsPerDut, profiles: profiles.map((p) => p.id), synthetic: Boolean(o.synthetic) });
+let saved = 0;
 const summary = await evaluate({
   faultScenarios,
   faultFreeScenarios,
@@ -107,21 +119,50 @@ const summary = await evaluate({
   onScenario: (r) => {
     if (o.verbose) process.stdout.write(line(r) + '\n');
   },
+  onRecords: (s) => {
+    if (o.saveRecords) saveScenario(o.saveRecords, saved++, s);
+  },
 });
-process.stdout.write('\n' + summaryTable(summary) + '\n' + kindTable(summary));
-if (summary.patterns.length > 0) process.stdout.write('\n' + patternTable(summary));
-const misses = summary.faultScenarios.filter((r) => r.score.missed.length > 0 || r.score.falseFlags.length > 0);
-const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length + r.score.undecidedFlags.length > 0);
-if (misses.length + noisy.length > 0) process.stdout.write('\nmisses and false flags:\n');
-for (const r of [...misses, ...noisy]) process.stdout.write(line(r) + '\n');
-process.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-process.exitCode = targetsMet(summary) ? 0 : 1;
+report(summary, trialsPerDut);
+
+/** Re-scores a saved run: the same summary, on the same trials, with the diagnosis as it is now. */
+async function replay(dir: string): Promise<void> {
+  let run: SavedRun;
+  let scenarios;
+  try {
+    ({ run, scenarios } = loadRun(dir));
+  } catch (error) {
+    process.stderr.write(`eval-diagnosis: --replay ${dir}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const diagnoseWith: DiagnoseInput = run.synthetic ? { physics: FAMILY_PHYSICS } : { physics: FAMILY_PHYSICS, profiles: (await loadRealRunner(run.profiles)).profiles };
+  process.stdout.write(`replay of ${dir}: seed ${run.seed}, ${scenarios.length} scenarios, ${run.trialsPerDut} trials per DUT\n`);
+  const summary = replayEvaluation(scenarios, {
+    trialsPerDut: run.trialsPerDut,
+    boards: diagnoseWith,
+    onScenario: (r) => {
+      if (o.verbose) process.stdout.write(line(r) + '\n');
+    },
+  });
+  report(summary, run.trialsPerDut);
+}
+
+function report(summary: EvaluationSummary, trialsPerDut: number): void {
+  process.stdout.write('\n' + summaryTable(summary, trialsPerDut) + '\n' + kindTable(summary));
+  if (summary.patterns.length > 0) process.stdout.write('\n' + patternTable(summary));
+  const misses = summary.faultScenarios.filter((r) => r.score.missed.length > 0 || r.score.falseFlags.length > 0);
+  const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length + r.score.undecidedFlags.length > 0);
+  if (misses.length + noisy.length > 0) process.stdout.write('\nmisses and false flags:\n');
+  for (const r of [...misses, ...noisy]) process.stdout.write(line(r) + '\n');
+  process.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.exitCode = targetsMet(summary) ? 0 : 1;
+}
 
 function targetsMet(s: EvaluationSummary): boolean {
   return s.recall >= 0.97 && s.precision >= 0.97 && s.faultFreeFlagged === 0;
 }
 
-function summaryTable(s: EvaluationSummary): string {
+function summaryTable(s: EvaluationSummary, trialsPerDut: number): string {
   const trials = [...s.faultScenarios, ...s.faultFree].reduce((n, r) => n + r.trials, 0);
   const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   return formatTable(

@@ -13,6 +13,7 @@ import { PATTERNS, patternScenario } from './patterns.js';
 import { syntheticStrengths, type FaultStrengths } from './strengths.js';
 import { isFound, scoreDiagnosis, type ScenarioScore } from './score.js';
 import { sprtTrialsToDetect } from './sprt.js';
+import type { SavedScenario, ScenarioRole } from './saved.js';
 
 export interface EvaluationOptions {
   faultScenarios: number;
@@ -32,7 +33,12 @@ export interface EvaluationOptions {
   /** Board profiles by id (family, pins) and the families' symptom physics, handed to the diagnosis as a bench would. */
   boards?: DiagnoseInput;
   onScenario?: (result: ScenarioResult) => void;
+  /** Called with every scenario's trials as they are run (to save them for a replay). */
+  onRecords?: (saved: SavedScenario) => void;
 }
+
+/** What re-scoring saved trials needs: no runner, no strengths. */
+export type ReplayOptions = Pick<EvaluationOptions, 'trialsPerDut' | 'checkpoints' | 'boards' | 'onScenario'>;
 
 export interface FaultTiming {
   fault: InjectedFault;
@@ -86,33 +92,46 @@ const NIGHT = '2026-01-01';
 export type DiagnoseInput = Pick<Parameters<typeof diagnoseCells>[1], 'profiles' | 'physics'>;
 
 export async function evaluate(options: EvaluationOptions): Promise<EvaluationSummary> {
-  const faultScenarios: ScenarioResult[] = [];
-  const faultFree: ScenarioResult[] = [];
+  const results: Array<{ role: ScenarioRole; result: ScenarioResult }> = [];
+  const run = async (role: ScenarioRole, scenario: Scenario) => {
+    const records = await executeNight(scenario, options);
+    options.onRecords?.({ role, scenario, records });
+    const result = scoreScenario(scenario, records, options, role !== 'fault-free');
+    results.push({ role, result });
+    options.onScenario?.(result);
+  };
   for (let i = 0; i < options.faultScenarios; i++) {
     const seed = options.seed + i;
     const faultCount = 1 + (seed % 3);
-    const scenario = generateScenario(seed, { faults: faultCount, profiles: options.profiles, strengths: options.strengths, faultRate: options.faultRate });
-    const result = await runScenario(scenario, options, true);
-    faultScenarios.push(result);
-    options.onScenario?.(result);
+    await run('fault', generateScenario(seed, { faults: faultCount, profiles: options.profiles, strengths: options.strengths, faultRate: options.faultRate }));
   }
-  const patterns: ScenarioResult[] = [];
   for (let i = 0; i < (options.patternScenarios ?? 0); i++) {
     for (const pattern of PATTERNS) {
       const scenario = patternScenario(options.seed + 50_000 + i, pattern, options.profiles ?? [], options.strengths ?? syntheticStrengths(), options.trialsPerDut);
-      if (!scenario) continue;
-      const result = await runScenario(scenario, options, true);
-      faultScenarios.push(result);
-      patterns.push(result);
-      options.onScenario?.(result);
+      if (scenario) await run('pattern', scenario);
     }
   }
   for (let i = 0; i < options.faultFreeScenarios; i++) {
-    const scenario = generateScenario(options.seed + 100_000 + i, { faults: 0, profiles: options.profiles, strengths: options.strengths });
-    const result = await runScenario(scenario, options, false);
-    faultFree.push(result);
-    options.onScenario?.(result);
+    await run('fault-free', generateScenario(options.seed + 100_000 + i, { faults: 0, profiles: options.profiles, strengths: options.strengths }));
   }
+  return summarize(results);
+}
+
+/** The same summary over trials saved by an earlier run, re-scored with the diagnosis as it is now. */
+export function replayEvaluation(saved: SavedScenario[], options: ReplayOptions): EvaluationSummary {
+  return summarize(
+    saved.map(({ role, scenario, records }) => {
+      const result = scoreScenario(scenario, records, options, role !== 'fault-free');
+      options.onScenario?.(result);
+      return { role, result };
+    }),
+  );
+}
+
+function summarize(results: Array<{ role: ScenarioRole; result: ScenarioResult }>): EvaluationSummary {
+  const faultScenarios = results.filter((r) => r.role !== 'fault-free').map((r) => r.result);
+  const patterns = results.filter((r) => r.role === 'pattern').map((r) => r.result);
+  const faultFree = results.filter((r) => r.role === 'fault-free').map((r) => r.result);
   const all = [...faultScenarios, ...faultFree];
   const faults = faultScenarios.reduce((n, r) => n + r.score.faults, 0);
   const found = faultScenarios.reduce((n, r) => n + r.score.found.length, 0);
@@ -144,8 +163,7 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
   };
 }
 
-async function runScenario(scenario: Scenario, options: EvaluationOptions, timed: boolean): Promise<ScenarioResult> {
-  const records = await executeNight(scenario, options);
+function scoreScenario(scenario: Scenario, records: TrialRecord[], options: ReplayOptions, timed: boolean): ScenarioResult {
   const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig, ...options.boards });
   const score = scoreDiagnosis(diagnosis, scenario.faults);
   const timings = timed ? timeFaults(scenario, records, options) : [];
@@ -163,7 +181,7 @@ async function executeNight(scenario: Scenario, options: EvaluationOptions): Pro
   return [...before, ...after.map((r) => ({ ...r, seq: r.seq + swap.after, trialId: `${r.trialId}+${swap.after}` }))];
 }
 
-function timeFaults(scenario: Scenario, records: TrialRecord[], options: EvaluationOptions): FaultTiming[] {
+function timeFaults(scenario: Scenario, records: TrialRecord[], options: ReplayOptions): FaultTiming[] {
   const checkpoints = (options.checkpoints ?? [5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100]).filter((k) => k < options.trialsPerDut);
   checkpoints.push(options.trialsPerDut);
   const flaggedAt = new Map<InjectedFault, number>();

@@ -1,13 +1,14 @@
 /**
  * Explaining a flag away, cell by cell, and leaving the residuals for the next round. A flagged component explains
  * only the failures its cause produces on each board's family (a supply dip silences a MediaTek BROM but resets an
- * STM32 bootloader: a silent STM32 under a browning supply is left to be explained by something else), and a shared
- * component explains on each of its DUTs no more than its same-family siblings show: a DUT failing clearly more than
- * its siblings keeps the excess, so it is retested on what the shared cause does not account for.
+ * STM32 bootloader), and on a board that shows its usual face, only that face (an STM32 both resetting and silent
+ * under a browning supply keeps its silence); a shared component explains on each of its DUTs no more than its
+ * same-family siblings show: a DUT failing clearly more than its siblings keeps the excess, so it is retested on
+ * what the shared cause does not account for.
  */
 import type { Symptom } from '../core/record.js';
 import type { Physics } from './physics.js';
-import type { Component, Unexplained } from './round-stats.js';
+import { inExcess, type Component, type Unexplained } from './round-stats.js';
 import { logFisherGreater } from './stats.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -44,25 +45,43 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
       }
       return { n, trials };
     };
+    // A board that shows the cause's usual face (a dip resets an STM32 bootloader that goes on talking) has only that
+    // explained: one profile shows one face of a shared cause, and its lesser faces (the silence of a profile that
+    // only syncs) on top of the usual one are something else — whatever its siblings show. Shown: clearly above the
+    // bench's robust baseline (the pool may hold other faults showing the same face).
+    const baseline = state.baseline();
+    const usualFaceCount = (cells: number[]) => {
+      const trials = cells.reduce((sum, i) => sum + state.activeTrials[i]!, 0);
+      let usual = 0;
+      for (const s of symptoms) {
+        usual += cells.reduce((sum, i) => sum + (physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fitsWell ? (state.activeSymptoms[i]![s] ?? 0) : 0), 0);
+      }
+      return inExcess(usual, baseline * trials, t) ? usual : undefined;
+    };
     const counts = new Map([...byDut].map(([dut, cells]) => [dut, explainable(cells)]));
     const familyOfDut = (dut: string) => ctx.familyOf(profileOf(byDut.get(dut)![0]!));
     for (const [dut, mine] of counts) {
       const others = [...counts].filter(([d]) => d !== dut);
       const kin = others.filter(([d]) => familyOfDut(d) === familyOfDut(dut));
+      const usual = usualFaceCount(byDut.get(dut)!);
+      if (usual !== undefined) budget.set(dut, usual);
       if (kin.length === 0) continue;
       const pooled = (list: typeof others) => list.reduce((a, [, c]) => ({ n: a.n + c.n, trials: a.trials + c.trials }), { n: 0, trials: 0 });
       const [k, all] = [pooled(kin), pooled(others)];
       const ref = k.n / Math.max(1, k.trials) >= all.n / Math.max(1, all.trials) ? k : all;
       const expected = (ref.n / Math.max(1, ref.trials)) * mine.trials;
       const clearlyAbove = mine.n >= t.minFailures && mine.n > t.excessFactor * expected + t.excessMargin;
-      if (clearlyAbove && logFisherGreater(mine.n, mine.trials, ref.n, ref.trials) <= Math.log(t.nestingP)) budget.set(dut, Math.round(expected));
+      if (clearlyAbove && logFisherGreater(mine.n, mine.trials, ref.n, ref.trials) <= Math.log(t.nestingP)) budget.set(dut, Math.min(Math.round(expected), usual ?? Number.POSITIVE_INFINITY));
     }
   }
 
+  // A DUT's budget goes to the cause's usual face first: a dip explains an STM32's resets before its silence.
+  const byFace = (i: number) =>
+    [...symptoms].sort((a, b) => physics.affinity(kind, b, profileOf(i), carrier.ref.id) - physics.affinity(kind, a, profileOf(i), carrier.ref.id));
   for (const [dut, cells] of byDut) {
     let left = budget.get(dut) ?? Number.POSITIVE_INFINITY;
-    for (const s of symptoms) {
-      for (const i of cells) {
+    for (const i of cells) {
+      for (const s of byFace(i)) {
         if (!explains(s, i) || left <= 0) continue;
         left -= state.explainSome(i, s, Math.min(left, Number.MAX_SAFE_INTEGER), carrier.ref.key);
       }

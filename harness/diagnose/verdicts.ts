@@ -332,8 +332,18 @@ function localCause(
   if (hit.length === 0) return undefined;
   // The only DUT left to speak for the shared component is hit: its own parts are the simpler story.
   if (hitDuts.length === 1 && restDuts.length === 0) return bestMember();
-  // Several DUTs hit, but by different symptoms or by ones this kind cannot cause: local causes side by side.
-  if (hitDuts.length >= 2 && !sharesFittingSymptom(shared.ref.kind, hitDuts, ctx)) return bestMember();
+  // Several DUTs hit, but by different symptoms or by ones this kind cannot cause: local causes side by side —
+  // unless every hit DUT shows something the kind causes and the most telling one's own parts explain its symptoms
+  // only poorly where the shared kind explains them well (a MediaTek board reset mid-handshake by a dip, beside a
+  // silent STM32 on the same supply): then the shared cause stays, and the next rounds weigh what it leaves.
+  if (hitDuts.length >= 2) {
+    const felt = feltBy(shared.ref.kind, hitDuts, ctx);
+    if (!sharesFittingSymptom(felt)) {
+      const member = bestMember();
+      const oneCause = felt.every((f) => f.symptoms.size > 0);
+      return member && oneCause && explainsPoorly(member, members, shared, ctx) ? undefined : member;
+    }
+  }
   // All DUTs hit alike, or none stands out alone: one shared cause is the simpler story.
   if (rest.length === 0) return undefined;
   // The clean DUTs are compared with the hit DUTs of their own profiles: a less exposed profile fails less.
@@ -347,6 +357,15 @@ function localCause(
   return bestMember();
 }
 
+/**
+ * Whether a member's failures fit every part that ran on exactly its trials less than well, while they fit the kind
+ * of the shared component holding it well (physics affinity ≥ fitsWell).
+ */
+function explainsPoorly(member: Component, members: Component[], shared: Component, ctx: ExplainContext): boolean {
+  const own = Math.max(...members.filter((c) => c.groupKey === member.groupKey).map((c) => fitOn(c, undefined, ctx)));
+  return own < ctx.t.fitsWell && ctx.physics.fit(shared.ref.kind, mixesOf(member, undefined, ctx), shared.ref.id) >= ctx.t.fitsWell;
+}
+
 /** A shared component's cells, DUT by DUT. */
 function cellsByDut(component: Component, state: Unexplained): Map<string, number[]> {
   const byDut = new Map<string, number[]>();
@@ -354,17 +373,17 @@ function cellsByDut(component: Component, state: Unexplained): Map<string, numbe
   return byDut;
 }
 
-/**
- * Whether at least two of the hit DUTs feel one cause of the shared component's kind: both show, in excess, the
- * same symptom the kind causes on their families; or, on boards of different families, each shows the usual face
- * (affinity ≥ fitsWell) of one way the kind fails (a mode of the family physics) — one supply dip resets an STM32
- * bootloader and silences a MediaTek BROM. Different symptoms on different boards (one late, one silent, one losing
- * its port) are local causes side by side, not one shared cause.
- */
-function sharesFittingSymptom(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext): boolean {
+/** What each hit DUT shows of a kind: its excess symptoms the kind causes on its family, and the modes whose usual face they are. */
+interface Felt {
+  family: string;
+  symptoms: Set<Symptom>;
+  usualFaces: Set<string>;
+}
+
+function feltBy(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext): Felt[] {
   const { state, physics, t } = ctx;
   const active = state.all();
-  const felt = hitDuts.map((cells) => {
+  return hitDuts.map((cells) => {
     const mine = state.tally(cells);
     const profile = state.cells[cells[0]!]!.profile;
     const symptoms = new Set<Symptom>();
@@ -376,6 +395,16 @@ function sharesFittingSymptom(kind: ComponentKind, hitDuts: number[][], ctx: Exp
     }
     return { family: ctx.familyOf(profile), symptoms, usualFaces };
   });
+}
+
+/**
+ * Whether at least two of the hit DUTs feel one cause of the shared component's kind: both show, in excess, the
+ * same symptom the kind causes on their families; or, on boards of different families, each shows the usual face
+ * (affinity ≥ fitsWell) of one way the kind fails (a mode of the family physics) — one supply dip resets an STM32
+ * bootloader and silences a MediaTek BROM. Different symptoms on different boards (one late, one silent, one losing
+ * its port) are local causes side by side, not one shared cause.
+ */
+function sharesFittingSymptom(felt: Felt[]): boolean {
   for (let i = 0; i < felt.length; i++) {
     for (let j = i + 1; j < felt.length; j++) {
       const a = felt[i]!;

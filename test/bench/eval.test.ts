@@ -1,9 +1,13 @@
 import { setMaxListeners } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { cellsFromRecords } from '../../harness/diagnose/cells.js';
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
 import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type Calibration, type KeyCurve } from '../../bench/eval/calibrate.js';
-import { evaluate } from '../../bench/eval/evaluate.js';
+import { evaluate, replayEvaluation } from '../../bench/eval/evaluate.js';
+import { loadRun, saveRun, saveScenario } from '../../bench/eval/saved.js';
 import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../bench/eval/execute.js';
 import { dutsOf, generateScenario } from '../../bench/eval/scenario.js';
 import { scoreDiagnosis } from '../../bench/eval/score.js';
@@ -133,6 +137,25 @@ describe('diagnosis evaluation', () => {
     const timed = summary.faultScenarios.flatMap((r) => r.timings).filter((t) => t.ours !== undefined);
     expect(timed.length).to.be.at.least(summary.found - 1);
     expect(summary.medianSprt).to.be.a('number');
+  });
+
+  it('saves every scenario of a run and replays it to the same summary, without running anything again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-saved-'));
+    try {
+      let index = 0;
+      const options = { faultScenarios: 3, faultFreeScenarios: 2, trialsPerDut: 40, seed: 5, execute: syntheticExecutor };
+      const run = await evaluate({ ...options, onRecords: (saved) => saveScenario(dir, index++, saved) });
+      saveRun(dir, { seed: 5, trialsPerDut: 40, profiles: [], synthetic: true });
+      const { run: settings, scenarios } = loadRun(dir);
+      expect(settings.trialsPerDut).to.equal(40);
+      expect(scenarios.map((s) => s.role)).to.deep.equal(['fault', 'fault', 'fault', 'fault-free', 'fault-free']);
+      expect(scenarios.every((s) => s.records.every((r) => r.transcript.length === 0))).to.equal(true);
+      const replay = replayEvaluation(scenarios, { trialsPerDut: 40 });
+      const figures = (s: typeof run) => ({ ...s, faultScenarios: s.faultScenarios.map((r) => r.score), faultFree: s.faultFree.map((r) => r.score), patterns: [] });
+      expect(JSON.parse(JSON.stringify(figures(replay)))).to.deep.equal(JSON.parse(JSON.stringify(figures(run))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('on the real runner (simulated time)', () => {

@@ -5,13 +5,16 @@ import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
 import { FAMILY_PHYSICS } from '../../harness/families/index.js';
 import { Physics } from '../../harness/diagnose/physics.js';
 import type { ProfileFacts } from '../../harness/diagnose/swaps.js';
-import { baseline, trials, type DutSpec } from './bench-data.js';
+import { loadBench } from '../../harness/config/load.js';
+import { baseline, recordsOn, trials, type DutSpec, type Faults } from './bench-data.js';
 
 const NIGHT = '2026-11-20';
 const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
   ['stm32f1', { family: 'stm32', pins: {} }],
   ['mt6765', { family: 'mediatek', pins: {} }],
   ['mt6580', { family: 'mediatek', pins: {} }],
+  ['stm32-sync-only', { family: 'stm32', pins: {} }],
+  ['esp32-devkitc', { family: 'esp32', pins: {} }],
 ] as Array<[string, ProfileFacts]>);
 
 /**
@@ -64,10 +67,54 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['hub h1']);
   });
 
-  it('a dying STM32 board on a browning supply is flagged beside the supply: a dip resets an STM32, it does not silence it', () => {
+  it('a dying STM32 board on a browning supply is flagged beside the supply: the dips explain its resets, not its silence', () => {
     // s1: d1 (STM32) silent 40 % and, like d5 (STM32), reset mid-handshake by the dips; d2, d6 (MediaTek) go silent.
     const records = night({ d1: { silent: 40, 'reset-mid': 15 }, d5: { 'reset-mid': 22 }, d2: { silent: 20 }, d6: { silent: 22 } });
     expect(flags(records)).to.deep.equal(['cable c-d1 | dut d1 | relay rb-d1', 'supply s1']);
+  });
+
+  it('a dying STM32 board keeps its silence under a browning supply even when its STM32 sibling resets about as often', () => {
+    // s1: d1 resets mid-handshake like d5 and is silent besides; one profile shows one face of a dip.
+    const records = night({ d1: { 'reset-mid': 11, silent: 28 }, d5: { 'reset-mid': 24 }, d2: { 'reset-mid': 21 }, d6: { 'reset-mid': 23 } });
+    expect(flags(records)).to.deep.equal(['cable c-d1 | dut d1 | relay rb-d1', 'supply s1']);
+  });
+
+  it('an STM32 board that only syncs goes silent under a browning supply: the supply alone, not also the board', () => {
+    // s1: its MediaTek boards d2, d6 silent, d5 (STM32) reset mid-handshake; d1 sends nothing after the sync, so a
+    // dip leaves it waiting in silence.
+    const records = night({ d2: { silent: 58 }, d6: { silent: 59 }, d5: { 'reset-mid': 30 }, d1: { silent: 10 } }, 100, { d1: 'stm32-sync-only' });
+    expect(flags(records)).to.deep.equal(['supply s1']);
+  });
+
+  it('a MediaTek cable that drops bytes (corrupt replies and a stalled, silent handshake) is the cable alone, not also its board', () => {
+    const records = night({ d2: { corrupt: 38, silent: 18, 'unexpected-reply': 2 } });
+    expect(flags(records)).to.deep.equal(['cable c-d2']);
+  });
+
+  it('bit errors on an ESP32 cable (corrupt frames, now and then another reply) flag the cable alone', () => {
+    const records = night({ d1: { corrupt: 41, 'unexpected-reply': 12 } }, 100, { d1: 'esp32-devkitc' });
+    expect(flags(records)).to.deep.equal(['cable c-d1']);
+  });
+
+  it('a MediaTek board reset mid-handshake on a supply beside a silent STM32 is the supply, not the board or its power relay', () => {
+    // s1 feeds only d1 (MediaTek: the dips restart its BROM mid-handshake) and d2 (an STM32 that only syncs, silent).
+    const duts: DutSpec[] = mixedBench().map((d) => ({ ...d, supply: d.id === 'd1' || d.id === 'd2' ? 's1' : d.supply === 's1' ? 's2' : 's3' }));
+    duts[0]!.profile = 'mt6765';
+    duts[1]!.profile = 'stm32-sync-only';
+    const faults: Record<string, Partial<Record<Symptom, number>>> = { d1: { 'reset-mid': 60 }, d2: { silent: 45 } };
+    const records = duts.flatMap((d) => trials(d, NIGHT, 100, faults[d.id] ?? baseline(100)));
+    expect(flags(records)).to.include('supply s1');
+    expect(flags(records).filter((f) => f.includes('d1'))).to.deep.equal([]);
+  });
+
+  it('on a MediaTek board, a stuck power relay leaves it silent or in its last mode, never reset mid-handshake; a stuck key relay, in its mode', () => {
+    const physics = physicsOf('mediatek', { 'rb.1': 'power', 'rb.2': 'kcol0' });
+    const resets = hundred('mt6765', { 'reset-mid': 30 });
+    expect(physics.fit('relay', resets, 'rb.1')).to.equal(0);
+    const both = hundred('mt6765', { silent: 24, 'wrong-mode': 15 });
+    expect(physics.fit('relay', both, 'rb.1')).to.be.above(physics.fit('relay', both, 'rb.2'));
+    const preloader = hundred('mt6765', { 'wrong-mode': 22 });
+    expect(physics.fit('relay', preloader, 'rb.2')).to.be.above(physics.fit('relay', preloader, 'rb.1'));
   });
 
   it('a MediaTek board failing clearly more than its MediaTek siblings under a flagged supply keeps the excess', () => {
@@ -132,12 +179,28 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(physics.fit('relay', sometimes, 'rb.2')).to.equal(1);
   });
 
-  it('on an STM32, a stuck BOOT0 relay boots the application: silent like a dead board when it prints nothing, and it, not reset, when the banner shows too', () => {
+  it('on an STM32, a stuck BOOT0 relay boots the application: silent like a dead board when it prints nothing, its banner when it prints one, never both', () => {
     const physics = physicsOf('stm32', { 'rb.1': 'reset', 'rb.2': 'boot0' });
     const silent = hundred('stm32f1', { silent: 30 });
     expect(physics.fit('relay', silent, 'rb.2')).to.equal(physics.fit('dut', silent));
-    const mixed = hundred('stm32f1', { silent: 20, 'wrong-mode': 10 });
-    expect(physics.fit('relay', mixed, 'rb.2')).to.be.above(physics.fit('relay', mixed, 'rb.1'));
+    const banner = hundred('stm32f1', { 'wrong-mode': 20 });
+    expect(physics.fit('relay', banner, 'rb.2')).to.be.above(physics.fit('relay', banner, 'rb.1'));
+    // Silent on most failures and the banner on a third of them is the reset relay: the board was left in reset, or
+    // restarted by the next edge into the application (as the simulated bench shows on every STM32 that prints one).
+    const mixed = hundred('stm32f1', { silent: 44, 'wrong-mode': 13 });
+    expect(physics.fit('relay', mixed, 'rb.1')).to.be.above(physics.fit('relay', mixed, 'rb.2'));
+  });
+
+  it('on an STM32 rig, a board silent and now and then in its application is its reset relay, not its BOOT0 relay', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // d4: stm32f030r8, reset on rb1.10, BOOT0 on rb1.11.
+    const flagsOn = (faults: Faults) => {
+      const result = diagnoseCells(cellsFromRecords(recordsOn(sim, faults)), { rig: sim.rig.id, rigConfig: sim.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+      return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+    };
+    expect(flagsOn({ d4: { silent: 44, 'wrong-mode': 13 } })).to.deep.equal(['relay rb1.10']);
+    expect(flagsOn({ d4: { silent: 13, 'wrong-mode': 9 } })).to.deep.equal(['relay rb1.10']);
+    expect(flagsOn({ d4: { 'wrong-mode': 20 } })).to.deep.equal(['relay rb1.11']);
   });
 
   it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
