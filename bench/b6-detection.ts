@@ -54,8 +54,8 @@ function namesCable(flag: Diagnosis['components'][number], cable: string): boole
 /**
  * One seed. Without follow-up, the diagnosis runs after every round of one trial per DUT (as if every night were
  * one round long: the fewest trials the diagnosis alone could flag at). With it, a night's planned trials end at the
- * first round the diagnosis leaves parts at suspect or watch: their DUTs (only theirs) run follow-up trials until
- * the sequential test decides (harness/nightly/follow-up.ts), as the nightly does; then the rounds go on.
+ * first round the diagnosis leaves parts at suspect or watch: their DUTs, and clean DUTs for the pool, run follow-up
+ * trials until the sequential test decides (harness/nightly/follow-up.ts), as the nightly does; then the rounds go on.
  */
 export function detectOnce(seed: number, rig: Rig, components: Map<string, TrialComponents>, componentCount: number, withFollowUp = false): DetectionRun {
   const rng = new Rng(seed);
@@ -177,7 +177,7 @@ export const b6: Benchmark = {
       details: [
         `${seeds} seeds on the sim bench layout (${rig.duts.length} DUTs, ${componentCount} components); the bad cable picked at random each seed`,
         line('without follow-up (the diagnosis after every round)', without),
-        line('with follow-up (the sequential test on the DUTs of parts at suspect or watch)', withFollowUp),
+        line('with follow-up (the sequential test on the DUTs of parts at suspect or watch, the pool growing beside them)', withFollowUp),
         `follow-up trials spent: ${withFollowUp.followUpTrials} in all (${(withFollowUp.followUpTrials / seeds).toFixed(1)} a seed); the bad cable wrongly cleared ${withFollowUp.wronglyCleared} times`,
         `SPRT (p0 ${BASELINE}, p1 ${BAD}, α = ${DEFAULT_THRESHOLDS.suspectP} / ${componentCount} components, β = ${DEFAULT_THRESHOLDS.missP}): median ${median(without.sprt)}, mean ${mean(without.sprt).toFixed(1)}`,
       ],
