@@ -69,7 +69,8 @@ export class FollowUpRun implements FollowUpTrials {
     const { bench } = this.o;
     const diagnosis = await diagnose({ store: this.o.store, rig: bench.rig.id, run: this.o.run, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS });
     const componentsTested = diagnosis.components.filter((c) => c.kind !== 'profile').length;
-    this.followUp = new FollowUp({ diagnosis, componentsTested, componentsOf: new Map([...componentsOf].map(([d, k]) => [d, [...k]])), tallies });
+    const lanes = bench.rig.nightly.concurrency;
+    this.followUp = new FollowUp({ diagnosis, componentsTested, componentsOf: new Map([...componentsOf].map(([d, k]) => [d, [...k]])), tallies, lanes });
     const wanted = this.followUp.wanted();
     if (wanted.length > 0 && this.o.maxTrials > 0) {
       const names = this.followUp.units.filter((u) => u.decision === 'undecided').map((u) => u.components.map((c) => `${c.kind} ${c.id}`).join(' / '));

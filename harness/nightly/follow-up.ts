@@ -37,6 +37,11 @@ export interface FollowUpSetup {
   componentsOf: ReadonlyMap<string, readonly string[]>;
   /** Tonight's pass/fail trials per DUT so far. */
   tallies: ReadonlyMap<string, Tally>;
+  /**
+   * DUTs that run at once (the rig's lanes; unbounded when absent). The pool takes only the lanes the followed DUTs
+   * leave free: a pool DUT's lane runs until the last part is decided, and would keep a followed DUT waiting for one.
+   */
+  lanes?: number;
   thresholds?: Partial<Thresholds>;
 }
 
@@ -102,25 +107,26 @@ export class FollowUp {
     // Chosen by name, not by how clean they look: a pool of the cleanest DUTs would make every part look worse.
     const followed = new Set(this.units.flatMap((u) => u.duts));
     const clean = [...this.tallies.keys()].filter((d) => !followed.has(d) && !flaggedDuts.has(d)).sort();
-    const singles = this.units.filter((u) => u.duts.length === 1).length;
-    this.poolDuts = singles === 0 ? [] : clean.slice(0, thresholdsWith(setup.thresholds).followUpPoolDuts * singles);
+    const open = this.followed().length;
+    const free = Math.max(0, (setup.lanes ?? Infinity) - open);
+    this.poolDuts = clean.slice(0, Math.min(free, thresholdsWith(setup.thresholds).followUpPoolDuts * open));
   }
 
-  /** Whether any part is still undecided (then the pool's DUTs go on). */
-  private open(): boolean {
-    return this.units.some((u) => u.duts.length === 1 && u.decision === 'undecided');
+  /** The DUTs of undecided parts (a shared part's are its own DUTs' units). */
+  private followed(): string[] {
+    return [...new Set(this.units.filter((u) => u.duts.length === 1 && u.decision === 'undecided').map((u) => u.duts[0]!))];
   }
 
   /** The DUTs that still have an undecided unit to run trials for, and while there are, the pool's. */
   wanted(): string[] {
-    const followed = this.units.filter((u) => u.duts.length === 1 && u.decision === 'undecided').map((u) => u.duts[0]!);
-    return [...new Set(followed), ...(followed.length > 0 ? this.poolDuts : [])].sort();
+    const followed = this.followed();
+    return [...followed, ...(followed.length > 0 ? this.poolDuts : [])].sort();
   }
 
   /** Whether `dut` should run another follow-up trial. */
   wants(dut: string): boolean {
-    if (this.poolDuts.includes(dut)) return this.open();
-    return this.units.some((u) => u.duts.length === 1 && u.duts[0] === dut && u.decision === 'undecided');
+    const followed = this.followed();
+    return followed.includes(dut) || (followed.length > 0 && this.poolDuts.includes(dut));
   }
 
   /** One more finished follow-up trial of `dut` (a harness error counts in no tally). */

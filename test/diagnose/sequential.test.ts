@@ -86,6 +86,12 @@ describe('nightly: what follow-up trials follow', () => {
     expect(none.poolDuts).to.deep.equal([]);
   });
 
+  it('gives the pool only the lanes the followed DUTs leave free, so that no followed DUT waits behind it', () => {
+    const diagnosis = { components: [component('cable', 'c1', 'watch'), component('cable', 'c2', 'watch')] };
+    expect(new FollowUp({ diagnosis, componentsTested: 10, componentsOf, tallies: tallies(), lanes: 3 }).poolDuts).to.deep.equal(['d3']);
+    expect(new FollowUp({ diagnosis, componentsTested: 10, componentsOf, tallies: tallies(), lanes: 2 }).wanted()).to.deep.equal(['d1', 'd2']);
+  });
+
   it('flags a part failing ten times the bench that a pool frozen at the planned trials never could', () => {
     // Planned: d1 4 of 40 against 1 of 120 elsewhere. Follow-up: d1 fails one trial in 20, the others one in 200.
     // Frozen at 1 of 120, Fisher's test stays above α however long d1 fails.
