@@ -12,7 +12,8 @@ import { DEFAULT_THRESHOLDS } from '../harness/diagnose/thresholds.js';
 import { CellBuilder, refsOf } from '../harness/diagnose/cells.js';
 import { diagnoseCells, type Diagnosis } from '../harness/diagnose/diagnose.js';
 import { sprtTrialsToDetect } from './eval/sprt.js';
-import { FollowUp, type FollowUpUnit } from '../harness/nightly/follow-up.js';
+import { sequentialDecision } from '../harness/diagnose/sequential.js';
+import { FollowUp, sequentialOptions, type FollowUpUnit } from '../harness/nightly/follow-up.js';
 import { componentsOf } from '../harness/runner/run.js';
 import { cleanSimBench } from '../test/runner/sim-bench-fixture.js';
 import type { Benchmark } from './lib/types.js';
@@ -54,8 +55,8 @@ function namesCable(flag: Diagnosis['components'][number], cable: string): boole
 /**
  * One seed. Without follow-up, the diagnosis runs after every round of one trial per DUT (as if every night were
  * one round long: the fewest trials the diagnosis alone could flag at). With it, a night's planned trials end at the
- * first round the diagnosis leaves parts at suspect or watch: their DUTs (only theirs) run follow-up trials until
- * the sequential test decides (harness/nightly/follow-up.ts), as the nightly does; then the rounds go on.
+ * first round the diagnosis leaves parts at suspect or watch: their DUTs, and clean DUTs for the pool, run follow-up
+ * trials until the sequential test decides (harness/nightly/follow-up.ts), as the nightly does; then the rounds go on.
  */
 export function detectOnce(seed: number, rig: Rig, components: Map<string, TrialComponents>, componentCount: number, withFollowUp = false): DetectionRun {
   const rng = new Rng(seed);
@@ -122,6 +123,41 @@ export function detectOnce(seed: number, rig: Rig, components: Map<string, Trial
   return run;
 }
 
+/** The level at which the sequential test's false flags are counted: B6's own is too small to see in a few seconds. */
+const NULL_ALPHA = 1e-3;
+
+/**
+ * The sequential test's false flags with nothing faulty: a part and a pool of ten DUTs fail alike (0.5 %), 50 planned
+ * trials each, then follow-up trials until the test decides (at most 3 000), the pool growing ten trials a trial or
+ * frozen at the planned ones. Its α is NULL_ALPHA: the share flagged says how well the test holds it.
+ */
+export function nullFlagRate(runs: number, poolGrows: boolean): number {
+  const options = { ...sequentialOptions(1), alpha: NULL_ALPHA };
+  const rng = new Rng(7);
+  const poolDuts = 10;
+  let flags = 0;
+  for (let run = 0; run < runs; run++) {
+    const part = { trials: 0, failures: 0 };
+    const pool = { trials: 0, failures: 0 };
+    const step = (withPool: boolean) => {
+      part.trials++;
+      if (rng.chance(BASELINE)) part.failures++;
+      for (let i = 0; withPool && i < poolDuts; i++) {
+        pool.trials++;
+        if (rng.chance(BASELINE)) pool.failures++;
+      }
+    };
+    for (let k = 0; k < 50; k++) step(true);
+    while (part.trials < 3000) {
+      const decision = sequentialDecision(part.failures, part.trials, pool.failures, pool.trials, options);
+      if (decision === 'flagged') flags++;
+      if (decision !== 'undecided') break;
+      step(poolGrows);
+    }
+  }
+  return flags / runs;
+}
+
 interface ModeFigures {
   ours: number[];
   sprt: number[];
@@ -168,6 +204,9 @@ export const b6: Benchmark = {
       return figuresOf(runs);
     });
     const [without, withFollowUp] = modes as [ModeFigures, ModeFigures];
+    const nullRuns = ctx.quick ? 2000 : 40000;
+    ctx.log(`B6: the sequential test with nothing faulty, ${nullRuns} runs`);
+    const falseFlags = [true, false].map((grows) => `${(100 * nullFlagRate(nullRuns, grows)).toFixed(3)} %`);
     const line = (name: string, f: ModeFigures) =>
       `${name}: median ${median(f.ours)}, mean ${mean(f.ours).toFixed(1)} trials of the bad cable to the first correct flag (×${f.ratio.toFixed(2)} the SPRT's median; ` +
       `median of per-seed ratios ×${f.paired.toFixed(2)}); ${f.missed} seeds not flagged within ${CAP}; ${f.falseBefore} seeds with a flag on another component first`;
@@ -177,7 +216,8 @@ export const b6: Benchmark = {
       details: [
         `${seeds} seeds on the sim bench layout (${rig.duts.length} DUTs, ${componentCount} components); the bad cable picked at random each seed`,
         line('without follow-up (the diagnosis after every round)', without),
-        line('with follow-up (the sequential test on the DUTs of parts at suspect or watch)', withFollowUp),
+        line('with follow-up (the sequential test on the DUTs of parts at suspect or watch, the pool growing beside them)', withFollowUp),
+        `the sequential test with nothing faulty (${nullRuns} runs, α = ${NULL_ALPHA}): ${falseFlags[0]} flagged with the pool growing, ${falseFlags[1]} with it frozen`,
         `follow-up trials spent: ${withFollowUp.followUpTrials} in all (${(withFollowUp.followUpTrials / seeds).toFixed(1)} a seed); the bad cable wrongly cleared ${withFollowUp.wronglyCleared} times`,
         `SPRT (p0 ${BASELINE}, p1 ${BAD}, α = ${DEFAULT_THRESHOLDS.suspectP} / ${componentCount} components, β = ${DEFAULT_THRESHOLDS.missP}): median ${median(without.sprt)}, mean ${mean(without.sprt).toFixed(1)}`,
       ],

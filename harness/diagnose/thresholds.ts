@@ -69,6 +69,11 @@ export interface Thresholds {
   missP: number;
   /** The strongest rate ratio the sequential test's mixture spans (stronger faults are flagged by the planned trials). */
   sequentialMaxRatio: number;
+  /**
+   * Clean DUTs that go on running beside each followed DUT, so that the pool keeps growing (a frozen pool bounds how
+   * sure a comparison with it can get).
+   */
+  followUpPoolDuts: number;
 }
 
 export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = {
@@ -106,6 +111,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = {
 
   missP: 0.05,
   sequentialMaxRatio: 30,
+  followUpPoolDuts: 10,
 };
 
 /** The defaults with the caller's overrides. */

@@ -69,11 +69,14 @@ export class FollowUpRun implements FollowUpTrials {
     const { bench } = this.o;
     const diagnosis = await diagnose({ store: this.o.store, rig: bench.rig.id, run: this.o.run, windowNights: bench.rig.nightly.historyNights, rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS });
     const componentsTested = diagnosis.components.filter((c) => c.kind !== 'profile').length;
-    this.followUp = new FollowUp({ diagnosis, componentsTested, componentsOf: new Map([...componentsOf].map(([d, k]) => [d, [...k]])), tallies });
+    const lanes = bench.rig.nightly.concurrency;
+    this.followUp = new FollowUp({ diagnosis, componentsTested, componentsOf: new Map([...componentsOf].map(([d, k]) => [d, [...k]])), tallies, lanes });
     const wanted = this.followUp.wanted();
     if (wanted.length > 0 && this.o.maxTrials > 0) {
       const names = this.followUp.units.filter((u) => u.decision === 'undecided').map((u) => u.components.map((c) => `${c.kind} ${c.id}`).join(' / '));
-      this.o.log(`follow-up trials on ${wanted.join(', ')} for ${names.join('; ')} (at most ${this.o.maxTrials} trials, ${this.o.maxMinutes} min)`);
+      const followed = wanted.filter((d) => !this.followUp!.poolDuts.includes(d));
+      const pool = this.followUp.poolDuts.length > 0 ? `, with ${this.followUp.poolDuts.join(', ')} for the pool` : '';
+      this.o.log(`follow-up trials on ${followed.join(', ')} for ${names.join('; ')}${pool} (at most ${this.o.maxTrials} trials, ${this.o.maxMinutes} min)`);
       this.budget = new TimeBudget(this.o.maxMinutes, this.o.clock, this.o.trialMs);
     }
     return this.o.maxTrials > 0 ? wanted : [];
@@ -105,6 +108,6 @@ export class FollowUpRun implements FollowUpTrials {
     const units = this.followUp?.units ?? [];
     const undecided = units.some((u) => u.decision === 'undecided');
     const endedBy = stopped ? 'stopped' : (this.exhausted ?? (undecided ? (this.o.maxTrials === 0 ? 'max-trials' : 'stopped') : 'decided'));
-    return { status, maxTrials: this.o.maxTrials, maxMinutes: this.o.maxMinutes, trials: this.ran, endedBy, units };
+    return { status, maxTrials: this.o.maxTrials, maxMinutes: this.o.maxMinutes, trials: this.ran, endedBy, units, poolDuts: [...(this.followUp?.poolDuts ?? [])] };
   }
 }

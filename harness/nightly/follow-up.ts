@@ -9,6 +9,9 @@
  * Counted over tonight's trials (harness errors left out), against the pool of tonight's other DUTs, less those of
  * parts flagged (suspect or bad after the planned trials, or flagged by their follow-up): their failures would make
  * the bench look worse than it is.
+ * The pool keeps growing: up to `followUpPoolDuts` clean DUTs (in no followed or flagged part) per followed DUT run
+ * trials too while any unit is undecided. Against a pool frozen at the planned trials, the flag's comparison (Fisher's
+ * test) can never get sure enough however long the part fails, and an unlucky pool rate stays wrong.
  * Pure bookkeeping: the nightly runs the trials and feeds them in.
  */
 import type { ComponentKind } from '../core/record.js';
@@ -34,6 +37,11 @@ export interface FollowUpSetup {
   componentsOf: ReadonlyMap<string, readonly string[]>;
   /** Tonight's pass/fail trials per DUT so far. */
   tallies: ReadonlyMap<string, Tally>;
+  /**
+   * DUTs that run at once (the rig's lanes; unbounded when absent). The pool takes only the lanes the followed DUTs
+   * leave free: a pool DUT's lane runs until the last part is decided, and would keep a followed DUT waiting for one.
+   */
+  lanes?: number;
   thresholds?: Partial<Thresholds>;
 }
 
@@ -51,6 +59,8 @@ export class FollowUp {
   private readonly flaggedDuts: Set<string>;
   private readonly options: SequentialOptions;
   private readonly sharedMinDuts: number;
+  /** Clean DUTs that run beside the followed ones so that the pool grows. */
+  readonly poolDuts: readonly string[];
 
   constructor(setup: FollowUpSetup) {
     this.options = sequentialOptions(setup.componentsTested, setup.thresholds);
@@ -94,16 +104,29 @@ export class FollowUp {
     // Single DUTs first: a shared unit's decision reads theirs.
     this.units.push(...[...byDuts.values()].sort((a, b) => a.duts.length - b.duts.length));
     this.decideAll();
+    // Chosen by name, not by how clean they look: a pool of the cleanest DUTs would make every part look worse.
+    const followed = new Set(this.units.flatMap((u) => u.duts));
+    const clean = [...this.tallies.keys()].filter((d) => !followed.has(d) && !flaggedDuts.has(d)).sort();
+    const open = this.followed().length;
+    const free = Math.max(0, (setup.lanes ?? Infinity) - open);
+    this.poolDuts = clean.slice(0, Math.min(free, thresholdsWith(setup.thresholds).followUpPoolDuts * open));
   }
 
-  /** The DUTs that still have an undecided unit to run trials for. */
+  /** The DUTs of undecided parts (a shared part's are its own DUTs' units). */
+  private followed(): string[] {
+    return [...new Set(this.units.filter((u) => u.duts.length === 1 && u.decision === 'undecided').map((u) => u.duts[0]!))];
+  }
+
+  /** The DUTs that still have an undecided unit to run trials for, and while there are, the pool's. */
   wanted(): string[] {
-    return [...new Set(this.units.filter((u) => u.duts.length === 1 && u.decision === 'undecided').map((u) => u.duts[0]!))].sort();
+    const followed = this.followed();
+    return [...followed, ...(followed.length > 0 ? this.poolDuts : [])].sort();
   }
 
   /** Whether `dut` should run another follow-up trial. */
   wants(dut: string): boolean {
-    return this.units.some((u) => u.duts.length === 1 && u.duts[0] === dut && u.decision === 'undecided');
+    const followed = this.followed();
+    return followed.includes(dut) || (followed.length > 0 && this.poolDuts.includes(dut));
   }
 
   /** One more finished follow-up trial of `dut` (a harness error counts in no tally). */

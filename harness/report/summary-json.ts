@@ -98,6 +98,7 @@ function followUpEntry(f: FollowUpSummary | undefined) {
     maxMinutes: f.maxMinutes,
     trials: f.trials,
     endedBy: f.endedBy,
+    poolDuts: [...(f.poolDuts ?? [])],
     components: f.units.map((u) => ({
       components: u.components.map((c) => ({ kind: c.kind, id: c.id, verdict: c.verdict })),
       duts: [...u.duts],

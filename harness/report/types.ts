@@ -183,6 +183,8 @@ export interface FollowUpSummary {
   /** What ended it: every unit decided, a budget, or a stop (SIGINT/SIGTERM, a failure). */
   endedBy: 'decided' | 'max-trials' | 'max-minutes' | 'stopped';
   units: FollowUpUnit[];
+  /** Clean DUTs that ran beside the followed ones so that the pool they were compared with kept growing (absent: none, or an older run). */
+  poolDuts?: string[];
 }
 
 /** Where the pages of failing trials read from: the night's failing trials (result fail or error), by DUT and trial number. */

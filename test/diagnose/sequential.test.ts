@@ -47,12 +47,12 @@ describe('nightly: what follow-up trials follow', () => {
     const diagnosis = { components: [component('cable', 'c1', 'watch'), component('dut', 'd1', 'watch'), component('cable', 'c3', 'bad'), component('dut', 'd3', 'watch'), component('cable', 'c2', 'ok')] };
     const f = new FollowUp({ diagnosis, componentsTested: 10, componentsOf, tallies: tallies() });
     expect(f.units.map((u) => [u.components.map((c) => c.id), u.duts])).to.deep.equal([[['c1', 'd1'], ['d1']]]);
-    expect(f.wanted()).to.deep.equal(['d1']);
+    expect(f.wanted(), 'd2 and d4 for the pool; d3 is a bad part\'s').to.deep.equal(['d1', 'd2', 'd4']);
   });
 
   it('follows a shared part through its DUTs: one failing DUT is flagged, the hub cleared once the other is', () => {
     const f = new FollowUp({ diagnosis: { components: [component('hub', 'h1', 'watch')] }, componentsTested: 10, componentsOf, tallies: tallies() });
-    expect(f.wanted()).to.deep.equal(['d1', 'd2']);
+    expect(f.wanted(), 'd3 and d4 keep the pool growing').to.deep.equal(['d1', 'd2', 'd3', 'd4']);
     for (let i = 0; i < 400 && f.wanted().length > 0; i++) {
       if (f.wants('d1')) f.add('d1', i % 5 === 0 ? 'fail' : 'pass');
       if (f.wants('d2')) f.add('d2', 'pass');
@@ -61,5 +61,52 @@ describe('nightly: what follow-up trials follow', () => {
     expect(decision('d1')).to.equal('flagged');
     expect(decision('d2')).to.equal('cleared');
     expect(decision('d1,d2'), 'one DUT is not a shared cause').to.equal('cleared');
+  });
+
+  it('keeps clean DUTs running beside the followed one while it is undecided, so that the pool grows', () => {
+    const diagnosis = { components: [component('cable', 'c1', 'watch'), component('cable', 'c3', 'bad')] };
+    const f = new FollowUp({ diagnosis, componentsTested: 10, componentsOf, tallies: tallies() });
+    // d3 is a flagged part's DUT: its failures would make the bench look worse than it is.
+    expect(f.poolDuts).to.deep.equal(['d2', 'd4']);
+    expect(f.wanted()).to.deep.equal(['d1', 'd2', 'd4']);
+    expect(f.wants('d2')).to.equal(true);
+    expect(f.wants('d3')).to.equal(false);
+    // d1 passes every trial; the pool fails one in 100, as before.
+    for (let i = 1; i <= 2000 && f.wants('d1'); i++) for (const dut of f.wanted()) f.add(dut, dut !== 'd1' && i % 100 === 0 ? 'fail' : 'pass');
+    expect(f.units[0]!.decision).to.equal('cleared');
+    expect(f.units[0]!.pool.trials, 'the pool grew with the follow-up').to.be.greaterThan(200);
+    expect([f.wants('d2'), f.wants('d4')], 'the pool stops with the last undecided part').to.deep.equal([false, false]);
+    expect(f.wanted()).to.deep.equal([]);
+  });
+
+  it('runs at most followUpPoolDuts clean DUTs for the pool per followed DUT, none when nothing is followed', () => {
+    const one = new FollowUp({ diagnosis: { components: [component('cable', 'c1', 'watch')] }, componentsTested: 10, componentsOf, tallies: tallies(), thresholds: { followUpPoolDuts: 1 } });
+    expect(one.poolDuts).to.deep.equal(['d2']);
+    const none = new FollowUp({ diagnosis: { components: [component('cable', 'c1', 'ok')] }, componentsTested: 10, componentsOf, tallies: tallies() });
+    expect(none.poolDuts).to.deep.equal([]);
+  });
+
+  it('gives the pool only the lanes the followed DUTs leave free, so that no followed DUT waits behind it', () => {
+    const diagnosis = { components: [component('cable', 'c1', 'watch'), component('cable', 'c2', 'watch')] };
+    expect(new FollowUp({ diagnosis, componentsTested: 10, componentsOf, tallies: tallies(), lanes: 3 }).poolDuts).to.deep.equal(['d3']);
+    expect(new FollowUp({ diagnosis, componentsTested: 10, componentsOf, tallies: tallies(), lanes: 2 }).wanted()).to.deep.equal(['d1', 'd2']);
+  });
+
+  it('flags a part failing ten times the bench that a pool frozen at the planned trials never could', () => {
+    // Planned: d1 4 of 40 against 1 of 120 elsewhere. Follow-up: d1 fails one trial in 20, the others one in 200.
+    // Frozen at 1 of 120, Fisher's test stays above α however long d1 fails.
+    const start = new Map([['d1', { trials: 40, failures: 4 }], ...['d2', 'd3', 'd4'].map((d) => [d, { trials: 40, failures: d === 'd2' ? 1 : 0 }] as const)]);
+    const f = new FollowUp({ diagnosis: { components: [component('cable', 'c1', 'watch'), component('dut', 'd1', 'watch')] }, componentsTested: 50, componentsOf, tallies: start });
+    const seen = new Map<string, number>();
+    for (let round = 0; round < 3000 && f.wants('d1'); round++) {
+      for (const dut of f.wanted()) {
+        const n = (seen.get(dut) ?? 0) + 1;
+        seen.set(dut, n);
+        f.add(dut, n % (dut === 'd1' ? 20 : 200) === 0 ? 'fail' : 'pass');
+      }
+    }
+    const unit = f.units.find((u) => u.duts.join() === 'd1')!;
+    expect(unit.decision).to.equal('flagged');
+    expect(unit.tally.trials, 'within a few hundred trials').to.be.below(1000);
   });
 });

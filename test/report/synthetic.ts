@@ -276,9 +276,9 @@ export function syntheticInput(trialsPerDut = 200): ReportInput {
     },
     // f407's adapter went missing at the end of the night: its last trials were not run.
     notRun: [{ dut: 'f407', trials: 3, reason: 'port-missing', detail: `cannot open the serial port: ENOENT (${EVIL}); it was not back within 30 s` }],
-    // mt6765-a's late trials left its parts at watch: follow-up trials ran out of budget before deciding.
+    // mt6765-a's late trials left its parts at watch: follow-up trials (f103-a's for the pool) ran out of budget before deciding.
     followUp: {
-      status: 'done', maxTrials: 40, maxMinutes: 30, trials: 40, endedBy: 'max-trials',
+      status: 'done', maxTrials: 40, maxMinutes: 30, trials: 40, endedBy: 'max-trials', poolDuts: ['f103-a'],
       units: [{ components: [{ kind: 'dut', id: 'mt6765-a', verdict: 'watch' }, { kind: 'cable', id: 'c4', verdict: 'watch' }], duts: ['mt6765-a'], trials: 40, tally: { trials: 240, failures: 15 }, pool: { trials: 800, failures: 20 }, decision: 'undecided' }],
     },
     // The night was run twice: an earlier run interrupted, this one completed and standing for the night.

@@ -31,8 +31,10 @@ export function followUpSection(input: ReportInput): string {
   else if (f.units.length === 0) out.push(`<p>None needed: the planned trials left no part at suspect or watch (${esc(budget)}).</p>`);
   else {
     const duts = [...new Set(f.units.flatMap((u) => u.duts))];
+    const poolDuts = f.poolDuts ?? [];
+    const pool = poolDuts.length > 0 ? `, and on ${esc(poolDuts.join(', '))} so that the rest of the bench they were compared with kept growing` : '';
     out.push(
-      `<p>${plural(f.trials, 'follow-up trial')} on ${esc(duts.join(', '))} (${esc(budget)}); they ended because ${esc(ENDED_BY[f.endedBy])}. ` +
+      `<p>${plural(f.trials, 'follow-up trial')} on ${esc(duts.join(', '))}${pool} (${esc(budget)}); they ended because ${esc(ENDED_BY[f.endedBy])}. ` +
         'Each part was tested after every trial with a sequential test at the diagnosis\u2019 error rates; the verdicts above count every trial of the night, follow-ups included.</p>',
     );
     const rows = f.units.map((u) => {
