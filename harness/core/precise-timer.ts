@@ -69,25 +69,34 @@ export class PreciseScheduler {
 
   /**
    * Fires every deadline that has come, in order — busy-waiting, for at most MAX_SPIN_MS in all, for those closer
-   * than the wake-up's lead — then arms the wake-up for the next one.
+   * than the wake-up's lead — then arms the wake-up for the next one. Once a callback has fired, what it set going
+   * (a promise's continuation: the edge it releases, the first send after a wait) runs before any busy-wait for a
+   * deadline not yet due: the pass ends there and resumes on the next turn of the event loop.
    */
   private run(): void {
     this.armedAt = Number.POSITIVE_INFINITY;
     this.running = true;
     const { leadMs } = this.wakeup;
     const spinUntil = this.clock.now() + MAX_SPIN_MS;
+    let fired = false;
+    let resume = false;
     try {
       for (let head = this.heap[0]; head; head = this.heap[0]) {
         const now = this.clock.now();
         if (!head.done && head.at > now + EPSILON_MS) {
           // Nearer than the wake-up's lead, a deadline cannot be slept for: it is waited out, within the bound.
           if (head.at - now > leadMs || head.at > spinUntil) break;
+          if (fired) {
+            resume = true;
+            break;
+          }
           while (this.clock.now() + EPSILON_MS < head.at) pause();
         }
         this.pop();
         if (head.done) continue;
         head.done = true;
         this.live--;
+        fired = true;
         head.fn();
       }
     } finally {
@@ -95,9 +104,20 @@ export class PreciseScheduler {
       this.running = false;
       while (this.heap[0]?.done) this.pop();
       const next = this.heap[0];
-      if (next) this.arm(next.at);
+      if (next && resume) {
+        // Microtasks run before an immediate: the fired callbacks' continuations first, then the wait resumes —
+        // with no wake-up (thread or timer) for a deadline that could not be slept for anyway.
+        this.wakeup.disarm();
+        this.armedAt = next.at;
+        setImmediate(() => this.resume());
+      } else if (next) this.arm(next.at);
       else this.disarm();
     }
+  }
+
+  /** Goes on with a pass that stopped for the fired callbacks' continuations, unless everything was cancelled. */
+  private resume(): void {
+    if (!this.running && this.armedAt < Number.POSITIVE_INFINITY) this.run();
   }
 
   private arm(atMs: number): void {

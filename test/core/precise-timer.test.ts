@@ -132,12 +132,12 @@ describe('precise scheduler (ManualClock)', () => {
     expect(wakeup.armedAt()).to.equal(null);
   });
 
-  it('arms a wake-up with a lead that much early, and busy-waits only for deadlines nearer than the lead, MAX_SPIN_MS in all', () => {
+  it('arms a wake-up with a lead that much early, and busy-waits only for deadlines nearer than the lead, MAX_SPIN_MS in all', async () => {
     const lead = 0.1;
     const wakeup = recordingWakeup(lead);
     // A clock that moves 0.01 ms each time it is read, as a busy-wait sees it.
     let now = 0;
-    const clock = { now: () => (now += 0.01), setTimer: () => () => undefined, sleep: async () => undefined };
+    const clock = { now: () => (now += 0.001), setTimer: () => () => undefined, sleep: async () => undefined };
     const scheduler = new PreciseScheduler(clock, wakeup.make);
     const fired: Array<{ at: number; when: number }> = [];
     // Deadlines half a lead apart, for longer than the bound; then one far off.
@@ -146,17 +146,39 @@ describe('precise scheduler (ManualClock)', () => {
     expect(wakeup.armedAt()).to.be.closeTo(1 - lead, 1e-9);
     now = 1 - lead;
     wakeup.wake();
-    // Waited out from the wake-up (at 0.91) until 0.91 + MAX_SPIN_MS: a, b, c, d; none before its time.
-    const spunUntil = 1 - lead + 0.01 + MAX_SPIN_MS;
-    expect(fired.map((f) => f.at)).to.deep.equal(times.filter((at) => at <= spunUntil));
-    for (const f of fired) expect(f.when).to.be.at.least(f.at);
-    const next = times.find((at) => at > spunUntil)!;
-    expect(wakeup.armedAt()).to.be.closeTo(next - lead, 1e-9);
-    // Woken for the next one, the wait for the far deadline is left to the wake-up.
-    now = next - lead;
-    wakeup.wake();
+    // The first is waited out from the wake-up; each pass then stops for what it fired and resumes on the next turn.
+    expect(fired.map((f) => f.at)).to.deep.equal([1]);
+    while (fired.length < times.length && scheduler.pending > 1) await new Promise((resolve) => setImmediate(resolve));
     expect(fired.map((f) => f.at)).to.deep.equal(times);
+    for (const f of fired) expect(f.when).to.be.at.least(f.at - 1e-6);
+    // Each was waited out to its time, not slept past: a pass busy-waits for one deadline, never MAX_SPIN_MS in all.
+    for (const f of fired) expect(f.when - f.at).to.be.below(0.01);
+    expect(lead / 2).to.be.below(MAX_SPIN_MS);
+    // The wait for the far deadline is left to the wake-up.
     expect(wakeup.armedAt()).to.be.closeTo(3 - lead, 1e-9);
+    expect(fired).to.have.length(times.length);
+  });
+
+  it('lets a fired deadline\'s continuation run before it busy-waits for the next one', async () => {
+    const lead = 0.1;
+    const wakeup = recordingWakeup(lead);
+    let now = 0;
+    const clock = { now: () => (now += 0.001), setTimer: () => () => undefined, sleep: async () => undefined };
+    const scheduler = new PreciseScheduler(clock, wakeup.make);
+    const order: string[] = [];
+    // An edge released by a wait: its write runs in the promise's continuation, a few hops after the deadline.
+    const edge = new Promise<void>((resolve) => scheduler.schedule(1, resolve)).then(async () => {
+      await Promise.resolve();
+      order.push(`edge written at ${now.toFixed(3)}`);
+    });
+    scheduler.schedule(1.05, () => order.push('next deadline'));
+    now = 1 - lead;
+    wakeup.wake();
+    await edge;
+    while (scheduler.pending > 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(order).to.have.length(2);
+    expect(order[1]).to.equal('next deadline');
+    expect(Number(order[0]!.split(' ').pop())).to.be.below(1.05);
   });
 
   it('rejects NaN for a time', () => {
