@@ -46,7 +46,8 @@ export const GENERIC_MODE = '*';
  * Ways of failing that look the same on every boot ROM, used where a family does not describe the kind. A board
  * stuck in another mode fails every trial (now and then flooding the line with that mode's log), while a relay that
  * sometimes does not switch fails some: a reset or power relay leaves the board unrestarted (silent) or, less often,
- * in the mode it was in (wrong-mode); a mode relay leaves it in the wrong mode. A cable's noise corrupts bytes; an open cable passes nothing.
+ * in the mode it was in (wrong-mode); a mode relay leaves it in the wrong mode. A cable's noise corrupts bytes; an
+ * open cable passes nothing.
  */
 export const COMMON_MODES: readonly FaultMode[] = [
   { kind: 'dut', mode: 'dead', faces: { silent: 1 } },

@@ -125,8 +125,7 @@ export class FollowUp {
 
   /** Whether `dut` should run another follow-up trial. */
   wants(dut: string): boolean {
-    const followed = this.followed();
-    return followed.includes(dut) || (followed.length > 0 && this.poolDuts.includes(dut));
+    return this.wanted().includes(dut);
   }
 
   /** One more finished follow-up trial of `dut` (a harness error counts in no tally). */

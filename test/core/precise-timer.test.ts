@@ -36,6 +36,17 @@ function recordingWakeup(leadMs = 0): { make: (run: () => void) => Wakeup; armed
   };
 }
 
+/**
+ * A scheduler with a recording wake-up on a clock that moves 0.001 ms each time it is read, as a busy-wait sees it;
+ * `time.now` is the clock's reading, which a test may also set.
+ */
+function busyWaitScheduler(lead: number): { time: { now: number }; wakeup: ReturnType<typeof recordingWakeup>; scheduler: PreciseScheduler } {
+  const time = { now: 0 };
+  const wakeup = recordingWakeup(lead);
+  const clock = { now: () => (time.now += 0.001), setTimer: () => () => undefined, sleep: async () => undefined };
+  return { time, wakeup, scheduler: new PreciseScheduler(clock, wakeup.make) };
+}
+
 describe('precise scheduler (ManualClock)', () => {
   it('fires deadlines in time order whatever order they were scheduled in, equal times in scheduling order', () => {
     const { clock, scheduler, fired } = manual();
@@ -134,17 +145,13 @@ describe('precise scheduler (ManualClock)', () => {
 
   it('arms a wake-up with a lead that much early, and busy-waits only for deadlines nearer than the lead, MAX_SPIN_MS in all', async () => {
     const lead = 0.1;
-    const wakeup = recordingWakeup(lead);
-    // A clock that moves 0.01 ms each time it is read, as a busy-wait sees it.
-    let now = 0;
-    const clock = { now: () => (now += 0.001), setTimer: () => () => undefined, sleep: async () => undefined };
-    const scheduler = new PreciseScheduler(clock, wakeup.make);
+    const { time, wakeup, scheduler } = busyWaitScheduler(lead);
     const fired: Array<{ at: number; when: number }> = [];
     // Deadlines half a lead apart, for longer than the bound; then one far off.
     const times = Array.from({ length: 8 }, (_, i) => 1 + (i * lead) / 2);
-    for (const at of [...times, 3]) scheduler.schedule(at, () => fired.push({ at, when: now }));
+    for (const at of [...times, 3]) scheduler.schedule(at, () => fired.push({ at, when: time.now }));
     expect(wakeup.armedAt()).to.be.closeTo(1 - lead, 1e-9);
-    now = 1 - lead;
+    time.now = 1 - lead;
     wakeup.wake();
     // The first is waited out from the wake-up; each pass then stops for what it fired and resumes on the next turn.
     expect(fired.map((f) => f.at)).to.deep.equal([1]);
@@ -161,18 +168,15 @@ describe('precise scheduler (ManualClock)', () => {
 
   it('lets a fired deadline\'s continuation run before it busy-waits for the next one', async () => {
     const lead = 0.1;
-    const wakeup = recordingWakeup(lead);
-    let now = 0;
-    const clock = { now: () => (now += 0.001), setTimer: () => () => undefined, sleep: async () => undefined };
-    const scheduler = new PreciseScheduler(clock, wakeup.make);
+    const { time, wakeup, scheduler } = busyWaitScheduler(lead);
     const order: string[] = [];
     // An edge released by a wait: its write runs in the promise's continuation, a few hops after the deadline.
     const edge = new Promise<void>((resolve) => scheduler.schedule(1, resolve)).then(async () => {
       await Promise.resolve();
-      order.push(`edge written at ${now.toFixed(3)}`);
+      order.push(`edge written at ${time.now.toFixed(3)}`);
     });
     scheduler.schedule(1.05, () => order.push('next deadline'));
-    now = 1 - lead;
+    time.now = 1 - lead;
     wakeup.wake();
     await edge;
     while (scheduler.pending > 0) await new Promise((resolve) => setImmediate(resolve));

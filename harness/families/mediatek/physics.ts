@@ -1,11 +1,11 @@
 /**
  * How faults show on the MediaTek BROM: a byte-by-byte handshake (each start byte answered by its inverse, then
  * echoed commands) with tight gaps between bytes. A supply dip restarts the BROM: the engine sees the handshake
- * start over (`reset-mid`), or, where the restart shows nothing it could catch, silence; extra USB latency breaks the byte-by-byte exchange first
- * (replies land out of step: unexpected bytes, or none); a noisy cable flips bits of known replies: one or two
- * flipped bits the engine reports as corrupt, more (or a handshake thrown out of step) as unexpected replies; a
- * cable that drops bytes leaves the BROM waiting for the byte it never got (silent) about as often as it garbles a
- * reply.
+ * start over (`reset-mid`), or, where the restart shows nothing it could catch, silence; extra USB latency breaks
+ * the byte-by-byte exchange first (replies land out of step: unexpected bytes, or none); a noisy cable flips bits of
+ * known replies: one or two flipped bits the engine reports as corrupt, more (or a handshake thrown out of step) as
+ * unexpected replies; a cable that drops bytes leaves the BROM waiting for the byte it never got (silent) about as
+ * often as it garbles a reply.
  */
 import type { FamilyPhysics } from '../../diagnose/physics.js';
 

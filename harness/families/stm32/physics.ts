@@ -3,11 +3,11 @@
  * restarts from scratch after any reset. A supply dip restarts it mid-handshake (`reset-mid`: sync lost, the ACK
  * of a fresh boot), or, on a profile that exchanges nothing after the sync, leaves it waiting for a sync no one sends
  * (`silent`); USB latency costs a few late answers at most; bit errors on the cable corrupt frames or turn an ACK
- * into another byte (an unexpected reply). A reset relay that does not switch leaves
- * the board held in reset or unrestarted (silent), or restarted by the next trial's edge into the application the
- * last trial left behind, whose banner shows (`wrong-mode`, about one failure in three on a board whose application
- * prints one). A BOOT0 relay that does not switch boots the application: on one board either always its banner
- * (`wrong-mode`) or, when it prints none, always nothing — never both, which is the reset relay's mix.
+ * into another byte (an unexpected reply). A reset relay that does not switch leaves the board held in reset or
+ * unrestarted (silent), or restarted by the next trial's edge into the application the last trial left behind,
+ * whose banner shows (`wrong-mode`, about one failure in three on a board whose application prints one). A BOOT0
+ * relay that does not switch boots the application: on one board either always its banner (`wrong-mode`) or, when
+ * it prints none, always nothing — never both, which is the reset relay's mix.
  */
 import type { FamilyPhysics } from '../../diagnose/physics.js';
 

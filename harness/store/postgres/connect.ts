@@ -38,13 +38,14 @@ export function openPool(url: string, applicationName: string): pg.Pool {
   return pool;
 }
 
+/** OS errors of a database out of reach. */
+const AWAY_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT', 'EPIPE']);
+
 /**
  * Errors that mean the database cannot take the bench's work now — out of reach, going away, or out of resources
  * (disk full, memory, connection slots: fifty bench PCs starting at midnight) — not that the query was wrong. The
  * spool keeps the trials until it can.
  */
-const AWAY_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT', 'EPIPE']);
-
 export function isUnreachable(error: unknown): boolean {
   if (error instanceof DatabaseAwayError) return true;
   const e = error as { code?: unknown; message?: unknown } | null;
