@@ -7,6 +7,7 @@
  */
 import { readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { BENCH_FACTS_KEY, benchFacts } from '../config/bench-facts.js';
 import { dutsInService } from '../config/health.js';
 import type { LoadedBench } from '../config/types.js';
 import { EXIT, InfrastructureError } from '../core/exit-codes.js';
@@ -83,7 +84,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
       const done = [...doneTrials.values()].reduce((a, b) => a + b, 0);
       log(`resuming tonight's unfinished run ${runId} (${done} trials already stored)`);
     }
-    const meta: Record<string, unknown> = { command: 'nightly', trialsPerDut, maxMinutes: maxMinutes ?? null };
+    const meta: Record<string, unknown> = { command: 'nightly', trialsPerDut, maxMinutes: maxMinutes ?? null, [BENCH_FACTS_KEY]: benchFacts(bench) };
     await store.beginRun({ runId, rig, night, meta, startedAt: resuming?.startedAt ?? start.toISOString() });
     const followUpBudget = options.followUp !== false ? followUpBudgetOf(rig.nightly.followUp) : undefined;
     const plan = { duts: rig.duts, trialsPerDut, doneTrials, concurrency: rig.nightly.concurrency, followUp: followUpBudget };

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
+import { BENCH_FACTS_KEY, benchFacts } from '../../config/bench-facts.js';
 import { dutsInService } from '../../config/health.js';
 import type { LoadedBench } from '../../config/types.js';
 import { EXIT } from '../../core/exit-codes.js';
@@ -79,7 +80,7 @@ async function runLocked(bench: LoadedBench, flags: RunFlags, store: TrialStore 
   const night = nightOf(start);
   const runId = newRunId(bench.rig.id, start);
   const trialsPerDut = flags.trials ?? bench.rig.nightly.trialsPerDut;
-  await store?.beginRun({ runId, rig: bench.rig, night, meta: { command: 'run', trialsPerDut }, startedAt: start.toISOString() });
+  await store?.beginRun({ runId, rig: bench.rig, night, meta: { command: 'run', trialsPerDut, [BENCH_FACTS_KEY]: benchFacts(bench) }, startedAt: start.toISOString() });
 
   const dutIds = flags.dut ?? dutsInService(bench.rig).map((d) => d.id);
   // With --json, stdout carries the JSON alone: people read the progress on stderr.

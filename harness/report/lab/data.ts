@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellsFromCounts, type Cell } from '../../diagnose/cells.js';
 import { diagnoseCells } from '../../diagnose/diagnose.js';
-import type { LabRig, TrialStore } from '../../store/index.js';
+import type { LabRig, RunRow, TrialStore } from '../../store/index.js';
+import { benchFactsOf } from '../../config/bench-facts.js';
+import { FAMILY_PHYSICS } from '../../families/index.js';
 import { plural } from '../../core/plural.js';
 import { ackApplies, beyondScope } from '../folds.js';
 import { isFlagged, passRate, untrustworthy, type OverallLevel } from '../verdict.js';
@@ -33,9 +35,12 @@ export async function buildLabPage(options: LabOptions): Promise<LabPage> {
     const night = nights[nights.length - 1]!;
     const windowNights = nights.slice(-options.windowNights);
     const cells = cellsFromCounts(await store.symptomCounts({ rig, nights: windowNights }));
-    const diagnosis = diagnoseCells(cells, { rig, night, windowNights });
+    const run = (await store.findRun({ rig, night, command: 'nightly' })) ?? (await store.findRun({ rig, night }));
+    // The bench as the night ran it gives the diagnosis each family's physics, as on the rig's own report.
+    const bench = run && benchFactsOf(run.meta);
+    const diagnosis = diagnoseCells(cells, { rig, night, windowNights, ...(bench && { rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS }) });
     rigCells.push({ rig, cells, diagnosis });
-    rigs.push(await summaryOf(store, rig, night, cells, diagnosis, known.get(rig), options.outDir));
+    rigs.push(await summaryOf(store, rig, night, run, cells, diagnosis, known.get(rig), options.outDir));
   }
   const latestNight = rigs.map((r) => r.night).sort().at(-1) ?? null;
   for (const r of rigs) r.stale = latestNight !== null && r.night < latestNight;
@@ -53,12 +58,12 @@ async function summaryOf(
   store: TrialStore,
   rig: string,
   night: string,
+  run: RunRow | undefined,
   cells: Cell[],
   diagnosis: ReturnType<typeof diagnoseCells>,
   known: LabRig | undefined,
   outDir: string,
 ): Promise<LabRigSummary> {
-  const run = (await store.findRun({ rig, night, command: 'nightly' })) ?? (await store.findRun({ rig, night }));
   const counts = run ? await store.resultCounts(run.id) : { pass: 0, fail: 0, error: 0 };
   const trials = counts.pass + counts.fail + counts.error;
   // Known problems as the rig's own report counts them: a flag an ack covers on the night is not counted.
