@@ -15,7 +15,7 @@ import type { Thresholds } from './thresholds.js';
 export interface ExplainContext {
   state: Unexplained;
   physics: Physics;
-  /** Profile id → the family its boards belong to (the profile itself when unknown). */
+  /** Profile id → how its boards read a cause: their family, and traits that set them apart (Physics.readingOf). */
   familyOf: (profile: string) => string;
   t: Thresholds;
 }
