@@ -6,7 +6,7 @@ import { FAMILY_PHYSICS } from '../../harness/families/index.js';
 import { Physics, profileTraits } from '../../harness/diagnose/physics.js';
 import type { ProfileFacts } from '../../harness/diagnose/swaps.js';
 import { loadBench } from '../../harness/config/load.js';
-import { baseline, recordsOn, trials, type DutSpec, type Faults } from './bench-data.js';
+import { baseline, recordsOn, trials, twelveDuts, type DutSpec, type Faults } from './bench-data.js';
 
 const NIGHT = '2026-11-20';
 const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
@@ -52,6 +52,11 @@ function flags(records: TrialRecord[], withPhysics = true): string[] {
     .filter((c) => c.verdict === 'suspect' || c.verdict === 'bad')
     .map((c) => [c.id, ...(c.indistinguishableFrom ?? [])].map(name).sort().join(' | '))
     .sort();
+}
+
+/** Twelve STM32 boards (hubs h1: d1–d6, h2: d7–d12) losing their port on these many of 100 trials. */
+function flagsOnTwelve(portLost: Record<string, number>): string[] {
+  return flags(twelveDuts().flatMap((d) => trials(d, NIGHT, 100, portLost[d.id] ? { 'port-lost': portLost[d.id] } : baseline(100))));
 }
 
 /** The families' physics with relay channels wired to pins (`pins`: channel → pin name); `still`: pins the profile never moves. */
@@ -151,6 +156,16 @@ describe('diagnosis with the families\' symptom physics', () => {
     // s1's MediaTek boards go silent at about 20 %, d2 at 55 %: the supply does not explain all of d2's.
     const records = night({ d1: { 'reset-mid': 20 }, d5: { 'reset-mid': 22 }, d2: { silent: 55 }, d6: { silent: 18 } });
     expect(flags(records)).to.deep.equal(['cable c-d2 | dut d2 | relay rb-d2', 'supply s1']);
+  });
+
+  it('a weak port under a flaky hub is flagged beside the hub: its failures add to the hub\'s, they need not double them', () => {
+    // h1 drops its six ports on about a third of the trials; h1.p3 (d3) drops its own on about a quarter more.
+    expect(flagsOnTwelve({ d1: 35, d2: 33, d3: 60, d4: 36, d5: 38, d6: 34 })).to.deep.equal(['hub h1', 'port h1.p3']);
+  });
+
+  it('a port under a flaky hub failing only as much more as chance gives one of its siblings is not flagged', () => {
+    // 50 of 100 beside about 35: p ≈ 0.004 for that port alone, but one port of six that high is no rare draw.
+    expect(flagsOnTwelve({ d1: 35, d2: 33, d3: 50, d4: 36, d5: 38, d6: 34 })).to.deep.equal(['hub h1']);
   });
 
   it('bit flips on a MediaTek cable (seen as unexpected replies) flag the cable alone', () => {
