@@ -13,7 +13,7 @@ const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
   ['stm32f1', { family: 'stm32', pins: {} }],
   ['mt6765', { family: 'mediatek', pins: {} }],
   ['mt6580', { family: 'mediatek', pins: {} }],
-  ['stm32-sync-only', { family: 'stm32', pins: {} }],
+  ['stm32-sync-only', { family: 'stm32', pins: {}, protocol: { engine: 'script' } }],
   ['esp32-devkitc', { family: 'esp32', pins: {} }],
   // Its exchange is a script of fixed steps: it cannot tell a restarted bootloader from one that went quiet.
   ['stm32-script', { family: 'stm32', pins: {}, protocol: { engine: 'script' } }],
