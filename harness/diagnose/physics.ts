@@ -28,6 +28,33 @@ export interface FaultMode {
    * those modes; any other channel takes the modes that name no pin.
    */
   pins?: string[];
+  /**
+   * Only on profiles with these traits (from the profile's own facts): what an exchange can tell decides the face a
+   * cause shows — a restart that the family's engine reads as `reset-mid` is, to a script of fixed steps, a reply
+   * that never came. A mode without it holds for every profile of the family.
+   */
+  when?: Partial<ProfileTraits>;
+}
+
+/** What a profile's exchange can tell, from the profile's facts rather than its name. */
+export interface ProfileTraits {
+  /**
+   * Its engine knows the boot ROM and tells a restart mid-exchange from silence (the family's own engine, named
+   * after the family); the script engine replays fixed send/expect steps and cannot.
+   */
+  readsRestart: boolean;
+}
+
+/** The traits of a profile whose facts are not known: the family's own engine. */
+export const USUAL_TRAITS: ProfileTraits = { readsRestart: true };
+
+/** A profile's traits from its facts: its family and the engine that runs its exchange. */
+export function profileTraits(profile: { family: string; protocol?: { engine: string } }): ProfileTraits {
+  return { readsRestart: profile.protocol === undefined || profile.protocol.engine === profile.family };
+}
+
+function traitsMatch(when: Partial<ProfileTraits> | undefined, traits: ProfileTraits): boolean {
+  return when === undefined || (Object.entries(when) as Array<[keyof ProfileTraits, boolean]>).every(([k, v]) => traits[k] === v);
 }
 
 /** What a family states: every mode of each kind it describes (kinds it leaves out follow the symptom table). */
@@ -91,12 +118,26 @@ export class Physics {
     private readonly pinOf: (channel: string) => string | undefined = () => undefined,
     /** Whether a profile's enter and leave never move a pin (false when unknown). */
     private readonly pinStill: (profile: string, pin: string) => boolean = () => false,
+    /** A profile's traits, when its facts are known. */
+    private readonly traitsOf: (profile: string) => ProfileTraits | undefined = () => undefined,
   ) {}
+
+  /**
+   * Which boards read a cause alike: one family with the same traits. A profile whose exchange cannot tell a restart
+   * reads a supply dip otherwise than its family's usual profiles, so it is compared with neither.
+   */
+  readingOf(profile: string): string {
+    const family = this.familyOf(profile) ?? profile;
+    const traits = this.traitsOf(profile) ?? USUAL_TRAITS;
+    const unusual = (Object.keys(USUAL_TRAITS) as Array<keyof ProfileTraits>).filter((k) => traits[k] !== USUAL_TRAITS[k]);
+    return unusual.length === 0 ? family : `${family} (not ${unusual.join(', ')})`;
+  }
 
   /** The modes of a kind on a profile's family (for a relay channel `id`, those of the pin it drives). */
   modes(kind: ComponentKind, profile: string, id?: string): ModeView[] {
     const family = this.familyOf(profile);
-    let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind) : undefined;
+    const traits = this.traitsOf(profile) ?? USUAL_TRAITS;
+    let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind && traitsMatch(m.when, traits)) : undefined;
     if (!described || described.length === 0) described = COMMON_MODES.filter((m) => m.kind === kind);
     const pin = id === undefined ? undefined : this.pinOf(id);
     // A contact never commanded to move cannot stick: its relay channel fails no way on this profile.

@@ -3,8 +3,8 @@
  * only the failures its cause produces on each board's family (a supply dip silences a MediaTek BROM but resets an
  * STM32 bootloader), and on a board that shows its usual face, only that face (an STM32 both resetting and silent
  * under a browning supply keeps its silence); a shared component explains on each of its DUTs no more than its
- * same-family siblings show: a DUT failing clearly more than its siblings keeps the excess, so it is retested on
- * what the shared cause does not account for.
+ * siblings that read it alike show: a DUT failing clearly more than its siblings keeps the excess (its own part's,
+ * added to the shared cause's), so it is retested on what the shared cause does not account for.
  */
 import type { Symptom } from '../core/record.js';
 import type { Physics } from './physics.js';
@@ -15,7 +15,7 @@ import type { Thresholds } from './thresholds.js';
 export interface ExplainContext {
   state: Unexplained;
   physics: Physics;
-  /** Profile id → the family its boards belong to (the profile itself when unknown). */
+  /** Profile id → how its boards read a cause: their family, and traits that set them apart (Physics.readingOf). */
   familyOf: (profile: string) => string;
   t: Thresholds;
 }
@@ -70,8 +70,14 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
       const [k, all] = [pooled(kin), pooled(others)];
       const ref = k.n / Math.max(1, k.trials) >= all.n / Math.max(1, all.trials) ? k : all;
       const expected = (ref.n / Math.max(1, ref.trials)) * mine.trials;
-      const clearlyAbove = mine.n >= t.minFailures && mine.n > t.excessFactor * expected + t.excessMargin;
-      if (clearlyAbove && logFisherGreater(mine.n, mine.trials, ref.n, ref.trials) <= Math.log(t.nestingP)) budget.set(dut, Math.min(Math.round(expected), usual ?? Number.POSITIVE_INFINITY));
+      // Two independent causes add their failures (a weak port under a flaky hub fails at the hub's rate plus its
+      // own): what the DUT shows beyond its siblings is its own part's, and must be clearly more than the bench's
+      // baseline gives a healthy part — not twice the siblings' rate, which a strong shared cause never lets it reach.
+      // Each of the flag's DUTs is tested: Bonferroni over them.
+      const own = mine.n - expected;
+      const clearlyAbove = own >= t.minFailures && own > t.excessFactor * baseline * mine.trials + t.excessMargin;
+      const significant = logFisherGreater(mine.n, mine.trials, ref.n, ref.trials) <= Math.log(t.nestingP / byDut.size);
+      if (clearlyAbove && significant) budget.set(dut, Math.min(Math.round(expected), usual ?? Number.POSITIVE_INFINITY));
     }
   }
 

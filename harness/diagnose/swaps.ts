@@ -8,7 +8,11 @@ import type { Verdict } from './types.js';
 
 /** What the advice needs of a board profile: its family and its logical pins. */
 /** What the diagnosis reads of a board profile: its family and pins, and (when at hand) the sequences that move them. */
-export type ProfileFacts = Pick<BoardProfile, 'family' | 'pins'> & Partial<Pick<BoardProfile, 'enter' | 'leave'>>;
+export type ProfileFacts = Pick<BoardProfile, 'family' | 'pins'> &
+  Partial<Pick<BoardProfile, 'enter' | 'leave'>> & {
+    /** The engine that runs its exchange (what a fault can show through it: physics.ts, profileTraits). */
+    protocol?: Pick<BoardProfile['protocol'], 'engine'>;
+  };
 
 /** What a separating swap is chosen from. */
 export interface SwapContext {

@@ -36,7 +36,7 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { Physics, sameMode, type Mix, type PhysicsTable } from './physics.js';
+import { Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
 import { chooseSwap, type ProfileFacts, type SwapPlan } from './swaps.js';
@@ -129,8 +129,12 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     return moved.get(profile);
   };
   const pinStill = (profile: string, pin: string) => movedOn(profile)?.has(pin) === false;
-  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel), pinStill);
-  const ctx: ExplainContext = { state, physics, familyOf: (profile) => familyName(profile) ?? profile, t };
+  const traitsOf = (profile: string) => {
+    const facts = options.profiles?.get(profile);
+    return facts ? profileTraits(facts) : undefined;
+  };
+  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel), pinStill, traitsOf);
+  const ctx: ExplainContext = { state, physics, familyOf: (profile) => physics.readingOf(profile), t };
   const groups = new Map<string, Component[]>();
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
 
@@ -281,6 +285,17 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
     .filter(({ rest }) => significant(rest))
     .sort((a, b) => a.rest.logP - b.rest.logP)[0];
   if (up) current = up.s;
+  // Up, too, to a shared component whose cause explains the candidate's failures where its own parts do not, when
+  // another of its DUTs, too weakly struck to stand out alone, shows the same cause's usual face on its own profile.
+  else {
+    const held = supersets(current)
+      .filter((s) => explainsPoorly(current, subsets(s), s, ctx))
+      .find((s) => {
+        const { hitDuts, restDuts } = splitDuts(s, state, significant, ctx);
+        return hitDuts.length === 1 && current.cells.every((i) => hitDuts[0]!.includes(i)) && backers(s.ref.kind, hitDuts[0]!, restDuts, ctx).length > 0;
+      });
+    if (held) current = held;
+  }
 
   // Down: while the excess sits in some DUTs of the shared component and the others look like the baseline.
   for (let step = 0; step < t.maxNestingSteps; step++) {
@@ -306,18 +321,9 @@ function localCause(
   const all = state.all();
   const inside = state.tally(shared.cells);
   const pool = { trials: all.trials - inside.trials, failures: all.failures - inside.failures };
-  const baseline = state.baseline();
   const hit: number[] = [];
   const rest: number[] = [];
-  const hitDuts: number[][] = [];
-  const restDuts: number[][] = [];
-  for (const cells of byDut.values()) {
-    // A DUT whose failures another flag already explained is no evidence either way.
-    if (state.explainedCount(cells) >= t.nestingExplainedFailures) continue;
-    // Each DUT against the trials outside the shared component.
-    const s = testCells(state, cells, new Set(shared.cells.filter((i) => !cells.includes(i))), baseline, t);
-    (significant(s) ? hitDuts : restDuts).push(cells);
-  }
+  const { hitDuts, restDuts } = splitDuts(shared, state, significant, ctx);
   const profileOf = (cells: number[]) => state.cells[cells[0]!]!.profile;
   const hitProfiles = new Set(hitDuts.map(profileOf));
   for (const cells of hitDuts) hit.push(...cells);
@@ -330,6 +336,12 @@ function localCause(
       .filter((o) => o.cells.every((i) => hitSet.has(i)) && significant(stats.get(o.ref.key)!))
       .sort((a, b) => stats.get(a.ref.key)!.logP - stats.get(b.ref.key)!.logP || b.cells.length - a.cells.length)[0];
   if (hit.length === 0) return undefined;
+  // One DUT hit by what its own parts explain poorly and the shared kind well, and a sibling showing, on its own
+  // profile, the usual face of that same cause: one shared cause, felt unequally.
+  if (hitDuts.length === 1) {
+    const member = bestMember();
+    if (member && explainsPoorly(member, members, shared, ctx) && backers(shared.ref.kind, hitDuts[0]!, restDuts, ctx).length > 0) return undefined;
+  }
   // The only DUT left to speak for the shared component is hit: its own parts are the simpler story.
   if (hitDuts.length === 1 && restDuts.length === 0) return bestMember();
   // Several DUTs hit, but by different symptoms or by ones this kind cannot cause: local causes side by side —
@@ -364,6 +376,40 @@ function localCause(
 function explainsPoorly(member: Component, members: Component[], shared: Component, ctx: ExplainContext): boolean {
   const own = Math.max(...members.filter((c) => c.groupKey === member.groupKey).map((c) => fitOn(c, undefined, ctx)));
   return own < ctx.t.fitsWell && ctx.physics.fit(shared.ref.kind, mixesOf(member, undefined, ctx), shared.ref.id) >= ctx.t.fitsWell;
+}
+
+/**
+ * A shared component's DUTs still speaking (a DUT whose failures another flag already explained is no evidence either
+ * way): those whose failures stand out alone against the trials outside the shared component, and the rest.
+ */
+function splitDuts(
+  shared: Component,
+  state: Unexplained,
+  significant: (s: RoundStats) => boolean,
+  ctx: ExplainContext,
+): { hitDuts: number[][]; restDuts: number[][] } {
+  const t = ctx.t;
+  const baseline = state.baseline();
+  const hitDuts: number[][] = [];
+  const restDuts: number[][] = [];
+  for (const cells of cellsByDut(shared, state).values()) {
+    if (state.explainedCount(cells) >= t.nestingExplainedFailures) continue;
+    const s = testCells(state, cells, new Set(shared.cells.filter((i) => !cells.includes(i))), baseline, t);
+    (significant(s) ? hitDuts : restDuts).push(cells);
+  }
+  return { hitDuts, restDuts };
+}
+
+/**
+ * The DUTs among `others` that show, in excess, the usual face on their own profile of a way the kind fails whose
+ * usual face the hit DUT shows on its own: a supply dip resets an ESP32 on every other trial, and now and then
+ * silences an STM32 script whose short exchange it seldom strikes. Such a DUT backs the shared cause; it is no clean
+ * sibling speaking against it.
+ */
+function backers(kind: ComponentKind, hit: number[], others: number[][], ctx: ExplainContext): number[][] {
+  const [struck] = feltBy(kind, [hit], ctx);
+  if (!struck || struck.usualFaces.size === 0) return [];
+  return others.filter((cells) => [...feltBy(kind, [cells], ctx)[0]!.usualFaces].some((m) => [...struck.usualFaces].some((h) => sameMode(m, h))));
 }
 
 /** A shared component's cells, DUT by DUT. */

@@ -3,18 +3,21 @@ import type { Symptom, TrialRecord } from '../../harness/core/record.js';
 import { cellsFromRecords } from '../../harness/diagnose/cells.js';
 import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
 import { FAMILY_PHYSICS } from '../../harness/families/index.js';
-import { Physics } from '../../harness/diagnose/physics.js';
+import { Physics, profileTraits } from '../../harness/diagnose/physics.js';
 import type { ProfileFacts } from '../../harness/diagnose/swaps.js';
 import { loadBench } from '../../harness/config/load.js';
-import { baseline, recordsOn, trials, type DutSpec, type Faults } from './bench-data.js';
+import { baseline, recordsOn, trials, twelveDuts, type DutSpec, type Faults } from './bench-data.js';
 
 const NIGHT = '2026-11-20';
 const PROFILES: ReadonlyMap<string, ProfileFacts> = new Map([
   ['stm32f1', { family: 'stm32', pins: {} }],
   ['mt6765', { family: 'mediatek', pins: {} }],
   ['mt6580', { family: 'mediatek', pins: {} }],
-  ['stm32-sync-only', { family: 'stm32', pins: {} }],
+  ['stm32-sync-only', { family: 'stm32', pins: {}, protocol: { engine: 'script' } }],
   ['esp32-devkitc', { family: 'esp32', pins: {} }],
+  // Its exchange is a script of fixed steps: it cannot tell a restarted bootloader from one that went quiet.
+  ['stm32-script', { family: 'stm32', pins: {}, protocol: { engine: 'script' } }],
+  ['stm32-engine', { family: 'stm32', pins: {}, protocol: { engine: 'stm32' } }],
 ] as Array<[string, ProfileFacts]>);
 
 /**
@@ -29,6 +32,14 @@ function mixedBench(profiles: Record<string, string> = {}): DutSpec[] {
   });
 }
 
+/** The mixed bench with supply s1 feeding only d1 and d2 (with these profiles), the others on s2 and s3; these failures. */
+function twoOnOneSupply(profiles: [string, string], faults: Record<string, Partial<Record<Symptom, number>>>): TrialRecord[] {
+  const duts: DutSpec[] = mixedBench().map((d) => ({ ...d, supply: d.id === 'd1' || d.id === 'd2' ? 's1' : d.supply === 's1' ? 's2' : 's3' }));
+  duts[0]!.profile = profiles[0];
+  duts[1]!.profile = profiles[1];
+  return duts.flatMap((d) => trials(d, NIGHT, 100, faults[d.id] ?? baseline(100)));
+}
+
 function night(faults: Record<string, Partial<Record<Symptom, number>>>, count = 100, profiles: Record<string, string> = {}): TrialRecord[] {
   return mixedBench(profiles).flatMap((d) => trials(d, NIGHT, count, faults[d.id] ?? baseline(count)));
 }
@@ -41,6 +52,11 @@ function flags(records: TrialRecord[], withPhysics = true): string[] {
     .filter((c) => c.verdict === 'suspect' || c.verdict === 'bad')
     .map((c) => [c.id, ...(c.indistinguishableFrom ?? [])].map(name).sort().join(' | '))
     .sort();
+}
+
+/** Twelve STM32 boards (hubs h1: d1–d6, h2: d7–d12) losing their port on these many of 100 trials. */
+function flagsOnTwelve(portLost: Record<string, number>): string[] {
+  return flags(twelveDuts().flatMap((d) => trials(d, NIGHT, 100, portLost[d.id] ? { 'port-lost': portLost[d.id] } : baseline(100))));
 }
 
 /** The families' physics with relay channels wired to pins (`pins`: channel → pin name); `still`: pins the profile never moves. */
@@ -86,6 +102,29 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['supply s1']);
   });
 
+  it('a supply dip shows on an STM32 profile as its engine can read it: a restart through the STM32 engine, silence through a script', () => {
+    const physics = new Physics(FAMILY_PHYSICS, (p) => PROFILES.get(p)?.family, () => undefined, () => false, (p) => profileTraits(PROFILES.get(p)!));
+    expect(physics.fit('supply', hundred('stm32-script', { silent: 5 }))).to.equal(1);
+    expect(physics.fit('supply', hundred('stm32-script', { 'reset-mid': 5 }))).to.equal(0);
+    expect(physics.fit('supply', hundred('stm32-engine', { 'reset-mid': 5 }))).to.equal(1);
+    expect(physics.fit('supply', hundred('stm32-engine', { silent: 5 }))).to.be.below(0.8);
+    expect(physics.readingOf('stm32-script')).to.not.equal(physics.readingOf('stm32-engine'));
+  });
+
+  it('a supply that resets an ESP32 on half its trials and seldom strikes an STM32 script\'s short exchange is the supply, not the ESP32', () => {
+    // s1 feeds only d1 (ESP32: the dips reboot it mid-exchange) and d2 (an STM32 script: now and then silent).
+    const records = twoOnOneSupply(['esp32-devkitc', 'stm32-script'], { d1: { 'reset-mid': 55 }, d2: { silent: 5 } });
+    expect(flags(records)).to.deep.equal(['supply s1']);
+  });
+
+  it('a supply whose STM32 script board also boot-loops is flagged beside that board, not the STM32 it resets', () => {
+    // s1 feeds only d1 (an STM32 script in a boot loop, and silent now and then) and d2 (the STM32 engine: reset mid-exchange).
+    const records = twoOnOneSupply(['stm32-script', 'stm32-engine'], { d1: { flood: 42, silent: 4 }, d2: { 'reset-mid': 39 } });
+    const found = flags(records);
+    expect(found).to.include('supply s1');
+    expect(found.filter((f) => f.includes('d2'))).to.deep.equal([]);
+  });
+
   it('a MediaTek cable that drops bytes (corrupt replies and a stalled, silent handshake) is the cable alone, not also its board', () => {
     const records = night({ d2: { corrupt: 38, silent: 18, 'unexpected-reply': 2 } });
     expect(flags(records)).to.deep.equal(['cable c-d2']);
@@ -98,11 +137,7 @@ describe('diagnosis with the families\' symptom physics', () => {
 
   it('a MediaTek board reset mid-handshake on a supply beside a silent STM32 is the supply, not the board or its power relay', () => {
     // s1 feeds only d1 (MediaTek: the dips restart its BROM mid-handshake) and d2 (an STM32 that only syncs, silent).
-    const duts: DutSpec[] = mixedBench().map((d) => ({ ...d, supply: d.id === 'd1' || d.id === 'd2' ? 's1' : d.supply === 's1' ? 's2' : 's3' }));
-    duts[0]!.profile = 'mt6765';
-    duts[1]!.profile = 'stm32-sync-only';
-    const faults: Record<string, Partial<Record<Symptom, number>>> = { d1: { 'reset-mid': 60 }, d2: { silent: 45 } };
-    const records = duts.flatMap((d) => trials(d, NIGHT, 100, faults[d.id] ?? baseline(100)));
+    const records = twoOnOneSupply(['mt6765', 'stm32-sync-only'], { d1: { 'reset-mid': 60 }, d2: { silent: 45 } });
     expect(flags(records)).to.include('supply s1');
     expect(flags(records).filter((f) => f.includes('d1'))).to.deep.equal([]);
   });
@@ -121,6 +156,16 @@ describe('diagnosis with the families\' symptom physics', () => {
     // s1's MediaTek boards go silent at about 20 %, d2 at 55 %: the supply does not explain all of d2's.
     const records = night({ d1: { 'reset-mid': 20 }, d5: { 'reset-mid': 22 }, d2: { silent: 55 }, d6: { silent: 18 } });
     expect(flags(records)).to.deep.equal(['cable c-d2 | dut d2 | relay rb-d2', 'supply s1']);
+  });
+
+  it('a weak port under a flaky hub is flagged beside the hub: its failures add to the hub\'s, they need not double them', () => {
+    // h1 drops its six ports on about a third of the trials; h1.p3 (d3) drops its own on about a quarter more.
+    expect(flagsOnTwelve({ d1: 35, d2: 33, d3: 60, d4: 36, d5: 38, d6: 34 })).to.deep.equal(['hub h1', 'port h1.p3']);
+  });
+
+  it('a port under a flaky hub failing only as much more as chance gives one of its siblings is not flagged', () => {
+    // 50 of 100 beside about 35: p ≈ 0.004 for that port alone, but one port of six that high is no rare draw.
+    expect(flagsOnTwelve({ d1: 35, d2: 33, d3: 50, d4: 36, d5: 38, d6: 34 })).to.deep.equal(['hub h1']);
   });
 
   it('bit flips on a MediaTek cable (seen as unexpected replies) flag the cable alone', () => {

@@ -8,7 +8,8 @@
 import { printable, textShare, toHex } from '../../core/bytes.js';
 import { LineReader } from '../../link/lines.js';
 import { FLOOD_BYTES, hexId, type Explanation } from '../../protocols/explain.js';
-import { explainLineNoise, noiseInValue } from '../../protocols/line-noise.js';
+import { differingBits, explainLineNoise, NOISE_MAX_BITS, noiseInValue } from '../../protocols/line-noise.js';
+import { CHIPS } from './chips.js';
 import { ROM_ERROR } from './packets.js';
 
 /** Where the session was when something came. */
@@ -29,12 +30,29 @@ const RESET_LINE = /rst:0x([0-9a-fA-F]+)\s*\(([^)]*)\),\s*boot:0x([0-9a-fA-F]+)\
 const WAITING = /waiting for download/;
 /** Reset code of a brown-out on every ESP32-family ROM. */
 const BROWNOUT_CODE = 0xf;
+/** The text every ROM prints as it boots, before its reset line ("ESP-ROM:esp32c3-api1-20210207", "Build:…"). */
+const ROM_HEAD_LINES: readonly string[] = [...new Set(Object.values(CHIPS).flatMap((c) => c.banner.head.filter((line) => line.length >= 8)))];
+/** The first of them: one per boot. */
+const ROM_FIRST_LINES: readonly string[] = [...new Set(Object.values(CHIPS).map((c) => c.banner.head[0]!))];
+
+/** One of these lines as printed, or with a bit or two flipped by line noise: the ROM booting, not an application. */
+function isRomLine(line: string, lines: readonly string[] = ROM_HEAD_LINES): boolean {
+  return lines.some((head) => {
+    if (head.length !== line.length) return false;
+    let bits = 0;
+    for (let i = 0; i < head.length && bits <= NOISE_MAX_BITS; i++) bits += differingBits(head.charCodeAt(i), line.charCodeAt(i)).length;
+    return bits <= NOISE_MAX_BITS;
+  });
+}
+
 /** Broken frames and bad answers kept as evidence. */
 const KEEP = 4;
 
 export class RomEvidence {
   phase: Phase = 'before';
   readonly banners: Banner[] = [];
+  /** The ROM's first lines (one a boot) and when they came: a restart whose reset line came garbled still shows. */
+  readonly heads: Array<{ line: string; phase: Phase }> = [];
   /** Text lines outside answers that are not the ROM's banner: an application's log. */
   readonly logLines: string[] = [];
   /** Bytes outside answers, and how many of them were not text. */
@@ -66,6 +84,8 @@ export class RomEvidence {
         };
         this.banners.push(banner);
         this.onBanner(banner);
+      } else if (isRomLine(line, ROM_FIRST_LINES)) {
+        this.heads.push({ line, phase: this.phase });
       } else if (WAITING.test(line) && this.banners.length > 0) {
         this.banners[this.banners.length - 1]!.download = true;
       }
@@ -81,7 +101,7 @@ export class RomEvidence {
       if (this.garbageSample.length < 16) this.garbageSample.push(b);
     }
     for (const line of this.outside.push(bytes)) {
-      if (!RESET_LINE.test(line) && !WAITING.test(line) && textShare(Buffer.from(line, 'latin1')) >= 0.8) this.logLines.push(line);
+      if (!RESET_LINE.test(line) && !WAITING.test(line) && !isRomLine(line) && textShare(Buffer.from(line, 'latin1')) >= 0.8) this.logLines.push(line);
     }
   }
 
@@ -102,7 +122,11 @@ export class RomEvidence {
 
   /** The first banner that says the chip started again once the host had begun to talk. */
   get restart(): Banner | undefined {
-    return this.banners.find((b, i) => b.phase !== 'before' && (i > 0 || b.resetCode === BROWNOUT_CODE || b.phase === 'synced'));
+    const banner = this.banners.find((b, i) => b.phase !== 'before' && (i > 0 || b.resetCode === BROWNOUT_CODE || b.phase === 'synced'));
+    if (banner) return banner;
+    // Its reset line unreadable (noise flipped a bit of it), the ROM's head line still says the chip booted again.
+    const head = this.heads.find((h, i) => h.phase !== 'before' && (i > 0 || h.phase === 'synced'));
+    return head ? { line: head.line, resetCode: Number.NaN, boot: Number.NaN, bootName: '', download: false, phase: head.phase } : undefined;
   }
 }
 

@@ -211,6 +211,22 @@ describe('esp32 ladder: what came when SYNC never got an answer', () => {
     });
   });
 
+  it('reset-mid: the ROM\'s head line again after the host began, though noise garbled the reset line after it', () => {
+    const e = evidence(
+      'ESP-ROM:esp32c3-api1-20210207\r\nBuild:Feb  7 2021\r\nrst:0x1 (POWERON),boot:0x5 (DOWNLOAD(USB/UART0/1))\r\nwaiting for download\r\n',
+      'ESQ-ROM:esp32c3-api1-20210207\r\nBuild:Feb  7 2021\r\nrst:0xf (BROWN_OUT_RST),boo4:0x5 (DOWNLOAD(USB/UART0/1))\r\n',
+    );
+    expect(explainNoSync(e, ctx)).to.deep.equal({
+      symptom: 'reset-mid',
+      detail: 'the ROM printed its banner again during SYNC (ESQ-ROM:esp32c3-api1-20210207): the chip restarted mid-session — check the supply',
+    });
+  });
+
+  it('a ROM head line with a flipped bit is the ROM booting, not an application\'s log', () => {
+    const e = evidence('ESP-ROM:esp32c3-api1-20#10207\r\n');
+    expect(explainNoSync(e, ctx).symptom).to.not.equal('wrong-mode');
+  });
+
   it('not reset-mid: a first banner that only comes after the first SYNC (a late ROM)', () => {
     const e = evidence('', 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n');
     expect(explainNoSync(e, ctx).symptom).to.equal('wrong-mode');
