@@ -7,13 +7,15 @@
  * --fast: a few scenarios on two profiles (about a minute). --synthetic: the synthetic generator instead of the
  * runner (statistics alone, seconds). --save-records DIR: every scenario's description and trials, one JSON file
  * each; --replay DIR: re-score those trials with the diagnosis as it is now (no runner, no calibration).
+ * After each scenario's night, the swaps its report advises are carried out and up to two more nights run on the
+ * changed rig (follow-on.ts): their figures are printed beside the one-night ones, which stay as they were.
  * Exit 1 when a target is missed, 2 on bad arguments.
  */
 import { setMaxListeners } from 'node:events';
 import { Command } from 'commander';
 import { formatTable } from '../harness/cli/table.js';
 import { calibrate, strengthsFromCalibration, type Calibration } from './eval/calibrate.js';
-import { evaluate, replayEvaluation, type DiagnoseInput, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
+import { evaluate, replayEvaluation, type AfterSwapsSummary, type DiagnoseInput, type EvaluationSummary, type ScenarioResult } from './eval/evaluate.js';
 import { FAMILY_PHYSICS } from '../harness/families/index.js';
 import { loadRealRunner, runnerExecutor, syntheticExecutor, type Executor } from './eval/execute.js';
 import { DEFAULT_FAULT_RATE, DEFAULT_PROFILES, type ProfileSketch } from './eval/scenario.js';
@@ -104,7 +106,7 @@ if (o.synthetic) {
   process.stdout.write(`calibration: ${calibration.trials} trials in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-if (o.saveRecords) saveRun(o.saveRecords, { seed, trialsPerDut, profiles: profiles.map((p) => p.id), synthetic: Boolean(o.synthetic) });
+if (o.saveRecords) saveRun(o.saveRecords, { seed, trialsPerDut, profiles: profiles.map((p) => p.id), synthetic: Boolean(o.synthetic), followOn: true });
 let saved = 0;
 const summary = await evaluate({
   faultScenarios,
@@ -137,7 +139,8 @@ async function replay(dir: string): Promise<void> {
   }
   const diagnoseWith: DiagnoseInput = run.synthetic ? { physics: FAMILY_PHYSICS } : { physics: FAMILY_PHYSICS, profiles: (await loadRealRunner(run.profiles)).profiles };
   process.stdout.write(`replay of ${dir}: seed ${run.seed}, ${scenarios.length} scenarios, ${run.trialsPerDut} trials per DUT\n`);
-  const summary = replayEvaluation(scenarios, {
+  if (!run.followOn) process.stdout.write('these records were saved before follow-on nights were run: one-night figures only, none after the report\'s swaps\n');
+  const summary = await replayEvaluation(scenarios, {
     trialsPerDut: run.trialsPerDut,
     boards: diagnoseWith,
     onScenario: (r) => {
@@ -148,12 +151,17 @@ async function replay(dir: string): Promise<void> {
 }
 
 function report(summary: EvaluationSummary, trialsPerDut: number): void {
-  process.stdout.write('\n' + summaryTable(summary, trialsPerDut) + '\n' + kindTable(summary));
+  process.stdout.write('\n' + summaryTable(summary, trialsPerDut) + '\n');
+  if (summary.afterSwaps) process.stdout.write(afterSwapsTable(summary, summary.afterSwaps) + '\n');
+  process.stdout.write(kindTable(summary));
   if (summary.patterns.length > 0) process.stdout.write('\n' + patternTable(summary));
   const misses = summary.faultScenarios.filter((r) => r.score.missed.length > 0 || r.score.falseFlags.length > 0);
   const noisy = summary.faultFree.filter((r) => r.score.falseFlags.length + r.score.undecidedFlags.length > 0);
   if (misses.length + noisy.length > 0) process.stdout.write('\nmisses and false flags:\n');
   for (const r of [...misses, ...noisy]) process.stdout.write(line(r) + '\n');
+  const afterMisses = [...summary.faultScenarios, ...summary.faultFree].filter((r) => r.afterSwaps && r.afterSwaps.score.missed.length + r.afterSwaps.score.falseFlags.length + r.afterSwaps.score.undecidedFlags.length > 0);
+  if (afterMisses.length > 0) process.stdout.write("\nmisses and false flags after the report's swaps:\n");
+  for (const r of afterMisses) process.stdout.write(line(r) + afterSwapsDetail(r) + '\n');
   process.stdout.write(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   process.exitCode = targetsMet(summary) ? 0 : 1;
 }
@@ -187,6 +195,31 @@ function summaryTable(s: EvaluationSummary, trialsPerDut: number): string {
       ['  SPRT with the true rates', s.medianSprt === undefined ? '-' : String(s.medianSprt), ''],
       ['trials per DUT', String(trialsPerDut), '100'],
       ['trials run', String(trials), ''],
+    ],
+  );
+}
+
+/** The figures after the report's swaps were carried out and the next nights run, scored on the last report. */
+function afterSwapsTable(s: EvaluationSummary, a: AfterSwapsSummary): string {
+  const unapplied = [...s.faultScenarios, ...s.faultFree].flatMap((r) => r.afterSwaps?.notApplied ?? []);
+  const reasons = new Map<string, number>();
+  for (const u of unapplied) reasons.set(u.why ?? '', (reasons.get(u.why ?? '') ?? 0) + 1);
+  return formatTable(
+    ["after the report's swaps (next nights, night one as history)", 'value', ''],
+    [
+      ['faults found (their own component flagged on the last report)', String(a.found), ''],
+      ['  found on night one, no longer flagged', String(a.dropped), ''],
+      ['  still unidentifiable without a swap', String(a.unidentifiable), ''],
+      ["recall after the report's swaps", pct(a.recall), `one night ${pct(s.recall)}`],
+      ['false flags', String(a.falseFlags), `one night ${s.falseFlags}`],
+      ["precision after the report's swaps (group flags apart)", pct(a.precision), `one night ${pct(s.precision)}`],
+      ['fault-free scenarios with any flag', String(a.faultFreeFlagged), `one night ${s.faultFreeFlagged}`],
+      ['scenarios with follow-on nights', String(a.scenariosFollowedOn), `1 night: ${a.byNights[1] ?? 0}, 2 nights: ${a.byNights[2] ?? 0}`],
+      ['follow-on nights run', String(a.nights), ''],
+      ['swaps carried out', String(a.swapsApplied), ''],
+      ['swaps advised but not carried out', String(a.swapsNotApplied), [...reasons].map(([why, n]) => `${n}× ${why}`).join('; ')],
+      ['swaps the last reports still advise', String(a.stillAdvised), ''],
+      ...(a.unreplayable > 0 ? [['scenarios whose saved follow-on nights the current advice no longer matches', String(a.unreplayable), 'scored on the last matching night']] : []),
     ],
   );
 }
@@ -246,6 +279,17 @@ function calibrationTable(cal: Calibration, st: FaultStrengths, sketches: Profil
   return formatTable(['profile', 'fault key', 'measured (value:failed/trials)', `value for ${pct(lo, 0)}`, `for ${pct(hi, 0)}`], rows);
 }
 
+/** What the last report after the swaps still gets wrong, and the swaps it could not have made. */
+function afterSwapsDetail(r: ScenarioResult): string {
+  const a = r.afterSwaps!;
+  const missed = a.score.missed.map((m) => `${m.kind} ${m.id}${a.score.unidentifiable.includes(m) ? ' (still in a group)' : ''}`);
+  return (
+    (missed.length ? `; after: missed ${missed.join(', ')}` : '') +
+    (a.notApplied.length ? `; not carried out: ${a.notApplied.map((s) => `${s.flag} (${s.why})`).join(', ')}` : '') +
+    (a.unreplayable ? `; ${a.unreplayable}` : '')
+  );
+}
+
 function line(r: ScenarioResult): string {
   const f = r.scenario.faults
     .map((x) => `${x.kind} ${x.id} ${x.key}=${typeof x.value === 'number' ? x.value.toPrecision(2) : x.value} (~${(x.targetRate * 100).toFixed(0)}%)`)
@@ -254,6 +298,7 @@ function line(r: ScenarioResult): string {
     `seed ${r.scenario.seed} (${r.scenario.rig.duts.length} DUTs, ${pct(r.failures / Math.max(1, r.trials))} failed): ${f || 'no fault'} → found ${r.score.found.length}/${r.score.faults}` +
     (r.score.missed.length ? `, missed ${r.score.missed.map((m) => `${m.kind} ${m.id}${r.score.unidentifiable.includes(m) ? ' (unidentifiable without a swap)' : ''}`).join(', ')}` : '') +
     (r.score.undecidedFlags.length ? `, group flags ${r.score.undecidedFlags.join(', ')}` : '') +
-    (r.score.falseFlags.length ? `, false flags ${r.score.falseFlags.join(', ')}` : '')
+    (r.score.falseFlags.length ? `, false flags ${r.score.falseFlags.join(', ')}` : '') +
+    (r.afterSwaps?.nights.length ? `; after ${r.afterSwaps.nights.length} night${r.afterSwaps.nights.length > 1 ? 's' : ''} of swaps (${r.afterSwaps.nights.flatMap((n) => n.swaps.filter((s) => s.applied).map((s) => s.flag)).join(', ')}): found ${r.afterSwaps.score.found.length}/${r.score.faults}` + (r.afterSwaps.score.falseFlags.length ? `, false flags ${r.afterSwaps.score.falseFlags.join(', ')}` : '') : '')
   );
 }

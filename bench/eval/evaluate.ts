@@ -14,6 +14,8 @@ import { syntheticStrengths, type FaultStrengths } from './strengths.js';
 import { isFound, scoreDiagnosis, type ScenarioScore } from './score.js';
 import { sprtTrialsToDetect } from './sprt.js';
 import type { SavedScenario, ScenarioRole } from './saved.js';
+import { FIRST_NIGHT, followOnNights, runningSource, savedSource, type AfterSwaps } from './follow-on.js';
+import type { DiagnosisResult } from '../../harness/diagnose/types.js';
 
 export interface EvaluationOptions {
   faultScenarios: number;
@@ -33,6 +35,8 @@ export interface EvaluationOptions {
   /** Board profiles by id (family, pins) and the families' symptom physics, handed to the diagnosis as a bench would. */
   boards?: DiagnoseInput;
   onScenario?: (result: ScenarioResult) => void;
+  /** Nights after the report's swaps per scenario, at most (default 2; 0: the scenario's night alone). */
+  followOnNights?: number;
   /** Called with every scenario's trials as they are run (to save them for a replay). */
   onRecords?: (saved: SavedScenario) => void;
 }
@@ -55,6 +59,33 @@ export interface ScenarioResult {
   failures: number;
   score: ScenarioScore;
   timings: FaultTiming[];
+  /** After the report's swaps were carried out and the next nights run (absent on a replay of older records). */
+  afterSwaps?: AfterSwaps;
+}
+
+/** The figures after the report's swaps, beside the one-night ones. */
+export interface AfterSwapsSummary {
+  found: number;
+  recall: number;
+  trueFlags: number;
+  falseFlags: number;
+  precision: number;
+  /** Faults still inside a group the last report cannot split. */
+  unidentifiable: number;
+  /** Faults found on night one that the last report no longer flags. */
+  dropped: number;
+  /** Scenarios that got follow-on nights, and those nights in all. */
+  scenariosFollowedOn: number;
+  nights: number;
+  /** Scenarios by follow-on nights taken: index 0, 1, 2. */
+  byNights: number[];
+  swapsApplied: number;
+  swapsNotApplied: number;
+  /** Swaps the last reports still advise. */
+  stillAdvised: number;
+  faultFreeFlagged: number;
+  /** Replay: scenarios whose saved follow-on nights no longer match the current advice. */
+  unreplayable: number;
 }
 
 export interface EvaluationSummary {
@@ -84,9 +115,11 @@ export interface EvaluationSummary {
   measuredBaselineRate: number;
   medianOurs?: number;
   medianSprt?: number;
+  /** Absent when no scenario has follow-on figures (records saved before they were). */
+  afterSwaps?: AfterSwapsSummary;
 }
 
-const NIGHT = '2026-01-01';
+const NIGHT = FIRST_NIGHT;
 
 /** What a bench hands the diagnosis besides the trials. */
 export type DiagnoseInput = Pick<Parameters<typeof diagnoseCells>[1], 'profiles' | 'physics'>;
@@ -95,8 +128,10 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
   const results: Array<{ role: ScenarioRole; result: ScenarioResult }> = [];
   const run = async (role: ScenarioRole, scenario: Scenario) => {
     const records = await executeNight(scenario, options);
-    options.onRecords?.({ role, scenario, records });
-    const result = scoreScenario(scenario, records, options, role !== 'fault-free');
+    const { result, diagnosis } = scoreScenario(scenario, records, options, role !== 'fault-free');
+    const source = runningSource(scenario, (s, night) => options.execute(s, { trialsPerDut: options.trialsPerDut, night }));
+    result.afterSwaps = await followOnNights(scenario, { records, diagnosis }, options.boards ?? {}, source, options.followOnNights);
+    options.onRecords?.({ role, scenario, records, followOn: result.afterSwaps.nights });
     results.push({ role, result });
     options.onScenario?.(result);
   };
@@ -117,15 +152,20 @@ export async function evaluate(options: EvaluationOptions): Promise<EvaluationSu
   return summarize(results);
 }
 
-/** The same summary over trials saved by an earlier run, re-scored with the diagnosis as it is now. */
-export function replayEvaluation(saved: SavedScenario[], options: ReplayOptions): EvaluationSummary {
-  return summarize(
-    saved.map(({ role, scenario, records }) => {
-      const result = scoreScenario(scenario, records, options, role !== 'fault-free');
-      options.onScenario?.(result);
-      return { role, result };
-    }),
-  );
+/**
+ * The same summary over trials saved by an earlier run, re-scored with the diagnosis as it is now. Saved follow-on
+ * nights are re-scored too, as long as the current report advises the swaps they were run after; records saved
+ * without them give the one-night figures alone.
+ */
+export async function replayEvaluation(saved: SavedScenario[], options: ReplayOptions): Promise<EvaluationSummary> {
+  const results: Array<{ role: ScenarioRole; result: ScenarioResult }> = [];
+  for (const { role, scenario, records, followOn } of saved) {
+    const { result, diagnosis } = scoreScenario(scenario, records, options, role !== 'fault-free');
+    if (followOn) result.afterSwaps = await followOnNights(scenario, { records, diagnosis }, options.boards ?? {}, savedSource(followOn));
+    options.onScenario?.(result);
+    results.push({ role, result });
+  }
+  return summarize(results);
 }
 
 function summarize(results: Array<{ role: ScenarioRole; result: ScenarioResult }>): EvaluationSummary {
@@ -160,15 +200,50 @@ function summarize(results: Array<{ role: ScenarioRole; result: ScenarioResult }
     measuredBaselineRate: rate(faultFree.reduce((n, r) => n + r.failures, 0), faultFree.reduce((n, r) => n + r.trials, 0)),
     medianOurs: median(timings.flatMap((t) => (t.ours === undefined ? [] : [t.ours]))),
     medianSprt: median(timings.flatMap((t) => (t.sprt === undefined ? [] : [t.sprt]))),
+    ...(all.every((r) => r.afterSwaps) && all.length > 0 ? { afterSwaps: summarizeAfterSwaps(faultScenarios, faultFree) } : {}),
   };
 }
 
-function scoreScenario(scenario: Scenario, records: TrialRecord[], options: ReplayOptions, timed: boolean): ScenarioResult {
+/**
+ * Scored on the last report of each scenario, the one the engineer reads after the swaps: a fault found on night
+ * one and no longer flagged then counts as missed (and `dropped`), as the report no longer sends anyone to it.
+ */
+function summarizeAfterSwaps(faultScenarios: ScenarioResult[], faultFree: ScenarioResult[]): AfterSwapsSummary {
+  const all = [...faultScenarios, ...faultFree];
+  const after = (r: ScenarioResult) => r.afterSwaps!;
+  const sum = (rs: ScenarioResult[], f: (r: ScenarioResult) => number) => rs.reduce((n, r) => n + f(r), 0);
+  const faults = sum(faultScenarios, (r) => r.score.faults);
+  const found = sum(faultScenarios, (r) => after(r).score.found.length);
+  const trueFlags = sum(all, (r) => after(r).score.trueFlags.length);
+  const falseFlags = sum(all, (r) => after(r).score.falseFlags.length);
+  const byNights = [0, 0, 0];
+  for (const r of all) byNights[after(r).nights.length] = (byNights[after(r).nights.length] ?? 0) + 1;
+  const swaps = all.flatMap((r) => after(r).nights.flatMap((n) => n.swaps));
+  return {
+    found,
+    recall: faults === 0 ? 1 : found / faults,
+    trueFlags,
+    falseFlags,
+    precision: trueFlags + falseFlags === 0 ? 1 : trueFlags / (trueFlags + falseFlags),
+    unidentifiable: sum(faultScenarios, (r) => after(r).score.unidentifiable.length),
+    dropped: sum(faultScenarios, (r) => r.score.found.filter((f) => !after(r).score.found.includes(f)).length),
+    scenariosFollowedOn: all.filter((r) => after(r).nights.length > 0).length,
+    nights: sum(all, (r) => after(r).nights.length),
+    byNights,
+    swapsApplied: swaps.filter((s) => s.applied).length,
+    swapsNotApplied: sum(all, (r) => after(r).notApplied.length),
+    stillAdvised: sum(all, (r) => after(r).stillAdvised),
+    faultFreeFlagged: faultFree.filter((r) => after(r).score.falseFlags.length + after(r).score.undecidedFlags.length > 0).length,
+    unreplayable: all.filter((r) => after(r).unreplayable).length,
+  };
+}
+
+function scoreScenario(scenario: Scenario, records: TrialRecord[], options: ReplayOptions, timed: boolean): { result: ScenarioResult; diagnosis: DiagnosisResult } {
   const diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: scenario.rig, ...options.boards });
   const score = scoreDiagnosis(diagnosis, scenario.faults);
   const timings = timed ? timeFaults(scenario, records, options) : [];
   const failures = records.filter((r) => r.result === 'fail').length;
-  return { scenario, trials: records.length, failures, score, timings };
+  return { result: { scenario, trials: records.length, failures, score, timings }, diagnosis };
 }
 
 /** The night's trials; with a swap mid-night, the first part on the rig as it was and the rest on the rig after it. */

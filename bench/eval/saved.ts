@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../harness/core/record.js';
+import type { FollowOnNight } from './follow-on.js';
 import type { Scenario } from './scenario.js';
 
 /** Where a scenario counts: a seeded fault scenario, a failure pattern (also a fault scenario), or fault-free. */
@@ -15,6 +16,8 @@ export interface SavedScenario {
   role: ScenarioRole;
   scenario: Scenario;
   records: TrialRecord[];
+  /** The nights after the report's swaps (absent in records saved before they were run). */
+  followOn?: FollowOnNight[];
 }
 
 /** What the replay needs besides the scenarios: the run's settings. */
@@ -24,6 +27,8 @@ export interface SavedRun {
   profiles: string[];
   /** Trials drawn by the synthetic generator (the diagnosis then gets no board profiles). */
   synthetic: boolean;
+  /** Whether the scenarios carry their follow-on nights (absent in runs saved before they were run). */
+  followOn?: boolean;
 }
 
 const RUN_FILE = 'run.json';
@@ -36,9 +41,10 @@ export function saveRun(dir: string, run: SavedRun): void {
 /** Writes one scenario; `index` keeps the evaluation's order when the directory is read back. */
 export function saveScenario(dir: string, index: number, saved: SavedScenario): void {
   mkdirSync(dir, { recursive: true });
-  const records = saved.records.map(({ transcript: _transcript, ...rest }) => ({ ...rest, transcript: [] }));
+  const bare = (records: TrialRecord[]) => records.map(({ transcript: _transcript, ...rest }) => ({ ...rest, transcript: [] }));
   const name = `${String(index).padStart(4, '0')}-${saved.role}-${saved.scenario.seed}.json`;
-  writeFileSync(join(dir, name), JSON.stringify({ ...saved, records }));
+  const followOn = saved.followOn?.map((night) => ({ ...night, records: bare(night.records) }));
+  writeFileSync(join(dir, name), JSON.stringify({ ...saved, records: bare(saved.records), ...(followOn ? { followOn } : {}) }));
 }
 
 export function loadRun(dir: string): { run: SavedRun; scenarios: SavedScenario[] } {

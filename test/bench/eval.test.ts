@@ -150,7 +150,7 @@ describe('diagnosis evaluation', () => {
       expect(settings.trialsPerDut).to.equal(40);
       expect(scenarios.map((s) => s.role)).to.deep.equal(['fault', 'fault', 'fault', 'fault-free', 'fault-free']);
       expect(scenarios.every((s) => s.records.every((r) => r.transcript.length === 0))).to.equal(true);
-      const replay = replayEvaluation(scenarios, { trialsPerDut: 40 });
+      const replay = await replayEvaluation(scenarios, { trialsPerDut: 40 });
       const figures = (s: typeof run) => ({ ...s, faultScenarios: s.faultScenarios.map((r) => r.score), faultFree: s.faultFree.map((r) => r.score), patterns: [] });
       expect(JSON.parse(JSON.stringify(figures(replay)))).to.deep.equal(JSON.parse(JSON.stringify(figures(run))));
     } finally {
@@ -191,6 +191,8 @@ describe('diagnosis evaluation', () => {
         profiles: runner.sketches,
         strengths,
         boards: { physics: FAMILY_PHYSICS, profiles: runner.profiles },
+        // The scenarios' own nights: the nights after the swaps are tested on synthetic trials (eval-follow-on).
+        followOnNights: 0,
       });
       for (const r of summary.faultScenarios) {
         // The faults were injected at a strength the calibration says gives ≥ 5× the baseline.

@@ -1,0 +1,115 @@
+/**
+ * The technician of the evaluation: what a lab engineer does with a flag whose advice is a swap. The swap is the
+ * report's own: its plan is rebuilt with the diagnosis' `chooseSwap` over the same cells, verdicts, rig and
+ * profiles, and kept only if `swapSentence` words it exactly as the report did; then it is made on the rig the way
+ * the sentence says (the rig file follows the bench). Faults live in the parts' `sim:` blocks, so each moves with
+ * its part. Advice that cannot be carried out on a simulated rig (bring a spare the rig does not have, free a port)
+ * is said so and left undone.
+ */
+import type { Rig } from '../../harness/config/types.js';
+import { componentKey, type Cell, type ComponentRef } from '../../harness/diagnose/cells.js';
+import { swapSentence } from '../../harness/diagnose/sentences.js';
+import { chooseSwap, type ProfileFacts, type SwapPlan } from '../../harness/diagnose/swaps.js';
+import type { ComponentDiagnosis, DiagnosisResult } from '../../harness/diagnose/types.js';
+
+/** One flag's swap advice and what became of it. */
+export interface SwapOutcome {
+  /** The flag that gave the advice, e.g. "cable c3". */
+  flag: string;
+  /** The report's words. */
+  advice: string;
+  applied: boolean;
+  /** Why it was not carried out. */
+  why?: string;
+}
+
+/** What the report's swaps are rebuilt from: the same inputs the diagnosis had. */
+export interface AdviceContext {
+  cells: Cell[];
+  /** The rig the diagnosis was given. */
+  rig: Rig;
+  profiles?: ReadonlyMap<string, ProfileFacts>;
+}
+
+/** Flags (suspect or bad) whose advice includes a swap. */
+export function swapFlags(result: DiagnosisResult): ComponentDiagnosis[] {
+  return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind !== 'profile' && Boolean(c.separatingSwap));
+}
+
+/**
+ * The plan behind a flag's swap, chosen by the diagnosis' own function; undefined when it does not give back the
+ * report's exact words (the evaluation then carries out nothing rather than a swap of its own).
+ */
+export function reportedPlan(flag: ComponentDiagnosis, result: DiagnosisResult, ctx: AdviceContext): SwapPlan | undefined {
+  const refs = new Map(ctx.cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
+  const ref: ComponentRef = refs.get(componentKey(flag.kind, flag.id)) ?? { key: componentKey(flag.kind, flag.id), id: flag.id, kind: flag.kind };
+  const group = (flag.confoundedWith ?? []).flatMap((id) => [...refs.values()].filter((r) => r.id === id && r.key !== ref.key));
+  const verdicts = new Map(result.components.map((c) => [componentKey(c.kind, c.id), c.verdict] as const));
+  const plan = chooseSwap(ref, group, { cells: ctx.cells, verdicts, rig: ctx.rig, profiles: ctx.profiles });
+  return swapSentence(plan) === flag.separatingSwap ? plan : undefined;
+}
+
+/**
+ * Carries out every swap the report advises on a copy of `bench` (the rig as it stands), in the report's order;
+ * a swap whose parts an earlier one moved is left undone.
+ */
+export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench: Rig): { rig: Rig; swaps: SwapOutcome[] } {
+  const rig = structuredClone(bench);
+  const swaps: SwapOutcome[] = [];
+  for (const flag of swapFlags(result)) {
+    const outcome: SwapOutcome = { flag: `${flag.kind} ${flag.id}`, advice: flag.separatingSwap!, applied: false };
+    const plan = reportedPlan(flag, result, ctx);
+    const why = plan ? applySwap(rig, plan) : 'the diagnosis\' swap function does not give back the report\'s words';
+    if (why === undefined) outcome.applied = true;
+    else outcome.why = why;
+    swaps.push(outcome);
+  }
+  return { rig, swaps };
+}
+
+/** Makes one swap on `rig` in place, as its sentence words it; the reason when it cannot be made. */
+export function applySwap(rig: Rig, plan: SwapPlan): string | undefined {
+  const { ref, partner, spare } = plan;
+  const dut = (id: string | undefined) => rig.duts.find((d) => d.id === id);
+  const home = dut(plan.home);
+  if (!home) return `${ref.kind} ${ref.id} serves no DUT of the rig`;
+  const there = partner ? dut(partner.dut) : undefined;
+  if (partner && !there) return `${partner.dut} is not on the rig`;
+  switch (ref.kind) {
+    case 'cable':
+      if (home.cable !== ref.id) return `an earlier swap moved cable ${ref.id}`;
+      if (spare) return rig.cables.some((c) => c.id === spare) ? void (home.cable = spare) : `the spare cable ${spare} is not described in the rig`;
+      if (!there || there.cable !== partner!.id) return there ? `an earlier swap moved cable ${partner!.id}` : 'it brings a spare cable the rig does not have';
+      [home.cable, there.cable] = [there.cable, home.cable];
+      return undefined;
+    case 'port':
+      if (home.port !== ref.id) return `an earlier swap moved ${home.id}'s cable off port ${ref.id}`;
+      if (spare) return rig.ports.some((p) => p.id === spare) ? void (home.port = spare) : `the spare port ${spare} is not described in the rig`;
+      if (!there || there.port !== partner!.id) return there ? `an earlier swap moved ${there.id}'s port` : 'it frees a port the rig does not have';
+      [home.port, there.port] = [there.port, home.port];
+      return undefined;
+    case 'relay': {
+      const mine = plan.pin ? home.pins[plan.pin] : undefined;
+      if (!mine || mine.channel !== ref.id) return `an earlier swap rewired relay channel ${ref.id}, or the advice names no pin`;
+      if (spare) return rig.relays.some((b) => b.channels.some((c) => c.id === spare)) ? void (mine.channel = spare) : `the spare channel ${spare} is not described in the rig`;
+      const theirs = there && plan.partnerPin ? there.pins[plan.partnerPin] : undefined;
+      if (!theirs || theirs.channel !== partner!.id) return there ? `an earlier swap rewired relay channel ${partner!.id}` : 'it frees a relay channel the rig does not have';
+      [mine.channel, theirs.channel] = [theirs.channel, mine.channel];
+      return undefined;
+    }
+    case 'dut': {
+      if (!there) return `it brings a spare board like ${ref.id} the rig does not have`;
+      // The boards trade places: each DUT entry (the board and its own faults) takes the other's cable, port,
+      // supply, serial and pins.
+      const wiring = (d: typeof home) => ({ cable: d.cable, port: d.port, supply: d.supply, serial: d.serial, pins: d.pins });
+      const [a, b] = [wiring(home), wiring(there)];
+      Object.assign(home, b);
+      Object.assign(there, a);
+      if (home.serial === undefined) delete home.serial;
+      if (there.serial === undefined) delete there.serial;
+      return undefined;
+    }
+    default:
+      return `a spare ${ref.kind} the rig does not have`;
+  }
+}
