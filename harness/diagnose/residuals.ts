@@ -8,7 +8,7 @@
  */
 import type { Symptom } from '../core/record.js';
 import type { Physics } from './physics.js';
-import { inExcess, type Component, type Unexplained } from './round-stats.js';
+import { cellsByDut, inExcess, servesTogether, type Component, type Unexplained } from './round-stats.js';
 import { logFisherGreater } from './stats.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -28,14 +28,13 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
   const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits));
   const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits;
 
-  const byDut = new Map<string, number[]>();
-  for (const i of carrier.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);
+  const byDut = cellsByDut(carrier, state);
 
   // What each DUT may have explained: no more than its siblings show, when it shows clearly more. The siblings'
   // rate is that of the DUTs of its own family (there must be some: another family may not feel the cause at all),
   // or of all its siblings when that is higher (a sibling of its family may be failing in another way).
   const budget = new Map<string, number>();
-  if (byDut.size >= 2) {
+  if (byDut.size >= 2 && servesTogether(carrier, state)) {
     const explainable = (cells: number[]) => {
       let n = 0;
       let trials = 0;

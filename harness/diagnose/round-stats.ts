@@ -248,3 +248,26 @@ export function testAll(state: Unexplained, components: Map<string, Component>, 
 export function ochiai(failures: number, trials: number, totalFailures: number): number {
   return failures === 0 ? 0 : failures / Math.sqrt(totalFailures * trials);
 }
+
+/** A component's cells by the DUT they ran on. */
+export function cellsByDut(component: Component, state: Unexplained): Map<string, number[]> {
+  const byDut = new Map<string, number[]>();
+  for (const i of component.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);
+  return byDut;
+}
+
+/**
+ * Whether a component served two DUTs or more on one night (a supply, a hub): a shared cause, which strikes its DUTs
+ * alike. A part a swap moved from one board to another served them one after the other: on each night it is that
+ * board's own part, and it explains their failures as a local part does.
+ */
+export function servesTogether(component: Component, state: Unexplained): boolean {
+  const dutOfNight = new Map<string, string>();
+  for (const i of component.cells) {
+    const { night, dut } = state.cells[i]!;
+    const seen = dutOfNight.get(night);
+    if (seen === undefined) dutOfNight.set(night, dut);
+    else if (seen !== dut) return true;
+  }
+  return false;
+}

@@ -29,6 +29,8 @@ import {
   testCells,
   testOne,
   Unexplained,
+  cellsByDut,
+  servesTogether,
   type Component,
   type RoundStats,
   type SymptomCounts,
@@ -413,12 +415,6 @@ function backers(kind: ComponentKind, hit: number[], others: number[][], ctx: Ex
 }
 
 /** A shared component's cells, DUT by DUT. */
-function cellsByDut(component: Component, state: Unexplained): Map<string, number[]> {
-  const byDut = new Map<string, number[]>();
-  for (const i of component.cells) byDut.set(state.cells[i]!.dut, [...(byDut.get(state.cells[i]!.dut) ?? []), i]);
-  return byDut;
-}
-
 /** What each hit DUT shows of a kind: its excess symptoms the kind causes on its family, and the modes whose usual face they are. */
 interface Felt {
   family: string;
@@ -483,7 +479,7 @@ function excessSymptoms(s: RoundStats, total: SymptomTally, t: Thresholds): Set<
 function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplained, active: SymptomTally, ctx: ExplainContext): Set<Symptom> {
   const t = ctx.t;
   const byDut = cellsByDut(component, state);
-  if (byDut.size < 2) return excess;
+  if (byDut.size < 2 || !servesTogether(component, state)) return excess;
   const spread = new Set<Symptom>();
   const byProfile = new Set<Symptom>();
   const hitBy = new Map<Symptom, string[]>();

@@ -248,6 +248,23 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flagsOn({ d4: { 'wrong-mode': 20 } })).to.deep.equal(['relay rb1.11']);
   });
 
+  it('a reset relay channel swapped to the next board of its supply, failing there the same way, is the channel alone, not the supply', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // Night one: d4's reset channel rb1.10 sticks. The report's swap moves it to d3's reset pin (d3 and d4 share
+    // supply psu2); night two: d3 fails the same way and d4 passes. Served one after the other, the channel is each
+    // board's own part: it explains all of their failures, and nothing is left over for the supply they share.
+    const swapped = structuredClone(sim);
+    const [d3, d4] = ['d3', 'd4'].map((id) => swapped.rig.duts.find((d) => d.id === id)!);
+    [d3!.pins.reset, d4!.pins.reset] = [d4!.pins.reset!, d3!.pins.reset!];
+    const records = [
+      ...recordsOn(sim, { d4: { silent: 44, 'wrong-mode': 13 } }, '2026-11-20'),
+      ...recordsOn(swapped, { d3: { silent: 43, 'wrong-mode': 17 } }, '2026-11-21'),
+    ];
+    const result = diagnoseCells(cellsFromRecords(records), { rig: sim.rig.id, rigConfig: swapped.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    const flags = result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+    expect(flags).to.deep.equal(['relay rb1.10']);
+  });
+
   it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
     const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 20, corrupt: 20 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
     const first = result.components.find((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.round === 1)!;
