@@ -9,7 +9,7 @@
 import type { Rig } from '../../harness/config/types.js';
 import { componentKey, type Cell, type ComponentRef } from '../../harness/diagnose/cells.js';
 import { swapSentence } from '../../harness/diagnose/sentences.js';
-import { chooseSwap, type ProfileFacts, type SwapPlan } from '../../harness/diagnose/swaps.js';
+import { chooseSwaps, type ProfileFacts, type SwapPlan } from '../../harness/diagnose/swaps.js';
 import type { ComponentDiagnosis, DiagnosisResult } from '../../harness/diagnose/types.js';
 
 /** One flag's swap advice and what became of it. */
@@ -36,17 +36,25 @@ export function swapFlags(result: DiagnosisResult): ComponentDiagnosis[] {
   return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind !== 'profile' && Boolean(c.separatingSwap));
 }
 
+/** A flag as the diagnosis reports it, with the round that raised it (the report's swaps are chosen in that order). */
+type RaisedFlag = ComponentDiagnosis & { round?: number };
+
 /**
- * The plan behind a flag's swap, chosen by the diagnosis' own function; undefined when it does not give back the
- * report's exact words (the evaluation then carries out nothing rather than a swap of its own).
+ * The plans behind the report's swaps, chosen by the diagnosis' own function in the order its flags were raised (each
+ * swap takes partners no earlier one took); a flag's plan is undefined when it does not give back the report's exact
+ * words (the evaluation then carries out nothing rather than a swap of its own).
  */
-export function reportedPlan(flag: ComponentDiagnosis, result: DiagnosisResult, ctx: AdviceContext): SwapPlan | undefined {
+export function reportedPlans(result: { components: RaisedFlag[] }, ctx: AdviceContext): Map<ComponentDiagnosis, SwapPlan | undefined> {
   const refs = new Map(ctx.cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
-  const ref: ComponentRef = refs.get(componentKey(flag.kind, flag.id)) ?? { key: componentKey(flag.kind, flag.id), id: flag.id, kind: flag.kind };
-  const group = (flag.confoundedWith ?? []).flatMap((id) => [...refs.values()].filter((r) => r.id === id && r.key !== ref.key));
+  const flags = swapFlags(result as DiagnosisResult).sort((a, b) => ((a as RaisedFlag).round ?? 0) - ((b as RaisedFlag).round ?? 0));
+  const wanted = flags.map((flag) => {
+    const ref: ComponentRef = refs.get(componentKey(flag.kind, flag.id)) ?? { key: componentKey(flag.kind, flag.id), id: flag.id, kind: flag.kind };
+    const group = (flag.confoundedWith ?? []).flatMap((id) => [...refs.values()].filter((r) => r.id === id && r.key !== ref.key));
+    return { ref, group };
+  });
   const verdicts = new Map(result.components.map((c) => [componentKey(c.kind, c.id), c.verdict] as const));
-  const plan = chooseSwap(ref, group, { cells: ctx.cells, verdicts, rig: ctx.rig, profiles: ctx.profiles });
-  return swapSentence(plan) === flag.separatingSwap ? plan : undefined;
+  const plans = chooseSwaps(wanted, { cells: ctx.cells, verdicts, rig: ctx.rig, profiles: ctx.profiles });
+  return new Map(flags.map((flag, i) => [flag, swapSentence(plans[i]!) === flag.separatingSwap ? plans[i] : undefined]));
 }
 
 /**
@@ -56,9 +64,10 @@ export function reportedPlan(flag: ComponentDiagnosis, result: DiagnosisResult, 
 export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench: Rig): { rig: Rig; swaps: SwapOutcome[] } {
   const rig = structuredClone(bench);
   const swaps: SwapOutcome[] = [];
+  const plans = reportedPlans(result, ctx);
   for (const flag of swapFlags(result)) {
     const outcome: SwapOutcome = { flag: `${flag.kind} ${flag.id}`, advice: flag.separatingSwap!, applied: false };
-    const plan = reportedPlan(flag, result, ctx);
+    const plan = plans.get(flag);
     const why = plan ? applySwap(rig, plan) : 'the diagnosis\' swap function does not give back the report\'s words';
     if (why === undefined) outcome.applied = true;
     else outcome.why = why;

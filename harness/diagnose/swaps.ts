@@ -23,6 +23,8 @@ export interface SwapContext {
   rig?: Rig;
   /** Board profiles by id: which boards can trade places. */
   profiles?: ReadonlyMap<string, ProfileFacts>;
+  /** Parts and DUTs (component keys) an earlier swap of the same report already takes: not offered again. */
+  taken?: ReadonlySet<string>;
 }
 
 /** A board as a swap sees it: its profile, family and the pins wired to it, with their roles where known. */
@@ -130,9 +132,9 @@ function lastNight(cells: Cell[]): Map<string, ComponentRef[]> {
 function partnerOf(ref: ComponentRef, exclude: Set<string>, home: string | undefined, ctx: SwapContext): { id: string; dut: string } | undefined {
   const candidates: Array<{ id: string; dut: string; unhealthy: number }> = [];
   for (const [dut, parts] of lastNight(ctx.cells)) {
-    if (dut === home) continue;
+    if (dut === home || ctx.taken?.has(componentKey('dut', dut))) continue;
     for (const part of parts) {
-      if (part.kind !== ref.kind || exclude.has(part.key) || !healthy(part.key, ctx) || !interchangeable(ref, part, ctx)) continue;
+      if (part.kind !== ref.kind || exclude.has(part.key) || ctx.taken?.has(part.key) || !healthy(part.key, ctx) || !interchangeable(ref, part, ctx)) continue;
       candidates.push({ id: part.id, dut, unhealthy: parts.filter((p) => !healthy(p.key, ctx)).length });
     }
   }
@@ -148,7 +150,7 @@ function spareFor(ref: ComponentRef, ctx: SwapContext): string | undefined {
   const onBench = new Set([...lastNight(ctx.cells).values()].flat().map((p) => p.key));
   return list.find((id) => {
     const spare: ComponentRef = { key: componentKey(ref.kind, id), id, kind: ref.kind };
-    return !onBench.has(spare.key) && healthy(spare.key, ctx) && interchangeable(ref, spare, ctx);
+    return !onBench.has(spare.key) && !ctx.taken?.has(spare.key) && healthy(spare.key, ctx) && interchangeable(ref, spare, ctx);
   });
 }
 
@@ -200,4 +202,26 @@ export function chooseSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapCo
   }
   if (ref.kind === 'dut') plan.slot = slotOf(ref.id, ctx);
   return plan;
+}
+
+/** A flag whose components always ran together: what its swap must separate. */
+export interface SwapWanted {
+  ref: ComponentRef;
+  group: ComponentRef[];
+}
+
+/**
+ * The swaps of one report, in its order (the order the flags were raised): each takes a partner, a partner's DUT or
+ * a spare that no earlier swap of the report takes, so that the engineer can make them all the same morning and the
+ * next night tells each one apart from the others.
+ */
+export function chooseSwaps(wanted: readonly SwapWanted[], ctx: SwapContext): SwapPlan[] {
+  const taken = new Set(ctx.taken ?? []);
+  return wanted.map(({ ref, group }) => {
+    const plan = chooseSwap(ref, group, { ...ctx, taken });
+    if (plan.home) taken.add(componentKey('dut', plan.home));
+    if (plan.partner) taken.add(componentKey(ref.kind, plan.partner.id)).add(componentKey('dut', plan.partner.dut));
+    if (plan.spare) taken.add(componentKey(ref.kind, plan.spare));
+    return plan;
+  });
 }

@@ -41,7 +41,7 @@ import { logBinomialLower, logFisherGreater } from './stats.js';
 import { Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
-import { chooseSwap, type ProfileFacts, type SwapPlan } from './swaps.js';
+import { chooseSwaps, type ProfileFacts, type SwapPlan } from './swaps.js';
 import type { Thresholds } from './thresholds.js';
 import type { Verdict } from './types.js';
 
@@ -209,12 +209,12 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
 
   // Swaps last: a swap partner must be healthy, and only the verdicts say which parts are.
   const swapContext = { cells, verdicts: new Map(verdicts.map((v) => [componentKey(v.ref.kind, v.ref.id), v.verdict] as const)), rig: options.rig, profiles: options.profiles };
-  const swaps = new Map<string, SwapPlan>();
-  for (const key of flagged.keys()) {
+  const wanted = [...flagged.keys()].flatMap((key) => {
     const component = components.get(key)!;
     const group = groups.get(component.groupKey)!.filter((c) => c.ref.key !== key).map((c) => c.ref);
-    if (group.length > 0) swaps.set(key, chooseSwap(component.ref, group, swapContext));
-  }
+    return group.length > 0 ? [{ ref: component.ref, group }] : [];
+  });
+  const swaps = new Map<string, SwapPlan>(chooseSwaps(wanted, swapContext).map((plan) => [plan.ref.key, plan]));
   for (const v of verdicts) {
     if (v.verdict === 'ok') continue;
     const swap = swaps.get(v.carrier?.key ?? v.ref.key);

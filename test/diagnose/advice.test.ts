@@ -53,6 +53,17 @@ describe('advice: swaps a technician can carry out', () => {
     expect(boardsInterchangeable({ profile: 'a' }, { profile: 'b' })).to.equal(false);
   });
 
+  it('gives each swap of one report its own partner, so that they can all be made the same morning', () => {
+    // Three silent boards, each in a group flag with its cable: before, each swap took the same healthiest cable, c1.
+    const result = nightOn(sim, { d6: { silent: 40 }, d9: { silent: 40 }, d3: { silent: 30 } });
+    const swaps = flagged(result).map((c) => c.separatingSwap).filter((s): s is string => Boolean(s));
+    expect(swaps).to.have.length(3);
+    const partners = swaps.map((s) => /^swap cable \S+ with cable (\S+) \(on (\S+)\)/.exec(s)?.slice(1, 3).join(' on '));
+    expect(partners.every(Boolean), swaps.join('\n')).to.equal(true);
+    expect(new Set(partners.map((p) => p!.split(' on ')[0])).size, swaps.join('\n')).to.equal(3);
+    expect(new Set(partners.map((p) => p!.split(' on ')[1])).size, 'one swap per partner board').to.equal(3);
+  });
+
   it('never proposes a swap partner that the same report flags or watches', () => {
     // c-d1 sorts first among the cables; it is bad itself.
     const records = twelveDuts().flatMap((d) => trials(d, NIGHT, 100, d.id === 'd1' || d.id === 'd3' ? { corrupt: 30 } : baseline(100)));
