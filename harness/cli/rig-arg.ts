@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchFactsOf } from '../config/bench-facts.js';
 import { loadBench } from '../config/load.js';
 import type { LoadedBench } from '../config/types.js';
 import { InputError } from '../core/exit-codes.js';
@@ -36,4 +37,18 @@ export function benchFromArg(arg: string | undefined, rigId: string): LoadedBenc
 
 function isRigFile(arg: string): boolean {
   return /\.ya?ml$/i.test(arg) || arg.includes('/');
+}
+
+/**
+ * The rig and its profiles for reading the store: from the file given or rigs/<id>.yaml, else as the run that
+ * stands for the night (default: the latest) kept them — a store read without the YAML files (on the lab's server)
+ * is then diagnosed with each family's physics all the same. Undefined when neither exists.
+ */
+export async function benchForStore(arg: string | undefined, rigId: string, store: TrialStore, night?: string): Promise<LoadedBench | undefined> {
+  const fromFile = benchFromArg(arg, rigId);
+  if (fromFile) return fromFile;
+  const which = night ?? (await store.nights(rigId)).at(-1);
+  if (!which) return undefined;
+  const run = (await store.findRun({ rig: rigId, night: which, command: 'nightly' })) ?? (await store.findRun({ rig: rigId, night: which }));
+  return run ? benchFactsOf(run.meta) : undefined;
 }

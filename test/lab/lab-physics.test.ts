@@ -1,9 +1,11 @@
 /**
  * The lab page diagnoses each rig as the rig's own report does: with the board families' physics, the profiles'
- * pins and the rig's wiring, which every run keeps with it — the lab page has the store, not the YAML files.
+ * pins and the rig's wiring, which every run keeps with it — the lab page has the store, not the YAML files; so do
+ * `diagnose` and `report` run where the rig file is not.
  */
+import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_FACTS_KEY, benchFacts, benchFactsOf } from '../../harness/config/bench-facts.js';
@@ -36,9 +38,9 @@ describe('lab: the diagnosis with the rig and its profiles', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const store100 = async (meta: Record<string, unknown>) => {
-    await store.beginRun({ runId: `run-${NIGHT}`, rig: sim.rig, night: NIGHT, meta: { command: 'nightly', ...meta }, startedAt: `${NIGHT}T01:30:00.000Z` });
-    await store.addTrials(recordsOn(sim, faults, NIGHT).map((r) => ({ ...r, rig: 'sim-bench' })));
+  const store100 = async (meta: Record<string, unknown>, rig = 'sim-bench') => {
+    await store.beginRun({ runId: `run-${NIGHT}`, rig, night: NIGHT, meta: { command: 'nightly', ...meta }, startedAt: `${NIGHT}T01:30:00.000Z` });
+    await store.addTrials(recordsOn(sim, faults, NIGHT).map((r) => ({ ...r, rig })));
   };
   const labFlags = async () => (await buildLabPage({ store, windowNights: 14, outDir: dir })).rigs[0]!.flags.map((f) => `${f.kind} ${f.id}`);
   // As the rig's own report diagnoses it (harness/nightly/report-data.ts).
@@ -56,6 +58,25 @@ describe('lab: the diagnosis with the rig and its profiles', function () {
     const flags = await labFlags();
     expect(flags).to.include('dut d6');
     expect(flags).to.not.include('hub hub2');
+  });
+
+  it('diagnoses and reports from the store alone, with the bench the run kept, where the rig file is not', async () => {
+    // A rig id with no rigs/<id>.yaml: only the store knows it.
+    await store100({ [BENCH_FACTS_KEY]: benchFacts(sim) }, 'bench-in-another-room');
+    await store.close();
+    const db = join(dir, 'shakedown.db');
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/shakedown.js', ...args, '--db', db], { encoding: 'utf8' });
+    const diagnosed = cli('diagnose', '--json');
+    expect(diagnosed.status, diagnosed.stderr).to.equal(1);
+    const flags = (JSON.parse(diagnosed.stdout) as { components: Array<{ kind: string; id: string; verdict: string }> }).components
+      .filter((c) => c.verdict === 'suspect' || c.verdict === 'bad')
+      .map((c) => `${c.kind} ${c.id}`);
+    expect(flags).to.deep.equal(ownFlags());
+    const report = cli('report', '--out', join(dir, 'reports'));
+    expect(report.stderr).to.equal('');
+    expect(report.status).to.equal(1);
+    expect(existsSync(join(dir, 'reports', 'bench-in-another-room', NIGHT, 'index.html'))).to.equal(true);
+    store = await openStore(db);
   });
 
   it('keeps the rig and the profiles its DUTs use with every nightly run', async () => {

@@ -13,7 +13,7 @@ import { diagnose } from '../../diagnose/index.js';
 import type { DiagnosisResult } from '../../diagnose/types.js';
 import { rigComponents } from '../../report/folds.js';
 import { resolveComponent, type ComponentName } from '../component-arg.js';
-import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { benchForStore, rigIdFromArg } from '../rig-arg.js';
 import { dbOption } from '../db-option.js';
 import { openExistingStore } from '../store-arg.js';
 
@@ -53,7 +53,7 @@ async function ackCommand(arg: string, flags: AckFlags): Promise<number> {
   const store = await openExistingStore(flags);
   try {
     const rig = await rigIdFromArg(flags.rig, store);
-    const bench = benchFromArg(flags.rig, rig);
+    const bench = await benchForStore(flags.rig, rig, store);
     const nights = await store.nights(rig);
     // The latest diagnosis says what the ack covers: the verdict and symptoms the component has now.
     const diagnosis: DiagnosisResult | undefined = nights.length

@@ -12,7 +12,7 @@ import { FAMILY_PHYSICS } from '../../families/index.js';
 import { MissingStoreError, openStore, type TrialStore } from '../../store/index.js';
 import { dbOption } from '../db-option.js';
 import { night } from '../options.js';
-import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { benchForStore, rigIdFromArg } from '../rig-arg.js';
 
 interface DiagnoseFlags {
   db?: string;
@@ -51,7 +51,7 @@ async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   try {
     const rig = await rigIdFromArg(flags.rig, store);
     // The rig and its profiles, when at hand, let the diagnosis propose swaps that fit: spares, boards of a kind.
-    const bench = benchFromArg(flags.rig, rig);
+    const bench = await benchForStore(flags.rig, rig, store, flags.night);
     const result = await diagnose({ store, rig, night: flags.night, windowNights: window, rigConfig: bench?.rig, profiles: bench?.profiles, physics: FAMILY_PHYSICS });
     process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatDiagnosis(result));
     return hasFlags(result) ? EXIT.failures : EXIT.ok;

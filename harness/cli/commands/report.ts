@@ -13,6 +13,7 @@ import { MissingStoreError, nightRunOf, openStore, type RunRow, type TrialStore 
 import { dbOption } from '../db-option.js';
 import { night as nightArg } from '../options.js';
 import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { benchFactsOf } from '../../config/bench-facts.js';
 import { openExistingStore } from '../store-arg.js';
 
 interface ReportFlags {
@@ -41,9 +42,10 @@ async function reportCommand(flags: ReportFlags): Promise<number> {
   const store = await openExistingStore(flags, { readonly: true });
   try {
     const rigId = await rigIdFromArg(flags.rig, store);
-    const bench = benchFromArg(flags.rig, rigId);
-    if (!bench) throw new InputError(`no rig file for ${rigId}: give it with --rig rigs/<file>.yaml`);
     const run = await chosenRun(store, rigId, flags);
+    // Without the rig file, the rig and profiles the run kept (runs stored before they kept them need the file).
+    const bench = benchFromArg(flags.rig, rigId) ?? benchFactsOf(run.meta);
+    if (!bench) throw new InputError(`no rig file for ${rigId}, and run ${run.id} kept no copy of its rig: give it with --rig rigs/<file>.yaml`);
     const written = await writeRunReport(store, bench, run, flags.out);
     await publishNights(join(flags.out, rigId), rigId, run.night);
     const verdict = overall(written.input);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/exit-codes.js';
 import { rigComponents } from '../../report/folds.js';
 import { resolveComponent } from '../component-arg.js';
-import { benchFromArg, rigIdFromArg } from '../rig-arg.js';
+import { benchForStore, rigIdFromArg } from '../rig-arg.js';
 import { dbOption } from '../db-option.js';
 import { openExistingStore } from '../store-arg.js';
 
@@ -32,7 +32,7 @@ async function unackCommand(arg: string, flags: UnackFlags): Promise<number> {
   try {
     const rig = await rigIdFromArg(flags.rig, store);
     const acks = await store.acks(rig);
-    const bench = benchFromArg(flags.rig, rig);
+    const bench = await benchForStore(flags.rig, rig, store);
     const acked = acks.map((a) => ({ kind: a.kind, id: a.component }));
     const known = [...new Map([...acked, ...(bench ? rigComponents(bench.rig) : [])].map((c) => [`${c.kind}:${c.id}`, c])).values()];
     // An acked component first: it may be gone from the rig by now.
