@@ -193,13 +193,22 @@ describe('nightly: nights and their runs', function () {
 
   it('says in one line, exit 3, that the disk holding the store is full — and still writes the report', async () => {
     // A full disk without filling one: SQLite's own page limit (max_page_count) makes every write that would grow the
-    // file fail with SQLITE_FULL, the error a full disk gives.
+    // file fail with SQLITE_FULL, the error a full disk gives. The disk fills once the run has begun.
     const file = join(dir, 'full.db');
     const full = SqliteTrialStore.open(file);
-    full.db.pragma(`max_page_count = ${full.db.pragma('page_count', { simple: true }) as number}`);
+    const fillsAfterBegin = new Proxy(full, {
+      get: (target, key, receiver) =>
+        key === 'beginRun'
+          ? async (...args: Parameters<typeof full.beginRun>) => {
+              const runId = await target.beginRun(...args);
+              target.db.pragma(`max_page_count = ${target.db.pragma('page_count', { simple: true }) as number}`);
+              return runId;
+            }
+          : Reflect.get(target, key, receiver),
+    });
     const bench = smallBench();
     try {
-      const result = await runNightly({ bench, world: simulatedWorld(bench, { clock: new VirtualClock() }), store: full, outDir: join(dir, 'full'), trialsPerDut: 3, now: at('2026-11-24') });
+      const result = await runNightly({ bench, world: simulatedWorld(bench, { clock: new VirtualClock() }), store: fillsAfterBegin, outDir: join(dir, 'full'), trialsPerDut: 3, now: at('2026-11-24') });
       expect(result.failure).to.be.instanceOf(StoreError);
       expect((result.failure as StoreError).problem).to.equal('full');
       const said = describeFailure(result.failure, false);
