@@ -9,7 +9,7 @@ import { benchFactsOf } from '../config/bench-facts.js';
 import { loadBench } from '../config/load.js';
 import type { LoadedBench } from '../config/types.js';
 import { InputError } from '../core/exit-codes.js';
-import type { TrialStore } from '../store/index.js';
+import { nightRunOf, type TrialStore } from '../store/index.js';
 
 export async function rigIdFromArg(arg: string | undefined, store: TrialStore): Promise<string> {
   if (arg && isRigFile(arg)) return loadBench(arg).rig.id;
@@ -49,6 +49,6 @@ export async function benchForStore(arg: string | undefined, rigId: string, stor
   if (fromFile) return fromFile;
   const which = night ?? (await store.nights(rigId)).at(-1);
   if (!which) return undefined;
-  const run = (await store.findRun({ rig: rigId, night: which, command: 'nightly' })) ?? (await store.findRun({ rig: rigId, night: which }));
+  const run = nightRunOf(await store.runs({ rig: rigId, nights: [which] }));
   return run ? benchFactsOf(run.meta) : undefined;
 }

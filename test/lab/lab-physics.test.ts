@@ -79,6 +79,18 @@ describe('lab: the diagnosis with the rig and its profiles', function () {
     store = await openStore(db);
   });
 
+  it('counts each night by the run that stands for it, as the rig report does, not a killed run started after it', async () => {
+    await store100({ [BENCH_FACTS_KEY]: benchFacts(sim) });
+    await store.endRun(`run-${NIGHT}`, 'completed');
+    // A second nightly of the same night, killed after a few trials (it never ended): it does not stand for the night.
+    await store.beginRun({ runId: 'run-killed', rig: 'sim-bench', night: NIGHT, meta: { command: 'nightly', [BENCH_FACTS_KEY]: benchFacts(sim) }, startedAt: `${NIGHT}T03:00:00.000Z` });
+    const killed = recordsOn(sim, {}, NIGHT, 3).map((r) => ({ ...r, rig: 'sim-bench', runId: 'run-killed', trialId: r.trialId.replace(`run-${NIGHT}`, 'run-killed') }));
+    await store.addTrials(killed);
+    const rig = (await buildLabPage({ store, windowNights: 14, outDir: dir })).rigs[0]!;
+    expect(rig.trials).to.equal(sim.rig.duts.length * 100);
+    expect(rig.flags.map((f) => `${f.kind} ${f.id}`)).to.deep.equal(ownFlags());
+  });
+
   it('keeps the rig and the profiles its DUTs use with every nightly run', async () => {
     const bench = loadBench('rigs/sim-bench.yaml');
     bench.rig.duts = bench.rig.duts.filter((d) => d.id === 'd1' || d.id === 'd7');

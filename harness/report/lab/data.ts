@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellsFromCounts, type Cell } from '../../diagnose/cells.js';
 import { diagnoseCells } from '../../diagnose/diagnose.js';
-import type { LabRig, RunRow, TrialStore } from '../../store/index.js';
+import { countsOfNights, nightRunOf, type LabRig, type RunRow, type TrialStore } from '../../store/index.js';
 import { benchFactsOf } from '../../config/bench-facts.js';
 import { FAMILY_PHYSICS } from '../../families/index.js';
 import { plural } from '../../core/plural.js';
@@ -34,8 +34,10 @@ export async function buildLabPage(options: LabOptions): Promise<LabPage> {
     const nights = await store.nights(rig);
     const night = nights[nights.length - 1]!;
     const windowNights = nights.slice(-options.windowNights);
-    const cells = cellsFromCounts(await store.symptomCounts({ rig, nights: windowNights }));
-    const run = (await store.findRun({ rig, night, command: 'nightly' })) ?? (await store.findRun({ rig, night }));
+    // Each night counts the run that stands for it, as on the rig's own report (a night run again by hand, or a
+    // killed run beside the finished one, is not counted twice).
+    const cells = cellsFromCounts(await countsOfNights(store, { rig, nights: windowNights }));
+    const run = nightRunOf(await store.runs({ rig, nights: [night] }));
     // The bench as the night ran it gives the diagnosis each family's physics, as on the rig's own report.
     const bench = run && benchFactsOf(run.meta);
     const diagnosis = diagnoseCells(cells, { rig, night, windowNights, ...(bench && { rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS }) });
