@@ -15,8 +15,6 @@ import type { Thresholds } from './thresholds.js';
 export interface ExplainContext {
   state: Unexplained;
   physics: Physics;
-  /** Profile id → how its boards read a cause: their family, and traits that set them apart (Physics.readingOf). */
-  familyOf: (profile: string) => string;
   t: Thresholds;
 }
 
@@ -58,10 +56,11 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
       return inExcess(usual, baseline * trials, t) ? usual : undefined;
     };
     const counts = new Map([...byDut].map(([dut, cells]) => [dut, explainable(cells)]));
-    const familyOfDut = (dut: string) => ctx.familyOf(profileOf(byDut.get(dut)![0]!));
+    // Siblings that read the cause alike: the same family, and the same traits (Physics.readingOf).
+    const readingOfDut = (dut: string) => physics.readingOf(profileOf(byDut.get(dut)![0]!));
     for (const [dut, mine] of counts) {
       const others = [...counts].filter(([d]) => d !== dut);
-      const kin = others.filter(([d]) => familyOfDut(d) === familyOfDut(dut));
+      const kin = others.filter(([d]) => readingOfDut(d) === readingOfDut(dut));
       const usual = usualFaceCount(byDut.get(dut)!);
       if (usual !== undefined) budget.set(dut, usual);
       if (kin.length === 0) continue;

@@ -136,7 +136,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     return facts ? profileTraits(facts) : undefined;
   };
   const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel), pinStill, traitsOf);
-  const ctx: ExplainContext = { state, physics, familyOf: (profile) => physics.readingOf(profile), t };
+  const ctx: ExplainContext = { state, physics, t };
   const groups = new Map<string, Component[]>();
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
 
@@ -414,10 +414,10 @@ function backers(kind: ComponentKind, hit: number[], others: number[][], ctx: Ex
   return others.filter((cells) => [...feltBy(kind, [cells], ctx)[0]!.usualFaces].some((m) => [...struck.usualFaces].some((h) => sameMode(m, h))));
 }
 
-/** A shared component's cells, DUT by DUT. */
 /** What each hit DUT shows of a kind: its excess symptoms the kind causes on its family, and the modes whose usual face they are. */
 interface Felt {
-  family: string;
+  /** How its board reads a cause: its family and traits (Physics.readingOf). */
+  reading: string;
   symptoms: Set<Symptom>;
   usualFaces: Set<string>;
 }
@@ -435,7 +435,7 @@ function feltBy(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext): 
       if (physics.affinity(kind, symptom, profile) >= t.fits) symptoms.add(symptom);
       for (const [mode] of physics.fittingModes(kind, symptom, profile, t.fitsWell)) usualFaces.add(mode);
     }
-    return { family: ctx.familyOf(profile), symptoms, usualFaces };
+    return { reading: physics.readingOf(profile), symptoms, usualFaces };
   });
 }
 
@@ -452,7 +452,7 @@ function sharesFittingSymptom(felt: Felt[]): boolean {
       const a = felt[i]!;
       const b = felt[j]!;
       if ([...a.symptoms].some((s) => b.symptoms.has(s))) return true;
-      if (a.family !== b.family && [...a.usualFaces].some((ma) => [...b.usualFaces].some((mb) => sameMode(ma, mb)))) return true;
+      if (a.reading !== b.reading && [...a.usualFaces].some((ma) => [...b.usualFaces].some((mb) => sameMode(ma, mb)))) return true;
     }
   }
   return false;
