@@ -36,17 +36,16 @@ export function swapFlags(result: DiagnosisResult): ComponentDiagnosis[] {
   return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind !== 'profile' && Boolean(c.separatingSwap));
 }
 
-/** A flag as the diagnosis reports it, with the round that raised it (the report's swaps are chosen in that order). */
-type RaisedFlag = ComponentDiagnosis & { round?: number };
-
 /**
  * The plans behind the report's swaps, chosen by the diagnosis' own function in the order its flags were raised (each
  * swap takes partners no earlier one took); a flag's plan is undefined when it does not give back the report's exact
  * words (the evaluation then carries out nothing rather than a swap of its own).
  */
-export function reportedPlans(result: { components: RaisedFlag[] }, ctx: AdviceContext): Map<ComponentDiagnosis, SwapPlan | undefined> {
+export function reportedPlans(result: DiagnosisResult, ctx: AdviceContext): Map<ComponentDiagnosis, SwapPlan | undefined> {
   const refs = new Map(ctx.cells.flatMap((c) => c.components.map((r) => [r.key, r] as const)));
-  const flags = swapFlags(result as DiagnosisResult).sort((a, b) => ((a as RaisedFlag).round ?? 0) - ((b as RaisedFlag).round ?? 0));
+  // The diagnosis' own reports carry the round that raised each flag (attribute.ts, ComponentReport).
+  const roundOf = (flag: ComponentDiagnosis) => (flag as ComponentDiagnosis & { round?: number }).round ?? 0;
+  const flags = swapFlags(result).sort((a, b) => roundOf(a) - roundOf(b));
   const wanted = flags.map((flag) => {
     const ref: ComponentRef = refs.get(componentKey(flag.kind, flag.id)) ?? { key: componentKey(flag.kind, flag.id), id: flag.id, kind: flag.kind };
     const group = (flag.confoundedWith ?? []).flatMap((id) => [...refs.values()].filter((r) => r.id === id && r.key !== ref.key));

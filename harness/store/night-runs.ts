@@ -33,6 +33,8 @@ export interface NightRunChoice {
   nights: string[];
   /** Count this run for its night instead of the night's run. */
   run?: Pick<RunRow, 'id' | 'night'>;
+  /** The rig's runs of these nights, when the caller has read them already. */
+  runs?: readonly RunRow[];
 }
 
 /**
@@ -42,7 +44,7 @@ export interface NightRunChoice {
 export async function countsOfNights(store: TrialStore, choice: NightRunChoice): Promise<SymptomCount[]> {
   const { rig, nights } = choice;
   if (nights.length === 0) return [];
-  const runs = await store.runs({ rig, nights });
+  const runs = choice.runs ?? (await store.runs({ rig, nights }));
   const counted = new Map<string, string>();
   for (const night of nights) {
     const id = choice.run?.night === night ? choice.run.id : nightRunOf(runs.filter((r) => r.night === night))?.id;

@@ -36,8 +36,9 @@ export async function buildLabPage(options: LabOptions): Promise<LabPage> {
     const windowNights = nights.slice(-options.windowNights);
     // Each night counts the run that stands for it, as on the rig's own report (a night run again by hand, or a
     // killed run beside the finished one, is not counted twice).
-    const cells = cellsFromCounts(await countsOfNights(store, { rig, nights: windowNights }));
-    const run = nightRunOf(await store.runs({ rig, nights: [night] }));
+    const runs = await store.runs({ rig, nights: windowNights });
+    const cells = cellsFromCounts(await countsOfNights(store, { rig, nights: windowNights, runs }));
+    const run = nightRunOf(runs.filter((r) => r.night === night));
     // The bench as the night ran it gives the diagnosis each family's physics, as on the rig's own report.
     const bench = run && benchFactsOf(run.meta);
     const diagnosis = diagnoseCells(cells, { rig, night, windowNights, ...(bench && { rigConfig: bench.rig, profiles: bench.profiles, physics: FAMILY_PHYSICS }) });
