@@ -94,9 +94,24 @@ export const COMMON_MODES: readonly FaultMode[] = [
 /** A standing mode fits only symptoms that fill at least this share of the trials; an intermittent one, only less. */
 export const STANDING_MIN_SHARE = 0.9;
 
+/**
+ * Where a symptom was seen: a profile, or a board on one night (a cell: its DUT and the parts it ran with), which
+ * tells the pin a relay channel drove there — a swap may have moved the channel from one pin or board to another.
+ */
+export type Seen = string | { profile: string; dut: string; components: ReadonlyArray<{ kind: ComponentKind; id: string }> };
+
+/** The pin a relay channel drove where it was seen, when known. */
+export type PinOf = (channel: string, seen?: Exclude<Seen, string>) => string | undefined;
+
+function profileOfSeen(seen: Seen): string {
+  return typeof seen === 'string' ? seen : seen.profile;
+}
+
 /** The failures of one component's trials on one profile. */
 export interface Mix {
   profile: string;
+  /** The board and night they were seen on, when known (a relay channel's pin there). */
+  seen?: Exclude<Seen, string>;
   trials: number;
   symptoms: Partial<Record<Symptom, number>>;
 }
@@ -114,8 +129,8 @@ export class Physics {
     private readonly table: PhysicsTable = new Map(),
     /** Profile id → family name. */
     private readonly familyOf: (profile: string) => string | undefined = () => undefined,
-    /** Relay channel id → the logical pin it drives (from the rig), when known. */
-    private readonly pinOf: (channel: string) => string | undefined = () => undefined,
+    /** Relay channel id → the logical pin it drives (from the rig; where seen, on that board that night), when known. */
+    private readonly pinOf: PinOf = () => undefined,
     /** Whether a profile's enter and leave never move a pin (false when unknown). */
     private readonly pinStill: (profile: string, pin: string) => boolean = () => false,
     /** A profile's traits, when its facts are known. */
@@ -133,13 +148,14 @@ export class Physics {
     return unusual.length === 0 ? family : `${family} (not ${unusual.join(', ')})`;
   }
 
-  /** The modes of a kind on a profile's family (for a relay channel `id`, those of the pin it drives). */
-  modes(kind: ComponentKind, profile: string, id?: string): ModeView[] {
+  /** The modes of a kind on a profile's family (for a relay channel `id`, those of the pin it drives there). */
+  modes(kind: ComponentKind, seen: Seen, id?: string): ModeView[] {
+    const profile = profileOfSeen(seen);
     const family = this.familyOf(profile);
     const traits = this.traitsOf(profile) ?? USUAL_TRAITS;
     let described = family ? this.table.get(family)?.modes.filter((m) => m.kind === kind && traitsMatch(m.when, traits)) : undefined;
     if (!described || described.length === 0) described = COMMON_MODES.filter((m) => m.kind === kind);
-    const pin = id === undefined ? undefined : this.pinOf(id);
+    const pin = id === undefined || kind !== 'relay' ? undefined : this.pinOf(id, typeof seen === 'string' ? undefined : seen);
     // A contact never commanded to move cannot stick: its relay channel fails no way on this profile.
     if (kind === 'relay' && pin !== undefined && this.pinStill(profile, pin)) return [];
     const forPin = described.filter((m) => pin !== undefined && m.pins?.includes(pin));
@@ -149,8 +165,8 @@ export class Physics {
   }
 
   /** How well one symptom on one profile fits a kind: its best mode (or, given, that mode). */
-  affinity(kind: ComponentKind, symptom: Symptom, profile: string, id?: string, mode?: string): number {
-    const modes = this.modes(kind, profile, id).filter((m) => mode === undefined || sameMode(m.mode, mode));
+  affinity(kind: ComponentKind, symptom: Symptom, seen: Seen, id?: string, mode?: string): number {
+    const modes = this.modes(kind, seen, id).filter((m) => mode === undefined || sameMode(m.mode, mode));
     return Math.max(0, ...modes.map((m) => m.faces(symptom)));
   }
 
@@ -169,9 +185,9 @@ export class Physics {
     const byMode = new Map<string, { weighted: number; covered: number; standing: boolean; intermittent: boolean }>();
     let total = 0;
     let trials = 0;
-    for (const { profile, symptoms, trials: n } of mixes) {
+    for (const { profile, seen, symptoms, trials: n } of mixes) {
       trials += n;
-      const modes = this.modes(kind, profile, id);
+      const modes = this.modes(kind, seen ?? profile, id);
       for (const [symptom, count] of Object.entries(symptoms) as Array<[Symptom, number]>) {
         if (symptom === 'ok' || !count) continue;
         total += count;

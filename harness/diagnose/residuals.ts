@@ -21,7 +21,8 @@ export interface ExplainContext {
 export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: ExplainContext): void {
   const { state, physics, t } = ctx;
   const kind = carrier.ref.kind;
-  const profileOf = (i: number) => state.cells[i]!.profile;
+  // Each cell is read as the board it ran on that night: a relay channel's pin there (a swap may have moved it).
+  const profileOf = (i: number) => state.cells[i]!;
   // A flag whose symptoms fit its kind nowhere explains what it was flagged for, everywhere (something must be).
   const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits));
   const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits;
@@ -57,7 +58,7 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
     };
     const counts = new Map([...byDut].map(([dut, cells]) => [dut, explainable(cells)]));
     // Siblings that read the cause alike: the same family, and the same traits (Physics.readingOf).
-    const readingOfDut = (dut: string) => physics.readingOf(profileOf(byDut.get(dut)![0]!));
+    const readingOfDut = (dut: string) => physics.readingOf(profileOf(byDut.get(dut)![0]!).profile);
     for (const [dut, mine] of counts) {
       const others = [...counts].filter(([d]) => d !== dut);
       const kin = others.filter(([d]) => readingOfDut(d) === readingOfDut(dut));

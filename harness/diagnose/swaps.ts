@@ -127,19 +127,30 @@ function lastNight(cells: Cell[]): Map<string, ComponentRef[]> {
 
 /**
  * A healthy part of the same kind on another DUT that can take `ref`'s place; among them, the one whose DUT has the
- * fewest unhealthy parts (so that the swap's outcome is not muddled by another fault), then by id.
+ * fewest unhealthy parts (so that the swap's outcome is not muddled by another fault), then for a relay channel one
+ * on a pin that does the same thing (a reset channel that sticks leaves the partner board as silent as it left its
+ * own), then by id.
  */
 function partnerOf(ref: ComponentRef, exclude: Set<string>, home: string | undefined, ctx: SwapContext): { id: string; dut: string } | undefined {
-  const candidates: Array<{ id: string; dut: string; unhealthy: number }> = [];
+  const candidates: Array<{ id: string; dut: string; unhealthy: number; otherRole: boolean }> = [];
+  const role = ref.kind === 'relay' && home ? channelRole(ref.id, home, ctx) : undefined;
   for (const [dut, parts] of lastNight(ctx.cells)) {
     if (dut === home || ctx.taken?.has(componentKey('dut', dut))) continue;
     for (const part of parts) {
       if (part.kind !== ref.kind || exclude.has(part.key) || ctx.taken?.has(part.key) || !healthy(part.key, ctx) || !interchangeable(ref, part, ctx)) continue;
-      candidates.push({ id: part.id, dut, unhealthy: parts.filter((p) => !healthy(p.key, ctx)).length });
+      const otherRole = role !== undefined && channelRole(part.id, dut, ctx) !== role;
+      candidates.push({ id: part.id, dut, unhealthy: parts.filter((p) => !healthy(p.key, ctx)).length, otherRole });
     }
   }
-  candidates.sort((a, b) => a.unhealthy - b.unhealthy || a.id.localeCompare(b.id));
+  candidates.sort((a, b) => a.unhealthy - b.unhealthy || Number(a.otherRole) - Number(b.otherRole) || a.id.localeCompare(b.id));
   return candidates[0];
+}
+
+/** What the pin a relay channel drives on `dut` does (`wiredAs`), when the rig says which pin it is. */
+function channelRole(channel: string, dut: string, ctx: SwapContext): string | undefined {
+  const pin = pinOn(channel, dut, ctx.rig);
+  const wired = pin === undefined ? undefined : slotOf(dut, ctx).pins?.find((p) => p.name === pin);
+  return wired ? wiredAs(wired) : undefined;
 }
 
 /** A declared spare that can take `ref`'s place: not on the bench last night, not unhealthy in the window. */

@@ -41,6 +41,7 @@ import { logBinomialLower, logFisherGreater } from './stats.js';
 import { Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
+import { relayPins } from './relay-pins.js';
 import { chooseSwaps, type ProfileFacts, type SwapPlan } from './swaps.js';
 import type { Thresholds } from './thresholds.js';
 import type { Verdict } from './types.js';
@@ -121,7 +122,6 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
   const components = indexComponents(cells);
   const total = state.all();
   const familyName = (profile: string) => options.profiles?.get(profile)?.family;
-  const pins = new Map((options.rig?.duts ?? []).flatMap((d) => Object.entries(d.pins).map(([pin, wiring]) => [wiring.channel, pin] as const)));
   const moved = new Map<string, Set<string> | undefined>();
   const movedOn = (profile: string) => {
     if (!moved.has(profile)) {
@@ -135,7 +135,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     const facts = options.profiles?.get(profile);
     return facts ? profileTraits(facts) : undefined;
   };
-  const physics = new Physics(options.physics, familyName, (channel) => pins.get(channel), pinStill, traitsOf);
+  const physics = new Physics(options.physics, familyName, relayPins(options.rig), pinStill, traitsOf);
   const ctx: ExplainContext = { state, physics, t };
   const groups = new Map<string, Component[]>();
   for (const c of components.values()) groups.set(c.groupKey, [...(groups.get(c.groupKey) ?? []), c]);
@@ -281,6 +281,21 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
   const subsets = (c: Component) =>
     [...components.values()].filter((o) => o.cells.length < c.cells.length && o.cells.every((i) => c.cellSet.has(i)) && stats.has(o.ref.key));
 
+  // Across: a part a swap moved between boards that ran on every trial set where the candidate fails beyond the
+  // bench's baseline, and fails where it ran before too: the failures followed the part, as the swap was meant to
+  // show (a stuck relay channel moved to d1 makes d1's cable fail on the same trials, on the swap's night only).
+  const failing = failingCells(current.cells, state, t);
+  const followed = failing.length === 0 ? undefined : [...components.values()]
+    .filter((o) => o !== current && stats.has(o.ref.key) && failing.every((i) => o.cellSet.has(i)) && o.cells.some((i) => !current.cellSet.has(i)))
+    .filter((o) => moved(o, state))
+    .map((o) => ({ o, rest: testOne(state, o, t, current.cellSet) }))
+    .filter(({ rest }) => significant(rest))
+    .sort((a, b) => a.rest.logP - b.rest.logP)[0];
+  if (followed) current = followed.o;
+  // A moved part is each board's own part in turn: no shared component holds it as it holds its DUTs' own parts, and
+  // none of its boards' parts holds it either.
+  if (moved(current, state)) return current.ref.key;
+
   // Up: the smallest-p shared component that stays significant without the current one's trials.
   const up = supersets(current)
     .map((s) => ({ s, rest: testOne(state, s, t, current.cellSet) }))
@@ -325,7 +340,9 @@ function localCause(
   const pool = { trials: all.trials - inside.trials, failures: all.failures - inside.failures };
   const hit: number[] = [];
   const rest: number[] = [];
-  const { hitDuts, restDuts } = splitDuts(shared, state, significant, ctx);
+  const split = splitDuts(shared, state, significant, ctx);
+  const restDuts = split.restDuts;
+  const hitDuts = movedTogether(split.hitDuts, members, state, t);
   const profileOf = (cells: number[]) => state.cells[cells[0]!]!.profile;
   const hitProfiles = new Set(hitDuts.map(profileOf));
   for (const cells of hitDuts) hit.push(...cells);
@@ -369,6 +386,41 @@ function localCause(
   const restBelowHit = logBinomialLower(r.failures, r.trials, rate(h)) <= Math.log(t.nestingP);
   if (restAbovePool || !restBelowHit) return undefined;
   return bestMember();
+}
+
+/**
+ * The hit DUTs, those whose failing trials all ran on one part a swap moved between them counted as one: a port that
+ * loses its board, moved from d3 to d5, makes two boards of the hub lose their port — one local cause, not a hub
+ * striking two of its boards alike.
+ */
+function movedTogether(hitDuts: number[][], members: Component[], state: Unexplained, t: Thresholds): number[][] {
+  const out = [...hitDuts];
+  for (const part of members) {
+    if (!moved(part, state)) continue;
+    const within = out.filter((cells) => {
+      const failing = failingCells(cells, state, t);
+      return failing.length > 0 && failing.every((i) => part.cellSet.has(i));
+    });
+    if (within.length < 2) continue;
+    const merged = within.flat();
+    for (const cells of within) out.splice(out.indexOf(cells), 1);
+    out.push(merged);
+  }
+  return out;
+}
+
+/** Whether a swap moved `part` from one board to another: it served several DUTs, never two on one night. */
+function moved(part: Component, state: Unexplained): boolean {
+  return cellsByDut(part, state).size >= 2 && !servesTogether(part, state);
+}
+
+/** The cells whose unexplained failures are clearly above the bench's baseline. */
+function failingCells(cells: number[], state: Unexplained, t: Thresholds): number[] {
+  const baseline = state.baseline();
+  return cells.filter((i) => {
+    const cell = state.tally([i]);
+    return inExcess(cell.failures, baseline * cell.trials, t);
+  });
 }
 
 /**
@@ -507,12 +559,11 @@ function spreadOver(component: Component, excess: Set<Symptom>, state: Unexplain
 
 /** The excess symptoms that fit the flagged kind on some board it served; if none fits, the dominant excess (something must be explained). */
 function symptomsToExplain(carrier: Component, s: RoundStats, excess: Set<Symptom>, ctx: ExplainContext, shared: boolean): Set<Symptom> {
-  const profiles = new Set(carrier.cells.map((i) => ctx.state.cells[i]!.profile));
   // Where other parts ran on exactly the same trials, one cause, one way of failing: a cable that went open explains
   // the silence, not the port lost beside it. A part alone on its trials (a supply of two boards) may fail in every
   // way of its kind at once — a weak supply both dips (reset-mid) and rises slowly (late).
   const mode = shared ? ctx.physics.bestMode(carrier.ref.kind, mixesOf(carrier, excess, ctx), carrier.ref.id).mode : undefined;
-  const fitting = new Set([...excess].filter((symptom) => [...profiles].some((p) => ctx.physics.affinity(carrier.ref.kind, symptom, p, carrier.ref.id, mode) >= ctx.t.fits)));
+  const fitting = new Set([...excess].filter((symptom) => carrier.cells.some((i) => ctx.physics.affinity(carrier.ref.kind, symptom, ctx.state.cells[i]!, carrier.ref.id, mode) >= ctx.t.fits)));
   if (fitting.size > 0) return fitting;
   const dominant = dominantSymptom(excess.size > 0 ? pick(s.symptoms, excess) : s.symptoms);
   return new Set(dominant ? [dominant] : []);
@@ -552,7 +603,8 @@ function mixesOf(component: Component, symptoms: Set<Symptom> | undefined, ctx: 
   return component.cells.map((i) => {
     const all = cells ? cells[i]!.symptoms : ctx.state.activeSymptoms[i]!;
     const trials = cells ? cells[i]!.trials : ctx.state.activeTrials[i]!;
-    return { profile: ctx.state.cells[i]!.profile, trials, symptoms: symptoms ? pick(all, symptoms) : all };
+    const seen = ctx.state.cells[i]!;
+    return { profile: seen.profile, seen, trials, symptoms: symptoms ? pick(all, symptoms) : all };
   });
 }
 

@@ -92,6 +92,15 @@ describe('advice: swaps a technician can carry out', () => {
     expect(relay[0]!.separatingSwap).to.match(/^rewire d1's \w+ pin from relay channel rs1\.\d to the spare channel lc1\.5 tomorrow/);
   });
 
+  it('trades a relay channel with one on a pin that does the same thing, so that the partner fails the same way', () => {
+    const cells = cellsFromRecords(recordsOn(sim, {}));
+    const ref = (kind: ComponentKind, id: string): ComponentRef => ({ key: `${kind}:${id}`, id, kind });
+    const ctx: SwapContext = { cells, verdicts: new Map(), rig: sim.rig, profiles: sim.profiles };
+    // d3's BOOT0 channel: another board's BOOT0 channel (rb1.11, d4's), not the first healthy channel by name (d1's reset).
+    expect(separating(ref('relay', 'rb1.8'), [ref('dut', 'd3')], ctx)).to.match(/^swap relay channels rb1\.8 \(d3's boot0 pin\) and rb1\.11 \(d4's boot0 pin\)/);
+    expect(separating(ref('relay', 'rb1.7'), [ref('dut', 'd3')], ctx)).to.match(/^swap relay channels rb1\.7 \(d3's reset pin\) and rb1\.1 \(d1's reset pin\)/);
+  });
+
   it('says which spare to bring when no healthy part fits and none is declared', () => {
     // d3 is the lab's only MediaTek board: no other board takes its power + KCOL0 wiring.
     const board = flagged(nightOn(lab, { d3: { 'wrong-mode': 100 } }));

@@ -64,6 +64,12 @@ function physicsOf(family: string, pins: Record<string, string>, still: string[]
   return new Physics(FAMILY_PHYSICS, () => family, (channel) => pins[channel], (_profile, pin) => still.includes(pin));
 }
 
+/** The flags of a diagnosis over nights before and after swaps, given the rig as it stands after them. */
+function flagsAfterSwaps(records: TrialRecord[], swapped: ReturnType<typeof loadBench>): string[] {
+  const result = diagnoseCells(cellsFromRecords(records), { rig: swapped.rig.id, rigConfig: swapped.rig, profiles: swapped.profiles, physics: FAMILY_PHYSICS });
+  return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+}
+
 /** One board's 100 trials with these failures. */
 function hundred(profile: string, symptoms: Partial<Record<Symptom, number>>) {
   return [{ profile, trials: 100, symptoms }];
@@ -260,9 +266,58 @@ describe('diagnosis with the families\' symptom physics', () => {
       ...recordsOn(sim, { d4: { silent: 44, 'wrong-mode': 13 } }, '2026-11-20'),
       ...recordsOn(swapped, { d3: { silent: 43, 'wrong-mode': 17 } }, '2026-11-21'),
     ];
-    const result = diagnoseCells(cellsFromRecords(records), { rig: sim.rig.id, rigConfig: swapped.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
-    const flags = result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+    const flags = flagsAfterSwaps(records, swapped);
     expect(flags).to.deep.equal(['relay rb1.10']);
+  });
+
+  it('a relay channel swapped to another pin of another family is read, on each night, as the pin it drove then', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // Night one: d10's (ESP32-S3) reset channel rb3.1 sometimes does not switch: silent, now and then its application.
+    // The swap moves it to d6's (MT6765) KCOL0 pin; night two: d6 sometimes boots past its BROM. Read with the rig as
+    // it is now, rb3.1 would be a KCOL0 channel on an ESP32 — a pin the board does not have — and its failures there
+    // would be left to d10's cable, board and boot channel.
+    const swapped = structuredClone(sim);
+    const [d6, d10] = ['d6', 'd10'].map((id) => swapped.rig.duts.find((d) => d.id === id)!);
+    [d6!.pins.kcol0, d10!.pins.reset] = [d10!.pins.reset!, d6!.pins.kcol0!];
+    const records = [
+      ...recordsOn(sim, { d10: { silent: 27, 'wrong-mode': 14 } }, '2026-11-20'),
+      ...recordsOn(swapped, { d6: { 'wrong-mode': 35 } }, '2026-11-21'),
+    ];
+    const flags = flagsAfterSwaps(records, swapped);
+    expect(flags).to.deep.equal(['relay rb3.1']);
+  });
+
+  it('a port moved by a swap to another board of its hub, losing that board too, is the port, not the hub', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // Night one: hub1.p1 loses d1 now and then; d3 (same hub) is dying. The report's swaps move d1's port to d4 and
+    // give d3 another cable; night two: d4 loses its port, d3 is still silent. Two boards of hub1 losing their port
+    // on different nights are one port that moved, not the hub striking two boards alike.
+    const swapped = structuredClone(sim);
+    const dut = (id: string) => swapped.rig.duts.find((d) => d.id === id)!;
+    [dut('d1').port, dut('d4').port] = [dut('d4').port, dut('d1').port];
+    [dut('d2').cable, dut('d3').cable] = [dut('d3').cable, dut('d2').cable];
+    const records = [
+      ...recordsOn(sim, { d1: { 'port-lost': 16 }, d3: { silent: 27 } }, '2026-11-20'),
+      ...recordsOn(swapped, { d4: { 'port-lost': 12 }, d3: { silent: 22 } }, '2026-11-21'),
+    ];
+    const flags = flagsAfterSwaps(records, swapped);
+    expect(flags.sort()).to.deep.equal(['dut d3', 'port hub1.p1']);
+  });
+
+  it('failures that followed a moved relay channel to its new board are the channel\'s, not that board\'s cable', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // Night one: d3's BOOT0 channel rb1.8 sometimes does not switch (its application). The swap puts it on d1's reset
+    // pin; night two: d1 is silent now and then, on exactly the trials of its cable and board. The channel failed
+    // where it was and fails where it went: one part, not the channel and d1's cable.
+    const swapped = structuredClone(sim);
+    const [d1, d3] = ['d1', 'd3'].map((id) => swapped.rig.duts.find((d) => d.id === id)!);
+    [d1!.pins.reset, d3!.pins.boot0] = [d3!.pins.boot0!, d1!.pins.reset!];
+    const records = [
+      ...recordsOn(sim, { d3: { 'wrong-mode': 22 }, d2: { 'port-lost': 11 }, d9: { corrupt: 10 } }, '2026-11-20'),
+      ...recordsOn(swapped, { d1: { silent: 30 }, d2: { 'port-lost': 10 }, d9: { corrupt: 7 } }, '2026-11-21'),
+    ];
+    // d2's port and d9's cable fail both nights, as parts of their own: they fill the pool as a real bench does.
+    expect(flagsAfterSwaps(records, swapped).sort()).to.deep.equal(['cable c9', 'port hub1.p2', 'relay rb1.8']);
   });
 
   it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
