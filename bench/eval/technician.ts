@@ -75,8 +75,22 @@ export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench
   return { rig, swaps };
 }
 
-/** Makes one swap on `rig` in place, as its sentence words it; the reason when it cannot be made. */
+/**
+ * Makes one swap on `rig` in place, as its sentence words it — every move of it (a group's parts each to a board of
+ * its own), or none; the reason when it cannot be made.
+ */
 export function applySwap(rig: Rig, plan: SwapPlan): string | undefined {
+  const draft = structuredClone(rig);
+  for (const move of [plan, ...(plan.also ?? [])]) {
+    const why = applyMove(draft, move);
+    if (why !== undefined) return why;
+  }
+  rig.duts.splice(0, rig.duts.length, ...draft.duts);
+  return undefined;
+}
+
+/** One part's move on `rig` in place; the reason when it cannot be made. */
+function applyMove(rig: Rig, plan: SwapPlan): string | undefined {
   const { ref, partner, spare } = plan;
   const dut = (id: string | undefined) => rig.duts.find((d) => d.id === id);
   const home = dut(plan.home);

@@ -133,32 +133,24 @@ export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cel
 /** The swap, as the engineer carries it out: what goes where, and what each outcome means. */
 export function swapSentence(plan: SwapPlan): string {
   const { ref, spare, partner } = plan;
+  if (plan.also?.length) return groupSwapSentence(plan, plan.also);
   const dut = plan.home ?? 'its DUT';
-  const noun = ref.kind === 'dut' ? 'board' : ref.kind === 'relay' ? 'relay channel' : ref.kind;
+  const noun = nounOf(ref.kind);
   const others = plan.group.map((g) => `${g.kind} ${g.id}`).join(', ');
-  const when = 'tomorrow, on the bench and in the rig file';
   const stays = `if they stay with ${dut}, look at ${others}`;
   const stops = `if the failures stop, it was the ${noun}; ${stays}`;
   const follows = (to: string) => `if the failures follow the ${noun} to ${to}, it is the ${noun}; ${stays}`;
   const none = `${ref.kind === 'dut' ? '' : 'no spare declared, and '}no healthy ${noun} that fits to swap with`;
+  const move = moveWords(plan);
   switch (ref.kind) {
     case 'cable':
-      if (spare) return `replace cable ${ref.id} on ${dut} with the spare cable ${spare} ${when}: ${stops}`;
-      if (partner) return `swap cable ${ref.id} with cable ${partner.id} (on ${partner.dut}) ${when}: ${follows(partner.dut)}`;
-      return `bring a spare USB-serial cable and put it in place of cable ${ref.id} on ${dut} ${when} (${none}): ${stops}`;
     case 'port':
-      if (spare) return `move ${dut}'s cable from port ${ref.id} to the spare port ${spare} ${when}: ${stops}`;
-      if (partner) return `swap the ports of ${dut} and ${partner.dut} (${ref.id} ↔ ${partner.id}) ${when}: ${follows(partner.dut)}`;
-      return `free a USB port (on another hub or on the host) and move ${dut}'s cable from port ${ref.id} to it ${when} (${none}): ${stops}`;
-    case 'relay': {
-      const wire = `${dut}'s ${plan.pin ? `${plan.pin} pin` : 'pin'}`;
-      if (spare) return `rewire ${wire} from relay channel ${ref.id} to the spare channel ${spare} ${when}: ${stops}`;
-      if (partner) {
-        return `swap relay channels ${ref.id} (${wire}) and ${partner.id} (${partner.dut}'s ${plan.partnerPin ? `${plan.partnerPin} pin` : 'pin'}) ${when}: ${follows(partner.dut)}`;
-      }
-      if (plan.board?.driver === 'dtr-rts') return `wire ${wire} to a free relay channel instead of the adapter line ${ref.id} ${when} (${none}): ${stops}`;
-      return `free a relay channel on ${plan.board?.id ?? 'a relay board'} and rewire ${wire} from ${ref.id} to it ${when} (${none}): ${stops}`;
-    }
+    case 'relay':
+      if (move) return `${move} ${WHEN}: ${partner ? follows(partner.dut) : stops}`;
+      if (ref.kind === 'cable') return `bring a spare USB-serial cable and put it in place of cable ${ref.id} on ${dut} ${WHEN} (${none}): ${stops}`;
+      if (ref.kind === 'port') return `free a USB port (on another hub or on the host) and move ${dut}'s cable from port ${ref.id} to it ${WHEN} (${none}): ${stops}`;
+      if (plan.board?.driver === 'dtr-rts') return `wire ${wiredPin(plan)} to a free relay channel instead of the adapter line ${ref.id} ${WHEN} (${none}): ${stops}`;
+      return `free a relay channel on ${plan.board?.id ?? 'a relay board'} and rewire ${wiredPin(plan)} from ${ref.id} to it ${WHEN} (${none}): ${stops}`;
     case 'dut': {
       const stay = `if they stay at ${ref.id}'s old place, look at ${others}`;
       if (partner) {
@@ -167,10 +159,55 @@ export function swapSentence(plan: SwapPlan): string {
       return `bring a spare board like ${ref.id} (${boardWanted(plan.slot ?? { profile: '' })}) and put it in ${ref.id}'s place tomorrow, under a new DUT id in the rig file (${none}): if the failures stop, it was the board; ${stay}`;
     }
     case 'supply':
-      return `power ${dut} from a spare supply of the same voltage ${when}: ${stops}`;
+      return `power ${dut} from a spare supply of the same voltage ${WHEN}: ${stops}`;
     default:
-      return `put a spare ${ref.kind} in place of ${ref.kind} ${ref.id} ${when}: ${stops}`;
+      return `put a spare ${ref.kind} in place of ${ref.kind} ${ref.id} ${WHEN}: ${stops}`;
   }
+}
+
+const WHEN = 'tomorrow, on the bench and in the rig file';
+
+function nounOf(kind: ComponentKind): string {
+  return kind === 'dut' ? 'board' : kind === 'relay' ? 'relay channel' : kind;
+}
+
+/** "d8's reset pin" */
+function wiredPin(plan: SwapPlan): string {
+  return `${plan.home ?? 'its DUT'}'s ${plan.pin ? `${plan.pin} pin` : 'pin'}`;
+}
+
+/** What one move of a cable, port or relay channel to a spare or a partner is, as the engineer makes it; none without either. */
+function moveWords(plan: SwapPlan): string | undefined {
+  const { ref, spare, partner } = plan;
+  const dut = plan.home ?? 'its DUT';
+  switch (ref.kind) {
+    case 'cable':
+      if (spare) return `replace cable ${ref.id} on ${dut} with the spare cable ${spare}`;
+      return partner && `swap cable ${ref.id} with cable ${partner.id} (on ${partner.dut})`;
+    case 'port':
+      if (spare) return `move ${dut}'s cable from port ${ref.id} to the spare port ${spare}`;
+      return partner && `swap the ports of ${dut} and ${partner.dut} (${ref.id} ↔ ${partner.id})`;
+    case 'relay':
+      if (spare) return `rewire ${wiredPin(plan)} from relay channel ${ref.id} to the spare channel ${spare}`;
+      return partner && `swap relay channels ${ref.id} (${wiredPin(plan)}) and ${partner.id} (${partner.dut}'s ${plan.partnerPin ? `${plan.partnerPin} pin` : 'pin'})`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Several parts of one group moved the same morning, each to a board of its own: where the failures go the next
+ * night names the part, and where they stay, what was left with the board.
+ */
+function groupSwapSentence(plan: SwapPlan, also: SwapPlan[]): string {
+  const moves = [plan, ...also];
+  const moved = new Set(moves.map((m) => m.ref.key));
+  const left = plan.group.filter((g) => !moved.has(g.key)).map((g) => `${g.kind} ${g.id}`);
+  const goes = moves.flatMap((m) => (m.partner ? [`to ${m.partner.dut}, it is ${nounOf(m.ref.kind)} ${m.ref.id}`] : []));
+  const stops = moves.flatMap((m) => (m.spare ? [`if they stop, it was ${nounOf(m.ref.kind)} ${m.ref.id}`] : []));
+  const outcomes = [...(goes.length > 0 ? [`if the failures go ${goes.join('; ')}`] : []), ...stops];
+  const stay = `if they stay with ${plan.home ?? 'its DUT'}, ${left.length > 0 ? `look at ${left.join(', ')}` : 'it is none of the moved parts'}`;
+  return `${moves.map((m) => moveWords(m)!).join('; and ')} ${WHEN} (one night tells them all apart): ${outcomes.join('; ')}; ${stay}`;
 }
 
 /** The kind of board that can stand in for one: its profile, or another of its family with the same pins. */

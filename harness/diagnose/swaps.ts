@@ -25,6 +25,11 @@ export interface SwapContext {
   profiles?: ReadonlyMap<string, ProfileFacts>;
   /** Parts and DUTs (component keys) an earlier swap of the same report already takes: not offered again. */
   taken?: ReadonlySet<string>;
+  /**
+   * A further move of a group's swap: to a partner board only, where the failures can be seen to follow it (a spare
+   * that stops them would not say which of the moved parts it replaced), and without moves of its own.
+   */
+  further?: boolean;
 }
 
 /** A board as a swap sees it: its profile, family and the pins wired to it, with their roles where known. */
@@ -188,7 +193,15 @@ export interface SwapPlan {
   board?: RelayBoard;
   /** A board: what can stand in for it. */
   slot?: BoardSlot;
+  /**
+   * The group's other parts that move the same morning, each to a board of its own (a cable and two relay channels
+   * of one silent board): the next night tells the whole group apart at once, instead of one part a night.
+   */
+  also?: SwapPlan[];
 }
+
+/** Parts a technician can move to another board: the board itself stays, and what stays with it is what is left. */
+const MOVABLE: ReadonlySet<string> = new Set(['cable', 'port', 'relay']);
 
 /**
  * The swap that separates `ref` from the components it always ran with: a declared spare in its place, else a swap
@@ -199,7 +212,7 @@ export function chooseSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapCo
   const plan: SwapPlan = { ref, group };
   const home = dutOf(ref, ctx.cells);
   if (home) plan.home = home;
-  const spare = spareFor(ref, ctx);
+  const spare = ctx.further ? undefined : spareFor(ref, ctx);
   const partner = spare ? undefined : partnerOf(ref, new Set([ref.key, ...group.map((g) => g.key)]), home, ctx);
   if (spare) plan.spare = spare;
   if (partner) plan.partner = partner;
@@ -212,7 +225,31 @@ export function chooseSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapCo
     if (board) plan.board = board;
   }
   if (ref.kind === 'dut') plan.slot = slotOf(ref.id, ctx);
+  if (ref.kind !== 'dut' && !ctx.further && (plan.spare || plan.partner)) {
+    // The rest of the group that can go to a board of its own goes too, each to a healthy partner no other move of
+    // the report takes; the board stays, with whatever finds no partner.
+    const taken = new Set(ctx.taken ?? []);
+    takeParts(plan, taken);
+    const also: SwapPlan[] = [];
+    for (const member of group) {
+      if (!MOVABLE.has(member.kind) || member.key === ref.key) continue;
+      const move = chooseSwap(member, [ref, ...group.filter((g) => g.key !== member.key)], { ...ctx, taken, further: true });
+      if (!move.partner) continue;
+      takeParts(move, taken);
+      also.push(move);
+    }
+    if (also.length > 0) plan.also = also;
+  }
   return plan;
+}
+
+/** Marks what a plan's moves take (its DUT, its partners and their DUTs, its spares): no later move of the report takes them. */
+function takeParts(plan: SwapPlan, taken: Set<string>): void {
+  for (const move of [plan, ...(plan.also ?? [])]) {
+    if (move.home) taken.add(componentKey('dut', move.home));
+    if (move.partner) taken.add(componentKey(move.ref.kind, move.partner.id)).add(componentKey('dut', move.partner.dut));
+    if (move.spare) taken.add(componentKey(move.ref.kind, move.spare));
+  }
 }
 
 /** A flag whose components always ran together: what its swap must separate. */
@@ -230,9 +267,7 @@ export function chooseSwaps(wanted: readonly SwapWanted[], ctx: SwapContext): Sw
   const taken = new Set(ctx.taken ?? []);
   return wanted.map(({ ref, group }) => {
     const plan = chooseSwap(ref, group, { ...ctx, taken });
-    if (plan.home) taken.add(componentKey('dut', plan.home));
-    if (plan.partner) taken.add(componentKey(ref.kind, plan.partner.id)).add(componentKey('dut', plan.partner.dut));
-    if (plan.spare) taken.add(componentKey(ref.kind, plan.spare));
+    takeParts(plan, taken);
     return plan;
   });
 }

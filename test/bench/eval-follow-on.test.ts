@@ -49,23 +49,32 @@ describe("diagnosis evaluation: the nights after the report's swaps", () => {
     expect(last.rig.duts.find((d) => d.id === 'd2')!.sim).to.deep.equal({ deadRate: 0.3 });
   });
 
-  it("carries out the report's own swap, as worded, and nothing else; advice it cannot rebuild is left undone", async () => {
+  it("carries out the report's own swap, every move as worded, and nothing else; advice it cannot rebuild is left undone", async () => {
     const { scenario, diagnosis, records } = await deadBoardNight(8);
     const [flag] = swapFlags(diagnosis);
     expect(flag?.kind).to.equal('cable');
-    const words = /^swap cable (\S+) with cable (\S+) \(on (\S+)\)/.exec(flag!.separatingSwap!);
-    expect(words, flag!.separatingSwap).to.not.equal(null);
-    const [, mine, theirs, partnerDut] = words!;
+    const advice = flag!.separatingSwap!;
+    const words = /^swap cable (\S+) with cable (\S+) \(on (\S+)\)/.exec(advice);
+    expect(words, advice).to.not.equal(null);
+    const [, mine, theirs] = words!;
     const ctx = { cells: cellsFromRecords(records), rig: scenario.rig };
     const { rig, swaps } = carryOutSwaps(diagnosis, ctx, scenario.rig);
-    expect(swaps).to.deep.equal([{ flag: `cable ${mine}`, advice: flag!.separatingSwap, applied: true }]);
-    const home = scenario.rig.duts.find((d) => d.cable === mine)!;
-    // The two cables the sentence names traded DUTs; every other part of the rig is as it was.
-    expect(rig.duts.find((d) => d.id === home.id)!.cable).to.equal(theirs);
-    expect(rig.duts.find((d) => d.id === partnerDut)!.cable).to.equal(mine);
+    expect(swaps).to.deep.equal([{ flag: `cable ${mine}`, advice, applied: true }]);
+    // Undo every move the sentence names (cables, ports, relay channels that traded boards): the rig is as it was.
     const undo = structuredClone(rig);
-    undo.duts.find((d) => d.id === home.id)!.cable = mine!;
-    undo.duts.find((d) => d.id === partnerDut)!.cable = theirs!;
+    const dut = (id: string) => undo.duts.find((d) => d.id === id)!;
+    for (const [, a, b, partner] of advice.matchAll(/swap cable (\S+) with cable (\S+) \(on (\S+)\)/g)) {
+      const home = undo.duts.find((d) => d.cable === b && d.id !== partner)!;
+      [home.cable, dut(partner!).cable] = [a!, b!];
+    }
+    for (const [, home, partner, a, b] of advice.matchAll(/swap the ports of (\S+) and (\S+) \((\S+) ↔ (\S+)\)/g)) {
+      [dut(home!).port, dut(partner!).port] = [a!, b!];
+    }
+    for (const [, a, home, pin, b, partner, partnerPin] of advice.matchAll(/swap relay channels (\S+) \((\S+)'s (\S+) pin\) and (\S+) \((\S+)'s (\S+) pin\)/g)) {
+      dut(home!).pins[pin!]!.channel = a!;
+      dut(partner!).pins[partnerPin!]!.channel = b!;
+    }
+    expect(rig).to.not.deep.equal(scenario.rig);
     expect(undo).to.deep.equal(scenario.rig);
     // A report whose words the diagnosis' own swap choice does not give back is not carried out.
     const reworded = { ...diagnosis, components: diagnosis.components.map((c) => (c === flag ? { ...c, separatingSwap: c.separatingSwap!.replace(theirs!, 'c999') } : c)) };

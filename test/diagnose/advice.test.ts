@@ -81,15 +81,16 @@ describe('advice: swaps a technician can carry out', () => {
     expect(lab.rig.spares).to.deep.equal({ cables: ['ftdi-d'], ports: ['hub1.p4'], relays: ['lc1.5', 'lc1.6'] });
     const cable = flagged(nightOn(lab, { d2: { corrupt: 30 } }));
     expect(cable.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['cable ftdi-b']);
-    expect(cable[0]!.separatingSwap).to.match(/^replace cable ftdi-b on d2 with the spare cable ftdi-d tomorrow/);
+    // The group's other parts move too, each to a board of its own (see below).
+    expect(cable[0]!.separatingSwap).to.match(/^replace cable ftdi-b on d2 with the spare cable ftdi-d[;:]? /);
 
     const port = flagged(nightOn(lab, { d1: { 'port-lost': 30 } }));
     expect(port.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['port hub1.p1']);
-    expect(port[0]!.separatingSwap).to.match(/^move d1's cable from port hub1.p1 to the spare port hub1.p4 tomorrow/);
+    expect(port[0]!.separatingSwap).to.match(/^move d1's cable from port hub1.p1 to the spare port hub1.p4[;:]? /);
 
     const relay = flagged(nightOn(lab, { d1: { 'reset-mid': 30 } }));
     expect(relay.map((c) => c.kind)).to.deep.equal(['relay']);
-    expect(relay[0]!.separatingSwap).to.match(/^rewire d1's \w+ pin from relay channel rs1\.\d to the spare channel lc1\.5 tomorrow/);
+    expect(relay[0]!.separatingSwap).to.match(/^rewire d1's \w+ pin from relay channel rs1\.\d to the spare channel lc1\.5[;:]? /);
   });
 
   it('trades a relay channel with one on a pin that does the same thing, so that the partner fails the same way', () => {
@@ -99,6 +100,23 @@ describe('advice: swaps a technician can carry out', () => {
     // d3's BOOT0 channel: another board's BOOT0 channel (rb1.11, d4's), not the first healthy channel by name (d1's reset).
     expect(separating(ref('relay', 'rb1.8'), [ref('dut', 'd3')], ctx)).to.match(/^swap relay channels rb1\.8 \(d3's boot0 pin\) and rb1\.11 \(d4's boot0 pin\)/);
     expect(separating(ref('relay', 'rb1.7'), [ref('dut', 'd3')], ctx)).to.match(/^swap relay channels rb1\.7 \(d3's reset pin\) and rb1\.1 \(d1's reset pin\)/);
+  });
+
+  it('moves the rest of a silent board\'s group the same morning, each part to a board of its own: one night tells them all apart', () => {
+    const result = nightOn(sim, { d3: { silent: 40 } });
+    const carrier = flagged(result).find((c) => c.separatingSwap)!;
+    const swap = carrier.separatingSwap!;
+    // d3 (STM32F407): its cable, its port and its three relay channels could each be the cause; the board stays.
+    const moves = swap.split(' tomorrow')[0]!.split('; and ');
+    expect(moves.length, swap).to.be.at.least(3);
+    const partners = [...swap.matchAll(/to (d\d+), it is/g)].map((m) => m[1]);
+    expect(partners.length, swap).to.equal(moves.length);
+    expect(new Set(partners).size, 'each moved part goes to a board of its own').to.equal(partners.length);
+    expect(partners).to.not.include('d3');
+    expect(swap).to.match(/\(one night tells them all apart\): if the failures go to d\d+, it is /);
+    expect(swap).to.match(/; if they stay with d3, look at dut d3/);
+    // The reset channel trades with another board's reset channel, so that it would fail that board the same way.
+    expect(swap).to.match(/swap relay channels rb1\.7 \(d3's reset pin\) and \S+ \(d\d+'s reset pin\)/);
   });
 
   it('says which spare to bring when no healthy part fits and none is declared', () => {
@@ -118,7 +136,7 @@ describe('advice: swaps a technician can carry out', () => {
       /^bring a spare USB-serial cable and put it in place of cable ftdi-b on d2 tomorrow, on the bench and in the rig file \(no spare declared, and no healthy cable that fits to swap with\): if the failures stop, it was the cable; if they stay with d2, look at dut d2, port hub1.p2$/,
     );
     cables.delete('cable:ftdi-c');
-    expect(separating(ref('cable', 'ftdi-b'), group, context(cables))).to.match(/^swap cable ftdi-b with cable ftdi-c \(on d4\) tomorrow/);
+    expect(separating(ref('cable', 'ftdi-b'), group, context(cables))).to.match(/^swap cable ftdi-b with cable ftdi-c \(on d4\)[;:]? /);
 
     const channels = unhealthy(['relay:rs1.1', 'relay:rs1.2', 'relay:rs1.3', 'relay:rs1.4', 'relay:lc1.1', 'relay:lc1.2', 'relay:lc1.5', 'relay:lc1.6', 'relay:lc2.1', 'relay:lc2.2']);
     expect(separating(ref('relay', 'lc1.3'), [ref('dut', 'd3')], context(channels))).to.match(
