@@ -134,21 +134,32 @@ function lastNight(cells: Cell[]): Map<string, ComponentRef[]> {
  * A healthy part of the same kind on another DUT that can take `ref`'s place; among them, the one whose DUT has the
  * fewest unhealthy parts (so that the swap's outcome is not muddled by another fault), then for a relay channel one
  * on a pin that does the same thing (a reset channel that sticks leaves the partner board as silent as it left its
- * own), then by id.
+ * own), then one on a board most like its own (`unlikeness`), then by id.
  */
 function partnerOf(ref: ComponentRef, exclude: Set<string>, home: string | undefined, ctx: SwapContext): { id: string; dut: string } | undefined {
-  const candidates: Array<{ id: string; dut: string; unhealthy: number; otherRole: boolean }> = [];
+  const candidates: Array<{ id: string; dut: string; unhealthy: number; otherRole: boolean; unlike: number }> = [];
   const role = ref.kind === 'relay' && home ? channelRole(ref.id, home, ctx) : undefined;
+  const mine = home ? slotOf(home, ctx) : undefined;
   for (const [dut, parts] of lastNight(ctx.cells)) {
     if (dut === home || ctx.taken?.has(componentKey('dut', dut))) continue;
     for (const part of parts) {
       if (part.kind !== ref.kind || exclude.has(part.key) || ctx.taken?.has(part.key) || !healthy(part.key, ctx) || !interchangeable(ref, part, ctx)) continue;
       const otherRole = role !== undefined && channelRole(part.id, dut, ctx) !== role;
-      candidates.push({ id: part.id, dut, unhealthy: parts.filter((p) => !healthy(p.key, ctx)).length, otherRole });
+      candidates.push({ id: part.id, dut, unhealthy: parts.filter((p) => !healthy(p.key, ctx)).length, otherRole, unlike: mine ? unlikeness(mine, slotOf(dut, ctx)) : 0 });
     }
   }
-  candidates.sort((a, b) => a.unhealthy - b.unhealthy || Number(a.otherRole) - Number(b.otherRole) || a.id.localeCompare(b.id));
+  candidates.sort((a, b) => a.unhealthy - b.unhealthy || Number(a.otherRole) - Number(b.otherRole) || a.unlike - b.unlike || a.id.localeCompare(b.id));
   return candidates[0];
+}
+
+/**
+ * How unlike two boards are, for a part moved between them: 0 the same profile, 1 the same family, 2 another family.
+ * A part moved to a board like its own fails there the same way (bytes dropped by a cable break a MediaTek handshake
+ * far more often than an STM32 one); on a board that does not feel it, the failures would seem to stop.
+ */
+function unlikeness(a: BoardSlot, b: BoardSlot): number {
+  if (a.profile === b.profile) return 0;
+  return a.family !== undefined && a.family === b.family ? 1 : 2;
 }
 
 /** What the pin a relay channel drives on `dut` does (`wiredAs`), when the rig says which pin it is. */

@@ -446,8 +446,10 @@ function splitDuts(
   const baseline = state.baseline();
   const hitDuts: number[][] = [];
   const restDuts: number[][] = [];
-  for (const cells of cellsByDut(shared, state).values()) {
-    if (state.explainedCount(cells) >= t.nestingExplainedFailures) continue;
+  for (const all of cellsByDut(shared, state).values()) {
+    // A night on which another flag explained a DUT's failures says nothing of the shared part; its other nights do.
+    const cells = all.filter((i) => state.explainedCount([i]) < t.nestingExplainedFailures);
+    if (cells.length === 0) continue;
     const s = testCells(state, cells, new Set(shared.cells.filter((i) => !cells.includes(i))), baseline, t);
     (significant(s) ? hitDuts : restDuts).push(cells);
   }

@@ -102,6 +102,15 @@ describe('advice: swaps a technician can carry out', () => {
     expect(separating(ref('relay', 'rb1.7'), [ref('dut', 'd3')], ctx)).to.match(/^swap relay channels rb1\.7 \(d3's reset pin\) and rb1\.1 \(d1's reset pin\)/);
   });
 
+  it('moves a part to a board like its own, where its fault shows the same way', () => {
+    const cells = cellsFromRecords(recordsOn(sim, {}));
+    const ref = (kind: ComponentKind, id: string): ComponentRef => ({ key: `${kind}:${id}`, id, kind });
+    const ctx: SwapContext = { cells, verdicts: new Map(), rig: sim.rig, profiles: sim.profiles };
+    // d6 is an MT6765: its cable goes to another MediaTek board (d7), not to the first cable by name (d1's, an STM32's):
+    // bytes a cable drops break a MediaTek handshake far more often than an STM32 one.
+    expect(separating(ref('cable', 'c6'), [ref('dut', 'd6')], ctx)).to.match(/^swap cable c6 with cable c7 \(on d7\)/);
+  });
+
   it('moves the rest of a silent board\'s group the same morning, each part to a board of its own: one night tells them all apart', () => {
     const result = nightOn(sim, { d3: { silent: 40 } });
     const carrier = flagged(result).find((c) => c.separatingSwap)!;

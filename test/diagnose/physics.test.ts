@@ -320,6 +320,21 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flagsAfterSwaps(records, swapped).sort()).to.deep.equal(['cable c9', 'port hub1.p2', 'relay rb1.8']);
   });
 
+  it('a board whose failures one night were its moved port\'s still speaks for its supply on the other night', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // psu2 dips under d3 and d4 both nights (reset mid-handshake). Night one, d3's port also loses it; the report's
+    // swap moves that port to d1. On night one the port explains d3's failures; on night two d3 is reset like d4, and
+    // the supply, not d4 alone, is the cause.
+    const swapped = structuredClone(sim);
+    const dut = (id: string) => swapped.rig.duts.find((d) => d.id === id)!;
+    [dut('d1').port, dut('d3').port] = [dut('d3').port, dut('d1').port];
+    const records = [
+      ...recordsOn(sim, { d3: { 'port-lost': 30, 'reset-mid': 11 }, d4: { 'reset-mid': 19 } }, '2026-11-20'),
+      ...recordsOn(swapped, { d1: { 'port-lost': 32 }, d3: { 'reset-mid': 9 }, d4: { 'reset-mid': 12 } }, '2026-11-21'),
+    ];
+    expect(flagsAfterSwaps(records, swapped).sort()).to.deep.equal(['port hub1.p3', 'supply psu2']);
+  });
+
   it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
     const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 20, corrupt: 20 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
     const first = result.components.find((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.round === 1)!;
