@@ -156,7 +156,11 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     finalStats = stats;
     const candidates = [...stats.entries()].filter(([, s]) => isCandidate(s, t));
     if (candidates.length === 0) break;
-    let [bestKey] = candidates.reduce((best, next) => (better(next, best, components, ctx) ? next : best));
+    const pick = (list: typeof candidates) => list.reduce((best, next) => (better(next, best, components, ctx) ? next : best));
+    let [bestKey] = pick(candidates);
+    // Moved parts that failed together on one board and went apart are weighed by their symptoms among themselves.
+    const first = components.get(bestKey)!;
+    [bestKey] = pick(candidates.filter(([key]) => key === bestKey || movedApartFromOneCell(components.get(key)!, first, ctx)));
     bestKey = refine(bestKey, state, components, stats, ctx);
     // The group member whose kind fits the excess best carries the flag.
     const chosen = components.get(bestKey)!;
@@ -253,13 +257,26 @@ function isWatch(s: RoundStats, t: Thresholds): boolean {
 
 /** Is `a` a better pick than `b`? Smaller p first; exact ties (same trial set) by symptom fit, then kind. */
 function better(a: [string, RoundStats], b: [string, RoundStats], components: Map<string, Component>, ctx: ExplainContext): boolean {
+  const [ca, cb] = [components.get(a[0])!, components.get(b[0])!];
   const dp = a[1].logP - b[1].logP;
-  if (Math.abs(dp) > 1e-9 * Math.max(1, Math.abs(b[1].logP))) return dp < 0;
-  const ka = components.get(a[0])!.ref.kind;
-  const kb = components.get(b[0])!.ref.kind;
-  const df = fitOn(components.get(a[0])!, undefined, ctx) - fitOn(components.get(b[0])!, undefined, ctx);
+  const fitFirst = movedApartFromOneCell(ca, cb, ctx);
+  if (!fitFirst && Math.abs(dp) > 1e-9 * Math.max(1, Math.abs(b[1].logP))) return dp < 0;
+  const df = fitOn(ca, undefined, ctx) - fitOn(cb, undefined, ctx);
   if (Math.abs(df) > 1e-9) return df > 0;
-  return KIND_ORDER.indexOf(ka) < KIND_ORDER.indexOf(kb);
+  if (fitFirst && dp !== 0) return dp < 0;
+  return KIND_ORDER.indexOf(ca.ref.kind) < KIND_ORDER.indexOf(cb.ref.kind);
+}
+
+/**
+ * Two parts that failed together on one board and were moved by a swap to two other boards, where neither failed
+ * beyond the bench's baseline: their p-values differ only by the baseline's chance failures on their new boards, so
+ * the symptoms decide (a cable that drops bytes, not the port beside it, garbles the replies).
+ */
+function movedApartFromOneCell(a: Component, b: Component, ctx: ExplainContext): boolean {
+  const { state, t } = ctx;
+  if (!moved(a, state) || !moved(b, state)) return false;
+  const [fa, fb] = [failingCells(a.cells, state, t), failingCells(b.cells, state, t)];
+  return fa.length > 0 && fa.length === fb.length && fa.every((i, k) => fb[k] === i);
 }
 
 // ---------------------------------------------------------------- nesting
@@ -414,12 +431,15 @@ function moved(part: Component, state: Unexplained): boolean {
   return cellsByDut(part, state).size >= 2 && !servesTogether(part, state);
 }
 
-/** The cells whose unexplained failures are clearly above the bench's baseline. */
+/**
+ * The cells whose unexplained failures are clearly above the bench's baseline: as many as a flag needs at least (two
+ * garbled replies on a board of a hundred trials are the baseline's chance, not a part failing there).
+ */
 function failingCells(cells: number[], state: Unexplained, t: Thresholds): number[] {
   const baseline = state.baseline();
   return cells.filter((i) => {
     const cell = state.tally([i]);
-    return inExcess(cell.failures, baseline * cell.trials, t);
+    return cell.failures >= t.minFailures && inExcess(cell.failures, baseline * cell.trials, t);
   });
 }
 

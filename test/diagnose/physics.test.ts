@@ -335,6 +335,22 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flagsAfterSwaps(records, swapped).sort()).to.deep.equal(['port hub1.p3', 'supply psu2']);
   });
 
+  it('of a cable and a port moved off one board to two others where neither fails, the garbled replies are the cable\'s', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // Night one: d3's replies come back garbled now and then. The report moves its cable to d1 and its port to d2;
+    // night two nobody fails beyond the bench's chance (two garbled replies on d2, none on d1). What tells the two
+    // parts apart is no longer a rate but the symptom: corruption is a cable's face.
+    const swapped = structuredClone(sim);
+    const dut = (id: string) => swapped.rig.duts.find((d) => d.id === id)!;
+    [dut('d1').cable, dut('d3').cable] = [dut('d3').cable, dut('d1').cable];
+    [dut('d2').port, dut('d3').port] = [dut('d3').port, dut('d2').port];
+    const records = [
+      ...recordsOn(sim, { d3: { corrupt: 14 } }, '2026-11-20'),
+      ...recordsOn(swapped, { d1: {}, d2: { corrupt: 2 } }, '2026-11-21'),
+    ];
+    expect(flagsAfterSwaps(records, swapped)).to.deep.equal(['cable c3']);
+  });
+
   it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
     const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 20, corrupt: 20 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
     const first = result.components.find((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.round === 1)!;
