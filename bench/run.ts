@@ -24,8 +24,9 @@ const program = new Command('bench')
   .description('benchmarks B1–B9 (see docs/benchmarks.md)')
   .option('--only <ids>', 'run only these, comma-separated (e.g. B3 or B1,B5)')
   .option('--quick', 'small sizes: every benchmark together in about a minute')
+  .option('--realtime', 'timing under load (B2) with the harness at a real-time priority, as a nightly unit with CPUSchedulingPolicy=rr')
   .parse(process.argv);
-const flags = program.opts<{ only?: string; quick?: boolean }>();
+const flags = program.opts<{ only?: string; quick?: boolean; realtime?: boolean }>();
 
 const wanted = flags.only ? flags.only.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : ALL.map((b) => b.id);
 const unknown = wanted.filter((id) => !ALL.some((b) => b.id === id));
@@ -47,7 +48,7 @@ for (const bench of ALL.filter((b) => wanted.includes(b.id))) {
   log(`${bench.id}: ${bench.what} …`);
   let result: BenchResult;
   try {
-    result = await bench.run({ quick, log });
+    result = await bench.run({ quick, log, realtime: Boolean(flags.realtime) });
   } catch (error) {
     result = { figure: `failed: ${(error as Error).message.split('\n')[0]}`, verdict: 'error', details: [(error as Error).stack ?? String(error)] };
   }

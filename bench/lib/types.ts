@@ -7,6 +7,8 @@ export interface BenchContext {
   quick: boolean;
   /** Progress and detail lines (stderr, so the table on stdout stays clean). */
   log(line: string): void;
+  /** Timing under load measured with the harness at a real-time priority (`--realtime`, bench/lib/realtime.ts). */
+  realtime?: boolean;
 }
 
 export interface BenchResult {
