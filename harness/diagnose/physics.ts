@@ -113,6 +113,12 @@ export interface Mix {
   /** The board and night they were seen on, when known (a relay channel's pin there). */
   seen?: Exclude<Seen, string>;
   trials: number;
+  /**
+   * Failures of the same trials left out of the fit (symptoms not in question): not weighed, but they still tell a
+   * standing fault, which fills the trials, from an intermittent one (a board stuck in its Preloader that once
+   * floods the line fails all eight trials, not seven).
+   */
+  besides?: Partial<Record<Symptom, number>>;
   symptoms: Partial<Record<Symptom, number>>;
 }
 
@@ -185,12 +191,14 @@ export class Physics {
     const byMode = new Map<string, { weighted: number; covered: number; standing: boolean; intermittent: boolean }>();
     let total = 0;
     let trials = 0;
-    for (const { profile, seen, symptoms, trials: n } of mixes) {
+    for (const { profile, seen, symptoms, besides, trials: n } of mixes) {
       trials += n;
       const modes = this.modes(kind, seen ?? profile, id);
-      for (const [symptom, count] of Object.entries(symptoms) as Array<[Symptom, number]>) {
+      const fitted = Object.entries(symptoms).map(([symptom, count]) => [symptom, count, true] as const);
+      const alongside = Object.entries(besides ?? {}).map(([symptom, count]) => [symptom, count, false] as const);
+      for (const [symptom, count, weighed] of [...fitted, ...alongside] as Array<[Symptom, number, boolean]>) {
         if (symptom === 'ok' || !count) continue;
-        total += count;
+        if (weighed) total += count;
         // Modes of one name are one way of failing: the best face of each name counts once.
         const faces = new Map<string, { face: number; standing: boolean; intermittent: boolean }>();
         for (const m of modes) {
@@ -203,7 +211,7 @@ export class Physics {
         }
         for (const [mode, { face, standing, intermittent }] of faces) {
           const entry = byMode.get(mode) ?? { weighted: 0, covered: 0, standing: false, intermittent: false };
-          entry.weighted += count * face;
+          if (weighed) entry.weighted += count * face;
           if (face > 0) entry.covered += count;
           entry.standing ||= standing;
           entry.intermittent ||= intermittent;

@@ -626,7 +626,9 @@ function mixesOf(component: Component, symptoms: Set<Symptom> | undefined, ctx: 
     const all = cells ? cells[i]!.symptoms : ctx.state.activeSymptoms[i]!;
     const trials = cells ? cells[i]!.trials : ctx.state.activeTrials[i]!;
     const seen = ctx.state.cells[i]!;
-    return { profile: seen.profile, seen, trials, symptoms: symptoms ? pick(all, symptoms) : all };
+    if (!symptoms) return { profile: seen.profile, seen, trials, symptoms: all };
+    const besides = Object.fromEntries(Object.entries(all).filter(([s]) => !symptoms.has(s as Symptom)));
+    return { profile: seen.profile, seen, trials, symptoms: pick(all, symptoms), besides };
   });
 }
 

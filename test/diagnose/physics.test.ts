@@ -351,6 +351,16 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flagsAfterSwaps(records, swapped)).to.deep.equal(['cable c3']);
   });
 
+  it('a board stuck in its Preloader that once floods the line in eight trials is the board, not its KCOL0 relay', () => {
+    const sim = loadBench('rigs/sim-bench.yaml');
+    // Seven trials in the Preloader and one flooded by its log: the board fails every trial, a standing fault. Fitted
+    // on its excess symptom alone (wrong-mode, seven of eight), it looked intermittent — a relay's way of failing.
+    const records = recordsOn(sim, { d7: { 'wrong-mode': 7, flood: 1 } }, '2026-11-20', 8);
+    const result = diagnoseCells(cellsFromRecords(records), { rig: sim.rig.id, rigConfig: sim.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    const flags = result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+    expect(flags).to.deep.equal(['dut d7']);
+  });
+
   it('names the members of a group that fit equally even when none fits well, rather than picking one by kind', () => {
     const result = diagnoseCells(cellsFromRecords(night({ d3: { silent: 20, corrupt: 20 } })), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
     const first = result.components.find((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.round === 1)!;
