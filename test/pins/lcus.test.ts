@@ -162,8 +162,9 @@ describe('pins: LCUS relay module', () => {
       backend.onLost((error) => losses.push(error));
       await backend.open();
       // The serialport binding misses a pty hang-up that comes while it is still finishing the read of the module's
-      // status answer (a pty quirk; a USB adapter that vanishes fails its next read): let that read end first.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // status answer (a pty quirk; a USB adapter that vanishes fails its next read): let that read end first — with
+      // room for a machine busy with the rest of the suite (300 ms once fell short).
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       await server.close();
       await eventually(() => losses.length === 1);
       expect(losses[0]).to.be.instanceOf(InfrastructureError);
