@@ -26,10 +26,10 @@ export function relayPins(rig: Rig | undefined): PinOf {
     if (!seen) return now?.pin;
     if (now?.dut === seen.dut) return now.pin;
     const pins = pinsOfDut.get(seen.dut);
-    if (!pins) return undefined;
+    const ranWith = new Set(seen.components.filter((c) => c.kind === 'relay').map((c) => c.id));
+    if (!pins || !ranWith.has(channel)) return undefined;
     // The board's other channels are where they were: the one pin whose channel it did not run with then is the
     // pin this channel drove (a swap of two channels).
-    const ranWith = new Set(seen.components.filter((c) => c.kind === 'relay').map((c) => c.id));
     const rewiredPins = [...pins].filter(([, ch]) => !ranWith.has(ch)).map(([pin]) => pin);
     const channelsNotNow = [...ranWith].filter((ch) => ![...pins.values()].includes(ch));
     if (rewiredPins.length === 1 && channelsNotNow.length === 1) return rewiredPins[0];

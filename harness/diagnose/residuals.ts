@@ -22,10 +22,10 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
   const { state, physics, t } = ctx;
   const kind = carrier.ref.kind;
   // Each cell is read as the board it ran on that night: a relay channel's pin there (a swap may have moved it).
-  const profileOf = (i: number) => state.cells[i]!;
+  const seenAt = (i: number) => state.cells[i]!;
   // A flag whose symptoms fit its kind nowhere explains what it was flagged for, everywhere (something must be).
-  const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits));
-  const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fits;
+  const fitsSomewhere = [...symptoms].some((s) => carrier.cells.some((i) => physics.affinity(kind, s, seenAt(i), carrier.ref.id) >= t.fits));
+  const explains = (s: Symptom, i: number) => !fitsSomewhere || physics.affinity(kind, s, seenAt(i), carrier.ref.id) >= t.fits;
 
   const byDut = cellsByDut(carrier, state);
 
@@ -52,13 +52,13 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
       const trials = cells.reduce((sum, i) => sum + state.activeTrials[i]!, 0);
       let usual = 0;
       for (const s of symptoms) {
-        usual += cells.reduce((sum, i) => sum + (physics.affinity(kind, s, profileOf(i), carrier.ref.id) >= t.fitsWell ? (state.activeSymptoms[i]![s] ?? 0) : 0), 0);
+        usual += cells.reduce((sum, i) => sum + (physics.affinity(kind, s, seenAt(i), carrier.ref.id) >= t.fitsWell ? (state.activeSymptoms[i]![s] ?? 0) : 0), 0);
       }
       return inExcess(usual, baseline * trials, t) ? usual : undefined;
     };
     const counts = new Map([...byDut].map(([dut, cells]) => [dut, explainable(cells)]));
     // Siblings that read the cause alike: the same family, and the same traits (Physics.readingOf).
-    const readingOfDut = (dut: string) => physics.readingOf(profileOf(byDut.get(dut)![0]!).profile);
+    const readingOfDut = (dut: string) => physics.readingOf(seenAt(byDut.get(dut)![0]!).profile);
     for (const [dut, mine] of counts) {
       const others = [...counts].filter(([d]) => d !== dut);
       const kin = others.filter(([d]) => readingOfDut(d) === readingOfDut(dut));
@@ -82,7 +82,7 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
 
   // A DUT's budget goes to the cause's usual face first: a dip explains an STM32's resets before its silence.
   const byFace = (i: number) =>
-    [...symptoms].sort((a, b) => physics.affinity(kind, b, profileOf(i), carrier.ref.id) - physics.affinity(kind, a, profileOf(i), carrier.ref.id));
+    [...symptoms].sort((a, b) => physics.affinity(kind, b, seenAt(i), carrier.ref.id) - physics.affinity(kind, a, seenAt(i), carrier.ref.id));
   for (const [dut, cells] of byDut) {
     let left = budget.get(dut) ?? Number.POSITIVE_INFINITY;
     for (const i of cells) {

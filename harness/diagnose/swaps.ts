@@ -25,11 +25,6 @@ export interface SwapContext {
   profiles?: ReadonlyMap<string, ProfileFacts>;
   /** Parts and DUTs (component keys) an earlier swap of the same report already takes: not offered again. */
   taken?: ReadonlySet<string>;
-  /**
-   * A further move of a group's swap: to a partner board only, where the failures can be seen to follow it (a spare
-   * that stops them would not say which of the moved parts it replaced), and without moves of its own.
-   */
-  further?: boolean;
 }
 
 /** A board as a swap sees it: its profile, family and the pins wired to it, with their roles where known. */
@@ -220,10 +215,31 @@ const MOVABLE: ReadonlySet<string> = new Set(['cable', 'port', 'relay']);
  * history follows the ids the rig gives).
  */
 export function chooseSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapContext): SwapPlan {
+  const plan = planMove(ref, group, ctx, true);
+  if (ref.kind === 'dut' || !(plan.spare || plan.partner)) return plan;
+  // The rest of the group that can go to a board of its own goes too, each to a healthy partner no other move of the
+  // report takes (never to a spare: failures that stop would not say which moved part it replaced); the board stays,
+  // with whatever finds no partner.
+  const taken = new Set(ctx.taken ?? []);
+  takeParts(plan, taken);
+  const also: SwapPlan[] = [];
+  for (const member of group) {
+    if (!MOVABLE.has(member.kind)) continue;
+    const move = planMove(member, [ref, ...group.filter((g) => g.key !== member.key)], { ...ctx, taken }, false);
+    if (!move.partner) continue;
+    takeParts(move, taken);
+    also.push(move);
+  }
+  if (also.length > 0) plan.also = also;
+  return plan;
+}
+
+/** One part's move: to a declared spare (when `spares`), else to a healthy partner, else the spare to bring. */
+function planMove(ref: ComponentRef, group: ComponentRef[], ctx: SwapContext, spares: boolean): SwapPlan {
   const plan: SwapPlan = { ref, group };
   const home = dutOf(ref, ctx.cells);
   if (home) plan.home = home;
-  const spare = ctx.further ? undefined : spareFor(ref, ctx);
+  const spare = spares ? spareFor(ref, ctx) : undefined;
   const partner = spare ? undefined : partnerOf(ref, new Set([ref.key, ...group.map((g) => g.key)]), home, ctx);
   if (spare) plan.spare = spare;
   if (partner) plan.partner = partner;
@@ -236,21 +252,6 @@ export function chooseSwap(ref: ComponentRef, group: ComponentRef[], ctx: SwapCo
     if (board) plan.board = board;
   }
   if (ref.kind === 'dut') plan.slot = slotOf(ref.id, ctx);
-  if (ref.kind !== 'dut' && !ctx.further && (plan.spare || plan.partner)) {
-    // The rest of the group that can go to a board of its own goes too, each to a healthy partner no other move of
-    // the report takes; the board stays, with whatever finds no partner.
-    const taken = new Set(ctx.taken ?? []);
-    takeParts(plan, taken);
-    const also: SwapPlan[] = [];
-    for (const member of group) {
-      if (!MOVABLE.has(member.kind) || member.key === ref.key) continue;
-      const move = chooseSwap(member, [ref, ...group.filter((g) => g.key !== member.key)], { ...ctx, taken, further: true });
-      if (!move.partner) continue;
-      takeParts(move, taken);
-      also.push(move);
-    }
-    if (also.length > 0) plan.also = also;
-  }
   return plan;
 }
 

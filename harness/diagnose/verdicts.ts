@@ -156,11 +156,8 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     finalStats = stats;
     const candidates = [...stats.entries()].filter(([, s]) => isCandidate(s, t));
     if (candidates.length === 0) break;
-    const pick = (list: typeof candidates) => list.reduce((best, next) => (better(next, best, components, ctx) ? next : best));
-    let [bestKey] = pick(candidates);
-    // Moved parts that failed together on one board and went apart are weighed by their symptoms among themselves.
-    const first = components.get(bestKey)!;
-    [bestKey] = pick(candidates.filter(([key]) => key === bestKey || movedApartFromOneCell(components.get(key)!, first, ctx)));
+    let [bestKey] = candidates.reduce((best, next) => (better(next, best, components, ctx) ? next : best));
+    bestKey = fittestMovedApart(bestKey, candidates, components, ctx);
     bestKey = refine(bestKey, state, components, stats, ctx);
     // The group member whose kind fits the excess best carries the flag.
     const chosen = components.get(bestKey)!;
@@ -257,14 +254,30 @@ function isWatch(s: RoundStats, t: Thresholds): boolean {
 
 /** Is `a` a better pick than `b`? Smaller p first; exact ties (same trial set) by symptom fit, then kind. */
 function better(a: [string, RoundStats], b: [string, RoundStats], components: Map<string, Component>, ctx: ExplainContext): boolean {
-  const [ca, cb] = [components.get(a[0])!, components.get(b[0])!];
   const dp = a[1].logP - b[1].logP;
-  const fitFirst = movedApartFromOneCell(ca, cb, ctx);
-  if (!fitFirst && Math.abs(dp) > 1e-9 * Math.max(1, Math.abs(b[1].logP))) return dp < 0;
-  const df = fitOn(ca, undefined, ctx) - fitOn(cb, undefined, ctx);
+  if (Math.abs(dp) > 1e-9 * Math.max(1, Math.abs(b[1].logP))) return dp < 0;
+  const ka = components.get(a[0])!.ref.kind;
+  const kb = components.get(b[0])!.ref.kind;
+  const df = fitOn(components.get(a[0])!, undefined, ctx) - fitOn(components.get(b[0])!, undefined, ctx);
   if (Math.abs(df) > 1e-9) return df > 0;
-  if (fitFirst && dp !== 0) return dp < 0;
-  return KIND_ORDER.indexOf(ca.ref.kind) < KIND_ORDER.indexOf(cb.ref.kind);
+  return KIND_ORDER.indexOf(ka) < KIND_ORDER.indexOf(kb);
+}
+
+/**
+ * The round's pick, or — when it is a part a swap moved off a failing board together with others (movedApartFromOneCell)
+ * — the one of them whose kind fits the failures best, then the smallest p: between them the p-values differ only by
+ * the baseline's chance failures on their new boards.
+ */
+function fittestMovedApart(bestKey: string, candidates: Array<[string, RoundStats]>, components: Map<string, Component>, ctx: ExplainContext): string {
+  const best = components.get(bestKey)!;
+  if (!moved(best, ctx.state)) return bestKey;
+  const rivals = candidates.filter(([key]) => key === bestKey || movedApartFromOneCell(components.get(key)!, best, ctx));
+  if (rivals.length < 2) return bestKey;
+  const fit = new Map(rivals.map(([key]) => [key, fitOn(components.get(key)!, undefined, ctx)] as const));
+  return rivals.reduce((a, b) => {
+    const df = fit.get(b[0])! - fit.get(a[0])!;
+    return Math.abs(df) > 1e-9 ? (df > 0 ? b : a) : b[1].logP < a[1].logP ? b : a;
+  })[0];
 }
 
 /**
