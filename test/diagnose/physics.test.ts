@@ -64,10 +64,16 @@ function physicsOf(family: string, pins: Record<string, string>, still: string[]
   return new Physics(FAMILY_PHYSICS, () => family, (channel) => pins[channel], (_profile, pin) => still.includes(pin));
 }
 
-/** The flags of a diagnosis over nights before and after swaps, given the rig as it stands after them. */
-function flagsAfterSwaps(records: TrialRecord[], swapped: ReturnType<typeof loadBench>): string[] {
+type SimDut = ReturnType<typeof loadBench>['rig']['duts'][number];
+
+/** Flags over two nights of the simulated bench (`count` trials per DUT): `before`'s failures, the swaps `swap` makes on the rig, then `after`'s. */
+function flagsAcrossSwap(before: Faults, swap: (dut: (id: string) => SimDut) => void, after: Faults, count = 100): string[] {
+  const sim = loadBench('rigs/sim-bench.yaml');
+  const swapped = structuredClone(sim);
+  swap((id) => swapped.rig.duts.find((d) => d.id === id)!);
+  const records = [...recordsOn(sim, before, '2026-11-20', count), ...recordsOn(swapped, after, '2026-11-21', count)];
   const result = diagnoseCells(cellsFromRecords(records), { rig: swapped.rig.id, rigConfig: swapped.rig, profiles: swapped.profiles, physics: FAMILY_PHYSICS });
-  return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+  return result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`).sort();
 }
 
 /** One board's 100 trials with these failures. */
@@ -255,100 +261,83 @@ describe('diagnosis with the families\' symptom physics', () => {
   });
 
   it('a reset relay channel swapped to the next board of its supply, failing there the same way, is the channel alone, not the supply', () => {
-    const sim = loadBench('rigs/sim-bench.yaml');
     // Night one: d4's reset channel rb1.10 sticks. The report's swap moves it to d3's reset pin (d3 and d4 share
     // supply psu2); night two: d3 fails the same way and d4 passes. Served one after the other, the channel is each
     // board's own part: it explains all of their failures, and nothing is left over for the supply they share.
-    const swapped = structuredClone(sim);
-    const [d3, d4] = ['d3', 'd4'].map((id) => swapped.rig.duts.find((d) => d.id === id)!);
-    [d3!.pins.reset, d4!.pins.reset] = [d4!.pins.reset!, d3!.pins.reset!];
-    const records = [
-      ...recordsOn(sim, { d4: { silent: 44, 'wrong-mode': 13 } }, '2026-11-20'),
-      ...recordsOn(swapped, { d3: { silent: 43, 'wrong-mode': 17 } }, '2026-11-21'),
-    ];
-    const flags = flagsAfterSwaps(records, swapped);
+    const flags = flagsAcrossSwap(
+      { d4: { silent: 44, 'wrong-mode': 13 } },
+      (dut) => ([dut('d3').pins.reset, dut('d4').pins.reset] = [dut('d4').pins.reset!, dut('d3').pins.reset!]),
+      { d3: { silent: 43, 'wrong-mode': 17 } },
+    );
     expect(flags).to.deep.equal(['relay rb1.10']);
   });
 
   it('a relay channel swapped to another pin of another family is read, on each night, as the pin it drove then', () => {
-    const sim = loadBench('rigs/sim-bench.yaml');
     // Night one: d10's (ESP32-S3) reset channel rb3.1 sometimes does not switch: silent, now and then its application.
     // The swap moves it to d6's (MT6765) KCOL0 pin; night two: d6 sometimes boots past its BROM. Read with the rig as
     // it is now, rb3.1 would be a KCOL0 channel on an ESP32 — a pin the board does not have — and its failures there
     // would be left to d10's cable, board and boot channel.
-    const swapped = structuredClone(sim);
-    const [d6, d10] = ['d6', 'd10'].map((id) => swapped.rig.duts.find((d) => d.id === id)!);
-    [d6!.pins.kcol0, d10!.pins.reset] = [d10!.pins.reset!, d6!.pins.kcol0!];
-    const records = [
-      ...recordsOn(sim, { d10: { silent: 27, 'wrong-mode': 14 } }, '2026-11-20'),
-      ...recordsOn(swapped, { d6: { 'wrong-mode': 35 } }, '2026-11-21'),
-    ];
-    const flags = flagsAfterSwaps(records, swapped);
+    const flags = flagsAcrossSwap(
+      { d10: { silent: 27, 'wrong-mode': 14 } },
+      (dut) => ([dut('d6').pins.kcol0, dut('d10').pins.reset] = [dut('d10').pins.reset!, dut('d6').pins.kcol0!]),
+      { d6: { 'wrong-mode': 35 } },
+    );
     expect(flags).to.deep.equal(['relay rb3.1']);
   });
 
   it('a port moved by a swap to another board of its hub, losing that board too, is the port, not the hub', () => {
-    const sim = loadBench('rigs/sim-bench.yaml');
     // Night one: hub1.p1 loses d1 now and then; d3 (same hub) is dying. The report's swaps move d1's port to d4 and
     // give d3 another cable; night two: d4 loses its port, d3 is still silent. Two boards of hub1 losing their port
     // on different nights are one port that moved, not the hub striking two boards alike.
-    const swapped = structuredClone(sim);
-    const dut = (id: string) => swapped.rig.duts.find((d) => d.id === id)!;
-    [dut('d1').port, dut('d4').port] = [dut('d4').port, dut('d1').port];
-    [dut('d2').cable, dut('d3').cable] = [dut('d3').cable, dut('d2').cable];
-    const records = [
-      ...recordsOn(sim, { d1: { 'port-lost': 16 }, d3: { silent: 27 } }, '2026-11-20'),
-      ...recordsOn(swapped, { d4: { 'port-lost': 12 }, d3: { silent: 22 } }, '2026-11-21'),
-    ];
-    const flags = flagsAfterSwaps(records, swapped);
-    expect(flags.sort()).to.deep.equal(['dut d3', 'port hub1.p1']);
+    const flags = flagsAcrossSwap(
+      { d1: { 'port-lost': 16 }, d3: { silent: 27 } },
+      (dut) => {
+        [dut('d1').port, dut('d4').port] = [dut('d4').port, dut('d1').port];
+        [dut('d2').cable, dut('d3').cable] = [dut('d3').cable, dut('d2').cable];
+      },
+      { d4: { 'port-lost': 12 }, d3: { silent: 22 } },
+    );
+    expect(flags).to.deep.equal(['dut d3', 'port hub1.p1']);
   });
 
   it('failures that followed a moved relay channel to its new board are the channel\'s, not that board\'s cable', () => {
-    const sim = loadBench('rigs/sim-bench.yaml');
     // Night one: d3's BOOT0 channel rb1.8 sometimes does not switch (its application). The swap puts it on d1's reset
     // pin; night two: d1 is silent now and then, on exactly the trials of its cable and board. The channel failed
     // where it was and fails where it went: one part, not the channel and d1's cable.
-    const swapped = structuredClone(sim);
-    const [d1, d3] = ['d1', 'd3'].map((id) => swapped.rig.duts.find((d) => d.id === id)!);
-    [d1!.pins.reset, d3!.pins.boot0] = [d3!.pins.boot0!, d1!.pins.reset!];
-    const records = [
-      ...recordsOn(sim, { d3: { 'wrong-mode': 22 }, d2: { 'port-lost': 11 }, d9: { corrupt: 10 } }, '2026-11-20'),
-      ...recordsOn(swapped, { d1: { silent: 30 }, d2: { 'port-lost': 10 }, d9: { corrupt: 7 } }, '2026-11-21'),
-    ];
     // d2's port and d9's cable fail both nights, as parts of their own: they fill the pool as a real bench does.
-    expect(flagsAfterSwaps(records, swapped).sort()).to.deep.equal(['cable c9', 'port hub1.p2', 'relay rb1.8']);
+    const flags = flagsAcrossSwap(
+      { d3: { 'wrong-mode': 22 }, d2: { 'port-lost': 11 }, d9: { corrupt: 10 } },
+      (dut) => ([dut('d1').pins.reset, dut('d3').pins.boot0] = [dut('d3').pins.boot0!, dut('d1').pins.reset!]),
+      { d1: { silent: 30 }, d2: { 'port-lost': 10 }, d9: { corrupt: 7 } },
+    );
+    expect(flags).to.deep.equal(['cable c9', 'port hub1.p2', 'relay rb1.8']);
   });
 
   it('a board whose failures one night were its moved port\'s still speaks for its supply on the other night', () => {
-    const sim = loadBench('rigs/sim-bench.yaml');
     // psu2 dips under d3 and d4 both nights (reset mid-handshake). Night one, d3's port also loses it; the report's
     // swap moves that port to d1. On night one the port explains d3's failures; on night two d3 is reset like d4, and
     // the supply, not d4 alone, is the cause.
-    const swapped = structuredClone(sim);
-    const dut = (id: string) => swapped.rig.duts.find((d) => d.id === id)!;
-    [dut('d1').port, dut('d3').port] = [dut('d3').port, dut('d1').port];
-    const records = [
-      ...recordsOn(sim, { d3: { 'port-lost': 30, 'reset-mid': 11 }, d4: { 'reset-mid': 19 } }, '2026-11-20'),
-      ...recordsOn(swapped, { d1: { 'port-lost': 32 }, d3: { 'reset-mid': 9 }, d4: { 'reset-mid': 12 } }, '2026-11-21'),
-    ];
-    expect(flagsAfterSwaps(records, swapped).sort()).to.deep.equal(['port hub1.p3', 'supply psu2']);
+    const flags = flagsAcrossSwap(
+      { d3: { 'port-lost': 30, 'reset-mid': 11 }, d4: { 'reset-mid': 19 } },
+      (dut) => ([dut('d1').port, dut('d3').port] = [dut('d3').port, dut('d1').port]),
+      { d1: { 'port-lost': 32 }, d3: { 'reset-mid': 9 }, d4: { 'reset-mid': 12 } },
+    );
+    expect(flags).to.deep.equal(['port hub1.p3', 'supply psu2']);
   });
 
   it('of a cable and a port moved off one board to two others where neither fails, the garbled replies are the cable\'s', () => {
-    const sim = loadBench('rigs/sim-bench.yaml');
     // Night one: d3's replies come back garbled now and then. The report moves its cable to d1 and its port to d2;
     // night two nobody fails beyond the bench's chance (two garbled replies on d2, none on d1). What tells the two
     // parts apart is no longer a rate but the symptom: corruption is a cable's face.
-    const swapped = structuredClone(sim);
-    const dut = (id: string) => swapped.rig.duts.find((d) => d.id === id)!;
-    [dut('d1').cable, dut('d3').cable] = [dut('d3').cable, dut('d1').cable];
-    [dut('d2').port, dut('d3').port] = [dut('d3').port, dut('d2').port];
-    const records = [
-      ...recordsOn(sim, { d3: { corrupt: 14 } }, '2026-11-20'),
-      ...recordsOn(swapped, { d1: {}, d2: { corrupt: 2 } }, '2026-11-21'),
-    ];
-    expect(flagsAfterSwaps(records, swapped)).to.deep.equal(['cable c3']);
+    const flags = flagsAcrossSwap(
+      { d3: { corrupt: 14 } },
+      (dut) => {
+        [dut('d1').cable, dut('d3').cable] = [dut('d3').cable, dut('d1').cable];
+        [dut('d2').port, dut('d3').port] = [dut('d3').port, dut('d2').port];
+      },
+      { d1: {}, d2: { corrupt: 2 } },
+    );
+    expect(flags).to.deep.equal(['cable c3']);
   });
 
   it('a board stuck in its Preloader that once floods the line in eight trials is the board, not its KCOL0 relay', () => {
