@@ -78,7 +78,7 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
   if (v.group.length > 0) report.confoundedWith = v.group.map((g) => g.id);
   if (v.explainedBy.length > 0) report.explainedBy = v.explainedBy;
   if (v.alike) report.indistinguishableFrom = v.alike.map((a) => a.id);
-  report.evidence.summary = componentSummary({ report, pool, tested, carrier: v.carrier, alike: v.alike }, t);
+  report.evidence.summary = componentSummary({ report, pool, tested, carrier: v.carrier, alike: v.alike, slowLink: v.slowLink }, t);
   if (v.verdict === 'ok') return report;
   const swap = v.swap ? swapSentence(v.swap) : undefined;
   if (swap) report.separatingSwap = swap;

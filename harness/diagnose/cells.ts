@@ -5,7 +5,7 @@
  * number of trials, so the diagnosis of a million trials is a small computation once the store has grouped them.
  */
 import type { ComponentKind, Symptom, TrialComponents, TrialRecord } from '../core/record.js';
-import type { SymptomCount } from '../store/index.js';
+import type { LatencySum, SymptomCount } from '../store/index.js';
 
 export interface ComponentRef {
   /** `kind:id` — ids of different kinds may coincide. */
@@ -24,6 +24,8 @@ export interface Cell {
   failures: number;
   /** Counts of failed trials by symptom (never 'ok'). */
   symptoms: Partial<Record<Symptom, number>>;
+  /** The link round trips its trials measured (passes too: a slow hub shows on the boards it does not break). */
+  latency?: LatencySum;
 }
 
 export function componentKey(kind: ComponentKind, id: string): string {
@@ -49,7 +51,7 @@ export function refsOf(components: TrialComponents): ComponentRef[] {
 export class CellBuilder {
   private readonly cells = new Map<string, Cell>();
 
-  add(night: string, profile: string, components: TrialComponents, symptom: Symptom, count = 1): void {
+  add(night: string, profile: string, components: TrialComponents, symptom: Symptom, count = 1, latency?: LatencySum): void {
     const key = [night, profile, components.dut, components.cable, components.port, components.hub ?? '', components.supply,
       components.relays.join(','), components.host].join('\u0000');
     let cell = this.cells.get(key);
@@ -58,6 +60,9 @@ export class CellBuilder {
       this.cells.set(key, cell);
     }
     cell.trials += count;
+    if (latency && latency.trials > 0) {
+      cell.latency = { trials: (cell.latency?.trials ?? 0) + latency.trials, sumMs: (cell.latency?.sumMs ?? 0) + latency.sumMs };
+    }
     if (symptom !== 'ok') {
       cell.failures += count;
       cell.symptoms[symptom] = (cell.symptoms[symptom] ?? 0) + count;
@@ -74,13 +79,15 @@ export function cellsFromCounts(counts: Iterable<SymptomCount>): Cell[] {
   for (const c of counts) {
     const components: TrialComponents = { dut: c.dut, cable: c.cable, port: c.port, supply: c.supply, relays: c.relays, host: c.host };
     if (c.hub) components.hub = c.hub;
-    builder.add(c.night, c.profile, components, c.symptom, c.count);
+    builder.add(c.night, c.profile, components, c.symptom, c.count, c.latency);
   }
   return builder.build();
 }
 
 export function cellsFromRecords(records: Iterable<TrialRecord>, keep: (record: TrialRecord) => boolean = () => true): Cell[] {
   const builder = new CellBuilder();
-  for (const r of records) if (r.result !== 'error' && r.symptom !== null && keep(r)) builder.add(r.night, r.profile, r.components, r.symptom);
+  for (const r of records) if (r.result !== 'error' && r.symptom !== null && keep(r)) {
+      builder.add(r.night, r.profile, r.components, r.symptom, 1, r.latencyMs === undefined ? undefined : { trials: 1, sumMs: r.latencyMs });
+    }
   return builder.build();
 }

@@ -66,6 +66,9 @@ export interface FamilyPhysics {
 /** Family name → physics, handed in by whoever calls the diagnosis. */
 export type PhysicsTable = ReadonlyMap<string, FamilyPhysics>;
 
+/** The name families give the way a hub or port fails by adding latency (its round trips are measured: link-latency.ts). */
+export const LATENCY_MODE = 'latency';
+
 /** The mode a kind has where nothing describes it: the symptom table's column, matching any mode. */
 export const GENERIC_MODE = '*';
 

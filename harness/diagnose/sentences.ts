@@ -4,6 +4,7 @@
  * at the bench the next morning. The only part of the diagnosis that writes English; it decides nothing.
  */
 import { plural } from '../core/plural.js';
+import { fmtMs } from '../report/format.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import type { Cell, ComponentRef } from './cells.js';
 import type { Change } from './history.js';
@@ -44,16 +45,18 @@ export interface SummaryFacts {
   carrier?: ComponentRef;
   /** A flag's group members that explain its failures exactly as well. */
   alike?: ComponentRef[];
+  /** Its trials' mean link round trip and the bench's usual one, when it is slow. */
+  slowLink?: { meanMs: number; usualMs: number };
 }
 
 /** One sentence with the numbers behind a component's verdict. */
-export function componentSummary({ report: r, pool, tested, carrier, alike }: SummaryFacts, t: Thresholds): string {
+export function componentSummary({ report: r, pool, tested, carrier, alike, slowLink }: SummaryFacts, t: Thresholds): string {
   const e = r.evidence;
   const name = `${r.kind} ${r.id}`;
   const failed = `${e.failures} of ${e.trials} trials failed (${percent(e.failureRate)}${e.failures > 0 ? `: ${mix(e.symptoms)}` : ''})`;
   const explained = (r.explainedBy ?? []).reduce((sum, x) => sum + x.failures, 0);
   if (r.verdict === 'suspect' || r.verdict === 'bad') {
-    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${plural(pool.trials, 'trial')} still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${plural(tested, 'component')}; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)})${alike?.length ? `, and ${names(alike)} exactly as well: only a swap tells which one it is` : ''}.`;
+    return `${name}: ${failed} against ${percent(rate(pool))} for the other ${plural(pool.trials, 'trial')} still unexplained; p ${formatP(r.logPValue).startsWith('<') ? '' : '= '}${formatP(r.logPValue)} after Holm over ${plural(tested, 'component')}; the symptoms fit a ${r.kind} ${fitWord(e.symptomFit, t)} (${e.symptomFit.toFixed(2)})${alike?.length ? `, and ${names(alike)} exactly as well: only a swap tells which one it is` : ''}${slowLink ? `; its boards measured a ${fmtMs(slowLink.meanMs)} link round trip, against ${fmtMs(slowLink.usualMs)} for the bench's other boards` : ''}.`;
   }
   if (carrier) {
     return `${name}: ${failed}; it ran on exactly the same trials as ${carrier.id}, so rates cannot tell them apart.`;

@@ -49,6 +49,11 @@ export interface Thresholds {
   nestingExplainedFailures: number;
   /** Steps down from a shared component to one of its members, at most. */
   maxNestingSteps: number;
+  /**
+   * A board measures its link slow from this many ms of round trip above the bench's usual link: beyond an adapter's
+   * jitter, well within what a slow hub adds (the boards a slow hub does not break still measure it).
+   */
+  slowLinkMs: number;
 
   // Profile mistakes.
   /** Every DUT of the profile shows the symptom in at least this share of its trials … */
@@ -101,6 +106,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = {
   nestingP: 0.01,
   nestingExplainedFailures: 3,
   maxNestingSteps: 8,
+  slowLinkMs: 10,
 
   profileMinShare: 0.5,
   profileMinDuts: 2,

@@ -38,7 +38,8 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
+import { slowAlike, slowLink } from './link-latency.js';
+import { LATENCY_MODE, Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
 import { relayPins } from './relay-pins.js';
@@ -85,6 +86,8 @@ export interface ComponentVerdict {
    * board and an open cable are both silent on the same trials). The flag is the group's until a swap tells which.
    */
   alike?: ComponentRef[];
+  /** A flagged hub or port whose trials measured the link slow: their mean round trip and the bench's usual one. */
+  slowLink?: { meanMs: number; usualMs: number };
 }
 
 /** A profile mistake with the numbers of the profile's trials. */
@@ -203,6 +206,8 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     };
     if (flag) v.round = flag.round;
     if (flag && flag.alike.length > 0) v.alike = flag.alike;
+    const slow = flag && (key.startsWith('hub:') || key.startsWith('port:')) ? slowLink(cells, component.cellSet, t.slowLinkMs) : undefined;
+    if (slow) v.slowLink = slow;
     const carrier = carrierOf.get(key);
     if (carrier) v.carrier = components.get(carrier)!.ref;
     verdicts.push(v);
@@ -335,12 +340,11 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
   // Up, too, to a shared component whose cause explains the candidate's failures where its own parts do not, when
   // another of its DUTs, too weakly struck to stand out alone, shows the same cause's usual face on its own profile.
   else {
-    const held = supersets(current)
-      .filter((s) => explainsPoorly(current, subsets(s), s, ctx))
-      .find((s) => {
-        const { hitDuts, restDuts } = splitDuts(s, state, significant, ctx);
-        return hitDuts.length === 1 && current.cells.every((i) => hitDuts[0]!.includes(i)) && backers(s.ref.kind, hitDuts[0]!, restDuts, ctx).length > 0;
-      });
+    const held = supersets(current).find((s) => {
+      const { hitDuts, restDuts } = splitDuts(s, state, significant, ctx);
+      if (hitDuts.length !== 1 || !current.cells.every((i) => hitDuts[0]!.includes(i))) return false;
+      return slowedTogether(s, hitDuts[0]!, restDuts, ctx) || (explainsPoorly(current, subsets(s), s, ctx) && backers(s.ref.kind, hitDuts[0]!, restDuts, ctx).length > 0);
+    });
     if (held) current = held;
   }
 
@@ -388,6 +392,7 @@ function localCause(
   // One DUT hit by what its own parts explain poorly and the shared kind well, and a sibling showing, on its own
   // profile, the usual face of that same cause: one shared cause, felt unequally.
   if (hitDuts.length === 1) {
+    if (slowedTogether(shared, hitDuts[0]!, restDuts, ctx)) return undefined;
     const member = bestMember();
     if (member && explainsPoorly(member, members, shared, ctx) && backers(shared.ref.kind, hitDuts[0]!, restDuts, ctx).length > 0) return undefined;
   }
@@ -499,6 +504,17 @@ function backers(kind: ComponentKind, hit: number[], others: number[][], ctx: Ex
   const [struck] = feltBy(kind, [hit], ctx);
   if (!struck || struck.usualFaces.size === 0) return [];
   return others.filter((cells) => [...feltBy(kind, [cells], ctx)[0]!.usualFaces].some((m) => [...struck.usualFaces].some((h) => sameMode(m, h))));
+}
+
+/**
+ * Whether the one struck DUT shows the usual face of the shared kind's latency on its own profile, and every other
+ * DUT of the shared part measured its link as slow: they pass because their exchanges outlast the delay, not because
+ * their link is fast. One slow shared part, felt by the one board it breaks.
+ */
+function slowedTogether(shared: Component, struck: number[], others: number[][], ctx: ExplainContext): boolean {
+  const [felt] = feltBy(shared.ref.kind, [struck], ctx);
+  if (!felt?.usualFaces.has(LATENCY_MODE)) return false;
+  return slowAlike(ctx.state.cells, shared.cellSet, struck, others, ctx.t.slowLinkMs);
 }
 
 /** What each hit DUT shows of a kind: its excess symptoms the kind causes on its family, and the modes whose usual face they are. */

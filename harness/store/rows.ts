@@ -5,7 +5,7 @@
  */
 import type { ComponentKind, HarnessErrorReason, NotRun, PhaseTimings, Symptom, TrialRecord, TrialResult } from '../core/record.js';
 import { decodeTranscript, encodeTranscript } from './transcript-codec.js';
-import type { Ack, AckScope, RunRow, RunStatus } from './types.js';
+import type { Ack, AckScope, RunRow, RunStatus, SymptomCount } from './types.js';
 
 export interface RawRun {
   id: string;
@@ -56,7 +56,7 @@ export function runRow(run: RunRow): Record<string, unknown> {
 
 export const TRIAL_COLUMNS_WITHOUT_TRANSCRIPT =
   'run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail, profile, profile_digest, cable, port, hub, ' +
-  'supply, relays, host, phases, retries, reset_to_first_byte, identity, mismatch, follow_up';
+  'supply, relays, host, phases, retries, reset_to_first_byte, latency_ms, identity, mismatch, follow_up';
 
 export interface RawTrial {
   run_id: string;
@@ -82,6 +82,8 @@ export interface RawTrial {
   phases: string;
   retries: number;
   reset_to_first_byte: number | null;
+  /** The link's measured round trip (TrialRecord.latencyMs); null when none was measured. */
+  latency_ms: number | null;
   identity: string | null;
   mismatch: string | null;
   /** 1 for a follow-up trial. */
@@ -114,6 +116,7 @@ export function trialRow(record: TrialRecord): Record<string, unknown> {
     phases: JSON.stringify(record.phases),
     retries: record.retries,
     resetToFirstByte: record.resetToFirstByteMs,
+    latencyMs: record.latencyMs ?? null,
     identity: record.identity ? JSON.stringify(record.identity) : null,
     mismatch: record.mismatch ? JSON.stringify(record.mismatch) : null,
     followUp: record.followUp ? 1 : 0,
@@ -149,6 +152,7 @@ export function recordFromRow(row: RawTrial, withTranscript: boolean): TrialReco
     detail: row.detail,
   };
   if (row.reason) record.reason = row.reason;
+  if (row.latency_ms !== null && row.latency_ms !== undefined) record.latencyMs = Number(row.latency_ms);
   if (row.hub) record.components.hub = row.hub;
   if (row.identity) record.identity = JSON.parse(row.identity) as TrialRecord['identity'];
   if (row.mismatch) record.mismatch = JSON.parse(row.mismatch) as TrialRecord['mismatch'];
@@ -181,4 +185,22 @@ export function ackFromRow(row: RawAck): Ack {
     until: row.until,
     scope: JSON.parse(row.scope) as AckScope,
   };
+}
+
+/** One row of the diagnosis query: a configuration and symptom, its count, and the latency its trials measured. */
+export type CountRow = Pick<RawTrial, 'night' | 'dut' | 'cable' | 'port' | 'hub' | 'supply' | 'relays' | 'host' | 'profile'> & {
+  symptom: Symptom;
+  count: number;
+  latency_trials: number;
+  latency_sum: number;
+};
+
+export function symptomCountFromRow(row: CountRow): SymptomCount {
+  const count: SymptomCount = {
+    night: row.night, dut: row.dut, cable: row.cable, port: row.port, supply: row.supply, relays: JSON.parse(row.relays) as string[],
+    host: row.host, profile: row.profile, symptom: row.symptom, count: Number(row.count),
+  };
+  if (row.hub) count.hub = row.hub;
+  if (Number(row.latency_trials) > 0) count.latency = { trials: Number(row.latency_trials), sumMs: Number(row.latency_sum) };
+  return count;
 }

@@ -41,6 +41,14 @@ export interface SymptomCount extends TrialComponents {
   profile: string;
   symptom: Symptom;
   count: number;
+  /** The link round trips those trials measured, when any did. */
+  latency?: LatencySum;
+}
+
+/** Link round trips measured over some trials (TrialRecord.latencyMs): how many trials measured one, and their sum. */
+export interface LatencySum {
+  trials: number;
+  sumMs: number;
 }
 
 export interface SymptomCountQuery {

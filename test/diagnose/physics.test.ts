@@ -88,6 +88,21 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['hub h1']);
   });
 
+  it('a slow hub that breaks its one MediaTek board is the hub when its STM32 boards measured the same slow link', () => {
+    // h1: d2 is its only MediaTek board and fails; d1, d3 and d4 (STM32) pass with their answers 120 ms late.
+    const records = night({ d2: { 'unexpected-reply': 90 } }, 100, { d4: 'stm32f1' });
+    const slowHub = (r: TrialRecord) => ({ ...r, latencyMs: r.components.hub === 'h1' ? (r.dut === 'd2' ? 55 : 120) : 0.2 });
+    expect(flags(records.map(slowHub))).to.deep.equal(['hub h1']);
+    const result = diagnoseCells(cellsFromRecords(records.map(slowHub)), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
+    expect(result.components.find((c) => c.id === 'h1')!.evidence.summary).to.match(/boards measured a 104 ms link round trip, against 0\.20 ms for the bench/);
+    // Only d2's link slow: its port (or a part of its own) added the latency, not the hub.
+    const slowPort = (r: TrialRecord) => ({ ...r, latencyMs: r.dut === 'd2' ? 55 : 0.2 });
+    expect(flags(records.map(slowPort))).to.deep.equal(['port h1.p2']);
+    // STM32 siblings on an adapter whose latency timer adds 16 ms are no slow hub beside a port that adds 120 ms.
+    const longTimer = (r: TrialRecord) => ({ ...r, latencyMs: r.dut === 'd2' ? 120 : r.components.hub === 'h1' ? 16 : 0.2 });
+    expect(flags(records.map(longTimer))).to.not.include('hub h1');
+  });
+
   it('a slow hub is not taken for a profile mistake when the profile\'s only boards hang on it', () => {
     // d2 and d4, the only mt6580 boards, both on h1: the hub's latency or the profile — the hub's STM32 boards pass,
     // and the hub is what the rounds find.

@@ -95,6 +95,10 @@ describe('store: PostgreSQL', function () {
     const counts = await store.symptomCounts({ rig: 'bench', nights: ['2026-11-19'] });
     expect(counts.map((c) => [c.symptom, c.count])).to.deep.equal([['corrupt', 1], ['ok', 3]]);
     expect(counts[0]!.relays).to.deep.equal(['rb1.d1']);
+    expect(counts.map((c) => [c.symptom, c.latency]), 'the round trips each configuration measured').to.deep.equal([
+      ['corrupt', { trials: 1, sumMs: 1.5 }],
+      ['ok', { trials: 3, sumMs: 5 }],
+    ]);
     expect(await store.symptomCounts({ rig: 'bench', nights: [] })).to.deep.equal([]);
   });
 

@@ -28,6 +28,7 @@ export function makeRecord(fields: { runId?: string; dut?: string; seq: number; 
     phases: { enterMs: 12, handshakeMs: 30, identifyMs: 8, leaveMs: 5, totalMs: 55 },
     resetToFirstByteMs: symptom === 'silent' ? null : 21.5,
     retries: 1,
+    ...(symptom === 'silent' ? {} : { latencyMs: 1 + fields.seq / 4 }),
     transcript: [
       { t: 0, kind: 'edge', pin: 'reset', active: true, channel: 'rb1.1', planned: 0 },
       { t: 1500, kind: 'tx', data: '7f' },

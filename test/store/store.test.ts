@@ -177,6 +177,10 @@ describe('store', () => {
     const counts = await store.symptomCounts({ rig: 'bench', nights: ['2026-11-19'] });
     expect(counts.map((c) => [c.symptom, c.count]).sort()).to.deep.equal([['corrupt', 1], ['ok', 3]]);
     expect(counts[0]!.relays).to.deep.equal(['rb1.d1']);
+    expect(counts.map((c) => [c.symptom, c.latency]), 'the round trips each configuration measured').to.deep.equal([
+      ['corrupt', { trials: 1, sumMs: 1.5 }],
+      ['ok', { trials: 3, sumMs: 5 }],
+    ]);
     expect(counts[0]!.hub).to.equal('hub1');
     await store.close();
   });

@@ -86,6 +86,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE trials ADD COLUMN follow_up SMALLINT NOT NULL DEFAULT 0;
   `,
+  // 4: the link's measured round trip is kept, and the diagnosis index carries it (a slow hub shows on the boards it
+  // does not break too).
+  `
+  ALTER TABLE trials ADD COLUMN latency_ms DOUBLE PRECISION;
+  DROP INDEX trials_diagnosis;
+  CREATE INDEX trials_diagnosis ON trials (rig, night, dut, cable, port, hub, supply, relays, host, profile, symptom) INCLUDE (result, latency_ms);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,7 +10,7 @@ import { benchHost } from '../../core/bench-host.js';
 import { newRunId } from '../../core/run-id.js';
 import type { ComponentKind, NotRun, TrialRecord } from '../../core/record.js';
 import { RigClaimError } from '../errors.js';
-import { ackFromRow, recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
+import { ackFromRow, recordFromRow, symptomCountFromRow, type CountRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
 import { nearestTrialIds, parseTrialId } from '../trial-ids.js';
 import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunListing, RunRow, RunStatus, SymptomCount, SymptomCountQuery, TrialQuery, TrialStore } from '../types.js';
 import { isUnreachable, openPool, redactUrl } from './connect.js';
@@ -31,7 +31,7 @@ const TRIAL_COLUMNS: ReadonlyArray<readonly [column: string, key: string, type: 
   ['symptom', 'symptom', 'text'], ['reason', 'reason', 'text'], ['detail', 'detail', 'text'], ['profile', 'profile', 'text'],
   ['profile_digest', 'profileDigest', 'text'], ['cable', 'cable', 'text'], ['port', 'port', 'text'], ['hub', 'hub', 'text'],
   ['supply', 'supply', 'text'], ['relays', 'relays', 'text'], ['host', 'host', 'text'], ['phases', 'phases', 'text'],
-  ['retries', 'retries', 'int4'], ['reset_to_first_byte', 'resetToFirstByte', 'float8'], ['identity', 'identity', 'text'],
+  ['retries', 'retries', 'int4'], ['reset_to_first_byte', 'resetToFirstByte', 'float8'], ['latency_ms', 'latencyMs', 'float8'], ['identity', 'identity', 'text'],
   ['mismatch', 'mismatch', 'text'], ['follow_up', 'followUp', 'int2'], ['transcript', 'transcript', 'bytea'],
 ];
 
@@ -293,18 +293,15 @@ export class PostgresTrialStore implements TrialStore {
       params.push(query.runIds);
       filter += ` AND run_id = ANY($${params.length}::text[])`;
     }
-    const { rows } = await this.pool.query<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>(
-      `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*)::int AS count
+    const { rows } = await this.pool.query<CountRow>(
+      `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*)::int AS count,
+                  COUNT(latency_ms)::int AS latency_trials, COALESCE(SUM(latency_ms), 0)::float8 AS latency_sum
          FROM trials WHERE rig = $1 AND result <> 'error'${filter}
         GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom
         ORDER BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
       params,
     );
-    return rows.map((row) => {
-      const count: SymptomCount = { ...row, relays: JSON.parse(row.relays) as string[], hub: row.hub || undefined };
-      if (!count.hub) delete count.hub;
-      return count;
-    });
+    return rows.map(symptomCountFromRow);
   }
 
   /** Distinct nights by a loose index scan: one index probe per night, not one row per trial. */

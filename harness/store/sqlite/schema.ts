@@ -85,6 +85,15 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
   (db) => {
     db.exec(`ALTER TABLE trials ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;`);
   },
+  // 5: the link's measured round trip is kept, and the diagnosis index carries it (a slow hub shows on the boards it
+  // does not break too).
+  (db) => {
+    db.exec(`
+      ALTER TABLE trials ADD COLUMN latency_ms REAL;
+      DROP INDEX trials_diagnosis;
+      CREATE INDEX trials_diagnosis ON trials (rig, night, dut, cable, port, hub, supply, relays, host, profile, symptom, latency_ms);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,7 +10,7 @@ import { benchHost } from '../../core/bench-host.js';
 import { newRunId } from '../../core/run-id.js';
 import type { ComponentKind, NotRun, TrialRecord } from '../../core/record.js';
 import { storeError } from '../errors.js';
-import { ackFromRow, recordFromRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
+import { ackFromRow, recordFromRow, symptomCountFromRow, type CountRow, runFromRow, runRow, trialRow, TRIAL_COLUMNS_WITHOUT_TRANSCRIPT, type RawAck, type RawRun, type RawTrial } from '../rows.js';
 import type { Ack, BeginRunOptions, LabRig, NewAck, ResultCounts, RigLock, RunListing, RunRow, RunStatus, SymptomCount, SymptomCountQuery, TrialQuery, TrialStore } from '../types.js';
 import { nearestTrialIds, parseTrialId } from '../trial-ids.js';
 import { lockRigBeside } from './lock.js';
@@ -26,11 +26,11 @@ export class SqliteTrialStore implements TrialStore {
   private constructor(readonly db: Database.Database, readonly location: string) {
     this.insertTrial = db.prepare(`
       INSERT OR REPLACE INTO trials (run_id, trial_id, rig, dut, seq, night, started_at, result, symptom, reason, detail,
-        profile, profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, identity,
-        mismatch, follow_up, transcript)
+        profile, profile_digest, cable, port, hub, supply, relays, host, phases, retries, reset_to_first_byte, latency_ms,
+        identity, mismatch, follow_up, transcript)
       VALUES (@runId, @trialId, @rig, @dut, @seq, @night, @startedAt, @result, @symptom, @reason, @detail, @profile,
-        @profileDigest, @cable, @port, @hub, @supply, @relays, @host, @phases, @retries, @resetToFirstByte, @identity,
-        @mismatch, @followUp, @transcript)`);
+        @profileDigest, @cable, @port, @hub, @supply, @relays, @host, @phases, @retries, @resetToFirstByte, @latencyMs,
+        @identity, @mismatch, @followUp, @transcript)`);
   }
 
   /**
@@ -253,18 +253,15 @@ export class SqliteTrialStore implements TrialStore {
     const rows = this.guard('counting trials', () =>
       this.db
         .prepare(
-          `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count
+          `SELECT night, dut, cable, port, hub, supply, relays, host, profile, symptom, COUNT(*) AS count,
+                  COUNT(latency_ms) AS latency_trials, COALESCE(SUM(latency_ms), 0) AS latency_sum
            FROM trials WHERE rig = ? AND result != 'error'${filter}
            GROUP BY night, dut, cable, port, hub, supply, relays, host, profile, symptom
            ORDER BY night, dut, cable, port, hub, supply, relays, host, profile, symptom`,
         )
         .all(...params),
-    ) as Array<Omit<SymptomCount, 'relays' | 'hub'> & { relays: string; hub: string }>;
-    return rows.map((row) => {
-      const count: SymptomCount = { ...row, relays: JSON.parse(row.relays) as string[], hub: row.hub || undefined };
-      if (!count.hub) delete count.hub;
-      return count;
-    });
+    ) as Array<CountRow>;
+    return rows.map(symptomCountFromRow);
   }
 
   async trial(trialId: string): Promise<TrialRecord | undefined> {
