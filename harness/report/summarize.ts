@@ -91,6 +91,7 @@ class DutAccumulator {
       strip: [],
       resetToFirstByteMs: emptyHistogram(),
       handshakeMs: emptyHistogram(),
+      linkRoundTripMs: emptyHistogram(),
       totalMs: 0,
       retries: 0,
       firstStartedAt: null,
@@ -134,6 +135,7 @@ class DutAccumulator {
     }
     if (r.resetToFirstByteMs !== null && r.resetToFirstByteMs !== undefined) addSample(s.resetToFirstByteMs, r.resetToFirstByteMs);
     if (passed) addSample(s.handshakeMs, finite(r.phases?.handshakeMs));
+    if (typeof r.latencyMs === 'number' && Number.isFinite(r.latencyMs)) addSample(s.linkRoundTripMs, r.latencyMs);
     this.addToStrip(r, passed);
   }
 

@@ -155,7 +155,7 @@ function dutEntry(d: DutSummary) {
     passRate: rate(passRate(d.passes, d.failures)),
     symptoms: countsOf(d.symptoms),
     errorReasons: countsOf(d.errorReasons ?? {}),
-    timing: { resetToFirstByteMs: timing(d.resetToFirstByteMs), handshakeMs: timing(d.handshakeMs) },
+    timing: { resetToFirstByteMs: timing(d.resetToFirstByteMs), handshakeMs: timing(d.handshakeMs), linkRoundTripMs: timing(d.linkRoundTripMs) },
   };
 }
 

@@ -30,7 +30,7 @@ export function trialText(t: TrialRecord, options: TrialTextOptions): string {
     `  rig ${t.rig} · night ${t.night} · DUT ${t.dut} · trial ${t.seq}${t.followUp ? ' (follow-up)' : ''} · profile ${t.profile}`,
     `  cable ${c.cable} · port ${c.port}${c.hub ? ` (hub ${c.hub})` : ''} · supply ${c.supply} · relays ${c.relays.join(' ') || '–'} · host ${c.host}`,
     `  started ${t.startedAt} · enter ${ms(t.phases?.enterMs)} · handshake ${ms(t.phases?.handshakeMs)} · identify ${ms(t.phases?.identifyMs)} · leave ${ms(t.phases?.leaveMs)} · total ${ms(t.phases?.totalMs)}`,
-    `  reset → first byte ${ms(t.resetToFirstByteMs)} · ${t.retries === 1 ? '1 retry' : `${t.retries} retries`}`,
+    `  reset → first byte ${ms(t.resetToFirstByteMs)}${t.latencyMs !== undefined ? ` · link round trip ${ms(t.latencyMs)}` : ''} · ${t.retries === 1 ? '1 retry' : `${t.retries} retries`}`,
     `  ${t.detail}`,
   ];
   if (t.mismatch) lines.push(`  ${mismatchText(t.mismatch)}`);

@@ -100,6 +100,11 @@ export interface DutSummary {
   resetToFirstByteMs: TimingHistogram;
   /** Handshake time of passing trials. */
   handshakeMs: TimingHistogram;
+  /**
+   * The round trip the link (adapter, hub, host) added to the device's immediate answers, every trial that measured
+   * one, passes too: a slow hub shows here on the boards it does not break.
+   */
+  linkRoundTripMs: TimingHistogram;
   /** Sum of trial durations (for JUnit time). */
   totalMs: number;
   retries: number;

@@ -31,7 +31,7 @@ describe('report: summarizeDuts', () => {
   it('counts passes, failures, errors and symptoms per DUT; a harness error is counted by its reason, never as a symptom', () => {
     const records = [
       record('a', 1),
-      record('a', 2, { result: 'fail', symptom: 'corrupt', detail: 'expected 79, got F9' }),
+      record('a', 2, { result: 'fail', symptom: 'corrupt', detail: 'expected 79, got F9', latencyMs: 16.5 }),
       record('a', 3, { result: 'error', symptom: null, reason: 'edge-late', detail: 'edge late by 120 ms', resetToFirstByteMs: null }),
       record('b', 1),
     ];
@@ -45,6 +45,7 @@ describe('report: summarizeDuts', () => {
     expect(a!.details.corrupt).to.deep.equal([{ text: 'expected 79, got F9', count: 1 }]);
     expect(a!.resetToFirstByteMs.count).to.equal(2);
     expect(a!.handshakeMs.count, 'handshake time only of passing trials').to.equal(1);
+    expect([a!.linkRoundTripMs.count, a!.linkRoundTripMs.max], 'the link round trip of every trial that measured one').to.deep.equal([1, 16.5]);
     expect(b!.trials).to.equal(1);
   });
 

@@ -62,7 +62,10 @@ function dutSection(
   if (note) parts.push(`<p class="muted">Rig note: ${esc(note)}</p>`);
   parts.push(symptomBreakdown(d));
   parts.push(
-    `<div class="charts">${histogramSvg('reset → first byte', d.resetToFirstByteMs)}${histogramSvg('handshake (passing trials)', d.handshakeMs)}</div>`,
+    `<div class="charts">${histogramSvg('reset → first byte', d.resetToFirstByteMs)}${histogramSvg('handshake (passing trials)', d.handshakeMs)}${histogramSvg(
+      'link round trip',
+      d.linkRoundTripMs,
+    )}</div>`,
   );
   const timelineTrial = sample ?? failing[0];
   if (timelineTrial) {

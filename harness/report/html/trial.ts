@@ -11,7 +11,7 @@ export function failingTrial(t: TrialRecord, open: boolean, id?: string): string
   const head = `${letter(what)}${esc(`trial ${t.seq}${t.followUp ? ' (follow-up)' : ''} — ${t.result === 'error' ? `harness error: ${t.reason ?? 'exception'}` : what}`)}`;
   const times = `started ${t.startedAt} · total ${fmtMs(t.phases?.totalMs)} · handshake ${fmtMs(t.phases?.handshakeMs)} · reset → first byte ${fmtMs(
     t.resetToFirstByteMs,
-  )} · ${t.retries === 1 ? '1 retry' : `${t.retries} retries`}`;
+  )}${t.latencyMs !== undefined ? ` · link round trip ${fmtMs(t.latencyMs)}` : ''} · ${t.retries === 1 ? '1 retry' : `${t.retries} retries`}`;
   return (
     `<details class="trial"${id ? ` id="${id}"` : ''}${open ? ' open' : ''}><summary>${head}</summary>` +
     `<p class="detail">${esc(t.detail)}</p><p class="muted">${esc(t.trialId)} · ${esc(times)}</p>` +
