@@ -415,12 +415,30 @@ function localCause(
   // The clean DUTs are compared with the hit DUTs of their own profiles: a less exposed profile fails less.
   const restProfiles = new Set(restDuts.filter((cells) => cells.some((i) => rest.includes(i))).map(profileOf));
   const sameProfileHit = hitDuts.filter((cells) => restProfiles.has(profileOf(cells))).flat();
-  const h = state.tally(sameProfileHit.length > 0 ? sameProfileHit : hit);
+  // With several DUTs speaking for the shared cause, what its kind could have caused is compared, not every failure:
+  // a board that also boot-loops on its own fails more than the dips alone make it.
+  const tally = (cells: number[]) => (hitDuts.length >= 2 ? causedTally(shared.ref.kind, cells, ctx) : state.tally(cells));
+  const h = tally(sameProfileHit.length > 0 ? sameProfileHit : hit);
   const r = state.tally(rest);
   const restAbovePool = logFisherGreater(r.failures, r.trials, pool.failures, pool.trials) <= Math.log(t.nestingP);
-  const restBelowHit = logBinomialLower(r.failures, r.trials, rate(h)) <= Math.log(t.nestingP);
+  const restBelowHit = logBinomialLower(tally(rest).failures, r.trials, rate(h)) <= Math.log(t.nestingP);
   if (restAbovePool || !restBelowHit) return undefined;
   return bestMember();
+}
+
+/** Trials of some cells, and their failures whose symptom the kind causes on the cell's profile (affinity ≥ fits). */
+function causedTally(kind: ComponentKind, cells: number[], ctx: ExplainContext): Tally {
+  const { state, physics, t } = ctx;
+  let trials = 0;
+  let failures = 0;
+  for (const i of cells) {
+    trials += state.activeTrials[i]!;
+    const profile = state.cells[i]!.profile;
+    for (const [symptom, n] of Object.entries(state.activeSymptoms[i]!) as Array<[Symptom, number]>) {
+      if (n && physics.affinity(kind, symptom, profile) >= t.fits) failures += n;
+    }
+  }
+  return { trials, failures };
 }
 
 /**

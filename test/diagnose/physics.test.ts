@@ -103,6 +103,16 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records.map(longTimer))).to.not.include('hub h1');
   });
 
+  it('a supply that resets an STM32 engine board often and silences script boards rarely stays the supply beside a script board that also boot-loops', () => {
+    // s1 feeds d1 (script: boot-loops on its own, and the dips silence it now and then), d2 (STM32 engine: reset
+    // mid-exchange by the dips) and d3 (script: silenced now and then, as d1 is).
+    const duts: DutSpec[] = mixedBench().map((d) => ({ ...d, supply: ['d1', 'd2', 'd3'].includes(d.id) ? 's1' : 's2' }));
+    const profiles: Record<string, string> = { d1: 'stm32-script', d2: 'stm32-engine', d3: 'stm32-script' };
+    const faults: Record<string, Partial<Record<Symptom, number>>> = { d1: { flood: 30, silent: 4 }, d2: { 'reset-mid': 60 }, d3: { silent: 4 } };
+    const records = duts.flatMap((d) => trials({ ...d, profile: profiles[d.id] ?? d.profile }, NIGHT, 100, faults[d.id] ?? baseline(100)));
+    expect(flags(records)).to.deep.equal(['dut d1', 'supply s1']);
+  });
+
   it('a slow hub is not taken for a profile mistake when the profile\'s only boards hang on it', () => {
     // d2 and d4, the only mt6580 boards, both on h1: the hub's latency or the profile — the hub's STM32 boards pass,
     // and the hub is what the rounds find.
