@@ -232,8 +232,22 @@ function patternTable(s: EvaluationSummary): string {
     `${r.score.found.length}/${r.score.faults}`,
     r.score.unidentifiable.map((f) => `${f.kind} ${f.id}`).join(', ') || '-',
     r.score.falseFlags.join(', ') || '-',
+    afterSwapsCell(r),
   ]);
-  return formatTable(['pattern', 'seed', 'faults', 'found', 'unidentifiable without a swap', 'false flags'], rows);
+  return formatTable(['pattern', 'seed', 'faults', 'found', 'unidentifiable without a swap', 'false flags', 'after the swaps'], rows);
+}
+
+/** A pattern scenario on the last report after the report's swaps: found, and what is still wrong. */
+function afterSwapsCell(r: ScenarioResult): string {
+  const after = r.afterSwaps;
+  if (!after) return '-';
+  if (after.nights.length === 0) return 'no swap advised';
+  const score = after.score;
+  const wrong = [
+    ...score.missed.map((f) => `${f.kind} ${f.id} ${score.unidentifiable.includes(f) ? 'in a group' : 'missed'}`),
+    ...score.falseFlags.map((f) => `false flag ${f}`),
+  ];
+  return `${score.found.length}/${score.faults} after ${after.nights.length === 1 ? '1 night' : `${after.nights.length} nights`}${wrong.length > 0 ? ` (${wrong.join(', ')})` : ''}`;
 }
 
 function kindTable(s: EvaluationSummary): string {
