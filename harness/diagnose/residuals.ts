@@ -57,11 +57,16 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
       return inExcess(usual, baseline * trials, t) ? usual : undefined;
     };
     const counts = new Map([...byDut].map(([dut, cells]) => [dut, explainable(cells)]));
-    // Siblings that read the cause alike: the same family, and the same traits (Physics.readingOf).
-    const readingOfDut = (dut: string) => physics.readingOf(seenAt(byDut.get(dut)![0]!).profile);
+    // Siblings that read the cause alike: the same family, and the same traits (Physics.readingOf); of those, the
+    // boards of its own profile when there are any, whose exchange is as long and as exposed as its own (a flaky hub
+    // loses a board with a longer exchange more often than its sibling of the same family).
+    const profileOfDut = (dut: string) => seenAt(byDut.get(dut)![0]!).profile;
+    const readingOfDut = (dut: string) => physics.readingOf(profileOfDut(dut));
     for (const [dut, mine] of counts) {
       const others = [...counts].filter(([d]) => d !== dut);
-      const kin = others.filter(([d]) => readingOfDut(d) === readingOfDut(dut));
+      const alike = others.filter(([d]) => readingOfDut(d) === readingOfDut(dut));
+      const sameProfile = alike.filter(([d]) => profileOfDut(d) === profileOfDut(dut));
+      const kin = sameProfile.length > 0 ? sameProfile : alike;
       const usual = usualFaceCount(byDut.get(dut)!);
       if (usual !== undefined) budget.set(dut, usual);
       if (kin.length === 0) continue;

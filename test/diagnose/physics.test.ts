@@ -200,6 +200,25 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flagsOnTwelve({ d1: 35, d2: 33, d3: 60, d4: 36, d5: 38, d6: 34 })).to.deep.equal(['hub h1', 'port h1.p3']);
   });
 
+  it('a board losing its port more often than a sibling of another profile under a flaky hub is the hub\'s, once a board of its own profile shows the same on that port', () => {
+    // Hub h1 loses its boards' ports: d1 (stm32-engine, a longer exchange) 57 of 100 trials on two nights, d2
+    // (stm32f1) 40. A swap then puts d3, of d1's profile, on d1's port: 45 of 100, like d2; d1 passes elsewhere.
+    const clean = Array.from({ length: 6 }, (_, i) => ({ id: `d${i + 4}`, hub: 'h3', port: `h3.p${i + 1}`, supply: 's2', profile: i % 2 ? 'stm32f1' : 'stm32-engine' }));
+    const before: DutSpec[] = [
+      { id: 'd1', hub: 'h1', port: 'h1.p1', supply: 's1', profile: 'stm32-engine' },
+      { id: 'd2', hub: 'h1', port: 'h1.p2', supply: 's1', profile: 'stm32f1' },
+      { id: 'd3', hub: 'h2', port: 'h2.p1', supply: 's1', profile: 'stm32-engine' },
+      ...clean,
+    ];
+    const after = before.map((d) => (d.id === 'd1' ? { ...d, hub: 'h2', port: 'h2.p1' } : d.id === 'd3' ? { ...d, hub: 'h1', port: 'h1.p1' } : d));
+    const lost: Record<string, number> = { d1: 57, d2: 40 };
+    const records = [
+      ...['2026-11-20', '2026-11-21'].flatMap((n) => before.flatMap((d) => trials(d, n, 100, lost[d.id] ? { 'port-lost': lost[d.id] } : baseline(100)))),
+      ...after.flatMap((d) => trials(d, '2026-11-22', 100, d.hub === 'h1' ? { 'port-lost': d.id === 'd3' ? 45 : 42 } : baseline(100))),
+    ];
+    expect(flags(records)).to.deep.equal(['hub h1']);
+  });
+
   it('a port under a flaky hub failing only as much more as chance gives one of its siblings is not flagged', () => {
     // 50 of 100 beside about 35: p ≈ 0.004 for that port alone, but one port of six that high is no rare draw.
     expect(flagsOnTwelve({ d1: 35, d2: 33, d3: 50, d4: 36, d5: 38, d6: 34 })).to.deep.equal(['hub h1']);
