@@ -206,7 +206,8 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     };
     if (flag) v.round = flag.round;
     if (flag && flag.alike.length > 0) v.alike = flag.alike;
-    const slow = flag && (key.startsWith('hub:') || key.startsWith('port:')) ? slowLink(cells, component.cellSet, t.slowLinkMs) : undefined;
+    const linkPart = component.ref.kind === 'hub' || component.ref.kind === 'port';
+    const slow = flag && linkPart ? slowLink(cells, component.cellSet, t.slowLinkMs) : undefined;
     if (slow) v.slowLink = slow;
     const carrier = carrierOf.get(key);
     if (carrier) v.carrier = components.get(carrier)!.ref;
@@ -338,7 +339,8 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
     .sort((a, b) => a.rest.logP - b.rest.logP)[0];
   if (up) current = up.s;
   // Up, too, to a shared component whose cause explains the candidate's failures where its own parts do not, when
-  // another of its DUTs, too weakly struck to stand out alone, shows the same cause's usual face on its own profile.
+  // another of its DUTs, too weakly struck to stand out alone, shows the same cause's usual face on its own profile —
+  // or, for latency, measured the same slow link.
   else {
     const held = supersets(current).find((s) => {
       const { hitDuts, restDuts } = splitDuts(s, state, significant, ctx);
