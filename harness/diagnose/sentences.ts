@@ -99,9 +99,15 @@ export function alwaysRanWith(confoundedWith: string[], swap: string): string {
 }
 
 /** One concrete next step for a flagged component. */
-export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[]): string {
+export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[], slowLink?: { meanMs: number }): string {
   const dut = dutOf(ref, cells);
   const symptom = dominantSymptom(symptoms);
+  if (slowLink && ref.kind === 'hub') {
+    return `Hub ${ref.id} delays its boards' answers (${fmtMs(slowLink.meanMs)} round trip): replace it or take it out of a chain of hubs; plug one of its DUTs straight into the host to confirm.`;
+  }
+  if (slowLink && ref.kind === 'port') {
+    return `USB port ${ref.id} delays ${dut ?? 'its DUT'}'s answers (${fmtMs(slowLink.meanMs)} round trip): check the adapter's latency timer (an FTDI's is 16 ms unless lowered: /sys/bus/usb-serial/devices/*/latency_timer) and move the cable to another port to confirm.`;
+  }
   switch (ref.kind) {
     case 'cable':
       return `Replace cable ${ref.id}${dut ? ` on ${dut}` : ''} (check its connectors and ground wire) and run tomorrow's trials with the new one.`;

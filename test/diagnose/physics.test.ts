@@ -94,10 +94,14 @@ describe('diagnosis with the families\' symptom physics', () => {
     const slowHub = (r: TrialRecord) => ({ ...r, latencyMs: r.components.hub === 'h1' ? (r.dut === 'd2' ? 55 : 120) : 0.2 });
     expect(flags(records.map(slowHub))).to.deep.equal(['hub h1']);
     const result = diagnoseCells(cellsFromRecords(records.map(slowHub)), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS });
-    expect(result.components.find((c) => c.id === 'h1')!.evidence.summary).to.match(/boards measured a 104 ms link round trip, against 0\.20 ms for the bench/);
+    const hub = result.components.find((c) => c.id === 'h1')!;
+    expect(hub.evidence.summary).to.match(/boards measured a 104 ms link round trip, against 0\.20 ms for the bench/);
+    expect(hub.action).to.match(/^Hub h1 delays its boards' answers \(104 ms round trip\)/);
     // Only d2's link slow: its port (or a part of its own) added the latency, not the hub.
     const slowPort = (r: TrialRecord) => ({ ...r, latencyMs: r.dut === 'd2' ? 55 : 0.2 });
     expect(flags(records.map(slowPort))).to.deep.equal(['port h1.p2']);
+    const port = diagnoseCells(cellsFromRecords(records.map(slowPort)), { rig: 'bench', profiles: PROFILES, physics: FAMILY_PHYSICS }).components.find((c) => c.id === 'h1.p2')!;
+    expect(port.action).to.match(/^USB port h1\.p2 delays d2's answers \(55\.0 ms round trip\): check the adapter's latency timer/);
     // STM32 siblings on an adapter whose latency timer adds 16 ms are no slow hub beside a port that adds 120 ms.
     const longTimer = (r: TrialRecord) => ({ ...r, latencyMs: r.dut === 'd2' ? 120 : r.components.hub === 'h1' ? 16 : 0.2 });
     expect(flags(records.map(longTimer))).to.not.include('hub h1');
