@@ -38,7 +38,7 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { slowAlike, slowLink } from './link-latency.js';
+import { meanLatency, slowAlike, slowLink } from './link-latency.js';
 import { LATENCY_MODE, Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
@@ -405,7 +405,7 @@ function localCause(
   // only poorly where the shared kind explains them well (a MediaTek board reset mid-handshake by a dip, beside a
   // silent STM32 on the same supply): then the shared cause stays, and the next rounds weigh what it leaves.
   if (hitDuts.length >= 2) {
-    const felt = feltBy(shared.ref.kind, hitDuts, ctx);
+    const felt = feltBy(shared.ref.kind, hitDuts, ctx, measuredFast(shared, ctx) ? LATENCY_MODE : undefined);
     if (!sharesFittingSymptom(felt)) {
       const member = bestMember();
       const oneCause = felt.every((f) => f.symptoms.size > 0);
@@ -537,6 +537,15 @@ function slowedTogether(shared: Component, struck: number[], others: number[][],
   return slowAlike(ctx.state.cells, shared.cellSet, struck, others, ctx.t.slowLinkMs);
 }
 
+/**
+ * Whether the shared part's trials measured their link round trips as fast as the bench's: then it adds no latency,
+ * and boards that fail as latency would make them fail (two silent MediaTek boards on one hub) fail for causes of their own.
+ */
+function measuredFast(shared: Component, ctx: ExplainContext): boolean {
+  const cells = ctx.state.cells;
+  return meanLatency(shared.cells.map((i) => cells[i]!)) !== undefined && !slowLink(cells, shared.cellSet, ctx.t.slowLinkMs);
+}
+
 /** What each hit DUT shows of a kind: its excess symptoms the kind causes on its family, and the modes whose usual face they are. */
 interface Felt {
   /** How its board reads a cause: its family and traits (Physics.readingOf). */
@@ -545,7 +554,7 @@ interface Felt {
   usualFaces: Set<string>;
 }
 
-function feltBy(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext): Felt[] {
+function feltBy(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext, ruledOut?: string): Felt[] {
   const { state, physics, t } = ctx;
   const active = state.all();
   return hitDuts.map((cells) => {
@@ -555,8 +564,8 @@ function feltBy(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext): 
     const usualFaces = new Set<string>();
     for (const [symptom, n] of Object.entries(mine.symptoms) as Array<[Symptom, number]>) {
       if (!inExcess(n, expectedCount(active, symptom, n, mine.trials), t)) continue;
-      if (physics.affinity(kind, symptom, profile) >= t.fits) symptoms.add(symptom);
-      for (const [mode] of physics.fittingModes(kind, symptom, profile, t.fitsWell)) usualFaces.add(mode);
+      if ([...physics.fittingModes(kind, symptom, profile, t.fits).keys()].some((mode) => mode !== ruledOut)) symptoms.add(symptom);
+      for (const [mode] of physics.fittingModes(kind, symptom, profile, t.fitsWell)) if (mode !== ruledOut) usualFaces.add(mode);
     }
     return { reading: physics.readingOf(profile), symptoms, usualFaces };
   });

@@ -117,6 +117,20 @@ describe('diagnosis with the families\' symptom physics', () => {
     expect(flags(records)).to.deep.equal(['dut d1', 'supply s1']);
   });
 
+  it('two MediaTek boards silent on one hub are two local faults when the hub\'s boards measured a fast link, the hub when a slow one', () => {
+    // d2 and d4 (MediaTek, on h1) go silent, on different shares of their trials; silence is how latency beyond a
+    // BROM's timeouts shows, and the only way a hub silences a MediaTek board.
+    const records = night({ d2: { silent: 22 }, d4: { silent: 49 } });
+    const fast = (r: TrialRecord) => ({ ...r, latencyMs: 0.2 });
+    const flagged = flags(records.map(fast));
+    expect(flagged).to.not.include('hub h1');
+    expect(flagged.filter((f) => f.includes('d2')), 'd2\'s own parts').to.have.length(1);
+    expect(flagged.filter((f) => f.includes('d4')), 'd4\'s own parts').to.have.length(1);
+    const slowHub = (r: TrialRecord) => ({ ...r, latencyMs: r.components.hub === 'h1' ? 120 : 0.2 });
+    // (d4, failing twice as often as d2, keeps its excess beside the hub.)
+    expect(flags(records.map(slowHub))).to.include('hub h1');
+  });
+
   it('a slow hub is not taken for a profile mistake when the profile\'s only boards hang on it', () => {
     // d2 and d4, the only mt6580 boards, both on h1: the hub's latency or the profile — the hub's STM32 boards pass,
     // and the hub is what the rounds find.
