@@ -49,9 +49,9 @@ export function slowAlike(cells: readonly Cell[], inside: ReadonlySet<number>, s
   });
 }
 
-/** A part's trials' mean round trip and the bench's usual one, when the part's is at least `slowMs` slower. */
-export function slowLink(cells: readonly Cell[], inside: ReadonlySet<number>, slowMs: number): { meanMs: number; usualMs: number } | undefined {
+/** A part's trials' mean round trip and the bench's usual one; undefined when either was not measured. */
+export function linkRound(cells: readonly Cell[], inside: ReadonlySet<number>): { meanMs: number; usualMs: number } | undefined {
   const usualMs = usualLatency(cells, inside);
   const meanMs = meanLatency([...inside].map((i) => cells[i]!));
-  return usualMs !== undefined && meanMs !== undefined && meanMs - usualMs >= slowMs ? { meanMs, usualMs } : undefined;
+  return usualMs !== undefined && meanMs !== undefined ? { meanMs, usualMs } : undefined;
 }

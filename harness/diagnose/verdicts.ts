@@ -38,7 +38,7 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { meanLatency, slowAlike, slowLink } from './link-latency.js';
+import { linkRound, slowAlike } from './link-latency.js';
 import { LATENCY_MODE, Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
@@ -206,9 +206,8 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     };
     if (flag) v.round = flag.round;
     if (flag && flag.alike.length > 0) v.alike = flag.alike;
-    const linkPart = component.ref.kind === 'hub' || component.ref.kind === 'port';
-    const slow = flag && linkPart ? slowLink(cells, component.cellSet, t.slowLinkMs) : undefined;
-    if (slow) v.slowLink = slow;
+    const round = flag && (component.ref.kind === 'hub' || component.ref.kind === 'port') ? linkRound(cells, component.cellSet) : undefined;
+    if (round && round.meanMs - round.usualMs >= t.slowLinkMs) v.slowLink = round;
     const carrier = carrierOf.get(key);
     if (carrier) v.carrier = components.get(carrier)!.ref;
     verdicts.push(v);
@@ -542,8 +541,8 @@ function slowedTogether(shared: Component, struck: number[], others: number[][],
  * and boards that fail as latency would make them fail (two silent MediaTek boards on one hub) fail for causes of their own.
  */
 function measuredFast(shared: Component, ctx: ExplainContext): boolean {
-  const cells = ctx.state.cells;
-  return meanLatency(shared.cells.map((i) => cells[i]!)) !== undefined && !slowLink(cells, shared.cellSet, ctx.t.slowLinkMs);
+  const round = linkRound(ctx.state.cells, shared.cellSet);
+  return round !== undefined && round.meanMs - round.usualMs < ctx.t.slowLinkMs;
 }
 
 /** What each hit DUT shows of a kind: its excess symptoms the kind causes on its family, and the modes whose usual face they are. */
@@ -564,8 +563,10 @@ function feltBy(kind: ComponentKind, hitDuts: number[][], ctx: ExplainContext, r
     const usualFaces = new Set<string>();
     for (const [symptom, n] of Object.entries(mine.symptoms) as Array<[Symptom, number]>) {
       if (!inExcess(n, expectedCount(active, symptom, n, mine.trials), t)) continue;
-      if ([...physics.fittingModes(kind, symptom, profile, t.fits).keys()].some((mode) => mode !== ruledOut)) symptoms.add(symptom);
-      for (const [mode] of physics.fittingModes(kind, symptom, profile, t.fitsWell)) if (mode !== ruledOut) usualFaces.add(mode);
+      const modes = physics.fittingModes(kind, symptom, profile, t.fits);
+      if (ruledOut) modes.delete(ruledOut);
+      if (modes.size > 0) symptoms.add(symptom);
+      for (const [mode, face] of modes) if (face >= t.fitsWell) usualFaces.add(mode);
     }
     return { reading: physics.readingOf(profile), symptoms, usualFaces };
   });
