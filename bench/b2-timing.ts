@@ -10,6 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { BoardProfile, Step } from '../harness/config/types.js';
 import type { TrialRecord } from '../harness/core/record.js';
 import { runBench } from '../harness/runner/run.js';
@@ -106,13 +107,17 @@ interface Measured {
   loadAfter: number;
   /** Share of the run the main thread was ready to run but had no core (Linux only). */
   runQueueShare?: number;
+  /** Garbage-collection pauses during the run (ms): each stops the main thread, and a wait falling due then ends late. */
+  gcPauses: number[];
 }
 
 /** Runs a fleet of `lanes` identical DUTs and collects the lateness of every edge and first send. */
 async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
   const bench = stm32Fleet(lanes);
   const profile = [...bench.profiles.values()][0]!;
-  const out: Measured = { lanes, trialsPerDut, edges: [], timed: [], sends: [], results: {}, loadBefore: loadavg()[0]!, loadAfter: 0 };
+  const out: Measured = { lanes, trialsPerDut, edges: [], timed: [], sends: [], results: {}, loadBefore: loadavg()[0]!, loadAfter: 0, gcPauses: [] };
+  const gc = new PerformanceObserver((list) => out.gcPauses.push(...list.getEntries().map((e) => e.duration)));
+  gc.observe({ entryTypes: ['gc'] });
   const waitedBefore = runQueueWaitMs();
   const started = performance.now();
   await runBench(bench, {
@@ -127,6 +132,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
       out.results[r.result] = (out.results[r.result] ?? 0) + 1;
     },
   });
+  gc.disconnect();
   const waitedAfter = runQueueWaitMs();
   if (waitedBefore !== undefined && waitedAfter !== undefined) {
     out.runQueueShare = (waitedAfter - waitedBefore) / (performance.now() - started);
@@ -156,6 +162,8 @@ function details(label: string, m: Measured): string[] {
     `  ${describe('edges', m.edges)}`,
     `  ${describe('of them after a wait', m.timed)}`,
     `  ${describe('first sends', m.sends)}`,
+    `  ${m.gcPauses.length} garbage-collection pauses, ${ms(m.gcPauses.reduce((a, b) => a + b, 0))} ms in all` +
+      (m.gcPauses.length > 0 ? `, median ${ms(median(m.gcPauses))} ms, max ${ms(Math.max(...m.gcPauses))} ms` : ''),
   ];
 }
 
