@@ -86,8 +86,9 @@ export function cellsFromCounts(counts: Iterable<SymptomCount>): Cell[] {
 
 export function cellsFromRecords(records: Iterable<TrialRecord>, keep: (record: TrialRecord) => boolean = () => true): Cell[] {
   const builder = new CellBuilder();
-  for (const r of records) if (r.result !== 'error' && r.symptom !== null && keep(r)) {
-      builder.add(r.night, r.profile, r.components, r.symptom, 1, r.latencyMs === undefined ? undefined : { trials: 1, sumMs: r.latencyMs });
-    }
+  for (const r of records) {
+    if (r.result === 'error' || r.symptom === null || !keep(r)) continue;
+    builder.add(r.night, r.profile, r.components, r.symptom, 1, r.latencyMs === undefined ? undefined : { trials: 1, sumMs: r.latencyMs });
+  }
   return builder.build();
 }

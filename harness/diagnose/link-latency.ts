@@ -49,8 +49,14 @@ export function slowAlike(cells: readonly Cell[], inside: ReadonlySet<number>, s
   });
 }
 
-/** A part's trials' mean round trip and the bench's usual one; undefined when either was not measured. */
-export function linkRound(cells: readonly Cell[], inside: ReadonlySet<number>): { meanMs: number; usualMs: number } | undefined {
+/** A part's trials' mean link round trip and the bench's usual one (the median board's outside the part). */
+export interface LinkRound {
+  meanMs: number;
+  usualMs: number;
+}
+
+/** A part's link round trip against the bench's; undefined when either was not measured. */
+export function linkRound(cells: readonly Cell[], inside: ReadonlySet<number>): LinkRound | undefined {
   const usualMs = usualLatency(cells, inside);
   const meanMs = meanLatency([...inside].map((i) => cells[i]!));
   return usualMs !== undefined && meanMs !== undefined ? { meanMs, usualMs } : undefined;

@@ -8,6 +8,7 @@ import { fmtMs } from '../report/format.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import type { Cell, ComponentRef } from './cells.js';
 import type { Change } from './history.js';
+import type { LinkRound } from './link-latency.js';
 import type { ProfileMistake } from './profiles.js';
 import { rate, type SymptomCounts, type Tally } from './round-stats.js';
 import { formatP } from './stats.js';
@@ -46,7 +47,7 @@ export interface SummaryFacts {
   /** A flag's group members that explain its failures exactly as well. */
   alike?: ComponentRef[];
   /** Its trials' mean link round trip and the bench's usual one, when it is slow. */
-  slowLink?: { meanMs: number; usualMs: number };
+  slowLink?: LinkRound;
 }
 
 /** One sentence with the numbers behind a component's verdict. */
@@ -99,7 +100,7 @@ export function alwaysRanWith(confoundedWith: string[], swap: string): string {
 }
 
 /** One concrete next step for a flagged component. */
-export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[], slowLink?: { meanMs: number }): string {
+export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[], slowLink?: LinkRound): string {
   const dut = dutOf(ref, cells);
   const symptom = dominantSymptom(symptoms);
   if (slowLink && ref.kind === 'hub') {

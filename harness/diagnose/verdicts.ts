@@ -38,7 +38,7 @@ import {
   type Tally,
 } from './round-stats.js';
 import { logBinomialLower, logFisherGreater } from './stats.js';
-import { linkRound, slowAlike } from './link-latency.js';
+import { linkRound, slowAlike, type LinkRound } from './link-latency.js';
 import { LATENCY_MODE, Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
 import { explainFlag, type ExplainContext } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
@@ -87,7 +87,7 @@ export interface ComponentVerdict {
    */
   alike?: ComponentRef[];
   /** A flagged hub or port whose trials measured the link slow: their mean round trip and the bench's usual one. */
-  slowLink?: { meanMs: number; usualMs: number };
+  slowLink?: LinkRound;
 }
 
 /** A profile mistake with the numbers of the profile's trials. */
