@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { BoardProfile, Step } from '../harness/config/types.js';
+import { gcGaps } from '../harness/core/gc-gaps.js';
 import type { TrialRecord } from '../harness/core/record.js';
 import { runBench } from '../harness/runner/run.js';
 import { simulatedWorld } from '../harness/sim/world.js';
@@ -109,15 +110,18 @@ interface Measured {
   runQueueShare?: number;
   /** Garbage-collection pauses during the run (ms): each stops the main thread, and a wait falling due then ends late. */
   gcPauses: number[];
+  /** Of them, the young-generation collections the harness started in gaps between timed steps (harness/core/gc-gaps.ts). */
+  inGaps: number;
 }
 
 /** Runs a fleet of `lanes` identical DUTs and collects the lateness of every edge and first send. */
 async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
   const bench = stm32Fleet(lanes);
   const profile = [...bench.profiles.values()][0]!;
-  const out: Measured = { lanes, trialsPerDut, edges: [], timed: [], sends: [], results: {}, loadBefore: loadavg()[0]!, loadAfter: 0, gcPauses: [] };
+  const out: Measured = { lanes, trialsPerDut, edges: [], timed: [], sends: [], results: {}, loadBefore: loadavg()[0]!, loadAfter: 0, gcPauses: [], inGaps: 0 };
   const gc = new PerformanceObserver((list) => out.gcPauses.push(...list.getEntries().map((e) => e.duration)));
   gc.observe({ entryTypes: ['gc'] });
+  const inGapsBefore = gcGaps().stats.collections;
   const waitedBefore = runQueueWaitMs();
   const started = performance.now();
   await runBench(bench, {
@@ -133,6 +137,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
     },
   });
   gc.disconnect();
+  out.inGaps = gcGaps().stats.collections - inGapsBefore;
   const waitedAfter = runQueueWaitMs();
   if (waitedBefore !== undefined && waitedAfter !== undefined) {
     out.runQueueShare = (waitedAfter - waitedBefore) / (performance.now() - started);
@@ -163,7 +168,8 @@ function details(label: string, m: Measured): string[] {
     `  ${describe('of them after a wait', m.timed)}`,
     `  ${describe('first sends', m.sends)}`,
     `  ${m.gcPauses.length} garbage-collection pauses, ${ms(m.gcPauses.reduce((a, b) => a + b, 0))} ms in all` +
-      (m.gcPauses.length > 0 ? `, median ${ms(median(m.gcPauses))} ms, max ${ms(Math.max(...m.gcPauses))} ms` : ''),
+      (m.gcPauses.length > 0 ? `, median ${ms(median(m.gcPauses))} ms, max ${ms(Math.max(...m.gcPauses))} ms` : '') +
+      `; ${m.inGaps} of them started by the harness between timed steps`,
   ];
 }
 

@@ -9,6 +9,7 @@ import type { PinDef, Step } from '../config/types.js';
 import { HarnessFault } from '../core/harness-fault.js';
 import type { Transcript } from '../core/transcript.js';
 import type { PinController } from './pin-controller.js';
+import { expectTimedStep } from '../core/gc-gaps.js';
 import { waitUntil } from '../core/precise-timer.js';
 
 export interface SequenceResult {
@@ -36,8 +37,12 @@ export async function runSequence(
   /** When the next step may start: the last real edge plus the waits since. */
   let next = clock.now();
   let bootStartedAt: number | null = null;
+  const waitForNext = () => {
+    expectTimedStep(clock, next);
+    return waitUntil(clock, next);
+  };
   const apply = async (states: Record<string, boolean>) => {
-    await waitUntil(clock, next);
+    await waitForNext();
     if (options.signal?.aborted) throw new Error('sequence stopped: the trial deadline passed');
     const planned = next;
     const at = await pins.apply(states, transcript, planned);
@@ -64,7 +69,7 @@ export async function runSequence(
         break;
       case 'wait':
         next += step.ms;
-        await waitUntil(clock, next);
+        await waitForNext();
         break;
       case 'powerCycle':
         await apply({ [step.pin]: false });

@@ -1,0 +1,111 @@
+/** Young-generation collections moved into the gaps between timed steps: when they may start, and when they may not. */
+import { expect } from 'chai';
+import { realClock } from '../../harness/core/clock.js';
+import { FILL_BEFORE_COLLECTING, GAP_PAUSES, GcGaps, HOLD_AFTER_MS, MIN_GAP_MS, gcGaps } from '../../harness/core/gc-gaps.js';
+
+/** A gap keeper on a hand-moved clock, a young generation filled at will, and a collector that takes `pauseMs`. */
+function keeper(pauseMs = 1) {
+  const state = { now: 0, fill: 0, collections: [] as number[], checking: false };
+  const gaps = new GcGaps({
+    collect: () => {
+      state.collections.push(state.now);
+      state.now += pauseMs;
+    },
+    now: () => state.now,
+    fill: () => state.fill,
+    every: () => {
+      state.checking = true;
+      return () => {
+        state.checking = false;
+      };
+    },
+  });
+  return { gaps, state };
+}
+
+describe('GC gaps: the young generation is collected between timed steps, not on them', () => {
+  it('collects a young generation past its threshold when no deadline is near', () => {
+    const { gaps, state } = keeper();
+    gaps.expect(100);
+    state.fill = FILL_BEFORE_COLLECTING;
+    gaps.check();
+    expect(state.collections).to.deep.equal([0]);
+    expect(gaps.stats.collections).to.equal(1);
+  });
+
+  it('leaves a young generation below its threshold to the engine', () => {
+    const { gaps, state } = keeper();
+    gaps.expect(100);
+    state.fill = FILL_BEFORE_COLLECTING - 0.1;
+    gaps.check();
+    expect(state.collections).to.deep.equal([]);
+  });
+
+  it('never starts a collection within the gap before a deadline', () => {
+    const { gaps, state } = keeper();
+    gaps.expect(MIN_GAP_MS - 0.5);
+    state.fill = 1;
+    gaps.check();
+    expect(state.collections).to.deep.equal([]);
+  });
+
+  it('holds a deadline that has just fired, for the edge or send it releases', () => {
+    const { gaps, state } = keeper();
+    gaps.expect(10);
+    state.fill = 1;
+    state.now = 10 + HOLD_AFTER_MS / 2;
+    gaps.check();
+    expect(state.collections, 'just after the deadline').to.deep.equal([]);
+    gaps.expect(100);
+    state.now = 10 + HOLD_AFTER_MS + 0.1;
+    gaps.check();
+    expect(state.collections, 'once the hold is over').to.have.length(1);
+  });
+
+  it('widens the gap it needs after a long pause', () => {
+    const { gaps, state } = keeper(5);
+    gaps.expect(100);
+    state.fill = 1;
+    gaps.check();
+    expect(state.collections).to.have.length(1);
+    // A deadline outside the smallest gap but inside twice the last pause.
+    gaps.expect(state.now + MIN_GAP_MS + 1);
+    expect(MIN_GAP_MS + 1).to.be.below(GAP_PAUSES * 5);
+    gaps.check();
+    expect(state.collections).to.have.length(1);
+  });
+
+  it('stops looking once no timed step is pending, and starts again with the next', () => {
+    const { gaps, state } = keeper();
+    gaps.expect(5);
+    expect(state.checking).to.equal(true);
+    state.now = 5 + HOLD_AFTER_MS + 1;
+    gaps.check();
+    expect(state.checking).to.equal(false);
+    gaps.expect(50);
+    expect(state.checking).to.equal(true);
+  });
+
+  it('does nothing where the engine keeps its collector to itself', () => {
+    let asked = 0;
+    const gaps = new GcGaps({ collect: null, now: () => 0, fill: () => 1, every: () => (asked++, () => undefined) });
+    gaps.expect(100);
+    gaps.check();
+    expect(asked).to.equal(0);
+    expect(gaps.stats.collections).to.equal(0);
+  });
+
+  it('gets the process collector on Node 20 and collects the young generation with it', async () => {
+    const gaps = gcGaps();
+    const before = gaps.stats.collections;
+    // Allocate until the young generation is past the threshold, with one deadline far away.
+    const keep: object[] = [];
+    gaps.expect(realClock.now() + 5_000);
+    for (let i = 0; i < 200 && gaps.stats.collections === before; i++) {
+      for (let j = 0; j < 20_000; j++) keep.push({ j });
+      keep.length = 0;
+      gaps.check();
+    }
+    expect(gaps.stats.collections).to.be.above(before);
+  });
+});
