@@ -65,6 +65,11 @@ const BOARDS = [
 
 describe('esptool-js 0.7 against the ESP32 emulators on a pty (shakedown stub --auto-reset)', function () {
   this.timeout(90_000);
+  // esptool-js drops stale input by time, not by framing: it flushes its buffer before each command and drains the
+  // ROM's eight repeated answers until 100 ms pass without a byte. A loaded machine that holds the stub's process
+  // back mid-burst can leave half a packet for the next read ("Invalid head of packet (0x1)", seen once in CI, not
+  // reproduced under a two-core load). One more attempt, from a fresh stub, tells that from a real disagreement.
+  this.retries(1);
   let dir: string;
   let stub: Stub | undefined;
   let port: PtyWebSerialPort | undefined;
