@@ -47,6 +47,13 @@ const NEVER = 2n ** 63n - 1n;
 export const BACKSTOP_MS = 1;
 
 /**
+ * A wake-up due sooner than this comes from the event loop's next turn, not the thread: the thread's round trip
+ * (its futex, its message, the main thread's own wake-up) costs about as much on an idle machine, and far more where
+ * an idle virtual CPU is halted and must be woken twice. The loop does not sleep meanwhile: it turns, so I/O goes on.
+ */
+export const NEAR_MS = 0.25;
+
+/**
  * Wake-ups from the sleeping thread. Until the thread runs (its first milliseconds), and should it ever stop, a
  * millisecond timer stands in; while it runs, one stands behind it, BACKSTOP_MS after the deadline.
  */
@@ -61,6 +68,7 @@ export class ThreadWakeup implements Wakeup {
   private online = false;
   private armedAt: number | null = null;
   private fallback: NodeJS.Timeout | null = null;
+  private nextTurn: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly wake: () => void,
@@ -89,6 +97,15 @@ export class ThreadWakeup implements Wakeup {
   }
 
   arm(atMs: number): void {
+    if (atMs - performance.now() <= NEAR_MS) {
+      this.disarm();
+      this.nextTurn = setImmediate(() => {
+        this.nextTurn = null;
+        this.wake();
+      });
+      return;
+    }
+    this.clearNextTurn();
     const idle = this.armedAt === null;
     this.armedAt = atMs;
     if (this.worker) {
@@ -101,6 +118,7 @@ export class ThreadWakeup implements Wakeup {
   }
 
   disarm(): void {
+    this.clearNextTurn();
     if (this.armedAt === null) return;
     this.armedAt = null;
     if (this.worker) {
@@ -131,6 +149,11 @@ export class ThreadWakeup implements Wakeup {
       this.fallback = null;
       this.wake();
     }, Math.max(0, Math.ceil(dueAt - performance.now())));
+  }
+
+  private clearNextTurn(): void {
+    if (this.nextTurn) clearImmediate(this.nextTurn);
+    this.nextTurn = null;
   }
 
   private clearFallback(): void {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ManualClock, realClock } from '../../harness/core/clock.js';
 import { MAX_SPIN_MS, PreciseScheduler, clockWakeup, preciseClock, preciseTimer } from '../../harness/core/precise-timer.js';
-import { ThreadWakeup, type Wakeup } from '../../harness/core/wake-thread.js';
+import { NEAR_MS, ThreadWakeup, type Wakeup } from '../../harness/core/wake-thread.js';
 
 function manual(): { clock: ManualClock; scheduler: PreciseScheduler; fired: string[] } {
   const clock = new ManualClock();
@@ -263,5 +263,22 @@ describe('precise timers on the real clock (wake-up thread)', () => {
     wakeup.arm(realClock.now() + 5);
     await woken;
     wakeup.disarm();
+  });
+
+  it('wake the main thread for a deadline nearer than NEAR_MS on the next turn of the loop, without the thread', async () => {
+    const heldOff = `require('node:worker_threads'); const gen = new Int32Array(require('node:worker_threads').workerData, 0, 1); for (;;) Atomics.wait(gen, 0, Atomics.load(gen, 0));`;
+    const order: string[] = [];
+    const wakeup = new ThreadWakeup(() => order.push('woken'), heldOff);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    wakeup.arm(realClock.now() + NEAR_MS / 2);
+    // The thread never posts and the millisecond backstop is not due before this immediate: only the loop woke it.
+    await new Promise((resolve) => setImmediate(resolve));
+    order.push('next turn');
+    expect(order).to.deep.equal(['woken', 'next turn']);
+    // Disarmed before its turn, a near wake-up does not come.
+    wakeup.arm(realClock.now());
+    wakeup.disarm();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).to.deep.equal(['woken', 'next turn']);
   });
 });
