@@ -4,7 +4,7 @@
  * at the bench the next morning. The only part of the diagnosis that writes English; it decides nothing.
  */
 import { plural } from '../core/plural.js';
-import { fmtMs } from '../report/format.js';
+import { fmtMs } from '../core/format.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import type { Cell, ComponentRef } from './cells.js';
 import type { Change } from './history.js';

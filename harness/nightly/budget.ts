@@ -7,7 +7,7 @@
 import type { Dut } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { NotRun } from '../core/record.js';
-import { fmtMs } from '../report/format.js';
+import { fmtMs } from '../core/format.js';
 
 export class TimeBudget {
   private readonly until: number;

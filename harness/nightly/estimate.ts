@@ -7,7 +7,7 @@
 import { deadlinesMs } from '../config/feasibility.js';
 import { sequenceFloorMs } from '../config/steps.js';
 import type { Dut, LoadedBench } from '../config/types.js';
-import { fmtDuration } from '../report/format.js';
+import { fmtDuration } from '../core/format.js';
 import { isFinished, type TrialStore } from '../store/index.js';
 
 export interface TrialTime {

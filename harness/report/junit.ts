@@ -11,7 +11,7 @@ import type { ComponentDiagnosis } from '../diagnose/types.js';
 import { plural } from '../core/plural.js';
 import { esc } from './escape.js';
 import { keyOf, setAsideText, type Folds } from './folds.js';
-import { fmtPct } from './format.js';
+import { fmtPct } from '../core/format.js';
 import { mismatchText } from './text.js';
 import { sortedSymptoms } from './symptoms.js';
 import type { DutSummary, NotRun, ReportInput } from './types.js';

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { plural } from '../core/plural.js';
 import { esc } from './escape.js';
-import { fmtPct } from './format.js';
+import { fmtPct } from '../core/format.js';
 import { htmlDocument, NIGHTS_NAV_END, NIGHTS_NAV_START } from './html/document.js';
 import { verdictBadge } from './html/parts.js';
 import { atomicWrite } from './atomic-write.js';

@@ -7,7 +7,7 @@
 import type { HarnessErrorReason, Symptom } from '../core/record.js';
 import type { ComponentDiagnosis } from '../diagnose/types.js';
 import { dutState, keyOf, outOfService, type Folds } from './folds.js';
-import { spanMs } from './format.js';
+import { spanMs } from '../core/format.js';
 import { quantile } from './histogram.js';
 import type { DutSummary, FollowUpSummary, NotRun, ReportInput, TimingHistogram } from './types.js';
 import { overall, passRate, UNTRUSTWORTHY_ERROR_SHARE } from './verdict.js';

@@ -1,7 +1,7 @@
 /** One collapsible section per DUT: timings, symptoms in words, the pin timeline, and failing trials byte by byte. */
 import type { HarnessErrorReason, TrialRecord } from '../../core/record.js';
 import { esc } from '../escape.js';
-import { fmtPct } from '../format.js';
+import { fmtPct } from '../../core/format.js';
 import type { BenchIndex } from '../rig-index.js';
 import { histogramSvg } from '../svg/histogram.js';
 import { pinTimelineSvg } from '../svg/timeline.js';

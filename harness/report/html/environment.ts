@@ -1,7 +1,7 @@
 /** Where and with what the night ran: host, versions, digests, counts and times. */
 import { plural } from '../../core/plural.js';
 import { esc } from '../escape.js';
-import { fmtDuration, fmtInt, spanMs } from '../format.js';
+import { fmtDuration, fmtInt, spanMs } from '../../core/format.js';
 import type { ReportInput } from '../types.js';
 import type { Overall } from '../verdict.js';
 

@@ -6,7 +6,7 @@
 import { plural } from '../../core/plural.js';
 import type { HarnessErrorReason } from '../../core/record.js';
 import { esc } from '../escape.js';
-import { fmtPct } from '../format.js';
+import { fmtPct } from '../../core/format.js';
 import type { ReportInput } from '../types.js';
 import { UNTRUSTWORTHY_ERROR_SHARE, type Overall } from '../verdict.js';
 import { letter } from './parts.js';

@@ -7,7 +7,7 @@
 import type { ComponentDiagnosis } from '../../diagnose/types.js';
 import { plural } from '../../core/plural.js';
 import { esc } from '../escape.js';
-import { fmtPct, nightIn } from '../format.js';
+import { fmtPct, nightIn } from '../../core/format.js';
 import { keyOf } from '../folds.js';
 import { sparklineSvg, type SparkPoint } from '../svg/sparkline.js';
 import { dutsUsing, type BenchIndex } from '../rig-index.js';

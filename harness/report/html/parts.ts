@@ -3,7 +3,7 @@ import { plural } from '../../core/plural.js';
 import type { HarnessErrorReason, Symptom } from '../../core/record.js';
 import type { ComponentDiagnosis } from '../../diagnose/types.js';
 import { esc } from '../escape.js';
-import { fmtPct } from '../format.js';
+import { fmtPct } from '../../core/format.js';
 import type { BenchIndex } from '../rig-index.js';
 import { HARNESS_ERROR_STYLE, SYMPTOM_STYLE, sortedSymptoms, symptomClass, symptomLetter } from '../symptoms.js';
 import type { StripCell } from '../types.js';

@@ -1,6 +1,6 @@
 /** A note under the verdict when trials of the night went to the bench's spool because the lab's database was away. */
 import { esc } from '../escape.js';
-import { fmtInt } from '../format.js';
+import { fmtInt } from '../../core/format.js';
 import type { ReportInput } from '../types.js';
 
 export function spoolNote(input: ReportInput): string {

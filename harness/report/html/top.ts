@@ -7,7 +7,7 @@ import { plural } from '../../core/plural.js';
 import { evidenceWithoutName } from '../../diagnose/sentences.js';
 import type { ComponentDiagnosis } from '../../diagnose/types.js';
 import { esc } from '../escape.js';
-import { fmtInt, fmtPct } from '../format.js';
+import { fmtInt, fmtPct } from '../../core/format.js';
 import { keyOf, setAsideText, type SetAside } from '../folds.js';
 import type { BenchIndex } from '../rig-index.js';
 import { dutsUsing } from '../rig-index.js';

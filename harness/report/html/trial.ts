@@ -1,7 +1,7 @@
 /** One failing trial (or harness error) as a folded block: its detail, times, expected vs received, and transcript. */
 import type { TrialRecord } from '../../core/record.js';
 import { esc } from '../escape.js';
-import { fmtMs } from '../format.js';
+import { fmtMs } from '../../core/format.js';
 import { mismatchTable, transcriptTable } from '../hexdump.js';
 import { letter } from './parts.js';
 

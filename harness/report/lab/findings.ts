@@ -6,7 +6,7 @@
 import type { ComponentKind, Symptom } from '../../core/record.js';
 import type { Cell } from '../../diagnose/cells.js';
 import type { DiagnosisResult } from '../../diagnose/types.js';
-import { fmtPct } from '../format.js';
+import { fmtPct } from '../../core/format.js';
 import type { LabEvidence, LabFinding } from './types.js';
 
 /** A profile's rate counts as high on a rig from this share of failures … */

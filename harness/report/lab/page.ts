@@ -4,7 +4,7 @@
  * nightly report: the same stylesheet and Content-Security-Policy, no script, every name escaped.
  */
 import { esc } from '../escape.js';
-import { fmtInt, fmtPct } from '../format.js';
+import { fmtInt, fmtPct } from '../../core/format.js';
 import { pageHead } from '../html/document.js';
 import { rateClass } from '../html/parts.js';
 import { sparklineSvg } from '../svg/sparkline.js';

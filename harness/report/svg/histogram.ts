@@ -1,6 +1,6 @@
 /** A timing histogram as inline SVG: bars over the occupied log bins, median and p95 marked. */
 import { esc } from '../escape.js';
-import { fmtMs, short } from '../format.js';
+import { fmtMs, short } from '../../core/format.js';
 import { BINS_PER_DECADE, binEdge, occupiedBins, quantile } from '../histogram.js';
 import type { TimingHistogram } from '../types.js';
 

@@ -1,7 +1,7 @@
 /** Pass rate per night as a small inline SVG line, with the night a change began marked. */
 import { plural } from '../../core/plural.js';
 import { esc } from '../escape.js';
-import { fmtPct } from '../format.js';
+import { fmtPct } from '../../core/format.js';
 
 export interface SparkPoint {
   night: string;

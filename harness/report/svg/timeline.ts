@@ -4,7 +4,7 @@
  */
 import type { TranscriptEvent } from '../../core/record.js';
 import { esc } from '../escape.js';
-import { short } from '../format.js';
+import { short } from '../../core/format.js';
 
 const W = 640;
 const LABEL = 78;

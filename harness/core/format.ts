@@ -1,4 +1,4 @@
-/** Number and time formatting for the report (plain text; callers escape). */
+/** Number and time formatting for what people read: the report, the diagnosis sentences, the nightly plan (plain text; callers escape). */
 
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
