@@ -3,8 +3,9 @@
  * milliseconds — its cost is what survives it: the transcripts of every trial in flight — and one that falls on a
  * sequence's deadline makes that edge, or the first send after it, late by as much. V8 starts one whenever its
  * young generation fills, blind to our deadlines; so while sequences are waiting, the young generation is
- * collected a little early, once it is half full and no deadline falls within the next few pause lengths (what a
- * browser does between frames). Without timed steps pending, nothing is done: V8 collects on its own terms.
+ * collected a little early, once it is past FILL_BEFORE_COLLECTING and no deadline falls within the next few pause
+ * lengths, nor an edge is being written (what a browser does between frames). Without timed steps pending, nothing
+ * is done: V8 collects on its own terms.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -22,6 +23,8 @@ export const GAP_PAUSES = 2;
 export const MIN_GAP_MS = 4;
 /** How fast the remembered longest pause fades (per collection), so one slow pause does not close every gap. */
 const PAUSE_MEMORY = 0.9;
+/** The pause assumed before the first collection of ours is measured: a scavenge of 16 lanes' trials in flight. */
+const FIRST_PAUSE_GUESS_MS = 4;
 
 export type Collect = (options: { type: 'minor' }) => void;
 
@@ -66,7 +69,7 @@ export interface GcGapsHost {
   every: (ms: number, fn: () => void) => () => void;
 }
 
-const processHost = (): GcGapsHost => ({
+export const processHost = (): GcGapsHost => ({
   collect: collector(),
   now: () => performance.now(),
   fill: youngFill,
@@ -76,47 +79,69 @@ const processHost = (): GcGapsHost => ({
   },
 });
 
+/** A timed step: due at `at`; `open` until the edge or send it releases has been written. */
+interface TimedStep {
+  at: number;
+  open: boolean;
+}
+
 export class GcGaps {
-  /** Deadlines (clock ms) of timed steps not yet past their hold. */
-  private readonly deadlines: number[] = [];
+  /** Timed steps still open, or closed but not yet past their hold. */
+  private steps: TimedStep[] = [];
   private stopChecking: (() => void) | null = null;
-  private longestPauseMs = 0;
+  private longestPauseMs = FIRST_PAUSE_GUESS_MS;
   private readonly counts: GcGapStats = { collections: 0, pausedMs: 0 };
+  /** Null once the engine refused a collection: from then on nothing is done. */
+  private collect: Collect | null;
 
-  constructor(private readonly host: GcGapsHost) {}
+  constructor(private readonly host: GcGapsHost) {
+    this.collect = host.collect;
+  }
 
-  /** A timed step is due at atMs: no collection of ours may start near it. */
-  expect(atMs: number): void {
-    if (!this.host.collect) return;
-    this.deadlines.push(atMs);
+  /**
+   * A timed step is due at atMs: no collection of ours may start near it, nor before the returned function is called
+   * (once what the step releases has been written).
+   */
+  expect(atMs: number): () => void {
+    if (!this.collect) return () => undefined;
+    const step: TimedStep = { at: atMs, open: true };
+    this.steps.push(step);
     this.stopChecking ??= this.host.every(CHECK_EVERY_MS, () => this.check());
+    return () => {
+      step.open = false;
+    };
   }
 
   get stats(): Readonly<GcGapStats> {
     return this.counts;
   }
 
-  /** Collects the young generation if it is worth it and no deadline is near; stops looking once none is pending. */
+  /** Collects the young generation if it is worth it and no step is near; stops looking once none is pending. */
   check(): void {
-    const { collect, now: clockNow, fill } = this.host;
+    const { now: clockNow, fill } = this.host;
     const now = clockNow();
-    let kept = 0;
-    let nearest = Number.POSITIVE_INFINITY;
-    for (const at of this.deadlines) {
-      if (at < now - HOLD_AFTER_MS) continue;
-      this.deadlines[kept++] = at;
-      nearest = Math.min(nearest, at);
-    }
-    this.deadlines.length = kept;
-    if (kept === 0 || !collect) {
+    this.steps = this.steps.filter((step) => step.open || step.at >= now - HOLD_AFTER_MS);
+    const collect = this.collect;
+    if (this.steps.length === 0 || !collect) {
       this.stopChecking?.();
       this.stopChecking = null;
       return;
     }
+    // A step still open past its time is being carried out now.
+    const nearest = Math.min(...this.steps.map((step) => (step.open ? Math.max(step.at, now - HOLD_AFTER_MS) : step.at)));
     const gapMs = Math.max(MIN_GAP_MS, GAP_PAUSES * this.longestPauseMs);
     if (nearest < now + gapMs || fill() < FILL_BEFORE_COLLECTING) return;
     const started = clockNow();
-    collect({ type: 'minor' });
+    try {
+      collect({ type: 'minor' });
+    } catch {
+      // An engine that will not collect on request: V8 goes on collecting on its own terms.
+      this.collect = null;
+      this.steps = [];
+      this.stopChecking?.();
+      this.stopChecking = null;
+      return;
+    }
     const pausedMs = clockNow() - started;
     this.longestPauseMs = Math.max(pausedMs, this.longestPauseMs * PAUSE_MEMORY);
     this.counts.collections++;
@@ -132,7 +157,10 @@ export function gcGaps(): GcGaps {
   return processGaps;
 }
 
-/** Marks a timed step due at atMs on this clock (on a test clock there are no pauses to move: nothing is done). */
-export function expectTimedStep(clock: Clock, atMs: number): void {
-  if (clock === realClock) gcGaps().expect(atMs);
+/**
+ * Marks a timed step due at atMs on this clock; call the returned function once what it releases has been written
+ * (on a test clock there are no pauses to move: nothing is done).
+ */
+export function expectTimedStep(clock: Clock, atMs: number): () => void {
+  return clock === realClock ? gcGaps().expect(atMs) : () => undefined;
 }

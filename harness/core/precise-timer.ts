@@ -3,9 +3,9 @@
  * Every pending deadline of the process waits in one scheduler, in time order, with one wake-up armed for the
  * earliest. On the real clock the wake-up comes from a thread sleeping on a high-resolution timeout
  * (wake-thread.ts), a tenth of a millisecond early: the main thread sleeps until then instead of polling, however
- * many lanes wait, and busy-waits only the last fraction of a millisecond; a deadline a quarter of a millisecond
- * away or less is reached on the loop's next turns instead. A test clock's timers are exact already and are used as
- * they are.
+ * many lanes wait, and busy-waits only the last fraction of a millisecond; a wake-up due within NEAR_MS (a
+ * deadline about a third of a millisecond away) comes from the loop's next turns instead. A test clock's timers are
+ * exact already and are used as they are.
  */
 import { realClock, type Clock } from './clock.js';
 import { ThreadWakeup, type Wakeup } from './wake-thread.js';

@@ -69,6 +69,10 @@ export class ThreadWakeup implements Wakeup {
   private armedAt: number | null = null;
   private fallback: NodeJS.Timeout | null = null;
   private nextTurn: NodeJS.Immediate | null = null;
+  private readonly onNextTurn = () => {
+    this.nextTurn = null;
+    this.wake();
+  };
 
   constructor(
     private readonly wake: () => void,
@@ -99,10 +103,7 @@ export class ThreadWakeup implements Wakeup {
   arm(atMs: number): void {
     if (atMs - performance.now() <= NEAR_MS) {
       this.disarm();
-      this.nextTurn = setImmediate(() => {
-        this.nextTurn = null;
-        this.wake();
-      });
+      this.nextTurn = setImmediate(this.onNextTurn);
       return;
     }
     this.clearNextTurn();

@@ -37,25 +37,31 @@ export async function runSequence(
   /** When the next step may start: the last real edge plus the waits since. */
   let next = clock.now();
   let bootStartedAt: number | null = null;
-  const waitForNext = () => {
-    expectTimedStep(clock, next);
-    return waitUntil(clock, next);
-  };
-  const apply = async (states: Record<string, boolean>) => {
-    await waitForNext();
-    if (options.signal?.aborted) throw new Error('sequence stopped: the trial deadline passed');
-    const planned = next;
-    const at = await pins.apply(states, transcript, planned);
-    next = at;
-    for (const [pin, active] of Object.entries(states)) if (startsBoot(options.boardPins?.[pin]?.role, active)) bootStartedAt = at;
-    const late = at - planned;
-    if (late > tolerance) {
-      const what = Object.entries(states).map(([pin, active]) => `${pin} ${active ? 'asserted' : 'released'}`).join(', ');
-      const message = `edge ${what} left the host ${late.toFixed(1)} ms after its planned time (the profile allows ${tolerance} ms: timing.edgeToleranceMs)`;
-      transcript.note(message);
-      throw new HarnessFault('edge-late', message);
+  /** Waits for `next`, then does `then` (the edge it releases), with no collection of ours in between. */
+  const atNext = async <T>(then: () => Promise<T> | T): Promise<T> => {
+    const done = expectTimedStep(clock, next);
+    try {
+      await waitUntil(clock, next);
+      return await then();
+    } finally {
+      done();
     }
   };
+  const apply = (states: Record<string, boolean>) =>
+    atNext(async () => {
+      if (options.signal?.aborted) throw new Error('sequence stopped: the trial deadline passed');
+      const planned = next;
+      const at = await pins.apply(states, transcript, planned);
+      next = at;
+      for (const [pin, active] of Object.entries(states)) if (startsBoot(options.boardPins?.[pin]?.role, active)) bootStartedAt = at;
+      const late = at - planned;
+      if (late > tolerance) {
+        const what = Object.entries(states).map(([pin, active]) => `${pin} ${active ? 'asserted' : 'released'}`).join(', ');
+        const message = `edge ${what} left the host ${late.toFixed(1)} ms after its planned time (the profile allows ${tolerance} ms: timing.edgeToleranceMs)`;
+        transcript.note(message);
+        throw new HarnessFault('edge-late', message);
+      }
+    });
 
   for (const step of steps) {
     switch (step.kind) {
@@ -69,7 +75,7 @@ export async function runSequence(
         break;
       case 'wait':
         next += step.ms;
-        await waitForNext();
+        await atNext(() => undefined);
         break;
       case 'powerCycle':
         await apply({ [step.pin]: false });

@@ -246,10 +246,12 @@ describe('precise timers on the real clock (wake-up thread)', () => {
       import { preciseTimer } from ${JSON.stringify(fileURLToPath(new URL('../../harness/core/precise-timer.ts', import.meta.url)))};
       preciseTimer(realClock, realClock.now() + 600_000, () => console.log('cancelled one fired'))();
       preciseTimer(realClock, realClock.now() + 50, () => console.log('fired'));
+      // Nearer than NEAR_MS: from the loop's turns, which must neither be lost nor keep the process alive after.
+      preciseTimer(realClock, realClock.now() + 0.2, () => console.log('near one fired'));
     `;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 25_000 });
     expect(child.stderr).to.equal('');
-    expect(child.stdout).to.equal('fired\n');
+    expect(child.stdout).to.equal('near one fired\nfired\n');
     expect(child.status).to.equal(0);
   });
 
