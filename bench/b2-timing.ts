@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { BoardProfile, Step } from '../harness/config/types.js';
-import { gcGaps } from '../harness/core/gc-gaps.js';
+import { stepGaps } from '../harness/core/step-gaps.js';
 import type { TrialRecord } from '../harness/core/record.js';
 import { runBench } from '../harness/runner/run.js';
 import { simulatedWorld } from '../harness/sim/world.js';
@@ -110,7 +110,7 @@ interface Measured {
   runQueueShare?: number;
   /** Garbage-collection pauses during the run (ms): each stops the main thread, and a wait falling due then ends late. */
   gcPauses: number[];
-  /** Of them, the young-generation collections the harness started in gaps between timed steps (harness/core/gc-gaps.ts). */
+  /** Of them, the young-generation collections the harness started in gaps between timed steps (harness/core/step-gaps.ts). */
   inGaps: number;
 }
 
@@ -121,7 +121,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
   const out: Measured = { lanes, trialsPerDut, edges: [], timed: [], sends: [], results: {}, loadBefore: loadavg()[0]!, loadAfter: 0, gcPauses: [], inGaps: 0 };
   const gc = new PerformanceObserver((list) => out.gcPauses.push(...list.getEntries().map((e) => e.duration)));
   gc.observe({ entryTypes: ['gc'] });
-  const inGapsBefore = gcGaps().stats.collections;
+  const inGapsBefore = stepGaps().stats.collections;
   const waitedBefore = runQueueWaitMs();
   const started = performance.now();
   await runBench(bench, {
@@ -137,7 +137,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
     },
   });
   gc.disconnect();
-  out.inGaps = gcGaps().stats.collections - inGapsBefore;
+  out.inGaps = stepGaps().stats.collections - inGapsBefore;
   const waitedAfter = runQueueWaitMs();
   if (waitedBefore !== undefined && waitedAfter !== undefined) {
     out.runQueueShare = (waitedAfter - waitedBefore) / (performance.now() - started);

@@ -9,7 +9,7 @@ import type { PinDef, Step } from '../config/types.js';
 import { HarnessFault } from '../core/harness-fault.js';
 import type { Transcript } from '../core/transcript.js';
 import type { PinController } from './pin-controller.js';
-import { expectTimedStep } from '../core/gc-gaps.js';
+import { expectTimedStep } from '../core/step-gaps.js';
 import { waitUntil } from '../core/precise-timer.js';
 
 export interface SequenceResult {

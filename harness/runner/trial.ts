@@ -13,6 +13,7 @@ import type { Clock } from '../core/clock.js';
 import { InfrastructureError, InputError } from '../core/exit-codes.js';
 import { HarnessFault } from '../core/harness-fault.js';
 import type { HarnessErrorReason, Symptom, TrialComponents, TrialRecord, TrialResult } from '../core/record.js';
+import { untimedWorkMay } from '../core/step-gaps.js';
 import { Transcript } from '../core/transcript.js';
 import { PortOpenError, type SerialLink } from '../link/serial-link.js';
 import type { EngineOutcome } from '../protocols/types.js';
@@ -43,6 +44,8 @@ export interface TrialContext {
 
 export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
   const { clock, profile } = ctx;
+  // Opening the port is a millisecond or more of the one thread: not while another lane's edge is due.
+  await untimedWorkMay(clock);
   const startedAt = new Date().toISOString();
   const transcript = new Transcript(clock);
   const t0 = transcript.t0;
@@ -122,6 +125,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialRecord> {
       harnessError ??= error as Error;
     }
     leaveMs = clock.now() - leaveStart;
+    // So are closing it and building the record.
+    await untimedWorkMay(clock);
     await ctx.attachLink(null).catch(() => undefined);
     await link.close().catch(() => undefined);
   }

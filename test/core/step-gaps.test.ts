@@ -1,11 +1,11 @@
 /** Young-generation collections moved into the gaps between timed steps: when they may start, and when they may not. */
 import { expect } from 'chai';
-import { FILL_BEFORE_COLLECTING, GAP_PAUSES, GcGaps, HOLD_AFTER_MS, MIN_GAP_MS, processHost } from '../../harness/core/gc-gaps.js';
+import { FILL_BEFORE_COLLECTING, GAP_PAUSES, HOLD_AFTER_MS, MIN_GAP_MS, StepGaps, UNTIMED_WORK_CLEAR_MS, UNTIMED_WORK_MAX_WAIT_MS, processHost } from '../../harness/core/step-gaps.js';
 
 /** A gap keeper on a hand-moved clock, a young generation filled at will, and a collector that takes `pauseMs`. */
 function keeper(pauseMs = 1, refuse = false) {
-  const state = { now: 0, fill: 0, collections: [] as number[], checking: false };
-  const gaps = new GcGaps({
+  const state = { now: 0, fill: 0, collections: [] as number[], checking: false, onPause: (): void => undefined };
+  const gaps = new StepGaps({
     collect: () => {
       if (refuse) throw new Error('no');
       state.collections.push(state.now);
@@ -19,11 +19,15 @@ function keeper(pauseMs = 1, refuse = false) {
         state.checking = false;
       };
     },
+    pause: async () => {
+      state.now += 1;
+      state.onPause();
+    },
   });
   return { gaps, state };
 }
 
-describe('GC gaps: the young generation is collected between timed steps, not on them', () => {
+describe('step gaps: collections between timed steps, not on them', () => {
   it('collects a young generation past its threshold when no deadline is near', () => {
     const { gaps, state } = keeper();
     gaps.expect(100);
@@ -106,7 +110,7 @@ describe('GC gaps: the young generation is collected between timed steps, not on
 
   it('does nothing where the engine keeps its collector to itself', () => {
     let asked = 0;
-    const gaps = new GcGaps({ collect: null, now: () => 0, fill: () => 1, every: () => (asked++, () => undefined) });
+    const gaps = new StepGaps({ collect: null, now: () => 0, fill: () => 1, every: () => (asked++, () => undefined), pause: async () => undefined });
     gaps.expect(100);
     gaps.check();
     expect(asked).to.equal(0);
@@ -126,7 +130,7 @@ describe('GC gaps: the young generation is collected between timed steps, not on
 
   it('gets the process collector on Node 20 and collects the young generation with it', () => {
     // The process's collector and heap, checked by hand: no interval is left running.
-    const gaps = new GcGaps({ ...processHost(), every: () => () => undefined });
+    const gaps = new StepGaps({ ...processHost(), every: () => () => undefined });
     const keep: object[] = [];
     gaps.expect(performance.now() + 60_000);
     for (let i = 0; i < 200 && gaps.stats.collections === 0; i++) {
@@ -135,5 +139,42 @@ describe('GC gaps: the young generation is collected between timed steps, not on
       gaps.check();
     }
     expect(gaps.stats.collections).to.be.above(0);
+  });
+});
+
+describe('step gaps: a lane’s untimed work waits for a moment clear of other lanes’ steps', () => {
+  it('goes at once when no step is near, and when the only steps are written ones just past', async () => {
+    const { gaps, state } = keeper();
+    state.now = 50;
+    await gaps.untilClear();
+    expect(state.now, 'nothing pending').to.equal(50);
+    gaps.expect(49.9)();
+    await gaps.untilClear();
+    expect(state.now, 'its own edge, just written').to.equal(50);
+  });
+
+  it('waits until a step due within the clear time has been written', async () => {
+    const { gaps, state } = keeper();
+    const written = gaps.expect(UNTIMED_WORK_CLEAR_MS - 1);
+    // Time moves a millisecond per pause; the edge is written once its deadline has come.
+    state.onPause = () => {
+      if (state.now >= UNTIMED_WORK_CLEAR_MS - 1) written();
+    };
+    await gaps.untilClear();
+    expect(state.now).to.equal(UNTIMED_WORK_CLEAR_MS - 1);
+  });
+
+  it('does not wait for a step further away than the clear time', async () => {
+    const { gaps, state } = keeper();
+    gaps.expect(UNTIMED_WORK_CLEAR_MS + 1);
+    await gaps.untilClear();
+    expect(state.now).to.equal(0);
+  });
+
+  it('gives up after the longest wait when steps keep coming', async () => {
+    const { gaps, state } = keeper();
+    gaps.expect(0); // never written: a step stuck open
+    await gaps.untilClear();
+    expect(state.now).to.equal(UNTIMED_WORK_MAX_WAIT_MS);
   });
 });

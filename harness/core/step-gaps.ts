@@ -1,11 +1,15 @@
 /**
- * Young-generation collections moved into the gaps between timed steps. A scavenge stops the main thread for a few
- * milliseconds — its cost is what survives it: the transcripts of every trial in flight — and one that falls on a
- * sequence's deadline makes that edge, or the first send after it, late by as much. V8 starts one whenever its
- * young generation fills, blind to our deadlines; so while sequences are waiting, the young generation is
- * collected a little early, once it is past FILL_BEFORE_COLLECTING and no deadline falls within the next few pause
- * lengths, nor an edge is being written (what a browser does between frames). Without timed steps pending, nothing
- * is done: V8 collects on its own terms.
+ * The gaps between timed steps, and what is moved into them. Every sequence announces its next deadline and says
+ * when the edge it releases has been written; two kinds of work that would make such an edge late are then kept
+ * out of the moments around them:
+ * - Young-generation collections. A scavenge stops the main thread for a few milliseconds — its cost is what survives
+ *   it: the transcripts of every trial in flight — and V8 starts one whenever its young generation fills, blind to
+ *   our deadlines. While steps are pending, the young generation is collected a little early, once it is past
+ *   FILL_BEFORE_COLLECTING and no step falls within the next few pause lengths (what a browser does between frames).
+ * - A lane's untimed work: opening and closing its port and building its record take a millisecond or more of the
+ *   one thread, and lanes of identical boards tend to do it at the same moments as each other's edges. A lane waits
+ *   (briefly, and never for its own steps) for a moment with no other lane's step near before doing it.
+ * Without timed steps pending, nothing is done.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -51,7 +55,7 @@ function youngFill(): number {
   return capacity > 0 ? young.space_used_size / capacity : 0;
 }
 
-export interface GcGapStats {
+export interface StepGapStats {
   /** Collections started in a gap. */
   collections: number;
   /** Their pauses, in all (ms). */
@@ -59,7 +63,7 @@ export interface GcGapStats {
 }
 
 /** What a gap keeper runs on: the real process by default; a test's own values otherwise. */
-export interface GcGapsHost {
+export interface StepGapsHost {
   /** Collects the young generation now (null: the engine would not hand its collector over). */
   collect: Collect | null;
   now: () => number;
@@ -67,9 +71,11 @@ export interface GcGapsHost {
   fill: () => number;
   /** Calls fn every `ms` until the returned function is called (keeping no process alive). */
   every: (ms: number, fn: () => void) => () => void;
+  /** Resolves a little later (a turn of the timers: about a millisecond). */
+  pause: () => Promise<void>;
 }
 
-export const processHost = (): GcGapsHost => ({
+export const processHost = (): StepGapsHost => ({
   collect: collector(),
   now: () => performance.now(),
   fill: youngFill,
@@ -77,7 +83,13 @@ export const processHost = (): GcGapsHost => ({
     const timer = setInterval(fn, ms).unref();
     return () => clearInterval(timer);
   },
+  pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
 });
+
+/** How far from any other lane's step a lane does its untimed work (opening, closing, its record). */
+export const UNTIMED_WORK_CLEAR_MS = 3;
+/** The longest a lane waits for such a moment: with many lanes there may be none, and the work must go on. */
+export const UNTIMED_WORK_MAX_WAIT_MS = 10;
 
 /** A timed step: due at `at`; `open` until the edge or send it releases has been written. */
 interface TimedStep {
@@ -85,34 +97,56 @@ interface TimedStep {
   open: boolean;
 }
 
-export class GcGaps {
+export class StepGaps {
   /** Timed steps still open, or closed but not yet past their hold. */
   private steps: TimedStep[] = [];
   private stopChecking: (() => void) | null = null;
   private longestPauseMs = FIRST_PAUSE_GUESS_MS;
-  private readonly counts: GcGapStats = { collections: 0, pausedMs: 0 };
+  private readonly counts: StepGapStats = { collections: 0, pausedMs: 0 };
   /** Null once the engine refused a collection: from then on nothing is done. */
   private collect: Collect | null;
 
-  constructor(private readonly host: GcGapsHost) {
+  constructor(private readonly host: StepGapsHost) {
     this.collect = host.collect;
   }
 
   /**
-   * A timed step is due at atMs: no collection of ours may start near it, nor before the returned function is called
-   * (once what the step releases has been written).
+   * A timed step is due at atMs: no collection of ours or untimed work may start near it, nor before the returned
+   * function is called (once what the step releases has been written).
    */
   expect(atMs: number): () => void {
-    if (!this.collect) return () => undefined;
     const step: TimedStep = { at: atMs, open: true };
+    this.prune(this.host.now());
     this.steps.push(step);
-    this.stopChecking ??= this.host.every(CHECK_EVERY_MS, () => this.check());
+    if (this.collect) this.stopChecking ??= this.host.every(CHECK_EVERY_MS, () => this.check());
     return () => {
       step.open = false;
     };
   }
 
-  get stats(): Readonly<GcGapStats> {
+  /**
+   * Resolves once no step is due within clearMs or being carried out (a step written does not count: it is the
+   * caller's own, just done, or its edge has left already), or after maxWaitMs at the latest.
+   */
+  async untilClear(clearMs = UNTIMED_WORK_CLEAR_MS, maxWaitMs = UNTIMED_WORK_MAX_WAIT_MS): Promise<void> {
+    const giveUpAt = this.host.now() + maxWaitMs;
+    for (;;) {
+      const now = this.host.now();
+      this.prune(now);
+      if (!this.steps.some((step) => step.open && step.at < now + clearMs)) return;
+      if (now >= giveUpAt) return;
+      await this.host.pause();
+    }
+  }
+
+  /** Forgets the steps written and past their hold. */
+  private prune(now: number): void {
+    if (this.steps.some((step) => !step.open && step.at < now - HOLD_AFTER_MS)) {
+      this.steps = this.steps.filter((step) => step.open || step.at >= now - HOLD_AFTER_MS);
+    }
+  }
+
+  get stats(): Readonly<StepGapStats> {
     return this.counts;
   }
 
@@ -120,7 +154,7 @@ export class GcGaps {
   check(): void {
     const { now: clockNow, fill } = this.host;
     const now = clockNow();
-    this.steps = this.steps.filter((step) => step.open || step.at >= now - HOLD_AFTER_MS);
+    this.prune(now);
     const collect = this.collect;
     if (this.steps.length === 0 || !collect) {
       this.stopChecking?.();
@@ -137,7 +171,6 @@ export class GcGaps {
     } catch {
       // An engine that will not collect on request: V8 goes on collecting on its own terms.
       this.collect = null;
-      this.steps = [];
       this.stopChecking?.();
       this.stopChecking = null;
       return;
@@ -150,10 +183,10 @@ export class GcGaps {
 }
 
 /** The process's gap keeper, made on first use. */
-let processGaps: GcGaps | null = null;
+let processGaps: StepGaps | null = null;
 
-export function gcGaps(): GcGaps {
-  processGaps ??= new GcGaps(processHost());
+export function stepGaps(): StepGaps {
+  processGaps ??= new StepGaps(processHost());
   return processGaps;
 }
 
@@ -162,5 +195,10 @@ export function gcGaps(): GcGaps {
  * (on a test clock there are no pauses to move: nothing is done).
  */
 export function expectTimedStep(clock: Clock, atMs: number): () => void {
-  return clock === realClock ? gcGaps().expect(atMs) : () => undefined;
+  return clock === realClock ? stepGaps().expect(atMs) : () => undefined;
+}
+
+/** Resolves when a lane may do its untimed work without delaying another lane's step (at once on a test clock). */
+export function untimedWorkMay(clock: Clock): Promise<void> {
+  return clock === realClock ? stepGaps().untilClear() : Promise.resolve();
 }
