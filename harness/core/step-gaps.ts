@@ -21,6 +21,11 @@ const CHECK_EVERY_MS = 2;
 export const FILL_BEFORE_COLLECTING = 0.6;
 /** A deadline that has just fired is still held this long: the edge or send it releases runs right after it. */
 export const HOLD_AFTER_MS = 1;
+/**
+ * A step still open this long after its deadline was abandoned (a relay write that never returned, in a trial whose
+ * deadline passed): it no longer holds the collector and every lane's untimed work back. The relay watch deals with it.
+ */
+export const ABANDONED_AFTER_MS = 1_000;
 /** The gap needed is this many times the longest recent pause … */
 export const GAP_PAUSES = 2;
 /** … and never less than this. */
@@ -141,9 +146,8 @@ export class StepGaps {
 
   /** Forgets the steps written and past their hold. */
   private prune(now: number): void {
-    if (this.steps.some((step) => !step.open && step.at < now - HOLD_AFTER_MS)) {
-      this.steps = this.steps.filter((step) => step.open || step.at >= now - HOLD_AFTER_MS);
-    }
+    const kept = (step: TimedStep) => (step.open ? step.at >= now - ABANDONED_AFTER_MS : step.at >= now - HOLD_AFTER_MS);
+    if (!this.steps.every(kept)) this.steps = this.steps.filter(kept);
   }
 
   get stats(): Readonly<StepGapStats> {

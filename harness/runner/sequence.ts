@@ -9,8 +9,8 @@ import type { PinDef, Step } from '../config/types.js';
 import { HarnessFault } from '../core/harness-fault.js';
 import type { Transcript } from '../core/transcript.js';
 import type { PinController } from './pin-controller.js';
-import { expectTimedStep } from '../core/step-gaps.js';
 import { waitUntil } from '../core/precise-timer.js';
+import { expectTimedStep } from '../core/step-gaps.js';
 
 export interface SequenceResult {
   /** Clock time (ms) the last release of reset or the last power-on happened: the board starts booting there. */
@@ -37,7 +37,7 @@ export async function runSequence(
   /** When the next step may start: the last real edge plus the waits since. */
   let next = clock.now();
   let bootStartedAt: number | null = null;
-  /** Waits for `next`, then does `then` (the edge it releases), with no collection of ours in between. */
+  /** Waits for `next`, then does `then` (the edge it releases), with no collection or other lane's untimed work in between. */
   const atNext = async <T>(then: () => Promise<T> | T): Promise<T> => {
     const done = expectTimedStep(clock, next);
     try {

@@ -1,6 +1,6 @@
 /** Young-generation collections moved into the gaps between timed steps: when they may start, and when they may not. */
 import { expect } from 'chai';
-import { FILL_BEFORE_COLLECTING, GAP_PAUSES, HOLD_AFTER_MS, MIN_GAP_MS, StepGaps, UNTIMED_WORK_CLEAR_MS, UNTIMED_WORK_MAX_WAIT_MS, processHost } from '../../harness/core/step-gaps.js';
+import { ABANDONED_AFTER_MS, FILL_BEFORE_COLLECTING, GAP_PAUSES, HOLD_AFTER_MS, MIN_GAP_MS, StepGaps, UNTIMED_WORK_CLEAR_MS, UNTIMED_WORK_MAX_WAIT_MS, processHost } from '../../harness/core/step-gaps.js';
 
 /** A gap keeper on a hand-moved clock, a young generation filled at will, and a collector that takes `pauseMs`. */
 function keeper(pauseMs = 1, refuse = false) {
@@ -169,6 +169,18 @@ describe('step gaps: a lane’s untimed work waits for a moment clear of other l
     gaps.expect(UNTIMED_WORK_CLEAR_MS + 1);
     await gaps.untilClear();
     expect(state.now).to.equal(0);
+  });
+
+  it('forgets a step left open long past its deadline (a write that never returned)', async () => {
+    const { gaps, state } = keeper();
+    gaps.expect(0); // never written
+    state.now = ABANDONED_AFTER_MS + 1;
+    await gaps.untilClear();
+    expect(state.now, 'no wait for it').to.equal(ABANDONED_AFTER_MS + 1);
+    gaps.expect(state.now + 100);
+    state.fill = 1;
+    gaps.check();
+    expect(state.collections, 'and it no longer holds the collector').to.have.length(1);
   });
 
   it('gives up after the longest wait when steps keep coming', async () => {
