@@ -88,7 +88,7 @@ export const processHost = (): StepGapsHost => ({
     const timer = setInterval(fn, ms).unref();
     return () => clearInterval(timer);
   },
-  pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  pause: () => realClock.sleep(0),
 });
 
 /** How far from any other lane's step a lane does its untimed work (opening, closing, its record). */
