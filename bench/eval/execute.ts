@@ -55,7 +55,7 @@ export async function loadRealRunner(only?: string[], boardsDir = BOARDS): Promi
     profiles.set(profile.id, profile);
     // The pin that restarts the board first (its role reset or power), then the mode pins.
     const pins = Object.values(profile.pins).sort((a, b) => rank(a) - rank(b)).map((pin) => pin.name);
-    sketches.push({ id: profile.id, pins, wrongMode: family.simulation.wrongMode, family: family.name });
+    sketches.push({ id: profile.id, pins, wrongMode: family.simulation.wrongMode, family: family.name, engine: profile.protocol.engine });
   }
   if (sketches.length === 0) throw new Error(`no loadable board profile with an emulated chip in ${boardsDir}`);
   return {

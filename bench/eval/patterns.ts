@@ -2,7 +2,9 @@
  * Scenarios built around the ways a diagnosis goes wrong on a real mixed bench, each on a small rig (6–10 DUTs)
  * where STM32 and MediaTek boards are mixed on every hub and every supply, one cable per board:
  * - `hub-latency`: a hub adds USB latency; only the byte-by-byte MediaTek handshake feels it.
- * - `dying-board`: an STM32 board dies (silent) on a supply that browns out (reset-mid on STM32, silent on MediaTek).
+ * - `dying-board`: an STM32 board dies (silent) on a supply that browns out (reset-mid on STM32, silent on MediaTek);
+ *   the board is one the STM32 engine runs, which reads a dip as a restart (a profile run by the script engine reads
+ *   it as silence too, and then nothing on one night tells its own silence from the supply's).
  * - `noisy-cable`: a MediaTek board's cable flips bits of the replies.
  * - `local-under-hub`: three boards on one hub fail each its own way (late, silent, port-lost): three local faults.
  * - `swap`: a technician moves a cable that drops bytes to another board halfway through the night.
@@ -39,7 +41,9 @@ export function patternScenario(seed: number, pattern: Pattern, profiles: Profil
   const mtk = profiles.filter((p) => p.family === 'mediatek');
   if (stm.length === 0 || mtk.length === 0) return undefined;
   const rig = mixedRig(rng.fork('rig'), seed, stm, mtk, strengths.baselineBitErrorRate);
-  const family = (dut: string) => profiles.find((p) => p.id === rig.duts.find((d) => d.id === dut)!.board)?.family;
+  const sketchOf = (dut: string) => profiles.find((p) => p.id === rig.duts.find((d) => d.id === dut)!.board);
+  const family = (dut: string) => sketchOf(dut)?.family;
+  const engine = (dut: string) => sketchOf(dut)?.engine ?? (family(dut) === 'stm32' ? 'stm32' : undefined);
   const rate = () => PATTERN_RATE[0] + rng.next() * (PATTERN_RATE[1] - PATTERN_RATE[0]);
   const faults: InjectedFault[] = [];
   const inject = (kind: InjectedFault['kind'], id: string, probe: FaultProbe, wanted: number): boolean => {
@@ -65,8 +69,11 @@ export function patternScenario(seed: number, pattern: Pattern, profiles: Profil
       break;
     }
     case 'dying-board': {
-      const supply = rng.pick(rig.supplies.filter((s) => dutsOf(rig, 'supply', s.id).some((d) => family(d.id) === 'stm32')));
-      const board = rng.pick(dutsOf(rig, 'supply', supply.id).filter((d) => family(d.id) === 'stm32'));
+      const readsRestart = (dut: string) => family(dut) === 'stm32' && engine(dut) === 'stm32';
+      const supplies = rig.supplies.filter((s) => dutsOf(rig, 'supply', s.id).some((d) => readsRestart(d.id)));
+      if (supplies.length === 0) return undefined;
+      const supply = rng.pick(supplies);
+      const board = rng.pick(dutsOf(rig, 'supply', supply.id).filter((d) => readsRestart(d.id)));
       if (!inject('supply', supply.id, { kind: 'supply', key: 'brownoutRate' }, rate())) return undefined;
       if (!inject('dut', board.id, { kind: 'dut', key: 'deadRate' }, 0.4)) return undefined;
       break;

@@ -32,6 +32,8 @@ export interface ProfileSketch {
   wrongMode: string;
   /** Chip family, when known. */
   family?: string;
+  /** The engine that runs its exchange (`stm32`, `mediatek`, `script`, …), when known. */
+  engine?: string;
 }
 
 export interface Scenario {

@@ -9,6 +9,7 @@ import { calibrate, calibrationRig, curveRateAt, strengthsFromCalibration, type 
 import { evaluate, replayEvaluation } from '../../bench/eval/evaluate.js';
 import { loadRun, saveRun, saveScenario } from '../../bench/eval/saved.js';
 import { loadRealRunner, runnerExecutor, syntheticExecutor, type RealRunner } from '../../bench/eval/execute.js';
+import { patternScenario } from '../../bench/eval/patterns.js';
 import { dutsOf, generateScenario } from '../../bench/eval/scenario.js';
 import { scoreDiagnosis } from '../../bench/eval/score.js';
 import { sprtTrialsToDetect } from '../../bench/eval/sprt.js';
@@ -28,6 +29,29 @@ describe('diagnosis evaluation', () => {
     // Every cable carries the baseline; the faults are written into the rig's sim blocks.
     expect(a.rig.cables.every((c) => (c.sim?.bitErrorRate ?? 0) > 0)).to.equal(true);
     for (const f of a.faults) expect(f.targetRate).to.be.at.least(5 * f.baselineRate);
+  });
+
+  it('puts the dying board of its pattern on an STM32 the STM32 engine runs, never on a script-run one', () => {
+    const sketches = [
+      { id: 'stm32f103c8', pins: ['reset', 'boot0'], wrongMode: 'app', family: 'stm32', engine: 'stm32' },
+      { id: 'stm32-sync-only', pins: ['reset', 'boot0'], wrongMode: 'app', family: 'stm32', engine: 'script' },
+      { id: 'mt6765', pins: ['power', 'kcol0'], wrongMode: 'preloader', family: 'mediatek', engine: 'mediatek' },
+    ];
+    let scriptBoardsBeside = 0;
+    let scenarios = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const scenario = patternScenario(seed, 'dying-board', sketches, syntheticStrengths(), 100);
+      if (!scenario) continue;
+      scenarios++;
+      const dead = scenario.faults.find((f) => f.kind === 'dut')!;
+      const supply = scenario.faults.find((f) => f.kind === 'supply')!;
+      expect(scenario.rig.duts.find((d) => d.id === dead.id)!.board).to.equal('stm32f103c8');
+      expect(scenario.rig.duts.find((d) => d.id === dead.id)!.supply).to.equal(supply.id);
+      if (dutsOf(scenario.rig, 'supply', supply.id).some((d) => d.board === 'stm32-sync-only')) scriptBoardsBeside++;
+    }
+    expect(scenarios).to.be.at.least(30);
+    // The rule was put to the test: script-run boards shared the dying board's supply.
+    expect(scriptBoardsBeside).to.be.greaterThan(0);
   });
 
   it('scores strictly: only the faulty component itself is found; a flag on its group is counted apart and is false', () => {
