@@ -88,7 +88,7 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
   } else if (v.alike && swap) {
     report.action = undecidedAction(v.ref, v.alike, swap);
   } else {
-    report.action = actionFor(v.ref, raw.symptoms, cells, v.slowLink);
+    report.action = actionFor(v.ref, raw.symptoms, cells, v.slowLink, v.confirmBy);
     if (swap) report.action += alwaysRanWith(report.confoundedWith!, swap);
   }
   return report;

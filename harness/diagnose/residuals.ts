@@ -18,7 +18,20 @@ export interface ExplainContext {
   t: Thresholds;
 }
 
-export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: ExplainContext): void {
+/**
+ * A board of a shared flag that no sibling reads the cause alike (the only MediaTek board on a supply, a board whose
+ * script cannot read a restart), failing clearly above the bench's baseline: the flag explains its failures, but
+ * nothing on the night checks how many of them are the cause's.
+ */
+export interface Unvouched {
+  dut: string;
+  cells: number[];
+  /** Its failures the flag explained, by symptom. */
+  symptoms: Partial<Record<Symptom, number>>;
+}
+
+/** Explains what the flag's cause can on each of its boards; returns the boards no sibling vouches for. */
+export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: ExplainContext): Unvouched[] {
   const { state, physics, t } = ctx;
   const kind = carrier.ref.kind;
   // Each cell is read as the board it ran on that night: a relay channel's pin there (a swap may have moved it).
@@ -33,6 +46,7 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
   // rate is that of the DUTs of its own family (there must be some: another family may not feel the cause at all),
   // or of all its siblings when that is higher (a sibling of its family may be failing in another way).
   const budget = new Map<string, number>();
+  const unvouched: Unvouched[] = [];
   if (byDut.size >= 2 && servesTogether(carrier, state)) {
     const explainable = (cells: number[]) => {
       let n = 0;
@@ -69,7 +83,10 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
       const kin = sameProfile.length > 0 ? sameProfile : alike;
       const usual = usualFaceCount(byDut.get(dut)!);
       if (usual !== undefined) budget.set(dut, usual);
-      if (kin.length === 0) continue;
+      if (kin.length === 0) {
+        if (inExcess(mine.n, baseline * mine.trials, t)) unvouched.push({ dut, cells: byDut.get(dut)!, symptoms: {} });
+        continue;
+      }
       const pooled = (list: typeof others) => list.reduce((a, [, c]) => ({ n: a.n + c.n, trials: a.trials + c.trials }), { n: 0, trials: 0 });
       const [k, all] = [pooled(kin), pooled(others)];
       const ref = k.n / Math.max(1, k.trials) >= all.n / Math.max(1, all.trials) ? k : all;
@@ -90,11 +107,15 @@ export function explainFlag(carrier: Component, symptoms: Set<Symptom>, ctx: Exp
     [...symptoms].sort((a, b) => physics.affinity(kind, b, seenAt(i), carrier.ref.id) - physics.affinity(kind, a, seenAt(i), carrier.ref.id));
   for (const [dut, cells] of byDut) {
     let left = budget.get(dut) ?? Number.POSITIVE_INFINITY;
+    const explained = unvouched.find((u) => u.dut === dut)?.symptoms;
     for (const i of cells) {
       for (const s of byFace(i)) {
         if (!explains(s, i) || left <= 0) continue;
-        left -= state.explainSome(i, s, Math.min(left, Number.MAX_SAFE_INTEGER), carrier.ref.key);
+        const n = state.explainSome(i, s, Math.min(left, Number.MAX_SAFE_INTEGER), carrier.ref.key);
+        left -= n;
+        if (explained && n > 0) explained[s] = (explained[s] ?? 0) + n;
       }
     }
   }
+  return unvouched;
 }

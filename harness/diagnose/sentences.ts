@@ -7,6 +7,7 @@ import { plural } from '../core/plural.js';
 import { fmtMs } from '../core/format.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
 import type { Cell, ComponentRef } from './cells.js';
+import type { ConfirmingMove } from './confirming-move.js';
 import type { Change } from './history.js';
 import type { LinkRound } from './link-latency.js';
 import type { ProfileMistake } from './profiles.js';
@@ -99,8 +100,17 @@ export function alwaysRanWith(confoundedWith: string[], swap: string): string {
   return ` It always ran with ${confoundedWith.join(', ')}: ${swap}.`;
 }
 
-/** One concrete next step for a flagged component. */
-export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[], slowLink?: LinkRound): string {
+/**
+ * The board to move off a supply for a night, and why: its failures are what the dips and its own parts would both
+ * show, and no sibling reads a dip as it does.
+ */
+function confirmingMoveWords(supply: string, move: ConfirmingMove): string {
+  const where = move.to ? `supply ${move.to}` : 'another supply';
+  return `move ${move.dut} to ${where} for a night to confirm: no other board on ${supply} reads a dip as ${move.dut} does, and its ${plural(move.failures, 'failure')} (${mix(move.symptoms)}) are what its own parts would show too; if they stay with ${move.dut}, they are its own.`;
+}
+
+/** One concrete next step for a flagged component; `confirmBy`, for a supply, the board to move off it. */
+export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cell[], slowLink?: LinkRound, confirmBy?: ConfirmingMove): string {
   const dut = dutOf(ref, cells);
   const symptom = dominantSymptom(symptoms);
   if (slowLink && ref.kind === 'hub') {
@@ -116,10 +126,14 @@ export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cel
       return `Move ${dut ?? 'the DUT'}'s cable off USB port ${ref.id} and check the host log (dmesg) for resets on that port.`;
     case 'hub':
       return `Give hub ${ref.id} its own power supply or replace it; plug one of its DUTs straight into the host to confirm.`;
-    case 'supply':
-      return symptom === 'late'
-        ? `Measure supply ${ref.id}'s rise time at the boards; a slow ramp delays every boot.`
-        : `Measure supply ${ref.id} at the boards during the reset pulse (brown-out); move one of its DUTs to another supply to confirm.`;
+    case 'supply': {
+      if (symptom === 'late') {
+        const measure = `Measure supply ${ref.id}'s rise time at the boards; a slow ramp delays every boot.`;
+        return confirmBy ? `${measure} Then ${confirmingMoveWords(ref.id, confirmBy)}` : measure;
+      }
+      const confirm = confirmBy ? confirmingMoveWords(ref.id, confirmBy) : 'move one of its DUTs to another supply to confirm.';
+      return `Measure supply ${ref.id} at the boards during the reset pulse (brown-out); ${confirm}`;
+    }
     case 'relay':
       return `Check relay channel ${ref.id} (does it click, contact resistance) or rewire its pin to a spare channel.`;
     case 'host':

@@ -40,7 +40,8 @@ import {
 import { logBinomialLower, logFisherGreater } from './stats.js';
 import { linkRound, slowAlike, type LinkRound } from './link-latency.js';
 import { LATENCY_MODE, Physics, profileTraits, sameMode, type Mix, type PhysicsTable } from './physics.js';
-import { explainFlag, type ExplainContext } from './residuals.js';
+import { confirmingMove, type ConfirmingMove } from './confirming-move.js';
+import { explainFlag, type ExplainContext, type Unvouched } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
 import { relayPins } from './relay-pins.js';
 import { chooseSwaps, type ProfileFacts, type SwapPlan } from './swaps.js';
@@ -88,6 +89,8 @@ export interface ComponentVerdict {
   alike?: ComponentRef[];
   /** A flagged hub or port whose trials measured the link slow: their mean round trip and the bench's usual one. */
   slowLink?: LinkRound;
+  /** A flagged supply: the board to move off it for a night to confirm it (confirming-move.ts). */
+  confirmBy?: ConfirmingMove;
 }
 
 /** A profile mistake with the numbers of the profile's trials. */
@@ -114,6 +117,8 @@ interface Flag {
   stats: RoundStats;
   explainedSymptoms: Set<Symptom>;
   alike: ComponentRef[];
+  /** A shared flag's boards that no sibling reads alike, whose failures it explained unchecked. */
+  unvouched: Unvouched[];
 }
 
 /** Two fits this close are the same: the kinds explain the failures equally well. */
@@ -173,8 +178,9 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     const carrier = pickByFit(members, fitted, ctx);
     const alike = fittingAlike(members, carrier, fitted, ctx).map((c) => c.ref);
     const explainedSymptoms = symptomsToExplain(carrier, bestStats, spreadOver(carrier, excess, state, active, ctx), ctx, members.length > 1);
-    flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms, alike });
-    explainFlag(carrier, explainedSymptoms, ctx);
+    const flag: Flag = { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms, alike, unvouched: [] };
+    flagged.set(carrier.ref.key, flag);
+    flag.unvouched = explainFlag(carrier, explainedSymptoms, ctx);
   }
 
   // Verdicts.
@@ -225,6 +231,11 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     if (v.verdict === 'ok') continue;
     const swap = swaps.get(v.carrier?.key ?? v.ref.key);
     if (swap) v.swap = swap;
+    const flag = flagged.get(v.ref.key);
+    if (!flag || flag.unvouched.length === 0) continue;
+    const healthy = (key: string) => (swapContext.verdicts.get(key) ?? 'ok') === 'ok';
+    const move = confirmingMove(v.ref, flag.unvouched, { cells, physics, t, healthy, rig: options.rig });
+    if (move) v.confirmBy = move;
   }
 
   return { total, tested: components.size, components: verdicts, profiles: profileMistakes.map((m) => profileVerdict(m, cells, total)) };
@@ -331,11 +342,15 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
   // none of its boards' parts holds it either.
   if (moved(current, state)) return current.ref.key;
 
-  // Up: the smallest-p shared component that stays significant without the current one's trials.
+  // Up: a shared component that stays significant without the current one's trials; of those, one cause first —
+  // a part with one way of failing whose usual face shows on every board it fails (a supply whose dips restart one
+  // board's bootloader and silence the other's script, not the hub both hang on because another supply's boards hang
+  // on it too) — then the smallest p.
   const up = supersets(current)
     .map((s) => ({ s, rest: testOne(state, s, t, current.cellSet) }))
     .filter(({ rest }) => significant(rest))
-    .sort((a, b) => a.rest.logP - b.rest.logP)[0];
+    .map((u) => ({ ...u, one: oneCauseOnEveryBoard(u.s, state, ctx) }))
+    .sort((a, b) => Number(b.one) - Number(a.one) || a.rest.logP - b.rest.logP)[0];
   if (up) current = up.s;
   // Up, too, to a shared component whose cause explains the candidate's failures where its own parts do not, when
   // another of its DUTs, too weakly struck to stand out alone, shows the same cause's usual face on its own profile —
@@ -356,6 +371,34 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
     current = next;
   }
   return current.ref.key;
+}
+
+/**
+ * Whether one way a shared part fails shows as its usual face on every one of its boards that fails beyond the
+ * bench's baseline (two boards at least): the failures are one cause's, read by each board's profile.
+ */
+function oneCauseOnEveryBoard(shared: Component, state: Unexplained, ctx: ExplainContext): boolean {
+  const { physics, t } = ctx;
+  const baseline = state.baseline();
+  const hit = [...cellsByDut(shared, state).values()].filter((cells) => {
+    const tally = state.tally(cells);
+    return inExcess(tally.failures, baseline * tally.trials, t);
+  });
+  if (hit.length < 2) return false;
+  const kind = shared.ref.kind;
+  const modes = new Set(hit.flatMap((cells) => cells.flatMap((i) => physics.modes(kind, state.cells[i]!, shared.ref.id).map((m) => m.mode))));
+  const usualOn = (cells: number[], mode: string) => {
+    let failures = 0;
+    let weighted = 0;
+    for (const i of cells) {
+      for (const [symptom, n] of Object.entries(state.activeSymptoms[i]!) as Array<[Symptom, number]>) {
+        failures += n;
+        weighted += n * physics.affinity(kind, symptom, state.cells[i]!, shared.ref.id, mode);
+      }
+    }
+    return failures > 0 && weighted / failures >= t.fitsWell;
+  };
+  return [...modes].some((mode) => hit.every((cells) => usualOn(cells, mode)));
 }
 
 function localCause(

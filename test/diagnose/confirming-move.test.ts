@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { loadBench } from '../../harness/config/load.js';
+import { cellsFromRecords } from '../../harness/diagnose/cells.js';
+import { diagnoseCells } from '../../harness/diagnose/diagnose.js';
+import { FAMILY_PHYSICS } from '../../harness/families/index.js';
+import { recordsOn, type Faults } from './bench-data.js';
+
+/**
+ * sim-bench.yaml: psu1 feeds d1 (stm32f103c8, read by the STM32 engine) and d2 (stm32-sync-only, a script that only
+ * syncs); psu2 feeds d3 and d4 (STM32 engine); psu3 d5 (STM32) and d6 (MediaTek).
+ */
+describe('a browning supply: which board to move off it to confirm', () => {
+  const sim = loadBench('rigs/sim-bench.yaml');
+
+  function actionOf(faults: Faults, id: string): { verdict: string; action: string } {
+    const result = diagnoseCells(cellsFromRecords(recordsOn(sim, faults)), { rig: sim.rig.id, rigConfig: sim.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    const c = result.components.find((x) => x.id === id)!;
+    return { verdict: c.verdict, action: c.action };
+  }
+
+  it('names the board whose silence the dips and its own parts would show alike, and a healthy supply to move it to', () => {
+    // d1 restarts mid-exchange (a dip's face on the STM32 engine, and not a dead board's); d2's script reads a dip as
+    // silence, which is also how a dead board or an open cable shows: no sibling on psu1 reads a dip as d2 does.
+    const { verdict, action } = actionOf({ d1: { 'reset-mid': 25 }, d2: { silent: 30 } }, 'psu1');
+    expect(verdict).to.be.oneOf(['suspect', 'bad']);
+    expect(action).to.include('move d2 to supply psu2 for a night to confirm');
+    expect(action).to.include('no other board on psu1 reads a dip as d2 does, and its 30 failures (silent 30)');
+  });
+
+  it('never moves the board onto a supply that is flagged itself', () => {
+    const { action } = actionOf({ d1: { 'reset-mid': 25 }, d2: { silent: 30 }, d3: { 'reset-mid': 12 }, d4: { 'reset-mid': 12 } }, 'psu1');
+    expect(action).to.include('move d2 to supply psu3 for a night to confirm');
+  });
+
+  it('takes a restart on one board and silence on the other for one supply\'s dips, not for two local faults, beside another browning supply', () => {
+    // d2's silence stands out most on its own; psu2's dips (d3, d4) raise hub1, which holds d1–d4, as well. One cause
+    // whose usual face shows on both of psu1's boards is simpler than a dead d2 and a failing d1.
+    const faults: Faults = { d1: { 'reset-mid': 25 }, d2: { silent: 30 }, d3: { 'reset-mid': 12 }, d4: { 'reset-mid': 12 } };
+    const result = diagnoseCells(cellsFromRecords(recordsOn(sim, faults)), { rig: sim.rig.id, rigConfig: sim.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    const flagged = result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad').map((c) => `${c.kind} ${c.id}`);
+    expect(flagged.sort()).to.deep.equal(['supply psu1', 'supply psu2']);
+  });
+
+  it('names no board when every board of the supply shows a face of the dips its own parts would not', () => {
+    const { verdict, action } = actionOf({ d3: { 'reset-mid': 30 }, d4: { 'reset-mid': 28 } }, 'psu2');
+    expect(verdict).to.be.oneOf(['suspect', 'bad']);
+    expect(action).to.equal('Measure supply psu2 at the boards during the reset pulse (brown-out); move one of its DUTs to another supply to confirm.');
+  });
+});
