@@ -217,8 +217,9 @@ function afterSwapsTable(s: EvaluationSummary, a: AfterSwapsSummary): string {
       ['scenarios with follow-on nights', String(a.scenariosFollowedOn), `1 night: ${a.byNights[1] ?? 0}, 2 nights: ${a.byNights[2] ?? 0}`],
       ['follow-on nights run', String(a.nights), ''],
       ['swaps carried out', String(a.swapsApplied), ''],
-      ['swaps advised but not carried out', String(a.swapsNotApplied), [...reasons].map(([why, n]) => `${n}× ${why}`).join('; ')],
-      ['swaps the last reports still advise', String(a.stillAdvised), ''],
+      ['boards moved off a supply to confirm it', String(a.movesApplied), ''],
+      ['swaps and moves advised but not carried out', String(a.swapsNotApplied), [...reasons].map(([why, n]) => `${n}× ${why}`).join('; ')],
+      ['swaps and moves the last reports still advise', String(a.stillAdvised), ''],
       ...(a.unreplayable > 0 ? [['scenarios whose saved follow-on nights the current advice no longer matches', String(a.unreplayable), 'scored on the last matching night']] : []),
     ],
   );
@@ -313,6 +314,6 @@ function line(r: ScenarioResult): string {
     (r.score.missed.length ? `, missed ${r.score.missed.map((m) => `${m.kind} ${m.id}${r.score.unidentifiable.includes(m) ? ' (unidentifiable without a swap)' : ''}`).join(', ')}` : '') +
     (r.score.undecidedFlags.length ? `, group flags ${r.score.undecidedFlags.join(', ')}` : '') +
     (r.score.falseFlags.length ? `, false flags ${r.score.falseFlags.join(', ')}` : '') +
-    (r.afterSwaps?.nights.length ? `; after ${r.afterSwaps.nights.length} night${r.afterSwaps.nights.length > 1 ? 's' : ''} of swaps (${r.afterSwaps.nights.flatMap((n) => n.swaps.filter((s) => s.applied).map((s) => s.flag)).join(', ')}): found ${r.afterSwaps.score.found.length}/${r.score.faults}` + (r.afterSwaps.score.falseFlags.length ? `, false flags ${r.afterSwaps.score.falseFlags.join(', ')}` : '') : '')
+    (r.afterSwaps?.nights.length ? `; after ${r.afterSwaps.nights.length} night${r.afterSwaps.nights.length > 1 ? 's' : ''} of swaps (${r.afterSwaps.nights.flatMap((n) => n.swaps.filter((s) => s.applied).map((s) => (s.kind === 'move' ? s.advice : s.flag))).join(', ')}): found ${r.afterSwaps.score.found.length}/${r.score.faults}` + (r.afterSwaps.score.falseFlags.length ? `, false flags ${r.afterSwaps.score.falseFlags.join(', ')}` : '') : '')
   );
 }

@@ -80,8 +80,10 @@ export interface AfterSwapsSummary {
   /** Scenarios by follow-on nights taken: index 0, 1, 2. */
   byNights: number[];
   swapsApplied: number;
+  /** Boards moved off a supply to confirm it (the report's `confirmingMove`). */
+  movesApplied: number;
   swapsNotApplied: number;
-  /** Swaps the last reports still advise. */
+  /** Swaps and moves the last reports still advise. */
   stillAdvised: number;
   faultFreeFlagged: number;
   /** Replay: scenarios whose saved follow-on nights no longer match the current advice. */
@@ -230,7 +232,8 @@ function summarizeAfterSwaps(faultScenarios: ScenarioResult[], faultFree: Scenar
     scenariosFollowedOn: all.filter((r) => after(r).nights.length > 0).length,
     nights: sum(all, (r) => after(r).nights.length),
     byNights,
-    swapsApplied: swaps.filter((s) => s.applied).length,
+    swapsApplied: swaps.filter((s) => s.applied && s.kind !== 'move').length,
+    movesApplied: swaps.filter((s) => s.applied && s.kind === 'move').length,
     swapsNotApplied: sum(all, (r) => after(r).notApplied.length),
     stillAdvised: sum(all, (r) => after(r).stillAdvised),
     faultFreeFlagged: faultFree.filter((r) => after(r).score.falseFlags.length + after(r).score.undecidedFlags.length > 0).length,

@@ -1,8 +1,8 @@
 /**
- * The nights after a scenario's night, as a lab runs them: the report's swaps carried out (technician.ts), the
- * same faults left in their parts, one more night on the changed rig, diagnosed with the nights before as history
- * (as a nightly diagnoses over its window of `historyNights`). At most `FOLLOW_ON_NIGHTS` such nights: another
- * only while the latest report still advises a swap that can be made.
+ * The nights after a scenario's night, as a lab runs them: the report's swaps and moves carried out
+ * (technician.ts), the same faults left in their parts, one more night on the changed rig, diagnosed with the nights
+ * before as history (as a nightly diagnoses over its window of `historyNights`). At most `FOLLOW_ON_NIGHTS` such
+ * nights: another only while the latest report still advises a swap or move that can be made.
  */
 import type { Rig } from '../../harness/config/types.js';
 import type { TrialRecord } from '../../harness/core/record.js';
@@ -12,7 +12,7 @@ import type { DiagnosisResult } from '../../harness/diagnose/types.js';
 import type { DiagnoseInput } from './evaluate.js';
 import type { Scenario } from './scenario.js';
 import { scoreDiagnosis, type ScenarioScore } from './score.js';
-import { carryOutSwaps, swapFlags, type AdviceContext, type SwapOutcome } from './technician.js';
+import { benchAdvice, carryOutSwaps, type AdviceContext, type SwapOutcome } from './technician.js';
 
 export const FOLLOW_ON_NIGHTS = 2;
 /** The scenario's own night; follow-on nights are the days after it. */
@@ -42,7 +42,7 @@ export interface AfterSwaps {
   nights: FollowOnNight[];
   /** Advised swaps that could not be carried out. */
   notApplied: SwapOutcome[];
-  /** Swaps the last report still advises (beyond the nights allowed, or none could be made). */
+  /** Swaps and moves the last report still advises (beyond the nights allowed, or none could be made). */
   stillAdvised: number;
   /** On a replay: why the saved follow-on nights could not be used from some night on. */
   unreplayable?: string;
@@ -72,7 +72,7 @@ export async function followOnNights(
   const notApplied: SwapOutcome[] = [];
   let unreplayable: string | undefined;
   for (let index = 1; index <= maxNights; index++) {
-    if (swapFlags(diagnosis).length === 0) break;
+    if (benchAdvice(diagnosis) === 0) break;
     const cells = cellsFromRecords(records);
     const ctx: AdviceContext = { cells, rig: diagnosed, ...(boards.profiles ? { profiles: boards.profiles } : {}) };
     const { rig, swaps } = carryOutSwaps(diagnosis, ctx, bench);
@@ -89,7 +89,7 @@ export async function followOnNights(
     diagnosed = bench = rig;
     diagnosis = diagnoseCells(cellsFromRecords(records), { rig: scenario.rig.id, rigConfig: rig, ...boards });
   }
-  const after: AfterSwaps = { score: scoreDiagnosis(diagnosis, scenario.faults), reportNights: diagnosis.windowNights, nights, notApplied, stillAdvised: swapFlags(diagnosis).length };
+  const after: AfterSwaps = { score: scoreDiagnosis(diagnosis, scenario.faults), reportNights: diagnosis.windowNights, nights, notApplied, stillAdvised: benchAdvice(diagnosis) };
   if (unreplayable) after.unreplayable = unreplayable;
   return after;
 }

@@ -1,10 +1,11 @@
 /**
- * The technician of the evaluation: what a lab engineer does with a flag whose advice is a swap. The swap is the
- * report's own: its plan is rebuilt with the diagnosis' `chooseSwap` over the same cells, verdicts, rig and
- * profiles, and kept only if `swapSentence` words it exactly as the report did; then it is made on the rig the way
- * the sentence says (the rig file follows the bench). Faults live in the parts' `sim:` blocks, so each moves with
- * its part. Advice that cannot be carried out on a simulated rig (bring a spare the rig does not have, free a port)
- * is said so and left undone.
+ * The technician of the evaluation: what a lab engineer does with a flag whose advice is a swap, or a board to move
+ * off a supply. The swap is the report's own: its plan is rebuilt with the diagnosis' `chooseSwap` over the same
+ * cells, verdicts, rig and profiles, and kept only if `swapSentence` words it exactly as the report did; then it is
+ * made on the rig the way the sentence says (the rig file follows the bench). A move is the report's
+ * `confirmingMove` (the board and the supply its action names). Faults live in the parts' `sim:` blocks, so each
+ * moves with its part. Advice that cannot be carried out on a simulated rig (bring a spare the rig does not have,
+ * free a port) is said so and left undone.
  */
 import type { Rig } from '../../harness/config/types.js';
 import { componentKey, type Cell, type ComponentRef } from '../../harness/diagnose/cells.js';
@@ -16,6 +17,8 @@ import type { ComponentDiagnosis, DiagnosisResult } from '../../harness/diagnose
 export interface SwapOutcome {
   /** The flag that gave the advice, e.g. "cable c3". */
   flag: string;
+  /** A swap that separates a group, or a board moved off a supply (absent in records saved before moves: a swap). */
+  kind?: 'swap' | 'move';
   /** The report's words. */
   advice: string;
   applied: boolean;
@@ -34,6 +37,16 @@ export interface AdviceContext {
 /** Flags (suspect or bad) whose advice includes a swap. */
 export function swapFlags(result: DiagnosisResult): ComponentDiagnosis[] {
   return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind !== 'profile' && Boolean(c.separatingSwap));
+}
+
+/** Flagged supplies whose advice is to move one of their boards to another supply for a night. */
+export function moveFlags(result: DiagnosisResult): ComponentDiagnosis[] {
+  return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind === 'supply' && Boolean(c.confirmingMove));
+}
+
+/** How many pieces of advice that change the bench (swaps and moves) a report gives. */
+export function benchAdvice(result: DiagnosisResult): number {
+  return swapFlags(result).length + moveFlags(result).length;
 }
 
 /**
@@ -57,8 +70,9 @@ export function reportedPlans(result: DiagnosisResult, ctx: AdviceContext): Map<
 }
 
 /**
- * Carries out every swap the report advises on a copy of `bench` (the rig as it stands), in the report's order;
- * a swap whose parts an earlier one moved is left undone.
+ * Carries out every swap the report advises on a copy of `bench` (the rig as it stands), in the report's order,
+ * then every board it says to move off a supply; a swap whose parts an earlier one moved is left undone, and so is
+ * a move of a board a swap took off that supply.
  */
 export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench: Rig): { rig: Rig; swaps: SwapOutcome[] } {
   const rig = structuredClone(bench);
@@ -72,7 +86,26 @@ export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench
     else outcome.why = why;
     swaps.push(outcome);
   }
+  for (const flag of moveFlags(result)) {
+    const move = flag.confirmingMove!;
+    const outcome: SwapOutcome = { flag: `${flag.kind} ${flag.id}`, kind: 'move', advice: `move ${move.dut} to ${move.supply ? `supply ${move.supply}` : 'another supply'}`, applied: false };
+    const why = moveBoard(rig, move.dut, flag.id, move.supply);
+    if (why === undefined) outcome.applied = true;
+    else outcome.why = why;
+    swaps.push(outcome);
+  }
   return { rig, swaps };
+}
+
+/** Moves a board from supply `from` to supply `to` on `rig` in place; the reason when it cannot be made. */
+function moveBoard(rig: Rig, dut: string, from: string, to: string | undefined): string | undefined {
+  const board = rig.duts.find((d) => d.id === dut);
+  if (!board) return `${dut} is not on the rig`;
+  if (board.supply !== from) return `an earlier swap took ${dut} off supply ${from}`;
+  if (!to) return 'it needs another supply the rig does not have';
+  if (!rig.supplies.some((s) => s.id === to)) return `supply ${to} is not described in the rig`;
+  board.supply = to;
+  return undefined;
 }
 
 /**

@@ -82,6 +82,7 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
   if (v.verdict === 'ok') return report;
   const swap = v.swap ? swapSentence(v.swap) : undefined;
   if (swap) report.separatingSwap = swap;
+  if (v.confirmBy) report.confirmingMove = { dut: v.confirmBy.dut, ...(v.confirmBy.to ? { supply: v.confirmBy.to } : {}) };
   if (v.carrier) {
     // The group's swap is stated once, with the flag that carries it; the other members point there.
     report.action = carriedAction(v.carrier);

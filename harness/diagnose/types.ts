@@ -39,6 +39,12 @@ export interface ComponentDiagnosis {
   indistinguishableFrom?: string[];
   /** Swap that would separate a confounded group, e.g. "swap cable c3 with cable c4 (on d4) tomorrow, …"; on every member. */
   separatingSwap?: string;
+  /**
+   * A flagged supply: the board to move off it for a night, whose failures the supply explains but its own parts
+   * would show as well (no sibling reads a dip as it does), and the healthy supply to take it to (absent: none on the
+   * rig). The action says it in words.
+   */
+  confirmingMove?: { dut: string; supply?: string };
   /** Nights of history: pass rate per night, oldest first. */
   history?: Array<{ night: string; trials: number; passRate: number }>;
   /** "failing since 2026-11-20, the first night with cable c7" */

@@ -182,6 +182,7 @@ function componentEntry(c: ComponentDiagnosis, folds: Folds) {
     confoundedWith: [...(c.confoundedWith ?? [])],
     indistinguishableFrom: [...(c.indistinguishableFrom ?? [])],
     separatingSwap: c.separatingSwap ?? null,
+    confirmingMove: c.confirmingMove ? { dut: c.confirmingMove.dut, supply: c.confirmingMove.supply ?? null } : null,
     changedSince: c.changedSince ?? null,
     history: (c.history ?? []).map((h) => ({ night: h.night, trials: h.trials, passRate: rate(h.passRate) ?? 0 })),
     news: c.news ?? null,
