@@ -42,7 +42,7 @@ export interface MoveContext {
  */
 export function confirmingMove(carrier: ComponentRef, unvouched: Unvouched[], ctx: MoveContext): ConfirmingMove | undefined {
   if (carrier.kind !== 'supply') return undefined;
-  const scored = unvouched.map((board) => {
+  const scored = unvouched.filter((board) => stillOn(board.dut, carrier, ctx)).map((board) => {
     let failures = 0;
     let weighted = 0;
     for (const [s, n] of Object.entries(board.symptoms) as Array<[Symptom, number]>) {
@@ -59,6 +59,15 @@ export function confirmingMove(carrier: ComponentRef, unvouched: Unvouched[], ct
   const to = otherSupply(carrier.id, ctx);
   if (to) move.to = to;
   return move;
+}
+
+/** Whether the board is on the supply now (the rig says so, or its last night's trials ran on it): moved, it is no advice. */
+function stillOn(dut: string, supply: ComponentRef, ctx: MoveContext): boolean {
+  const wired = ctx.rig?.duts.find((d) => d.id === dut);
+  if (wired) return wired.supply === supply.id;
+  let last: Cell | undefined;
+  for (const cell of ctx.cells) if (cell.dut === dut && (!last || cell.night > last.night)) last = cell;
+  return last?.components.some((c) => c.key === supply.key) ?? false;
 }
 
 /** How well a symptom fits the best of a board's own parts, on its profile (and a relay channel on its pin). */

@@ -41,6 +41,18 @@ describe('a browning supply: which board to move off it to confirm', () => {
     expect(flagged.sort()).to.deep.equal(['supply psu1', 'supply psu2']);
   });
 
+  it('names no board that is no longer on the supply: once moved, the advice is carried out', () => {
+    // Night one as above; on the next night d2 runs on psu3 and passes, while psu1's dips go on restarting d1.
+    const moved = structuredClone(sim);
+    moved.rig.duts.find((d) => d.id === 'd2')!.supply = 'psu3';
+    const records = [...recordsOn(sim, { d1: { 'reset-mid': 25 }, d2: { silent: 30 } }, '2026-11-20'), ...recordsOn(moved, { d1: { 'reset-mid': 25 } }, '2026-11-21')];
+    const result = diagnoseCells(cellsFromRecords(records), { rig: sim.rig.id, rigConfig: moved.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    const psu1 = result.components.find((c) => c.id === 'psu1')!;
+    expect(psu1.verdict).to.be.oneOf(['suspect', 'bad']);
+    expect(psu1.confirmingMove).to.equal(undefined);
+    expect(psu1.action).to.not.include('move d2');
+  });
+
   it('names no board when every board of the supply shows a face of the dips its own parts would not', () => {
     const { verdict, action } = actionOf({ d3: { 'reset-mid': 30 }, d4: { 'reset-mid': 28 } }, 'psu2');
     expect(verdict).to.be.oneOf(['suspect', 'bad']);
