@@ -4,8 +4,8 @@
  * MediaTek BROM and a script that only syncs); a board with no such sibling has the dips' faces of its failures
  * explained, unchecked. When those failures are what its own parts would show as well (silence: a dead board, an
  * open cable), the night cannot say whose they are, and the next step is concrete: move that board to another
- * supply for a night and see whether its failures stay. (A hub's disconnects look alike on every family, so its
- * boards are checked against each other and need no such move.)
+ * supply for a night and see whether its failures stay. (Not for a hub: its disconnects lose a port the same way on
+ * every family, so a board alone of its family on a hub is no reason to doubt the hub.)
  */
 import type { Rig } from '../config/types.js';
 import type { ComponentKind, Symptom } from '../core/record.js';
