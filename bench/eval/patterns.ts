@@ -12,6 +12,7 @@
  */
 import type { Hub, Rig, Supply, UsbPort } from '../../harness/config/types.js';
 import { Rng } from '../../harness/core/rng.js';
+import { profileTraits } from '../../harness/diagnose/physics.js';
 import { applyFault, dutsOf, shuffle, wireRig, type InjectedFault, type ProfileSketch, type Scenario } from './scenario.js';
 import { valueForRate, type FaultProbe, type FaultStrengths } from './strengths.js';
 
@@ -43,7 +44,11 @@ export function patternScenario(seed: number, pattern: Pattern, profiles: Profil
   const rig = mixedRig(rng.fork('rig'), seed, stm, mtk, strengths.baselineBitErrorRate);
   const sketchOf = (dut: string) => profiles.find((p) => p.id === rig.duts.find((d) => d.id === dut)!.board);
   const family = (dut: string) => sketchOf(dut)?.family;
-  const engine = (dut: string) => sketchOf(dut)?.engine ?? (family(dut) === 'stm32' ? 'stm32' : undefined);
+  /** Whether the board's exchange reads a restarted boot ROM as one (its family's own engine does; a script does not). */
+  const readsRestart = (dut: string) => {
+    const sketch = sketchOf(dut);
+    return sketch?.family !== undefined && profileTraits({ family: sketch.family, ...(sketch.engine ? { protocol: { engine: sketch.engine } } : {}) }).readsRestart;
+  };
   const rate = () => PATTERN_RATE[0] + rng.next() * (PATTERN_RATE[1] - PATTERN_RATE[0]);
   const faults: InjectedFault[] = [];
   const inject = (kind: InjectedFault['kind'], id: string, probe: FaultProbe, wanted: number): boolean => {
@@ -69,11 +74,11 @@ export function patternScenario(seed: number, pattern: Pattern, profiles: Profil
       break;
     }
     case 'dying-board': {
-      const readsRestart = (dut: string) => family(dut) === 'stm32' && engine(dut) === 'stm32';
-      const supplies = rig.supplies.filter((s) => dutsOf(rig, 'supply', s.id).some((d) => readsRestart(d.id)));
+      const dying = (dut: string) => family(dut) === 'stm32' && readsRestart(dut);
+      const supplies = rig.supplies.filter((s) => dutsOf(rig, 'supply', s.id).some((d) => dying(d.id)));
       if (supplies.length === 0) return undefined;
       const supply = rng.pick(supplies);
-      const board = rng.pick(dutsOf(rig, 'supply', supply.id).filter((d) => readsRestart(d.id)));
+      const board = rng.pick(dutsOf(rig, 'supply', supply.id).filter((d) => dying(d.id)));
       if (!inject('supply', supply.id, { kind: 'supply', key: 'brownoutRate' }, rate())) return undefined;
       if (!inject('dut', board.id, { kind: 'dut', key: 'deadRate' }, 0.4)) return undefined;
       break;

@@ -89,7 +89,7 @@ export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench
   for (const flag of moveFlags(result)) {
     const move = flag.confirmingMove!;
     const outcome: SwapOutcome = { flag: `${flag.kind} ${flag.id}`, kind: 'move', advice: `move ${move.dut} to ${move.supply ? `supply ${move.supply}` : 'another supply'}`, applied: false };
-    const why = moveBoard(rig, move.dut, flag.id, move.supply);
+    const why = moveBoard(rig, bench, move.dut, flag.id, move.supply);
     if (why === undefined) outcome.applied = true;
     else outcome.why = why;
     swaps.push(outcome);
@@ -97,10 +97,14 @@ export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench
   return { rig, swaps };
 }
 
-/** Moves a board from supply `from` to supply `to` on `rig` in place; the reason when it cannot be made. */
-function moveBoard(rig: Rig, dut: string, from: string, to: string | undefined): string | undefined {
+/**
+ * Moves a board from supply `from` to supply `to` on `rig` in place (`bench`: the rig as it stood before this
+ * morning's swaps); the reason when it cannot be made.
+ */
+function moveBoard(rig: Rig, bench: Rig, dut: string, from: string, to: string | undefined): string | undefined {
   const board = rig.duts.find((d) => d.id === dut);
   if (!board) return `${dut} is not on the rig`;
+  if (bench.duts.find((d) => d.id === dut)?.supply !== from) return `${dut} is not on supply ${from}`;
   if (board.supply !== from) return `an earlier swap took ${dut} off supply ${from}`;
   if (!to) return 'it needs another supply the rig does not have';
   if (!rig.supplies.some((s) => s.id === to)) return `supply ${to} is not described in the rig`;

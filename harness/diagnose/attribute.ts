@@ -82,7 +82,6 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
   if (v.verdict === 'ok') return report;
   const swap = v.swap ? swapSentence(v.swap) : undefined;
   if (swap) report.separatingSwap = swap;
-  if (v.confirmBy) report.confirmingMove = { dut: v.confirmBy.dut, ...(v.confirmBy.to ? { supply: v.confirmBy.to } : {}) };
   if (v.carrier) {
     // The group's swap is stated once, with the flag that carries it; the other members point there.
     report.action = carriedAction(v.carrier);
@@ -90,6 +89,8 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
     report.action = undecidedAction(v.ref, v.alike, swap);
   } else {
     report.action = actionFor(v.ref, raw.symptoms, cells, v.slowLink, v.confirmBy);
+    // The move is data where the action says it in words.
+    if (v.confirmBy) report.confirmingMove = { dut: v.confirmBy.dut, ...(v.confirmBy.to ? { supply: v.confirmBy.to } : {}) };
     if (swap) report.action += alwaysRanWith(report.confoundedWith!, swap);
   }
   return report;

@@ -12,6 +12,7 @@ import type { ComponentKind, Symptom } from '../core/record.js';
 import { componentKey, type Cell, type ComponentRef } from './cells.js';
 import type { Physics } from './physics.js';
 import type { Unvouched } from './residuals.js';
+import { latestCellOf } from './swaps.js';
 import type { SymptomCounts } from './round-stats.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -61,12 +62,10 @@ export function confirmingMove(carrier: ComponentRef, unvouched: Unvouched[], ct
   return move;
 }
 
-/** Whether the board is on the supply now (the rig says so, or its last night's trials ran on it): moved, it is no advice. */
+/** Whether the board is on the supply now (the rig says so, or without a rig its latest trials ran on it): moved, it is no advice. */
 function stillOn(dut: string, supply: ComponentRef, ctx: MoveContext): boolean {
-  const wired = ctx.rig?.duts.find((d) => d.id === dut);
-  if (wired) return wired.supply === supply.id;
-  let last: Cell | undefined;
-  for (const cell of ctx.cells) if (cell.dut === dut && (!last || cell.night > last.night)) last = cell;
+  if (ctx.rig) return ctx.rig.duts.find((d) => d.id === dut)?.supply === supply.id;
+  const last = latestCellOf({ key: componentKey('dut', dut), id: dut, kind: 'dut' }, ctx.cells);
   return last?.components.some((c) => c.key === supply.key) ?? false;
 }
 

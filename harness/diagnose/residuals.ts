@@ -8,7 +8,7 @@
  */
 import type { Symptom } from '../core/record.js';
 import type { Physics } from './physics.js';
-import { cellsByDut, inExcess, servesTogether, type Component, type Unexplained } from './round-stats.js';
+import { cellsByDut, inExcess, servesTogether, type Component, type SymptomCounts, type Unexplained } from './round-stats.js';
 import { logFisherGreater } from './stats.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -27,7 +27,7 @@ export interface Unvouched {
   dut: string;
   cells: number[];
   /** Its failures the flag explained, by symptom. */
-  symptoms: Partial<Record<Symptom, number>>;
+  symptoms: SymptomCounts;
 }
 
 /** Explains what the flag's cause can on each of its boards; returns the boards no sibling vouches for. */

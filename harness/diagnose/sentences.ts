@@ -101,12 +101,12 @@ export function alwaysRanWith(confoundedWith: string[], swap: string): string {
 }
 
 /**
- * The board to move off a supply for a night, and why: its failures are what the dips and its own parts would both
- * show, and no sibling reads a dip as it does.
+ * The board to move off a supply for a night, and why: its failures are what the supply's fault (`cause`) and its
+ * own parts would both show, and no sibling reads that fault as it does.
  */
-function confirmingMoveWords(supply: string, move: ConfirmingMove): string {
+function confirmingMoveWords(supply: string, cause: string, move: ConfirmingMove): string {
   const where = move.to ? `supply ${move.to}` : 'another supply';
-  return `move ${move.dut} to ${where} for a night to confirm: no other board on ${supply} reads a dip as ${move.dut} does, and its ${plural(move.failures, 'failure')} (${mix(move.symptoms)}) are what its own parts would show too; if they stay with ${move.dut}, they are its own.`;
+  return `move ${move.dut} to ${where} for a night to confirm: no other board on ${supply} reads ${cause} as ${move.dut} does, and its ${plural(move.failures, 'failure')} (${mix(move.symptoms)}) could as well come from its own parts; if they stay with ${move.dut}, they are its own.`;
 }
 
 /** One concrete next step for a flagged component; `confirmBy`, for a supply, the board to move off it. */
@@ -129,9 +129,9 @@ export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cel
     case 'supply': {
       if (symptom === 'late') {
         const measure = `Measure supply ${ref.id}'s rise time at the boards; a slow ramp delays every boot.`;
-        return confirmBy ? `${measure} Then ${confirmingMoveWords(ref.id, confirmBy)}` : measure;
+        return confirmBy ? `${measure} Then ${confirmingMoveWords(ref.id, 'a slow ramp', confirmBy)}` : measure;
       }
-      const confirm = confirmBy ? confirmingMoveWords(ref.id, confirmBy) : 'move one of its DUTs to another supply to confirm.';
+      const confirm = confirmBy ? confirmingMoveWords(ref.id, 'a dip', confirmBy) : 'move one of its DUTs to another supply to confirm.';
       return `Measure supply ${ref.id} at the boards during the reset pulse (brown-out); ${confirm}`;
     }
     case 'relay':

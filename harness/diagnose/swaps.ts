@@ -101,12 +101,13 @@ function slotOf(dut: string, ctx: SwapContext): BoardSlot {
   return slot;
 }
 
-function healthy(key: string, ctx: SwapContext): boolean {
+/** Whether a component came out `ok` (one that did not run in the window has no verdict: healthy). */
+export function healthy(key: string, ctx: Pick<SwapContext, 'verdicts'>): boolean {
   return (ctx.verdicts.get(key) ?? 'ok') === 'ok';
 }
 
 /** The most recent cell that `ref` ran in: its DUT is the one it served last (a cable may have moved between DUTs). */
-function latestCellOf(ref: ComponentRef, cells: Cell[]): Cell | undefined {
+export function latestCellOf(ref: ComponentRef, cells: Cell[]): Cell | undefined {
   let found: Cell | undefined;
   for (const cell of cells) if (cell.components.some((c) => c.key === ref.key) && (!found || cell.night >= found.night)) found = cell;
   return found;

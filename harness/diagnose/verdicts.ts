@@ -44,7 +44,7 @@ import { confirmingMove, type ConfirmingMove } from './confirming-move.js';
 import { explainFlag, type ExplainContext, type Unvouched } from './residuals.js';
 import { dominantSymptom, KIND_ORDER, symptomFit } from './symptom-fit.js';
 import { relayPins } from './relay-pins.js';
-import { chooseSwaps, type ProfileFacts, type SwapPlan } from './swaps.js';
+import { chooseSwaps, healthy, type ProfileFacts, type SwapPlan } from './swaps.js';
 import type { Thresholds } from './thresholds.js';
 import type { Verdict } from './types.js';
 
@@ -233,8 +233,7 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     if (swap) v.swap = swap;
     const flag = flagged.get(v.ref.key);
     if (!flag || flag.unvouched.length === 0) continue;
-    const healthy = (key: string) => (swapContext.verdicts.get(key) ?? 'ok') === 'ok';
-    const move = confirmingMove(v.ref, flag.unvouched, { cells, physics, t, healthy, rig: options.rig });
+    const move = confirmingMove(v.ref, flag.unvouched, { cells, physics, t, healthy: (key) => healthy(key, swapContext), rig: options.rig });
     if (move) v.confirmBy = move;
   }
 
@@ -349,7 +348,7 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
   const up = supersets(current)
     .map((s) => ({ s, rest: testOne(state, s, t, current.cellSet) }))
     .filter(({ rest }) => significant(rest))
-    .map((u) => ({ ...u, one: oneCauseOnEveryBoard(u.s, state, ctx) }))
+    .map((u) => ({ ...u, one: oneCauseOnEveryBoard(u.s, ctx) }))
     .sort((a, b) => Number(b.one) - Number(a.one) || a.rest.logP - b.rest.logP)[0];
   if (up) current = up.s;
   // Up, too, to a shared component whose cause explains the candidate's failures where its own parts do not, when
@@ -375,10 +374,13 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
 
 /**
  * Whether one way a shared part fails shows as its usual face on every one of its boards that fails beyond the
- * bench's baseline (two boards at least): the failures are one cause's, read by each board's profile.
+ * bench's baseline (two boards at least): the failures are one cause's, read by each board's profile. The same mode on
+ * every board, not each board's best mode, nor the best mode of all failures pooled (`Physics.fit`), where one
+ * board's many failures carry a mode that the other board shows only as a lesser face: a slow ramp delaying one
+ * board on every trial beside a dead sibling's silence.
  */
-function oneCauseOnEveryBoard(shared: Component, state: Unexplained, ctx: ExplainContext): boolean {
-  const { physics, t } = ctx;
+function oneCauseOnEveryBoard(shared: Component, ctx: ExplainContext): boolean {
+  const { physics, t, state } = ctx;
   const baseline = state.baseline();
   const hit = [...cellsByDut(shared, state).values()].filter((cells) => {
     const tally = state.tally(cells);

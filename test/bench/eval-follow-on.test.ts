@@ -83,7 +83,7 @@ describe("diagnosis evaluation: the nights after the report's swaps", () => {
     expect(refused.rig).to.deep.equal(scenario.rig);
   });
 
-  it('moves the board a flagged supply names to the supply it names, and no board a swap took off that supply', async () => {
+  it('moves the board a flagged supply names to the supply it names, and no board that is not on that supply', async () => {
     const { scenario, diagnosis, records } = await deadBoardNight(9);
     const board = scenario.rig.duts.find((d) => d.id !== 'd2')!;
     const from = board.supply;
@@ -97,18 +97,20 @@ describe("diagnosis evaluation: the nights after the report's swaps", () => {
       confirmingMove: move,
     });
     const ctx = { cells: cellsFromRecords(records), rig: scenario.rig };
-    const withMove = { ...diagnosis, components: [...diagnosis.components, supplyFlag({ dut: board.id, supply: to })] };
+    // The supply's flag alone: no swap of the same morning moves anything else.
+    const withMove = { ...diagnosis, components: [supplyFlag({ dut: board.id, supply: to })] };
     const { rig, swaps } = carryOutSwaps(withMove, ctx, scenario.rig);
-    expect(swaps.filter((s) => s.kind === 'move')).to.deep.equal([{ flag: `supply ${from}`, kind: 'move', advice: `move ${board.id} to supply ${to}`, applied: true }]);
+    expect(swaps).to.deep.equal([{ flag: `supply ${from}`, kind: 'move', advice: `move ${board.id} to supply ${to}`, applied: true }]);
     expect(rig.duts.find((d) => d.id === board.id)!.supply).to.equal(to);
     // Nothing else about the board moved.
     expect({ ...rig.duts.find((d) => d.id === board.id)!, supply: from }).to.deep.equal(board);
 
     const elsewhere = scenario.rig.duts.find((d) => d.supply !== from)!;
-    const refused = carryOutSwaps({ ...diagnosis, components: [...diagnosis.components, supplyFlag({ dut: elsewhere.id, supply: to })] }, ctx, scenario.rig);
-    expect(refused.swaps.filter((s) => s.kind === 'move').map((s) => [s.applied, s.why])).to.deep.equal([[false, `an earlier swap took ${elsewhere.id} off supply ${from}`]]);
-    const nowhere = carryOutSwaps({ ...diagnosis, components: [...diagnosis.components, supplyFlag({ dut: board.id })] }, ctx, scenario.rig);
-    expect(nowhere.swaps.filter((s) => s.kind === 'move').map((s) => s.why)).to.deep.equal(['it needs another supply the rig does not have']);
+    const refused = carryOutSwaps({ ...diagnosis, components: [supplyFlag({ dut: elsewhere.id, supply: to })] }, ctx, scenario.rig);
+    expect(refused.swaps.map((s) => [s.applied, s.why])).to.deep.equal([[false, `${elsewhere.id} is not on supply ${from}`]]);
+    expect(refused.rig).to.deep.equal(scenario.rig);
+    const nowhere = carryOutSwaps({ ...diagnosis, components: [supplyFlag({ dut: board.id })] }, ctx, scenario.rig);
+    expect(nowhere.swaps.map((s) => s.why)).to.deep.equal(['it needs another supply the rig does not have']);
     expect(nowhere.rig.duts.find((d) => d.id === board.id)!.supply).to.equal(from);
   });
 

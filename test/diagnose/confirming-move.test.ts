@@ -53,9 +53,11 @@ describe('a browning supply: which board to move off it to confirm', () => {
     expect(psu1.action).to.not.include('move d2');
   });
 
-  it('names no board when every board of the supply shows a face of the dips its own parts would not', () => {
-    const { verdict, action } = actionOf({ d3: { 'reset-mid': 30 }, d4: { 'reset-mid': 28 } }, 'psu2');
+  it('names no board when the boards no sibling vouches for show a face of the dips their own parts would not', () => {
+    // psu3: d5 (STM32 engine) and d6 (MediaTek) read a dip each its own way, so neither vouches for the other; both
+    // restart mid-exchange, which a dip does and a dead board, an open cable or a relay does not.
+    const { verdict, action } = actionOf({ d5: { 'reset-mid': 20 }, d6: { 'reset-mid': 25 } }, 'psu3');
     expect(verdict).to.be.oneOf(['suspect', 'bad']);
-    expect(action).to.equal('Measure supply psu2 at the boards during the reset pulse (brown-out); move one of its DUTs to another supply to confirm.');
+    expect(action).to.equal('Measure supply psu3 at the boards during the reset pulse (brown-out); move one of its DUTs to another supply to confirm.');
   });
 });

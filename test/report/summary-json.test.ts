@@ -61,13 +61,18 @@ describe('report: summary.json', () => {
     expect(fields.size, 'the doc table was found').to.be.greaterThan(60);
     const { problems, seen } = check(summary, fields);
     expect(problems).to.deep.equal([]);
-    // The synthetic night flags no supply; one that names a board to move off it writes the rest of the fields.
-    const night = syntheticInput();
-    const supply = night.diagnosis.components.find((c) => c.kind === 'supply')!;
-    Object.assign(supply, { verdict: 'suspect', confirmingMove: { dut: 'f103-a', supply: 'psu-c' } });
-    const withMove = check(JSON.parse(renderSummaryJson(night)), fields);
-    expect(withMove.problems).to.deep.equal([]);
-    withMove.seen.forEach((f) => seen.add(f));
+    // The synthetic night flags no supply; psu-b flagged with a board of its own to move to psu-a writes the rest of
+    // the fields, and with no supply to move it to, `supply` is null.
+    for (const to of ['psu-a', undefined]) {
+      const night = syntheticInput();
+      const supply = night.diagnosis.components.find((c) => c.id === 'psu-b')!;
+      Object.assign(supply, { verdict: 'suspect', confirmingMove: { dut: 'mt6765-b', ...(to ? { supply: to } : {}) } });
+      const written = JSON.parse(renderSummaryJson(night));
+      expect(written.components.find((c: { id: string }) => c.id === 'psu-b').confirmingMove).to.deep.equal({ dut: 'mt6765-b', supply: to ?? null });
+      const withMove = check(written, fields);
+      expect(withMove.problems).to.deep.equal([]);
+      withMove.seen.forEach((f) => seen.add(f));
+    }
     const unseen = [...fields.keys()].filter((f) => !seen.has(f));
     expect(unseen, 'documented but not written').to.deep.equal([]);
   });
