@@ -348,7 +348,7 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
   const up = supersets(current)
     .map((s) => ({ s, rest: testOne(state, s, t, current.cellSet) }))
     .filter(({ rest }) => significant(rest))
-    .map((u) => ({ ...u, one: oneCauseOnEveryBoard(u.s, ctx) }))
+    .map((u) => ({ ...u, one: oneCauseOnEveryBoard(u.s, significant, ctx) }))
     .sort((a, b) => Number(b.one) - Number(a.one) || a.rest.logP - b.rest.logP)[0];
   if (up) current = up.s;
   // Up, too, to a shared component whose cause explains the candidate's failures where its own parts do not, when
@@ -373,34 +373,16 @@ function refine(key: string, state: Unexplained, components: Map<string, Compone
 }
 
 /**
- * Whether one way a shared part fails shows as its usual face on every one of its boards that fails beyond the
- * bench's baseline (two boards at least): the failures are one cause's, read by each board's profile. The same mode on
- * every board, not each board's best mode, nor the best mode of all failures pooled (`Physics.fit`), where one
- * board's many failures carry a mode that the other board shows only as a lesser face: a slow ramp delaying one
- * board on every trial beside a dead sibling's silence.
+ * Whether one way a shared part fails shows as its usual face on every one of its hit boards (two at least, as
+ * `splitDuts` tells them; each board read by its own profile, `feltBy`): one cause, where `sharesFittingSymptom`
+ * asks only that two boards share one. A slow ramp delaying one board on every trial beside a dead sibling's
+ * silence is two ways of failing (slow start, brown-out), not one.
  */
-function oneCauseOnEveryBoard(shared: Component, ctx: ExplainContext): boolean {
-  const { physics, t, state } = ctx;
-  const baseline = state.baseline();
-  const hit = [...cellsByDut(shared, state).values()].filter((cells) => {
-    const tally = state.tally(cells);
-    return inExcess(tally.failures, baseline * tally.trials, t);
-  });
-  if (hit.length < 2) return false;
-  const kind = shared.ref.kind;
-  const modes = new Set(hit.flatMap((cells) => cells.flatMap((i) => physics.modes(kind, state.cells[i]!, shared.ref.id).map((m) => m.mode))));
-  const usualOn = (cells: number[], mode: string) => {
-    let failures = 0;
-    let weighted = 0;
-    for (const i of cells) {
-      for (const [symptom, n] of Object.entries(state.activeSymptoms[i]!) as Array<[Symptom, number]>) {
-        failures += n;
-        weighted += n * physics.affinity(kind, symptom, state.cells[i]!, shared.ref.id, mode);
-      }
-    }
-    return failures > 0 && weighted / failures >= t.fitsWell;
-  };
-  return [...modes].some((mode) => hit.every((cells) => usualOn(cells, mode)));
+function oneCauseOnEveryBoard(shared: Component, significant: (s: RoundStats) => boolean, ctx: ExplainContext): boolean {
+  const { hitDuts } = splitDuts(shared, ctx.state, significant, ctx);
+  if (hitDuts.length < 2) return false;
+  const [first, ...others] = feltBy(shared.ref.kind, hitDuts, ctx);
+  return [...first!.usualFaces].some((mode) => others.every((f) => [...f.usualFaces].some((m) => sameMode(m, mode))));
 }
 
 function localCause(
