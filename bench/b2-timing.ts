@@ -121,7 +121,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
   const out: Measured = { lanes, trialsPerDut, edges: [], timed: [], sends: [], results: {}, loadBefore: loadavg()[0]!, loadAfter: 0, gcPauses: [], inGaps: 0 };
   const gc = new PerformanceObserver((list) => out.gcPauses.push(...list.getEntries().map((e) => e.duration)));
   gc.observe({ entryTypes: ['gc'] });
-  const inGapsBefore = stepGaps().stats.collections;
+  const inGapsBefore = stepGaps().collections;
   const waitedBefore = runQueueWaitMs();
   const started = performance.now();
   await runBench(bench, {
@@ -137,7 +137,7 @@ async function measure(lanes: number, trialsPerDut: number): Promise<Measured> {
     },
   });
   gc.disconnect();
-  out.inGaps = stepGaps().stats.collections - inGapsBefore;
+  out.inGaps = stepGaps().collections - inGapsBefore;
   const waitedAfter = runQueueWaitMs();
   if (waitedBefore !== undefined && waitedAfter !== undefined) {
     out.runQueueShare = (waitedAfter - waitedBefore) / (performance.now() - started);
