@@ -34,14 +34,16 @@ export interface AdviceContext {
   profiles?: ReadonlyMap<string, ProfileFacts>;
 }
 
+const flagged = (c: ComponentDiagnosis) => c.verdict === 'suspect' || c.verdict === 'bad';
+
 /** Flags (suspect or bad) whose advice includes a swap. */
 export function swapFlags(result: DiagnosisResult): ComponentDiagnosis[] {
-  return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind !== 'profile' && Boolean(c.separatingSwap));
+  return result.components.filter((c) => flagged(c) && c.kind !== 'profile' && Boolean(c.separatingSwap));
 }
 
 /** Flagged supplies whose advice is to move one of their boards to another supply for a night. */
 export function moveFlags(result: DiagnosisResult): ComponentDiagnosis[] {
-  return result.components.filter((c) => (c.verdict === 'suspect' || c.verdict === 'bad') && c.kind === 'supply' && Boolean(c.confirmingMove));
+  return result.components.filter((c) => flagged(c) && c.kind === 'supply' && Boolean(c.confirmingMove));
 }
 
 /** How many pieces of advice that change the bench (swaps and moves) a report gives. */
@@ -78,21 +80,17 @@ export function carryOutSwaps(result: DiagnosisResult, ctx: AdviceContext, bench
   const rig = structuredClone(bench);
   const swaps: SwapOutcome[] = [];
   const plans = reportedPlans(result, ctx);
+  /** Records what became of one piece of advice: done, or why not. */
+  const settle = (outcome: Omit<SwapOutcome, 'applied' | 'why'>, why: string | undefined) =>
+    swaps.push(why === undefined ? { ...outcome, applied: true } : { ...outcome, applied: false, why });
   for (const flag of swapFlags(result)) {
-    const outcome: SwapOutcome = { flag: `${flag.kind} ${flag.id}`, advice: flag.separatingSwap!, applied: false };
     const plan = plans.get(flag);
-    const why = plan ? applySwap(rig, plan) : 'the diagnosis\' swap function does not give back the report\'s words';
-    if (why === undefined) outcome.applied = true;
-    else outcome.why = why;
-    swaps.push(outcome);
+    settle({ flag: `${flag.kind} ${flag.id}`, advice: flag.separatingSwap! }, plan ? applySwap(rig, plan) : 'the diagnosis\' swap function does not give back the report\'s words');
   }
   for (const flag of moveFlags(result)) {
     const move = flag.confirmingMove!;
-    const outcome: SwapOutcome = { flag: `${flag.kind} ${flag.id}`, kind: 'move', advice: `move ${move.dut} to ${move.supply ? `supply ${move.supply}` : 'another supply'}`, applied: false };
-    const why = moveBoard(rig, bench, move.dut, flag.id, move.supply);
-    if (why === undefined) outcome.applied = true;
-    else outcome.why = why;
-    swaps.push(outcome);
+    const advice = `move ${move.dut} to ${move.supply ? `supply ${move.supply}` : 'another supply'}`;
+    settle({ flag: `${flag.kind} ${flag.id}`, kind: 'move', advice }, moveBoard(rig, bench, move.dut, flag.id, move.supply));
   }
   return { rig, swaps };
 }

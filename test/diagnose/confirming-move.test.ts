@@ -46,11 +46,17 @@ describe('a browning supply: which board to move off it to confirm', () => {
     const moved = structuredClone(sim);
     moved.rig.duts.find((d) => d.id === 'd2')!.supply = 'psu3';
     const records = [...recordsOn(sim, { d1: { 'reset-mid': 25 }, d2: { silent: 30 } }, '2026-11-20'), ...recordsOn(moved, { d1: { 'reset-mid': 25 } }, '2026-11-21')];
-    const result = diagnoseCells(cellsFromRecords(records), { rig: sim.rig.id, rigConfig: moved.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
-    const psu1 = result.components.find((c) => c.id === 'psu1')!;
-    expect(psu1.verdict).to.be.oneOf(['suspect', 'bad']);
-    expect(psu1.confirmingMove).to.equal(undefined);
-    expect(psu1.action).to.not.include('move d2');
+    // With the rig, which puts d2 on psu3; without it, d2's latest trials, which ran on psu3.
+    for (const rigConfig of [moved.rig, undefined]) {
+      const result = diagnoseCells(cellsFromRecords(records), { rig: sim.rig.id, ...(rigConfig ? { rigConfig } : {}), profiles: sim.profiles, physics: FAMILY_PHYSICS });
+      const psu1 = result.components.find((c) => c.id === 'psu1')!;
+      expect(psu1.verdict).to.be.oneOf(['suspect', 'bad']);
+      expect(psu1.confirmingMove).to.equal(undefined);
+      expect(psu1.action).to.not.include('move d2');
+    }
+    // Night one alone, without the rig: d2 is named, with no supply to take it to.
+    const first = diagnoseCells(cellsFromRecords(records.filter((r) => r.night === '2026-11-20')), { rig: sim.rig.id, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    expect(first.components.find((c) => c.id === 'psu1')!.confirmingMove).to.deep.equal({ dut: 'd2' });
   });
 
   it('names no board when the boards no sibling vouches for show a face of the dips their own parts would not', () => {
