@@ -218,13 +218,15 @@ describe('precise timers on the real clock (wake-up thread)', () => {
     // process holds the main thread from +1 to +20 ms. A plain timer would fire after the arrival that became due
     // in the same pass — the chip would drop a byte a real chip takes.
     const order: string[] = [];
-    const start = realClock.now();
     const device = preciseClock(realClock);
     await new Promise<void>((resolve) => {
+      device.setTimer(5, () => order.push('start-up'));
+      // Read after the device's timer is set: a machine that takes this thread away in between must not leave the
+      // start-up due after the byte.
+      const start = realClock.now();
       preciseTimer(realClock, start + 1, () => {
         while (realClock.now() < start + 20);
       });
-      device.setTimer(5, () => order.push('start-up'));
       preciseTimer(realClock, start + 10, () => {
         order.push('byte');
         resolve();
