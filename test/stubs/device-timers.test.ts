@@ -22,8 +22,10 @@ describe('emulators: their timers keep time order with the bytes they receive', 
     const sent: number[] = [];
     device.onTransmit((bytes) => sent.push(...bytes));
     device.setPin('boot0', true);
-    const poweredAt = realClock.now();
     device.setPower(true);
+    // Read after power-on has set the start-up timer: a machine that takes this thread away in between must not
+    // leave the start-up due after the byte.
+    const poweredAt = realClock.now();
     // The process is busy from just after power-on until past the start-up; the 0x7F arrives in the same pass.
     await new Promise<void>((resolve) => {
       preciseTimer(realClock, poweredAt + 1, () => holdUntil(poweredAt + startupMs + 15));
