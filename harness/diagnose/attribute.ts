@@ -90,7 +90,7 @@ function componentReport(v: ComponentVerdict, tested: number, cells: Cell[], t: 
   } else {
     report.action = actionFor(v.ref, raw.symptoms, cells, v.slowLink, v.confirmBy);
     // The move is data where the action says it in words.
-    if (v.confirmBy) report.confirmingMove = { dut: v.confirmBy.dut, ...(v.confirmBy.to ? { supply: v.confirmBy.to } : {}) };
+    if (v.confirmBy) report.confirmingMove = { dut: v.confirmBy.dut, ...(v.confirmBy.supply ? { supply: v.confirmBy.supply } : {}) };
     if (swap) report.action += alwaysRanWith(report.confoundedWith!, swap);
   }
   return report;

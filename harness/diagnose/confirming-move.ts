@@ -21,8 +21,8 @@ export interface ConfirmingMove {
   /** Its failures the shared flag explains, by symptom. */
   symptoms: SymptomCounts;
   failures: number;
-  /** A healthy supply of the rig to move it to. */
-  to?: string;
+  /** A healthy supply of the rig to move it to (absent: the rig has none, or is not known). */
+  supply?: string;
 }
 
 /** The parts a board has to itself, which could fail it in the ways a shared cause does. */
@@ -53,12 +53,12 @@ export function confirmingMove(carrier: ComponentRef, unvouched: Unvouched[], ct
     return { dut: board.dut, symptoms: board.symptoms, failures, fit: failures === 0 ? 0 : weighted / failures };
   });
   const best = scored
-    .filter((b) => b.failures > 0 && b.fit >= ctx.t.fitsWell)
+    .filter((b) => b.fit >= ctx.t.fitsWell)
     .sort((a, b) => b.fit - a.fit || b.failures - a.failures || a.dut.localeCompare(b.dut))[0];
   if (!best) return undefined;
   const move: ConfirmingMove = { dut: best.dut, symptoms: best.symptoms, failures: best.failures };
-  const to = otherSupply(carrier.id, ctx);
-  if (to) move.to = to;
+  const supply = otherSupply(carrier.id, ctx);
+  if (supply) move.supply = supply;
   return move;
 }
 

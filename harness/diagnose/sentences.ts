@@ -105,7 +105,7 @@ export function alwaysRanWith(confoundedWith: string[], swap: string): string {
  * own parts would both show, and no sibling reads that fault as it does.
  */
 function confirmingMoveWords(supply: string, cause: string, move: ConfirmingMove): string {
-  const where = move.to ? `supply ${move.to}` : 'another supply';
+  const where = move.supply ? `supply ${move.supply}` : 'another supply';
   return `move ${move.dut} to ${where} for a night to confirm: no other board on ${supply} reads ${cause} as ${move.dut} does, and its ${plural(move.failures, 'failure')} (${mix(move.symptoms)}) could as well come from its own parts; if they stay with ${move.dut}, they are its own.`;
 }
 

@@ -178,9 +178,8 @@ export function decide(cells: Cell[], options: DecideOptions): Verdicts {
     const carrier = pickByFit(members, fitted, ctx);
     const alike = fittingAlike(members, carrier, fitted, ctx).map((c) => c.ref);
     const explainedSymptoms = symptomsToExplain(carrier, bestStats, spreadOver(carrier, excess, state, active, ctx), ctx, members.length > 1);
-    const flag: Flag = { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms, alike, unvouched: [] };
-    flagged.set(carrier.ref.key, flag);
-    flag.unvouched = explainFlag(carrier, explainedSymptoms, ctx);
+    const unvouched = explainFlag(carrier, explainedSymptoms, ctx);
+    flagged.set(carrier.ref.key, { round, stats: stats.get(carrier.ref.key) ?? bestStats, explainedSymptoms, alike, unvouched });
   }
 
   // Verdicts.
