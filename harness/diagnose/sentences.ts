@@ -129,7 +129,8 @@ export function actionFor(ref: ComponentRef, symptoms: SymptomCounts, cells: Cel
     case 'supply': {
       if (symptom === 'late') {
         const measure = `Measure supply ${ref.id}'s rise time at the boards; a slow ramp delays every boot.`;
-        return confirmBy ? `${measure} Then ${confirmingMoveWords(ref.id, 'a slow ramp', confirmBy)}` : measure;
+        // The board's failures may be another face of the supply than lateness (silence beside a late sibling).
+        return confirmBy ? `${measure} Then ${confirmingMoveWords(ref.id, "the supply's fault", confirmBy)}` : measure;
       }
       const confirm = confirmBy ? confirmingMoveWords(ref.id, 'a dip', confirmBy) : 'move one of its DUTs to another supply to confirm.';
       return `Measure supply ${ref.id} at the boards during the reset pulse (brown-out); ${confirm}`;

@@ -41,6 +41,19 @@ describe('a browning supply: which board to move off it to confirm', () => {
     expect(flagged.sort()).to.deep.equal(['supply psu1', 'supply psu2']);
   });
 
+  it('reads a board late on every trial and a sibling silent now and then as one supply, a slow ramp and dips (a known limit)', () => {
+    // No one way of failing shows on both (lateness is a slow ramp's face, silence a dip's), so the way up does not
+    // prefer psu3; it is still the most significant shared part, and d5's own parts fit lateness less than well.
+    // They may be two local faults: the next step moves the silent MediaTek board, with no sibling of its reading.
+    const result = diagnoseCells(cellsFromRecords(recordsOn(sim, { d5: { late: 100 }, d6: { silent: 30 } })), { rig: sim.rig.id, rigConfig: sim.rig, profiles: sim.profiles, physics: FAMILY_PHYSICS });
+    const flagged = result.components.filter((c) => c.verdict === 'suspect' || c.verdict === 'bad');
+    expect(flagged.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['supply psu3']);
+    expect(flagged[0]!.confirmingMove).to.deep.equal({ dut: 'd6', supply: 'psu1' });
+    expect(flagged[0]!.action).to.equal(
+      "Measure supply psu3's rise time at the boards; a slow ramp delays every boot. Then move d6 to supply psu1 for a night to confirm: no other board on psu3 reads the supply's fault as d6 does, and its 30 failures (silent 30) could as well come from its own parts; if they stay with d6, they are its own.",
+    );
+  });
+
   it('names no board that is no longer on the supply: once moved, the advice is carried out', () => {
     // Night one as above; on the next night d2 runs on psu3 and passes, while psu1's dips go on restarting d1.
     const moved = structuredClone(sim);
