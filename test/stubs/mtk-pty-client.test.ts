@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { HANDSHAKE_BYTES } from '../../harness/families/mediatek/emulator/index.js';
+import { eventually } from '../pins/fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
@@ -38,11 +39,6 @@ interface Client {
   waiting: number[];
 }
 
-/** Resolves once anything is waiting to be read, or after `ms`. */
-async function firstByteWaiting(client: Client, ms: number): Promise<void> {
-  for (let waited = 0; client.waiting.length === 0 && waited < ms; waited += 2) await sleep(2);
-}
-
 /** mtkclient's serial handshake loop, bounded to `maxWrites` bytes: what each read found waiting, and whether it synced. */
 async function mtkclientHandshake(client: Client, maxWrites: number): Promise<{ reads: number[][]; synced: boolean }> {
   const reads: number[][] = [];
@@ -50,7 +46,8 @@ async function mtkclientHandshake(client: Client, maxWrites: number): Promise<{ 
   while (reads.length < maxWrites && step < HANDSHAKE_BYTES.length) {
     const byte = HANDSHAKE_BYTES[step]!;
     client.port.write(Buffer.of(byte));
-    await firstByteWaiting(client, ANSWER_WAIT_MS);
+    // A byte never answered is an empty read, not an error.
+    await eventually(() => client.waiting.length > 0, ANSWER_WAIT_MS).catch(() => undefined);
     await sleep(CLIENT_SLEEP_MS);
     const read = client.waiting.splice(0);
     reads.push(read);
