@@ -32,6 +32,14 @@ describe('a browning supply: which board to move off it to confirm', () => {
     expect(action).to.include('move d2 to supply psu3 for a night to confirm');
   });
 
+  it('prefers a supply that already feeds boards to one the rig lists but nothing runs on', () => {
+    // psu0 feeds no board: nothing says it works, nor that it gives what these boards need.
+    const spare = structuredClone(sim);
+    spare.rig.supplies.unshift({ id: 'psu0' });
+    const result = diagnoseCells(cellsFromRecords(recordsOn(spare, { d1: { 'reset-mid': 25 }, d2: { silent: 30 } })), { rig: spare.rig.id, rigConfig: spare.rig, profiles: spare.profiles, physics: FAMILY_PHYSICS });
+    expect(result.components.find((c) => c.id === 'psu1')!.confirmingMove).to.deep.equal({ dut: 'd2', supply: 'psu2' });
+  });
+
   it('takes a restart on one board and silence on the other for one supply\'s dips, not for two local faults, beside another browning supply', () => {
     // d2's silence stands out most on its own; psu2's dips (d3, d4) raise hub1, which holds d1–d4, as well. One cause
     // whose usual face shows on both of psu1's boards is simpler than a dead d2 and a failing d1.
