@@ -10,9 +10,24 @@ import { realClock, type Clock } from '../core/clock.js';
 
 /** How long the poll phase may wait for a read already under way (the serialport binding reads in the thread pool). */
 export const PENDING_IO_MS = 5;
+/**
+ * The most a deadline that ran late adds to that wait. The port's ready bytes are only read once the process runs
+ * again, on a machine that has just shown it is busy: its thread pool (and, in tests, socat) catch up as slowly.
+ */
+export const LATE_PENDING_IO_MAX_MS = 50;
 
-/** Calls `then` once I/O that was pending when a deadline passed has been delivered. */
-export function afterPendingIo(clock: Clock, then: () => void): void {
+/**
+ * Calls `then` once I/O that was pending when a deadline passed has been delivered; `lateMs`, how late the
+ * deadline's timer ran, lengthens the wait by as much (up to LATE_PENDING_IO_MAX_MS).
+ */
+export function afterPendingIo(clock: Clock, then: () => void, lateMs = 0): void {
   if (clock !== realClock) return then();
-  setImmediate(() => setImmediate(() => setTimeout(() => setImmediate(then), PENDING_IO_MS)));
+  const waitMs = PENDING_IO_MS + Math.min(Math.max(0, lateMs), LATE_PENDING_IO_MAX_MS);
+  setImmediate(() => setImmediate(() => setTimeout(() => setImmediate(then), waitMs)));
+}
+
+/** A deadline `ms` from now whose expiry runs `then` after pending I/O (above); returns the timer's cancel. */
+export function deadlineAfterPendingIo(clock: Clock, ms: number, then: () => void): () => void {
+  const due = clock.now() + ms;
+  return clock.setTimer(ms, () => afterPendingIo(clock, then, clock.now() - due));
 }

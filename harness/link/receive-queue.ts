@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { concatBytes } from '../core/bytes.js';
-import { afterPendingIo } from './pending-io.js';
+import { deadlineAfterPendingIo } from './pending-io.js';
 import { PortLostError } from './types.js';
 
 interface Waiter {
@@ -116,15 +116,12 @@ export class ReceiveQueue {
         resolve(concatBytes(parts));
       };
       // The line is quiet only if nothing was waiting to be delivered either.
-      const quietEnded = () => {
-        const before = heard;
-        afterPendingIo(this.clock, () => {
-          if (!done && heard === before) finish();
-        });
-      };
       const armQuiet = () => {
         cancelQuiet();
-        cancelQuiet = this.clock.setTimer(quietMs, quietEnded);
+        const before = heard;
+        cancelQuiet = deadlineAfterPendingIo(this.clock, quietMs, () => {
+          if (!done && heard === before) finish();
+        });
       };
       const waiter: Waiter = {
         poll: () => {
@@ -141,9 +138,7 @@ export class ReceiveQueue {
           reject(error);
         },
       };
-      const cancelMax = this.clock.setTimer(Math.max(0, maxMs - (this.clock.now() - start)), () => {
-        afterPendingIo(this.clock, finish);
-      });
+      const cancelMax = deadlineAfterPendingIo(this.clock, Math.max(0, maxMs - (this.clock.now() - start)), finish);
       this.waiters.add(waiter);
       armQuiet();
     });
@@ -173,14 +168,12 @@ export class ReceiveQueue {
         },
       };
       this.waiters.add(waiter);
-      cancel = this.clock.setTimer(timeoutMs, () => {
-        // The waiter stays registered meanwhile: bytes that were already on their way still satisfy it.
-        afterPendingIo(this.clock, () => {
-          if (done) return;
-          done = true;
-          this.waiters.delete(waiter);
-          resolve(attempt(true) ?? new Uint8Array(0));
-        });
+      // The waiter stays registered until then: bytes that were already on their way still satisfy it.
+      cancel = deadlineAfterPendingIo(this.clock, timeoutMs, () => {
+        if (done) return;
+        done = true;
+        this.waiters.delete(waiter);
+        resolve(attempt(true) ?? new Uint8Array(0));
       });
     });
   }
